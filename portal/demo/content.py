@@ -1,0 +1,413 @@
+"""Demo content for the Myositis Knowledge Portal.
+
+Every sentence in this module (titles of our own pages, summaries and
+section intros) is an original summary written for the portal. The
+underlying facts (drugs, indications, reference titles, journals and dates)
+come from two seed pages: a reviewed question-and-answer article on antibody
+therapy for polymyositis versus dermatomyositis, and a curated literature
+list on treatments for dermatomyositis and polymyositis. Reference titles
+and sources are reproduced exactly because they are bibliographic facts.
+"""
+
+ARTICLE = {
+    "slug": "antibody-therapy-pm-dm",
+    "title": "Choosing antibody therapies in polymyositis and dermatomyositis",
+    "summary": (
+        "Rituximab is the antibody most often favoured for severe or "
+        "treatment-resistant myositis, while IVIG is especially useful in "
+        "dermatomyositis with serious skin involvement or swallowing problems. "
+        "This overview covers first-line drugs, dosing, disease differences "
+        "and monitoring."
+    ),
+    "plain_title": "Antibody medicines for polymyositis and dermatomyositis",
+    "plain_summary": (
+        "A simple guide to the medicines doctors may use when the usual "
+        "steroid treatment for myositis is not enough, and how the choice "
+        "can depend on the type of myositis you have."
+    ),
+}
+
+TOPICS = [
+    {
+        "slug": "myositis-treatment",
+        "title": "Treatment of dermatomyositis and polymyositis",
+        "summary": (
+            "Therapy for these inflammatory muscle diseases draws on several "
+            "families of treatment: steroids, immunosuppressants, IVIg, "
+            "biological agents, exercise and physical therapy, and stem cell "
+            "transplants."
+        ),
+        "also_see": [
+            "autoimmune-diseases",
+            "dermatomyositis-polymyositis",
+            "biologic-agents",
+            "endocannabinoid-system",
+            "clinical-trials",
+            "interleukins",
+        ],
+    },
+    {
+        "slug": "autoimmune-diseases",
+        "title": "Autoimmune Diseases",
+        "summary": (
+            "Conditions in which the immune system turns against the body's "
+            "own tissues, a group that includes the inflammatory myopathies."
+        ),
+        "also_see": ["myositis-treatment", "dermatomyositis-polymyositis"],
+    },
+    {
+        "slug": "dermatomyositis-polymyositis",
+        "title": "Dermatomyositis/Polymyositis",
+        "summary": (
+            "Background on the two main inflammatory muscle diseases, which "
+            "share muscle weakness but differ in skin involvement."
+        ),
+        "also_see": ["myositis-treatment", "autoimmune-diseases"],
+    },
+    {
+        "slug": "biologic-agents",
+        "title": "Biologic Agents",
+        "summary": (
+            "Medicines such as monoclonal antibodies that act on specific "
+            "parts of the immune response."
+        ),
+        "also_see": ["myositis-treatment"],
+    },
+    {
+        "slug": "endocannabinoid-system",
+        "title": "Endocannabinoid System",
+        "summary": (
+            "The body's cannabinoid signalling network, which is being explored "
+            "as a target for calming inflammation."
+        ),
+        "also_see": ["myositis-treatment", "clinical-trials"],
+    },
+    {
+        "slug": "clinical-trials",
+        "title": "Clinical Trials",
+        "summary": (
+            "Studies that test new or existing treatments in patients to "
+            "judge how well they work and how safe they are."
+        ),
+        "also_see": ["myositis-treatment"],
+    },
+    {
+        "slug": "interleukins",
+        "title": "Interleukins",
+        "summary": (
+            "Signalling proteins of the immune system that help drive "
+            "inflammation and may become targets for future therapies."
+        ),
+        "also_see": ["myositis-treatment"],
+    },
+]
+
+SECTIONS = [
+    {
+        "slug": "guidelines-and-reviews",
+        "title": "Guidelines and Reviews",
+        "intro": (
+            "Guideline summaries and reviews that underpin our overview of "
+            "antibody therapy in myositis."
+        ),
+    },
+    {
+        "slug": "biological-agents",
+        "title": "Biological Agents",
+        "intro": (
+            "Reports on targeted antibody drugs, chiefly rituximab, in "
+            "difficult dermatomyositis."
+        ),
+    },
+    {
+        "slug": "cb2-agonist",
+        "title": "Cannabinoid Receptor Type 2 (CB2) Agonist",
+        "intro": (
+            "News on drugs that act on the CB2 receptor to dampen "
+            "inflammation in dermatomyositis."
+        ),
+    },
+    {
+        "slug": "combination-therapies",
+        "title": "Combination Therapies",
+        "intro": (
+            "Work on pairing steroids with other immunosuppressants, "
+            "exercise and emerging targets."
+        ),
+    },
+    {
+        "slug": "ivig",
+        "title": "Intravenous Immunoglobulin (IVIg)",
+        "intro": (
+            "Studies and case reports on pooled donor antibodies given through a vein."
+        ),
+    },
+    {
+        "slug": "stem-cell-transplants",
+        "title": "Stem Cell Transplants",
+        "intro": (
+            "Research on muscle inflammation in people who have received "
+            "a stem cell transplant."
+        ),
+    },
+]
+
+
+def _ref(**fields):
+    """Return a reference dict with empty defaults for unknown fields."""
+    base = {
+        "authors": [],
+        "year": None,
+        "month": None,
+        "day": None,
+        "volume": "",
+        "issue": "",
+        "pages": "",
+        "url": "",
+        "doi": "",
+        "pmid": "",
+        "link_status": "unchecked",
+    }
+    base.update(fields)
+    return base
+
+
+REFERENCES = [
+    # References cited in the clinical overview article.
+    _ref(
+        citation_key="dr-oracle-overview-2025",
+        kind="guideline",
+        title="Guideline Directed Topic Overview",
+        source="Dr.Oracle Medical Advisory Board & Editors",
+        year=2025,
+        summary=(
+            "An editorial guideline overview used for the headline treatment "
+            "choices, first-line dosing and the cardiac and checkpoint-inhibitor "
+            "points in our article."
+        ),
+        placements=[["myositis-treatment", "guidelines-and-reviews"]],
+    ),
+    _ref(
+        citation_key="praxis-myopathic-2025",
+        kind="guideline",
+        title="Diagnosis and Treatment of Myopathic Disorders",
+        source="Praxis Medical Insights: Practical Summaries of Clinical Guidelines",
+        year=2025,
+        summary=(
+            "A practical guideline digest on diagnosing and treating muscle "
+            "disorders, including IVIG dosing, its indications and how "
+            "response is followed."
+        ),
+        placements=[["myositis-treatment", "guidelines-and-reviews"]],
+    ),
+    _ref(
+        citation_key="marie-autoimmun-rev-2011",
+        kind="research",
+        title="Therapy of polymyositis and dermatomyositis.",
+        source="Autoimmunity Reviews",
+        year=2011,
+        summary=(
+            "A review of treatment options for the two myopathies, drawn on "
+            "here for rituximab dosing, retreatment and monitoring."
+        ),
+        placements=[["myositis-treatment", "guidelines-and-reviews"]],
+    ),
+    # Literature list: Biological Agents.
+    _ref(
+        citation_key="clin-rheumatol-2018-rtx-mda5",
+        kind="research",
+        title=(
+            "Rituximab for refractory rapidly progressive interstitial lung "
+            "disease (RP–ILD) related to anti-MDA5 antibody–positive amyopathic "
+            "dermatomyositis."
+        ),
+        source="Clin Rheumatol",
+        year=2018,
+        month=4,
+        day=30,
+        summary=(
+            "Rituximab looked helpful for fast-worsening lung disease in "
+            "anti-MDA5-positive amyopathic dermatomyositis, with infection "
+            "being the chief safety concern."
+        ),
+        placements=[
+            ["myositis-treatment", "biological-agents"],
+            ["biologic-agents", "general"],
+        ],
+    ),
+    _ref(
+        citation_key="j-drugs-dermatol-2017-rtx-refractory-dm",
+        kind="research",
+        title="The Use of Rituximab in the Management of Refractory Dermatomyositis.",
+        source="J Drugs Dermatol",
+        year=2017,
+        month=2,
+        day=1,
+        volume="16",
+        issue="2",
+        pages="162-166",
+        summary=(
+            "A look back at 25 people with dermatomyositis who received rituximab."
+        ),
+        placements=[["myositis-treatment", "biological-agents"]],
+    ),
+    # Literature list: CB2 Agonist.
+    _ref(
+        citation_key="globe-newswire-2018-lenabasum-dm",
+        kind="news",
+        title=(
+            "Corbus Pharmaceuticals to Commence Phase 3 Study of Lenabasum for "
+            "the Treatment of Rare Autoimmune Disease Dermatomyositis."
+        ),
+        source="Globe Newswire",
+        year=2018,
+        month=7,
+        day=25,
+        summary=(
+            "Corbus Pharmaceuticals said it would go ahead with a phase 3 trial "
+            "testing whether lenabasum is effective and safe in dermatomyositis."
+        ),
+        placements=[
+            ["myositis-treatment", "cb2-agonist"],
+            ["endocannabinoid-system", "general"],
+            ["clinical-trials", "general"],
+        ],
+    ),
+    # Literature list: Combination Therapies.
+    _ref(
+        citation_key="j-rheumatol-myositis-malignancy-21yr",
+        kind="research",
+        title=(
+            "Dermatomyositis and Polymyositis Associated with Malignancy: "
+            "A 21-year Retrospective Study."
+        ),
+        source="J Rheumatol",
+        link_status="expired",
+        summary=(
+            "People whose myositis was linked to cancer more often needed "
+            "extra immunosuppressants on top of steroids."
+        ),
+        placements=[["myositis-treatment", "combination-therapies"]],
+    ),
+    _ref(
+        citation_key="clin-rheumatol-2019-physical-therapy-review",
+        kind="systematic_review",
+        title=(
+            "Physical therapy in adult inflammatory myopathy patients: "
+            "a systematic review."
+        ),
+        source="Clin Rheumatol",
+        year=2019,
+        month=8,
+        volume="38",
+        issue="8",
+        pages="2039-2051",
+        summary=(
+            "In inactive inflammatory myopathy, physical therapy did not worsen "
+            "disease activity and may help people function better."
+        ),
+        placements=[["myositis-treatment", "combination-therapies"]],
+    ),
+    _ref(
+        citation_key="how-is-polymyositis-treated",
+        kind="other",
+        title="How is Polymyositis Treated?",
+        source="",
+        summary="Explains that high-dose corticosteroids are the usual first step.",
+        placements=[["myositis-treatment", "combination-therapies"]],
+    ),
+    _ref(
+        citation_key="rheumatology-2018-il18-myositis",
+        kind="research",
+        title=(
+            "Expression of interleukin-18 in muscle tissue of patients with "
+            "polymyositis or dermatomyositis and effects of conventional "
+            "immunosuppressive treatment."
+        ),
+        source="Rheumatology (Oxford)",
+        year=2018,
+        month=8,
+        day=8,
+        summary=(
+            "Inflamed muscle in these myopathies contains high levels of IL-18, "
+            "which the authors propose as a possible future drug target."
+        ),
+        placements=[
+            ["myositis-treatment", "combination-therapies"],
+            ["interleukins", "general"],
+        ],
+    ),
+    # Literature list: Intravenous Immunoglobulin (IVIg).
+    _ref(
+        citation_key="autoimmun-rev-2020-ivig-sscam",
+        kind="research",
+        title=(
+            "Corticosteroid-sparing (CS) benefit of intravenous immunoglobulin "
+            "(IVIg) in systemic sclerosis-associated myopathy (SScAM): "
+            "A comparative study in 52 patients."
+        ),
+        source="Autoimmun Rev",
+        year=2020,
+        month=1,
+        volume="19",
+        issue="1",
+        pages="102431",
+        summary=(
+            "Across 52 patients with myopathy linked to systemic sclerosis, "
+            "add-on IVIg was reasonably well tolerated and appeared to reduce "
+            "the need for steroids."
+        ),
+        placements=[["myositis-treatment", "ivig"]],
+    ),
+    _ref(
+        citation_key="open-rheumatol-j-ivig-adm-cases",
+        kind="case_report",
+        title=(
+            "Case Report: Intravenous Immune Globulin in Amyopathic "
+            "Dermatomyositis (ADM) – Report of Two Cases and Review of the "
+            "Literature."
+        ),
+        source="Open Rheumatol J",
+        summary=(
+            "Two patients with severe, treatment-resistant amyopathic "
+            "dermatomyositis in whom IVIG served as rescue and then ongoing "
+            "steroid-sparing therapy."
+        ),
+        placements=[["myositis-treatment", "ivig"]],
+    ),
+    _ref(
+        citation_key="ats-ivig-cardiomyopathy-dm",
+        kind="case_report",
+        title=(
+            "Successful Treatment With Intravenous High-Dose Immunoglobulin For "
+            "Cardiomyopathy In Dermatomyositis Complicated With Rapid Progressive "
+            "Interstitial Pneumonia And Macrophage Activation Syndrome."
+        ),
+        source="ATS Journal",
+        summary=(
+            "Described as the first account suggesting that IVIg can help heart "
+            "muscle disease in dermatomyositis."
+        ),
+        placements=[["myositis-treatment", "ivig"]],
+    ),
+    # Literature list: Stem Cell Transplants.
+    _ref(
+        citation_key="muscle-nerve-2018-myopathy-after-allo-sct",
+        kind="research",
+        title=(
+            "Inflammatory myopathies (IM) after allogeneic stem cell "
+            "transplantation (SCT)."
+        ),
+        source="Muscle Nerve",
+        year=2018,
+        month=12,
+        volume="58",
+        issue="6",
+        pages="790-795",
+        summary=(
+            "Weakness is frequent after allogeneic stem cell transplant, and "
+            "inflammatory myopathy occurs more often in these recipients."
+        ),
+        placements=[["myositis-treatment", "stem-cell-transplants"]],
+    ),
+]

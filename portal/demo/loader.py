@@ -1,0 +1,218 @@
+"""Load the myositis demo content (and, in development, demo accounts)."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import reversion
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from articles import services, workflow
+from articles.models import Article
+from references.models import Entry, Reference, Section, Topic
+
+from . import content
+
+ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
+
+# Development-only accounts; seed_demo refuses to create them unless DEBUG is on.
+DEMO_ACCOUNTS = [
+    {
+        "username": "editor",
+        "password": "demo-editor-pass",
+        "first_name": "Erin",
+        "last_name": "Editor",
+        "groups": [workflow.EDITORS],
+        "is_staff": True,
+        "is_superuser": False,
+    },
+    {
+        "username": "board",
+        "password": "demo-board-pass",
+        "first_name": "Dr Bao",
+        "last_name": "Board",
+        "groups": [workflow.BOARD],
+        "is_staff": True,
+        "is_superuser": False,
+    },
+    {
+        "username": "admin",
+        "password": "demo-admin-pass",
+        "first_name": "Ada",
+        "last_name": "Admin",
+        "groups": [],
+        "is_staff": True,
+        "is_superuser": True,
+    },
+]
+
+
+@dataclass
+class LoadReport:
+    """What a load created or changed, for the command to print."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    accounts: list[dict] = field(default_factory=list)
+
+    def note(self, obj, created):
+        label = f"{obj._meta.verbose_name}: {obj}"
+        (self.created if created else self.updated).append(label)
+
+
+@transaction.atomic
+def load_demo_content(*, with_accounts: bool) -> LoadReport:
+    """Create or bring up to date the demo topics, literature and article.
+
+    Running it again changes nothing that is already as the demo defines it;
+    the article gets a new approved version only when its text changed.
+    """
+    report = LoadReport()
+    with reversion.create_revision():
+        reversion.set_comment("Loaded the myositis demo content")
+        if with_accounts:
+            report.accounts = _load_accounts()
+        topics = _load_topics(report)
+        references = _load_references(topics, report)
+    _load_article(topics["myositis-treatment"], references, report, with_accounts)
+    return report
+
+
+def _update_or_create(model, report, lookup, values):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        report.note(obj, created=True)
+    elif any(getattr(obj, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
+        report.note(obj, created=False)
+    return obj
+
+
+def _load_accounts():
+    User = get_user_model()
+    accounts = []
+    for account in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=account["username"])
+        user.first_name = account["first_name"]
+        user.last_name = account["last_name"]
+        user.email = f"{account['username']}@example.org"
+        user.is_staff = account["is_staff"]
+        user.is_superuser = account["is_superuser"]
+        user.set_password(account["password"])
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=account["groups"]))
+        accounts.append(account)
+    return accounts
+
+
+def _load_topics(report):
+    topics = {}
+    for data in content.TOPICS:
+        topics[data["slug"]] = _update_or_create(
+            Topic,
+            report,
+            {"slug": data["slug"]},
+            {"title": data["title"], "summary": data["summary"]},
+        )
+    for data in content.TOPICS:
+        topics[data["slug"]].also_see.set([topics[slug] for slug in data["also_see"]])
+    for position, data in enumerate(content.SECTIONS):
+        _update_or_create(
+            Section,
+            report,
+            {"topic": topics["myositis-treatment"], "slug": data["slug"]},
+            {
+                "title": data["title"],
+                "intro": data.get("intro", ""),
+                "position": position,
+            },
+        )
+    return topics
+
+
+def _load_references(topics, report):
+    references = {}
+    positions = {}
+    for data in content.REFERENCES:
+        values = {
+            name: data[name]
+            for name in (
+                "kind",
+                "title",
+                "source",
+                "year",
+                "month",
+                "day",
+                "volume",
+                "issue",
+                "pages",
+                "url",
+                "doi",
+                "pmid",
+                "summary",
+                "link_status",
+            )
+        }
+        values["authors"] = "\n".join(data["authors"])
+        reference = _update_or_create(
+            Reference, report, {"citation_key": data["citation_key"]}, values
+        )
+        references[reference.citation_key] = reference
+        for topic_slug, section_slug in data["placements"]:
+            section, created = Section.objects.get_or_create(
+                topic=topics[topic_slug],
+                slug=section_slug,
+                defaults={"title": section_slug.replace("-", " ").capitalize()},
+            )
+            if created:
+                report.note(section, created=True)
+            position = positions.setdefault(section.pk, 0)
+            positions[section.pk] += 1
+            _update_or_create(
+                Entry,
+                report,
+                {"section": section, "reference": reference},
+                {"position": position},
+            )
+    return references
+
+
+def _load_article(topic, references, report, with_accounts):
+    User = get_user_model()
+    editor = User.objects.filter(username="editor").first() if with_accounts else None
+    board = User.objects.filter(username="board").first() if with_accounts else None
+    data = content.ARTICLE
+    text = {
+        "title": data["title"],
+        "summary": data["summary"],
+        "body": (ARTICLES_DIR / f"{data['slug']}.md").read_text(encoding="utf-8"),
+        "plain_summary": data["plain_summary"],
+        "plain_body": (ARTICLES_DIR / f"{data['slug']}.plain.md").read_text(
+            encoding="utf-8"
+        ),
+    }
+    article = Article.objects.filter(slug=data["slug"]).first()
+    if article and all(getattr(article, k) == v for k, v in text.items()):
+        if article.live_id:
+            return
+    else:
+        created = article is None
+        article = article or Article(
+            slug=data["slug"], topic=topic, is_overview=True, author=editor
+        )
+        for name, value in text.items():
+            setattr(article, name, value)
+        services.save_article(
+            article=article, user=editor, comment="Demo content loaded by seed_demo"
+        )
+        report.note(article, created=created)
+    if board is not None:
+        workflow.approve(article=article, user=board, comment="Demo content approved")
+    else:
+        workflow.record_approval(
+            article=article, approved_by=None, comment="Demo content, reviewed"
+        )

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+site_patterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
+    path(
+        "editorial-policy/",
+        views.EditorialPolicyView.as_view(),
+        name="editorial-policy",
+    ),
+]
+
+urlpatterns = [
+    path("", include((site_patterns, "portal"))),
+    path("", include("references.urls")),
+    path("articles/", include("articles.urls")),
+    path("admin/", admin.site.urls),
+]

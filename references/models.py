@@ -1,0 +1,393 @@
+"""The literature library: topics, their sections, and the references in them."""
+
+import calendar
+import datetime
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from . import identifiers
+
+citation_key_validator = RegexValidator(
+    r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$",
+    _(
+        "A citation key starts with a letter, digit or underscore and holds no "
+        "spaces, for example smith-2020."
+    ),
+)
+
+
+@reversion.register()
+class Topic(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    also_see = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="seen_from",
+        verbose_name=_("also see"),
+        help_text=_("Related topics shown as “also see” links."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("portal:topic", kwargs={"slug": self.slug})
+
+
+@reversion.register()
+class Section(models.Model):
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("topic"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    intro = models.TextField(_("introduction"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["topic", "position", "title"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "slug"], name="section_unique_slug_per_topic"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic}: {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.topic.get_absolute_url()}#section-{self.slug}"
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def in_topic(self, topic):
+        return self.filter(entries__section__topic=topic).distinct()
+
+    def in_section(self, section):
+        return self.filter(entries__section=section)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def expired(self):
+        return self.filter(link_status=Reference.LinkStatus.EXPIRED)
+
+    def newest_first(self):
+        return self.order_by(
+            models.F("year").desc(nulls_last=True),
+            models.F("month").desc(nulls_last=True),
+            models.F("day").desc(nulls_last=True),
+            "title",
+        )
+
+    def with_identifier(self, *, doi="", pmid=""):
+        """References that already carry this DOI or PMID (both normalised)."""
+        query = Q()
+        if doi:
+            query |= Q(doi=doi)
+        if pmid:
+            query |= Q(pmid=pmid)
+        return self.filter(query) if query else self.none()
+
+
+@reversion.register()
+class Reference(models.Model):
+    class Kind(models.TextChoices):
+        GUIDELINE = "guideline", _("Guideline")
+        SYSTEMATIC_REVIEW = "systematic_review", _("Systematic review")
+        TRIAL = "trial", _("Trial")
+        RESEARCH = "research", _("Research")
+        CASE_REPORT = "case_report", _("Case report")
+        NEWS = "news", _("News")
+        OTHER = "other", _("Other")
+
+    class LinkStatus(models.TextChoices):
+        UNCHECKED = "unchecked", _("Not yet checked")
+        OK = "ok", _("Working")
+        EXPIRED = "expired", _("Expired")
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.RESEARCH
+    )
+    title = models.CharField(_("title"), max_length=500)
+    authors = models.TextField(
+        _("authors"),
+        blank=True,
+        help_text=_(
+            "One author per line, “Family, Given”; a group author on a line of its own."
+        ),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Journal, publisher or website."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+    volume = models.CharField(_("volume"), max_length=50, blank=True)
+    issue = models.CharField(_("issue"), max_length=50, blank=True)
+    pages = models.CharField(_("pages"), max_length=50, blank=True)
+    doi = models.CharField(
+        _("DOI"), max_length=255, blank=True, help_text=_("For example 10.1000/xyz123.")
+    )
+    pmid = models.CharField(_("PMID"), max_length=12, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences in our own words.")
+    )
+    citation_key = models.CharField(
+        _("citation key"),
+        max_length=100,
+        unique=True,
+        validators=[citation_key_validator],
+        help_text=_("Cite it in an article as [@key]."),
+    )
+    link_status = models.CharField(
+        _("link status"),
+        max_length=10,
+        choices=LinkStatus.choices,
+        default=LinkStatus.UNCHECKED,
+    )
+    link_checked_at = models.DateTimeField(_("link checked"), null=True, blank=True)
+    link_http_status = models.PositiveSmallIntegerField(
+        _("HTTP status of the last check"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doi"], condition=~Q(doi=""), name="reference_unique_doi"
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~Q(pmid=""), name="reference_unique_pmid"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="reference_month_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(day__isnull=True) | Q(day__gte=1, day__lte=31),
+                name="reference_day_in_range",
+            ),
+            models.CheckConstraint(
+                condition=(Q(month__isnull=True) | Q(year__isnull=False))
+                & (Q(day__isnull=True) | Q(month__isnull=False)),
+                name="reference_date_parts_nested",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.citation_key:
+            self.citation_key = self.suggest_citation_key()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("references:detail", kwargs={"pk": self.pk})
+
+    def clean_fields(self, exclude=None):
+        # Normalise pasted identifiers before the field checks measure them:
+        # "https://doi.org/10.1000/X" is a valid way to give a DOI.
+        errors = {}
+        for field, normalize in (
+            ("doi", identifiers.normalize_doi),
+            ("pmid", identifiers.normalize_pmid),
+        ):
+            try:
+                setattr(self, field, normalize(getattr(self, field)))
+            except ValidationError as exc:
+                errors[field] = exc.error_list
+        try:
+            super().clean_fields(exclude={*(exclude or ()), *errors})
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self):
+        if not self.citation_key:
+            self.citation_key = self.suggest_citation_key()
+        errors = self._duplicate_identifier_errors()
+        errors.update(self._date_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _duplicate_identifier_errors(self):
+        """Name the existing entry, so the editor can go to it instead."""
+        errors = {}
+        for field in ("doi", "pmid"):
+            value = getattr(self, field)
+            if not value:
+                continue
+            existing = (
+                Reference.objects.filter(**{field: value}).exclude(pk=self.pk).first()
+            )
+            if existing:
+                errors[field] = ValidationError(
+                    _(
+                        "A reference with this %(label)s already exists: "
+                        "“%(title)s” (%(url)s)."
+                    ),
+                    code="duplicate",
+                    params={
+                        "label": self._meta.get_field(field).verbose_name,
+                        "title": existing.title,
+                        "url": existing.get_absolute_url(),
+                    },
+                )
+        return errors
+
+    def _date_errors(self):
+        if self.month and not self.year:
+            return {"month": _("Give the year as well as the month.")}
+        if self.day and not self.month:
+            return {"day": _("Give the month as well as the day.")}
+        if self.month and not 1 <= self.month <= 12:
+            return {"month": _("A month is a number from 1 to 12.")}
+        if self.day:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                return {"day": _("That day does not exist in that month.")}
+        return {}
+
+    def suggest_citation_key(self):
+        """A readable key from the first author's family name (or title) and year."""
+        first = self.author_list[0].split(",")[0] if self.author_list else self.title
+        words = slugify(first).split("-")[:3]
+        base = "-".join(word for word in words if word) or "ref"
+        base = f"{base}-{self.year}" if self.year else base
+        key, n = base, 1
+        while Reference.objects.filter(citation_key=key).exclude(pk=self.pk).exists():
+            n += 1
+            key = f"{base}-{n}"
+        return key
+
+    @property
+    def author_list(self):
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    @property
+    def authors_display(self):
+        """Authors as a short byline: up to three, then “et al.”."""
+        names = self.author_list
+        if len(names) > 3:
+            return _("%(names)s, et al.") % {"names": "; ".join(names[:3])}
+        return "; ".join(names)
+
+    @property
+    def date_display(self):
+        if not self.year:
+            return ""
+        if not self.month:
+            return str(self.year)
+        if not self.day:
+            return date_format(datetime.date(self.year, self.month, 1), "F Y")
+        return date_format(datetime.date(self.year, self.month, self.day), "j F Y")
+
+    @property
+    def doi_url(self):
+        return identifiers.doi_url(self.doi)
+
+    @property
+    def pubmed_url(self):
+        return identifiers.pubmed_url(self.pmid)
+
+    @property
+    def best_url(self):
+        """Where a reader should go: the link itself unless it has died."""
+        if self.url and self.link_status != self.LinkStatus.EXPIRED:
+            return self.url
+        return self.doi_url or self.pubmed_url or ""
+
+    @property
+    def is_expired(self):
+        return self.link_status == self.LinkStatus.EXPIRED
+
+    @property
+    def source_line(self):
+        """“Clin Rheumatol, 2019;38(8):2039-2051”, from whatever parts exist."""
+        details = ""
+        if self.volume:
+            details = self.volume
+            if self.issue:
+                details += f"({self.issue})"
+            if self.pages:
+                details += f":{self.pages}"
+        parts = [part for part in (self.source, self.date_display) if part]
+        line = ", ".join(parts)
+        return f"{line}; {details}" if details and line else line or details
+
+
+class EntryQuerySet(models.QuerySet):
+    def for_display(self):
+        return self.select_related("reference", "section")
+
+
+@reversion.register()
+class Entry(models.Model):
+    """A reference placed in a topic's section, in the editors' chosen order."""
+
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("section"),
+    )
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("reference"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "position", "id"]
+        verbose_name = _("literature entry")
+        verbose_name_plural = _("literature entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "reference"],
+                name="entry_unique_reference_per_section",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.section}: {self.reference}"

@@ -1,0 +1,128 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from articles import rendering
+from articles.models import Article
+from tests.factories import ReferenceFactory, TopicFactory
+
+
+def test_citations_are_numbered_by_first_appearance():
+    result = rendering.render("B first [@beta]. Then A [@alpha]. B again [@beta].")
+    assert result.keys == ["beta", "alpha"]
+    assert 'href="#ref-1" id="cite-1-1"' in result.html
+    assert 'href="#ref-2" id="cite-2-1"' in result.html
+    # The repeated citation keeps its number and gets its own anchor.
+    assert 'href="#ref-1" id="cite-1-2"' in result.html
+
+
+def test_multiple_citations_in_one_bracket_are_separate_links():
+    result = rendering.render("Both agree [@a; @b].")
+    assert result.keys == ["a", "b"]
+    assert (
+        '<sup class="citation"><a aria-label="Reference 1" href="#ref-1" '
+        'id="cite-1-1">1</a>, <a aria-label="Reference 2" href="#ref-2" '
+        'id="cite-2-1">2</a></sup>'
+    ) in result.html
+
+
+def test_shared_numbering_continues_across_bodies():
+    numbering = {}
+    rendering.render("Clinical [@a] and [@b].", numbering)
+    plain = rendering.render("Plain [@b] and new [@c].", numbering)
+    assert numbering == {"a": 1, "b": 2, "c": 3}
+    assert plain.keys == ["b", "c"]
+    assert 'href="#ref-3"' in plain.html
+
+
+def test_citation_syntax_inside_code_is_left_alone():
+    result = rendering.render("Write `[@key]` to cite.")
+    assert result.keys == []
+    assert "<code>[@key]</code>" in result.html
+
+
+def test_trailing_punctuation_is_not_part_of_the_key():
+    assert rendering.render("See [@smith-2020].").keys == ["smith-2020"]
+
+
+def test_body_headings_start_below_the_page_title():
+    html = rendering.render("# Top\n\n## Next").html
+    assert "<h1>" not in html
+    assert "<h2>Top</h2>" in html and "<h3>Next</h3>" in html
+
+
+@pytest.mark.parametrize(
+    "hostile, forbidden",
+    [
+        ("<script>alert(1)</script>", ["<script", "alert(1)"]),
+        ('<img src="x" onerror="alert(1)">', ["<img", "onerror"]),
+        ("[click](javascript:alert(1))", ["javascript:"]),
+        ('<a href="javascript:alert(1)">x</a>', ["javascript:"]),
+        ('<iframe src="https://evil.example"></iframe>', ["<iframe"]),
+        ('<p style="background:url(x)">styled</p>', ["style="]),
+        ('<svg onload="alert(1)"><circle/></svg>', ["<svg", "onload"]),
+        ("<SCRIPT SRC=//evil.example/x.js></SCRIPT>", ["<script", "evil.example"]),
+        ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', ["data:"]),
+        ('<object data="x.swf"></object><embed src="x">', ["<object", "<embed"]),
+        ('<form action="/x"><input name="a"></form>', ["<form", "<input"]),
+        ('<a href="#" onclick="steal()">x</a>', ["onclick"]),
+        ("<style>body{display:none}</style>", ["<style", "display:none"]),
+        ('<math><mi xlink:href="javascript:alert(1)">x</mi></math>', ["javascript"]),
+        ('<a href="&#106;avascript:alert(1)">x</a>', ["avascript"]),
+    ],
+)
+def test_hostile_markdown_and_html_is_made_harmless(hostile, forbidden):
+    html = rendering.render(f"Intro.\n\n{hostile}\n\nOutro.").html.lower()
+    for fragment in forbidden:
+        assert fragment.lower() not in html
+    assert "intro." in html and "outro." in html
+
+
+def test_safe_links_and_formatting_survive():
+    html = rendering.render(
+        "**Bold**, *em*, [a link](https://example.org/x) and a list:\n\n- one\n- two"
+    ).html
+    assert "<strong>Bold</strong>" in html
+    assert '<a href="https://example.org/x">a link</a>' in html
+    assert "<li>one</li>" in html
+
+
+def test_sanitizer_drops_forged_citation_attributes():
+    html = rendering.sanitize_html(
+        '<sup class="evil"><a id="x" class="y" aria-label="z" href="#ref-1">1</a></sup>'
+    )
+    assert html == '<sup><a aria-label="z" href="#ref-1">1</a></sup>'
+
+
+@pytest.mark.django_db
+def test_article_render_returns_references_in_citation_order():
+    alpha = ReferenceFactory(citation_key="alpha")
+    beta = ReferenceFactory(citation_key="beta")
+    article = Article(topic=TopicFactory(), body="[@beta] then [@alpha]")
+    assert article.render() == [beta, alpha]
+    assert "cite-1-1" in article.body_html
+
+
+@pytest.mark.django_db
+def test_unknown_citation_key_is_a_validation_error_naming_the_key():
+    ReferenceFactory(citation_key="known")
+    article = Article(
+        topic=TopicFactory(),
+        slug="x",
+        title="X",
+        body="Fine [@known]. Not fine [@missing-2020; @also-missing].",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        article.full_clean()
+    message = " ".join(excinfo.value.message_dict["body"])
+    assert "@missing-2020" in message and "@also-missing" in message
+    assert "@known" not in message
+
+
+@pytest.mark.django_db
+def test_unknown_key_in_plain_language_body_is_reported_on_that_field():
+    article = Article(
+        topic=TopicFactory(), slug="x", title="X", body="ok", plain_body="[@nope]"
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        article.full_clean()
+    assert "plain_body" in excinfo.value.message_dict

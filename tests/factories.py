@@ -1,0 +1,101 @@
+"""factory_boy factories shared by the suite."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles import services, workflow
+from articles.models import Article
+from references.models import Entry, Reference, Section, Topic
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse 42")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+def editor(**kwargs):
+    return UserFactory(groups=[workflow.EDITORS], **kwargs)
+
+
+def board_member(**kwargs):
+    return UserFactory(groups=[workflow.BOARD], **kwargs)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    summary = "A topic for tests."
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    topic = factory.SubFactory(TopicFactory)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    position = factory.Sequence(int)
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    kind = Reference.Kind.RESEARCH
+    title = factory.Sequence(lambda n: f"A study of myositis number {n}")
+    authors = "Marie, Isabelle\nHachulla, Eric"
+    source = "Autoimmun Rev"
+    year = 2011
+    summary = "A summary written for the tests."
+    citation_key = factory.Sequence(lambda n: f"ref-{n}")
+    url = factory.Sequence(lambda n: f"https://example.org/paper/{n}")
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    section = factory.SubFactory(SectionFactory)
+    reference = factory.SubFactory(ReferenceFactory)
+    position = factory.Sequence(int)
+
+
+def make_article(*, body="Text.", topic=None, author=None, approve=False, **fields):
+    """Create an article through the service, as the editorial screens do.
+
+    With ``approve=True`` a board member approves it, so it is public.
+    """
+    author = author or editor()
+    article = Article(
+        topic=topic or TopicFactory(),
+        slug=fields.pop("slug", None) or f"article-{Article.objects.count() + 1}",
+        title=fields.pop("title", "An article for tests"),
+        summary=fields.pop("summary", "What the article says, in short."),
+        body=body,
+        author=author,
+        **fields,
+    )
+    services.save_article(article=article, user=author)
+    if approve:
+        workflow.approve(article=article, user=board_member())
+        article.refresh_from_db()
+    return article
