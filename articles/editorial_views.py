@@ -85,7 +85,7 @@ class ArticleCreateView(EditorsOnlyMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.author = self.request.user
-        services.save_article(
+        self.object = services.save_article(
             article=form.instance,
             user=self.request.user,
             comment=form.cleaned_data["change_note"] or _("Created"),
@@ -120,7 +120,7 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
 
     def form_valid(self, form):
         try:
-            services.save_article(
+            self.object = services.save_article(
                 article=form.instance,
                 user=self.request.user,
                 comment=form.cleaned_data["change_note"],

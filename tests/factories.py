@@ -20,7 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "correct horse 42")
+    # Hashed when built, so the stored user can really log in.
+    password = factory.django.Password("correct horse 42")
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
