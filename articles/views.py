@@ -12,7 +12,10 @@ class ArticleDetailView(DetailView):
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
-    queryset = Article.objects.for_article_page()
+
+    def get_queryset(self):
+        # Built per request: which articles show depends on a setting.
+        return Article.objects.for_article_page()
 
     def get_context_data(self, **kwargs):
         article = self.object

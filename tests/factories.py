@@ -135,6 +135,6 @@ class BoardMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BoardMember
 
-    user = factory.LazyFunction(board_member)
+    user = factory.SubFactory(UserFactory, groups=[workflow.BOARD])
     credentials = "MD, PhD"
     role = "Rheumatologist"
