@@ -53,10 +53,13 @@ class ArticleForm(forms.ModelForm):
             # sees the refusal beside the text they wrote.
             try:
                 workflow.check_editable(self.instance)
+            except workflow.WorkflowError as exc:
+                raise ValidationError(str(exc), code="not_editable") from exc
+            try:
                 services.check_version(
                     current=self.instance.version,
                     expected=cleaned.get("loaded_version"),
                 )
-            except (workflow.WorkflowError, services.EditConflict) as exc:
+            except services.EditConflict as exc:
                 raise ValidationError(str(exc), code="conflict") from exc
         return cleaned

@@ -225,17 +225,21 @@ def test_edit_page_refuses_text_with_the_board_and_offers_withdrawal(client, peo
     url = reverse("editorial:edit", args=[article.pk])
     html = client.get(url).content.decode()
     assert "cannot be changed now" in html and 'value="withdraw"' in html
+    # Submitted while this editor was typing: refused, and the text kept.
     response = client.post(
         url,
         {
             "topic": article.topic_id,
             "title": "Changed",
             "slug": article.slug,
-            "body": "Changed",
+            "body": "Typed while it was submitted",
             "loaded_version": article.version,
         },
     )
+    html = response.content.decode()
     assert response.status_code == 200
+    assert "Withdraw it to draft first" in html
+    assert "Typed while it was submitted" in html
     assert Article.objects.get(pk=article.pk).title != "Changed"
 
 
