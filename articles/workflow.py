@@ -114,10 +114,12 @@ def has_role(user, role: str) -> bool:
 
 
 def is_board_member(user) -> bool:
+    """Whether the user may act for the editorial board."""
     return has_role(user, BOARD)
 
 
 def is_editor(user) -> bool:
+    """Whether the user may write and submit articles."""
     return has_role(user, EDITORS)
 
 

@@ -40,6 +40,7 @@ def test_editor_submits_and_board_member_approves(page, axe_violations, screensh
     # The editor revises the approved article and submits the new version.
     log_in(page, author.username)
     page.goto(f"/editorial/articles/{article.pk}/edit/")
+    assert axe_violations(page) == []
     body = page.get_by_role("textbox", name="Body", exact=True)
     body.fill("IVIG dose: 2 g/kg over two to five days.")
     page.get_by_label("What changed").fill("Dose from the 2017 trial")
