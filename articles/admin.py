@@ -1,13 +1,29 @@
 from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from . import services, workflow
-from .models import ApprovedVersion, Article
+from .forms import ArticleForm
+from .models import ApprovedVersion, Article, BoardMember, ReviewEvent
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "from_state", "to_state", "actor", "version"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
+    form = ArticleForm
+    inlines = [ReviewEventInline]
     list_display = ["title", "topic", "status", "version", "updated_at"]
     list_filter = ["status", "topic"]
     list_select_related = ["topic"]
@@ -27,6 +43,8 @@ class ArticleAdmin(VersionAdmin):
         "status",
         "version",
         "live",
+        "loaded_version",
+        "change_note",
     ]
     actions = ["approve_selected"]
 
@@ -34,8 +52,17 @@ class ArticleAdmin(VersionAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         services.save_article(
-            article=obj, user=request.user, comment=_("Edited in the admin")
+            article=obj,
+            user=request.user,
+            comment=form.cleaned_data.get("change_note") or _("Edited in the admin"),
+            expected_version=form.cleaned_data.get("loaded_version"),
         )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Reversion's revert rewrites the row in place; the editorial history
+        # reverts by saving the old text as a new draft for review instead.
+        messages.info(request, _("Revert here: it saves the old text as a draft."))
+        return redirect(reverse("editorial:history", kwargs={"pk": object_id}))
 
     @admin.action(description=_("Approve the current text of the selected articles"))
     def approve_selected(self, request, queryset):
@@ -59,3 +86,12 @@ class ApprovedVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BoardMember)
+class BoardMemberAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "role", "position", "listed"]
+    list_editable = ["position", "listed"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    search_fields = ["user__first_name", "user__last_name", "credentials", "role"]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from references.models import Reference, Topic
@@ -25,7 +26,33 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(live__isnull=False)
 
     def for_public(self):
-        return self.approved().select_related("topic", "live", "live__approved_by")
+        return self.approved().select_related(
+            "topic", "live", "live__approved_by", "live__approved_by__board_profile"
+        )
+
+    def for_article_page(self):
+        """What the public article page may show.
+
+        The approved articles and, only when PORTAL_SHOW_UNREVIEWED is on, the
+        never-approved ones the board holds (submitted or under review), which
+        the page shows with a "pending review" caution. Lists, feeds, the
+        sitemap and search keep to ``approved()``.
+        """
+        shown = Q(live__isnull=False)
+        if settings.PORTAL_SHOW_UNREVIEWED:
+            shown |= Q(
+                live__isnull=True,
+                status__in=[Article.Status.SUBMITTED, Article.Status.IN_REVIEW],
+            )
+        return self.filter(shown).select_related(
+            "topic", "live", "live__approved_by", "live__approved_by__board_profile"
+        )
+
+    def overdue_for_review(self, today=None):
+        """Approved articles whose next review date has come."""
+        return self.approved().filter(
+            live__next_review_due__lte=today or timezone.localdate()
+        )
 
     def recently_approved(self):
         return self.for_public().order_by("-live__approved_at")
@@ -34,7 +61,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_public().filter(topic=topic, is_overview=True)
 
 
-@reversion.register(follow=["citations"])
+# Status and the live pointer belong to the workflow, not to the text: a
+# reverted or recovered revision must never publish or unpublish anything, so
+# reversion leaves them out (a recovered article comes back as a draft).
+@reversion.register(follow=["citations"], exclude=["status", "live"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -259,6 +289,14 @@ class ApprovedVersion(models.Model):
     def __str__(self):
         return f"{self.title} (v{self.number})"
 
+    @property
+    def reviewer_label(self):
+        """Who approved this text, as the public page names them."""
+        if self.approved_by is None:
+            return ""
+        profile = getattr(self.approved_by, "board_profile", None)
+        return str(profile) if profile else board_member_name(self.approved_by)
+
 
 class ApprovedCitation(BaseCitation):
     version = models.ForeignKey(
@@ -271,3 +309,99 @@ class ApprovedCitation(BaseCitation):
                 fields=["version", "number"], name="approved_citation_unique_number"
             ),
         ]
+
+
+def board_member_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+class BoardMemberQuerySet(models.QuerySet):
+    def listed(self):
+        return (
+            self.filter(listed=True, user__is_active=True)
+            .select_related("user")
+            .order_by("position", "user__last_name", "user__first_name")
+        )
+
+
+class BoardMember(models.Model):
+    """A member of the editorial board as readers see them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="board_profile",
+        verbose_name=_("user"),
+    )
+    credentials = models.CharField(
+        _("credentials"), max_length=100, blank=True, help_text=_("e.g. MD, PhD")
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Chair of the board, consultant rheumatologist"),
+    )
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order on the editorial board page.")
+    )
+    listed = models.BooleanField(
+        _("listed"), default=True, help_text=_("Show on the editorial board page.")
+    )
+
+    objects = BoardMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("board member")
+        verbose_name_plural = _("board members")
+
+    def __str__(self):
+        name = board_member_name(self.user)
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+
+class ReviewEvent(models.Model):
+    """One step in an article's record: who did what to which version, and why.
+
+    Written only by ``articles.workflow``; edits are recorded too, so the
+    record also says who wrote each version (the four-eyes rule reads it).
+    """
+
+    class Action(models.TextChoices):
+        EDIT = "edit", _("Edited")
+        SUBMIT = "submit", _("Submitted for review")
+        WITHDRAW = "withdraw", _("Withdrawn to draft")
+        START_REVIEW = "start_review", _("Review started")
+        REQUEST_CHANGES = "request_changes", _("Changes requested")
+        APPROVE = "approve", _("Approved")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=Article.Status.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=20, choices=Article.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+        indexes = [models.Index(fields=["article", "action", "version"])]
+
+    def __str__(self):
+        return f"{self.article_id} v{self.version}: {self.get_action_display()}"

@@ -2,22 +2,61 @@
 
 import reversion
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
 
+from . import workflow
 from .models import Article, Citation
+
+# The fields that make up an article's text: what a revert restores.
+TEXT_FIELDS = ("title", "summary", "body", "plain_summary", "plain_body")
+
+
+class EditConflict(Exception):
+    """The text was saved by someone else since this copy was loaded."""
+
+    def __init__(self, *, expected: int, current: int):
+        self.expected, self.current = expected, current
+        super().__init__(
+            _(
+                "Someone else saved this article (now version %(current)s) after "
+                "you opened version %(expected)s. Your text was not saved: copy "
+                "it, compare the versions, and edit the new version."
+            )
+            % {"current": current, "expected": expected}
+        )
+
+
+def check_version(*, current: int, expected: int | None) -> None:
+    """Raise EditConflict if the edit was made on another version than ``current``.
+
+    Optimistic locking: an edit form carries the version it was loaded at;
+    ``expected=None`` means the caller edits whatever is stored (scripts).
+    """
+    if expected is not None and int(expected) != current:
+        raise EditConflict(expected=int(expected), current=current)
 
 
 @transaction.atomic
-def save_article(*, article: Article, user, comment: str = "") -> Article:
+def save_article(
+    *, article: Article, user, comment: str = "", expected_version: int | None = None
+) -> Article:
     """Validate, render and save an article's working copy, with its citations.
 
     The Markdown is rendered here, once; pages serve the stored HTML. The
     citation list is rebuilt from the text, and the whole write is one
-    reversion revision carrying the user and comment.
+    reversion revision carrying the user and comment. The workflow decides
+    whether the text may change now (and whether this starts a new draft);
+    ``expected_version`` refuses a save over someone else's newer one.
     """
+    stored = workflow.prepare_edit(article=article)
+    if stored is not None:
+        check_version(current=stored.version, expected=expected_version)
     article.full_clean()
     cited = article.render()
-    if article.pk:
-        article.version += 1
+    if stored is not None:
+        article.version = stored.version + 1
+    comment = comment or str(_("Saved"))
     with reversion.create_revision():
         article.save()
         article.citations.all().delete()
@@ -27,5 +66,65 @@ def save_article(*, article: Article, user, comment: str = "") -> Article:
         )
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
-        reversion.set_comment(comment or "Saved")
+        reversion.set_comment(comment)
+    workflow.record_edit(
+        article=article,
+        user=user,
+        comment=comment,
+        from_state=stored.status if stored else "",
+    )
     return article
+
+
+def revert_article(
+    *, article: Article, number: int, user, expected_version: int | None = None
+) -> Article:
+    """Save the text of an earlier version as a new version (a new draft).
+
+    Nothing is rewritten: the old text comes back as the next version, which
+    goes through review like any other, and the live text stays until then.
+    """
+    saved = text_versions(article).get(int(number))
+    if saved is None:
+        raise workflow.WorkflowError(
+            _("There is no version %s to go back to.") % number
+        )
+    for name in TEXT_FIELDS:
+        setattr(article, name, saved.fields[name])
+    return save_article(
+        article=article,
+        user=user,
+        comment=str(_("Reverted to version %s")) % number,
+        expected_version=expected_version,
+    )
+
+
+class SavedText:
+    """One saved version of an article's text, read from its reversion history."""
+
+    def __init__(self, version: Version):
+        data = version.field_dict
+        self.number = data["version"]
+        self.fields = {name: data.get(name, "") for name in TEXT_FIELDS}
+        self.saved_at = version.revision.date_created
+        self.saved_by = version.revision.user
+        self.comment = version.revision.comment
+        self.version_id = version.pk
+
+
+def text_versions(article: Article) -> dict:
+    """Every saved version of the article's text, by number, newest first.
+
+    Transitions also make revisions (of an unchanged text); the first revision
+    that carries a number is the save that wrote that version.
+    """
+    versions = {}
+    history = (
+        Version.objects.get_for_object(article)
+        .select_related("revision__user")
+        .order_by("pk")
+    )
+    for version in history:
+        saved = SavedText(version)
+        versions.setdefault(saved.number, saved)
+    return dict(sorted(versions.items(), reverse=True))

@@ -1,18 +1,47 @@
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
-from .models import ApprovedCitation, Article
+from .models import ApprovedCitation, Article, BoardMember
 
 
 class ArticleDetailView(DetailView):
-    """An article as the board approved it: the live version, never a draft."""
+    """An article as the board approved it: the live version, never a draft.
+
+    Only with PORTAL_SHOW_UNREVIEWED on may a never-approved article the board
+    holds be shown, as its working copy under a "pending review" caution.
+    """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
-    queryset = Article.objects.for_public()
+
+    def get_queryset(self):
+        # Built per request: which articles show depends on a setting.
+        return Article.objects.for_article_page()
 
     def get_context_data(self, **kwargs):
-        live = self.object.live
+        article = self.object
+        if article.live_id is None:
+            return super().get_context_data(
+                version=article,
+                citations=article.citations.select_related("reference"),
+                pending=True,
+                **kwargs,
+            )
+        live = article.live
         citations = ApprovedCitation.objects.filter(version=live).select_related(
             "reference"
         )
-        return super().get_context_data(version=live, citations=citations, **kwargs)
+        return super().get_context_data(
+            version=live,
+            citations=citations,
+            update_in_review=article.status
+            in (Article.Status.SUBMITTED, Article.Status.IN_REVIEW),
+            **kwargs,
+        )
+
+
+class EditorialBoardView(ListView):
+    """The editorial board: who reviews the articles, with their credentials."""
+
+    template_name = "articles/editorial_board.html"
+    context_object_name = "members"
+    queryset = BoardMember.objects.listed()

@@ -2,32 +2,125 @@
 
 This module is the only code that changes ``Article.status`` or what the
 public sees (``Article.live``). Views, admin actions and commands call it.
+The rules are data (``TRANSITIONS``); every transition locks the article row,
+checks the rule, changes the status in one transaction with a reversion
+revision, records a ``ReviewEvent`` and, once committed, emails the people
+concerned.
 """
 
 import datetime
+from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApprovedCitation, ApprovedVersion, Article
+from . import notifications
+from .models import ApprovedCitation, ApprovedVersion, Article, ReviewEvent
 
 EDITORS = "Editors"
 BOARD = "Editorial Board"
+
+Status = Article.Status
+Action = ReviewEvent.Action
 
 
 class WorkflowError(Exception):
     """An action the workflow does not allow, with a message for people."""
 
 
-def is_board_member(user) -> bool:
-    return bool(
-        user
-        and user.is_active
-        and (user.is_superuser or user.groups.filter(name=BOARD).exists())
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move: from which states, to which, by whom."""
+
+    action: str
+    sources: frozenset
+    target: str
+    role: str
+    label: Promise
+    # Four eyes: the actor must not have written or edited the current text.
+    independent: bool = False
+    comment_required: bool = False
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in (
+        Transition(
+            Action.SUBMIT,
+            frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
+            Status.SUBMITTED,
+            EDITORS,
+            _("Submit for review"),
+        ),
+        Transition(
+            Action.WITHDRAW,
+            frozenset({Status.SUBMITTED, Status.IN_REVIEW}),
+            Status.DRAFT,
+            EDITORS,
+            _("Withdraw to draft"),
+        ),
+        Transition(
+            Action.START_REVIEW,
+            frozenset({Status.SUBMITTED}),
+            Status.IN_REVIEW,
+            BOARD,
+            _("Start review"),
+            independent=True,
+        ),
+        Transition(
+            Action.REQUEST_CHANGES,
+            frozenset({Status.IN_REVIEW}),
+            Status.CHANGES_REQUESTED,
+            BOARD,
+            _("Request changes"),
+            independent=True,
+            comment_required=True,
+        ),
+        Transition(
+            Action.APPROVE,
+            frozenset({Status.IN_REVIEW}),
+            Status.APPROVED,
+            BOARD,
+            _("Approve and publish"),
+            independent=True,
+        ),
     )
+}
+
+# The text may be edited in these states; editing approved text starts a new
+# draft while the approved version stays live. Submitted text is the board's
+# to read: it must be withdrawn before it changes.
+EDITABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.APPROVED})
+
+ROLE_NAMES = {EDITORS: _("editors"), BOARD: _("members of the editorial board")}
+
+
+def _group_names(user) -> frozenset:
+    # Cached on the user object: a page asks about several actions.
+    if not hasattr(user, "_portal_groups"):
+        user._portal_groups = frozenset(user.groups.values_list("name", flat=True))
+    return user._portal_groups
+
+
+def has_role(user, role: str) -> bool:
+    """Whether an active user acts as ``role`` (EDITORS or BOARD)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or role in _group_names(user)
+
+
+def is_board_member(user) -> bool:
+    """Whether the user may act for the editorial board."""
+    return has_role(user, BOARD)
+
+
+def is_editor(user) -> bool:
+    """Whether the user may write and submit articles."""
+    return has_role(user, EDITORS)
 
 
 def next_review_due(approved_on: datetime.date) -> datetime.date:
@@ -44,14 +137,167 @@ def next_review_due(approved_on: datetime.date) -> datetime.date:
     return approved_on.replace(year=year, month=month, day=28)
 
 
+def writers(article: Article) -> set:
+    """Ids of the people who wrote the current text.
+
+    The author, and everyone who saved a version since the last approval.
+    """
+    since = article.live.number if article.live_id else 0
+    edited_by = ReviewEvent.objects.filter(
+        article=article, action=Action.EDIT, version__gt=since, actor__isnull=False
+    ).values_list("actor_id", flat=True)
+    return {article.author_id, *edited_by} - {None}
+
+
+def check(action: str, *, article: Article, user, comment: str = "", writer_ids=None):
+    """Raise WorkflowError unless ``user`` may do ``action`` to ``article`` now.
+
+    ``writer_ids`` may be passed when already known, to save a query.
+    """
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise WorkflowError(_("There is no such review action."))
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise WorkflowError(_("Only signed-in, active accounts can do this."))
+    if not has_role(user, rule.role):
+        raise WorkflowError(
+            _("Only %(role)s can %(action)s.")
+            % {"role": ROLE_NAMES[rule.role], "action": str(rule.label).lower()}
+        )
+    if article.status not in rule.sources:
+        raise WorkflowError(
+            _("This article is %(status)s; it cannot be %(done)s from there.")
+            % {
+                "status": Status(article.status).label.lower(),
+                "done": Action(action).label.lower(),
+            }
+        )
+    if rule.independent and not settings.PORTAL_ALLOW_SELF_APPROVAL:
+        if writer_ids is None:
+            writer_ids = writers(article)
+        if user.pk in writer_ids:
+            raise WorkflowError(
+                _(
+                    "You wrote or edited this text, so another board member must "
+                    "review it."
+                )
+            )
+    if rule.comment_required and not comment.strip():
+        raise WorkflowError(
+            _("Say what needs to change: a comment is required to request changes.")
+        )
+
+
+def allowed_actions(*, article: Article, user) -> list:
+    """The transitions ``user`` may take on ``article`` now, for buttons."""
+    writer_ids = None
+    allowed = []
+    for action, rule in TRANSITIONS.items():
+        if rule.independent and writer_ids is None:
+            writer_ids = writers(article)
+        try:
+            # The comment is not known before the form is posted.
+            check(
+                action,
+                article=article,
+                user=user,
+                comment="-" if rule.comment_required else "",
+                writer_ids=writer_ids,
+            )
+        except WorkflowError:
+            continue
+        allowed.append(rule)
+    return allowed
+
+
+def _lock(article: Article) -> Article:
+    """The article's row, locked until the transaction ends."""
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _record(*, article, action, from_state, actor, comment) -> ReviewEvent:
+    return ReviewEvent.objects.create(
+        article=article,
+        action=action,
+        from_state=from_state,
+        to_state=article.status,
+        actor=actor,
+        comment=comment,
+        version=article.version,
+    )
+
+
 @transaction.atomic
-def approve(*, article: Article, user, comment: str = "") -> ApprovedVersion:
+def transition(
+    action: str, *, article: Article, user, comment: str = "", version=None
+) -> ReviewEvent:
+    """Take ``action`` on the article, or raise WorkflowError saying why not.
+
+    ``version``, when given, is the version the user was looking at: if the
+    text changed since, nothing happens, so nobody approves unseen text.
+    """
+    locked = _lock(article)
+    if version is not None and int(version) != locked.version:
+        raise WorkflowError(
+            _(
+                "The text changed since you opened it (now version %(version)s). "
+                "Read the new version first."
+            )
+            % {"version": locked.version}
+        )
+    rule = TRANSITIONS.get(action)
+    writer_ids = writers(locked) if rule and rule.independent else None
+    check(action, article=locked, user=user, comment=comment, writer_ids=writer_ids)
+    if action == Action.APPROVE:
+        event = _approve(article=locked, approved_by=user, comment=comment)[1]
+    else:
+        from_state = locked.status
+        with reversion.create_revision():
+            locked.status = rule.target
+            locked.save(update_fields=["status", "updated_at"])
+            reversion.set_user(user)
+            reversion.set_comment(comment or str(Action(action).label))
+        event = _record(
+            article=locked,
+            action=action,
+            from_state=from_state,
+            actor=user,
+            comment=comment,
+        )
+    notifications.transition_done(event=event, writer_ids=writer_ids)
+    article.status, article.live_id = locked.status, locked.live_id
+    return event
+
+
+def submit(*, article: Article, user, comment: str = "") -> ReviewEvent:
+    """Send the draft to the editorial board."""
+    return transition(Action.SUBMIT, article=article, user=user, comment=comment)
+
+
+def withdraw(*, article: Article, user, comment: str = "") -> ReviewEvent:
+    """Take a submitted article back to draft so it can be edited."""
+    return transition(Action.WITHDRAW, article=article, user=user, comment=comment)
+
+
+def start_review(*, article: Article, user, comment: str = "") -> ReviewEvent:
+    """A board member takes up a submitted article."""
+    return transition(Action.START_REVIEW, article=article, user=user, comment=comment)
+
+
+def request_changes(*, article: Article, user, comment: str) -> ReviewEvent:
+    """Send the article back to its editors, saying what must change."""
+    return transition(
+        Action.REQUEST_CHANGES, article=article, user=user, comment=comment
+    )
+
+
+def approve(*, article: Article, user, comment: str = "", version=None):
     """Approve the article's current text and make it the live version."""
-    if not is_board_member(user):
-        raise WorkflowError(_("Only members of the editorial board can approve."))
-    if article.author_id == user.pk and not settings.PORTAL_ALLOW_SELF_APPROVAL:
-        raise WorkflowError(_("Nobody may approve an article they wrote themselves."))
-    return record_approval(article=article, approved_by=user, comment=comment)
+    transition(
+        Action.APPROVE, article=article, user=user, comment=comment, version=version
+    )
+    article.refresh_from_db()
+    return article.live
 
 
 @transaction.atomic
@@ -60,10 +306,19 @@ def record_approval(
 ) -> ApprovedVersion:
     """Freeze the article's current text as approved and put it live.
 
-    ``approve()`` checks the rules and then calls this. Loading content that
-    was reviewed elsewhere (the demo content) calls it directly, with
-    ``approved_by=None``.
+    ``approve()`` checks the rules and then comes here. Loading content that
+    was reviewed elsewhere (the demo content without accounts) calls it
+    directly, with ``approved_by=None``.
     """
+    locked = _lock(article)
+    version, _event = _approve(article=locked, approved_by=approved_by, comment=comment)
+    article.status, article.live_id = locked.status, locked.live_id
+    return version
+
+
+def _approve(*, article: Article, approved_by, comment: str):
+    # The one code path that makes text live; the caller holds the row lock.
+    from_state = article.status
     now = timezone.now()
     version = ApprovedVersion.objects.create(
         article=article,
@@ -83,9 +338,57 @@ def record_approval(
     )
     with reversion.create_revision():
         article.live = version
-        article.status = Article.Status.APPROVED
+        article.status = Status.APPROVED
         article.save(update_fields=["live", "status", "updated_at"])
         if approved_by is not None:
             reversion.set_user(approved_by)
         reversion.set_comment(comment or str(_("Approved")))
-    return version
+    event = _record(
+        article=article,
+        action=Action.APPROVE,
+        from_state=from_state,
+        actor=approved_by,
+        comment=comment,
+    )
+    return version, event
+
+
+def check_editable(article: Article) -> None:
+    """Raise WorkflowError if the article's text may not be edited now."""
+    if article.pk and article.status not in EDITABLE:
+        raise WorkflowError(
+            _(
+                "This article is %(status)s: the board is reading this text, so "
+                "it cannot change. Withdraw it to draft first."
+            )
+            % {"status": Status(article.status).label.lower()}
+        )
+
+
+def prepare_edit(*, article: Article) -> Article | None:
+    """Lock a saved article for an edit and give it the status the edit leads to.
+
+    Returns the locked row as stored (for its version and status), or None
+    for a new article. Refuses text the board is reading. Call inside the
+    transaction that saves the edit, then ``record_edit()``.
+    """
+    if not article.pk:
+        article.status = Status.DRAFT
+        return None
+    stored = _lock(article)
+    check_editable(stored)
+    article.status = Status.DRAFT if stored.status == Status.APPROVED else stored.status
+    article.live_id = stored.live_id
+    return stored
+
+
+def record_edit(*, article: Article, user, comment: str, from_state: str):
+    """Record that ``user`` saved the article's current version."""
+    actor = user if user is not None and user.is_authenticated else None
+    return _record(
+        article=article,
+        action=Action.EDIT,
+        from_state=from_state,
+        actor=actor,
+        comment=comment,
+    )

@@ -193,12 +193,20 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "editorial:login"
+LOGIN_REDIRECT_URL = "editorial:dashboard"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "editors@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_NAME
 # (usually HTTP_X_FORWARDED_PROTO); production defaults are strict.
@@ -230,3 +238,8 @@ PORTAL_REVIEW_PERIOD_MONTHS = env_int("PORTAL_REVIEW_PERIOD_MONTHS", 12)
 # Four eyes: nobody approves their own text, superusers included, unless this
 # is switched on (for a one-person test site, never for a real board).
 PORTAL_ALLOW_SELF_APPROVAL = env_bool("PORTAL_ALLOW_SELF_APPROVAL", False)
+# Show a never-approved article that the board holds (submitted or under
+# review) on its public page, under a prominent "pending review" caution.
+PORTAL_SHOW_UNREVIEWED = env_bool("PORTAL_SHOW_UNREVIEWED", False)
+# Where the site lives, for links in notification emails.
+PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.views import EditorialBoardView
+
 from . import views
 
 site_patterns = [
@@ -11,11 +13,13 @@ site_patterns = [
         views.EditorialPolicyView.as_view(),
         name="editorial-policy",
     ),
+    path("editorial-board/", EditorialBoardView.as_view(), name="editorial-board"),
 ]
 
 urlpatterns = [
     path("", include((site_patterns, "portal"))),
     path("", include("references.urls")),
     path("articles/", include("articles.urls")),
+    path("editorial/", include("articles.editorial_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from articles import services, workflow
-from articles.models import Article
+from articles.models import Article, BoardMember
 from references.models import Entry, Reference, Section, Topic
 
 
@@ -20,7 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "correct horse 42")
+    # Hashed when built, so the stored user can really log in.
+    password = factory.django.Password("correct horse 42")
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
@@ -96,6 +97,44 @@ def make_article(*, body="Text.", topic=None, author=None, approve=False, **fiel
     )
     services.save_article(article=article, user=author)
     if approve:
-        workflow.approve(article=article, user=board_member())
-        article.refresh_from_db()
+        approve_through_review(article)
     return article
+
+
+def approve_through_review(article, *, editor_user=None, reviewer=None):
+    """Take an article through submit, review and approval, as the board would."""
+    editor_user = editor_user or article.author
+    reviewer = reviewer or board_member()
+    workflow.submit(article=article, user=editor_user)
+    workflow.start_review(article=article, user=reviewer)
+    workflow.approve(article=article, user=reviewer)
+    article.refresh_from_db()
+    return article
+
+
+def advance_to(article, status, *, reviewer=None):
+    """Bring a new draft to ``status`` through the real workflow."""
+    Status = Article.Status
+    if status == Status.DRAFT:
+        return article
+    if status == Status.APPROVED:
+        return approve_through_review(article, reviewer=reviewer)
+    reviewer = reviewer or board_member()
+    workflow.submit(article=article, user=article.author)
+    if status in (Status.IN_REVIEW, Status.CHANGES_REQUESTED):
+        workflow.start_review(article=article, user=reviewer)
+    if status == Status.CHANGES_REQUESTED:
+        workflow.request_changes(
+            article=article, user=reviewer, comment="Cite the guideline."
+        )
+    article.refresh_from_db()
+    return article
+
+
+class BoardMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardMember
+
+    user = factory.SubFactory(UserFactory, groups=[workflow.BOARD])
+    credentials = "MD, PhD"
+    role = "Rheumatologist"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from articles import services, workflow
-from articles.models import Article
+from articles.models import Article, BoardMember
 from references.models import Entry, Reference, Section, Topic
 
 from . import content
@@ -35,6 +35,10 @@ DEMO_ACCOUNTS = [
         "groups": [workflow.BOARD],
         "is_staff": True,
         "is_superuser": False,
+        "board_profile": {
+            "credentials": "MD, PhD",
+            "role": "Consultant rheumatologist, chair of the editorial board",
+        },
     },
     {
         "username": "admin",
@@ -105,6 +109,10 @@ def _load_accounts():
         user.set_password(account["password"])
         user.save()
         user.groups.set(Group.objects.filter(name__in=account["groups"]))
+        if "board_profile" in account:
+            BoardMember.objects.update_or_create(
+                user=user, defaults=account["board_profile"]
+            )
         accounts.append(account)
     return accounts
 
@@ -204,15 +212,22 @@ def _load_article(topic, references, report, with_accounts):
         article = article or Article(
             slug=data["slug"], topic=topic, is_overview=True, author=editor
         )
+        if editor is not None and article.status not in workflow.EDITABLE:
+            workflow.withdraw(article=article, user=editor)
         for name, value in text.items():
             setattr(article, name, value)
         services.save_article(
             article=article, user=editor, comment="Demo content loaded by seed_demo"
         )
         report.note(article, created=created)
-    if board is not None:
-        workflow.approve(article=article, user=board, comment="Demo content approved")
-    else:
+    if board is None:
         workflow.record_approval(
             article=article, approved_by=None, comment="Demo content, reviewed"
         )
+        return
+    # With accounts the demo goes through the real review, as the site would.
+    if article.status in workflow.TRANSITIONS[workflow.Action.SUBMIT].sources:
+        workflow.submit(article=article, user=editor)
+    if article.status == Article.Status.SUBMITTED:
+        workflow.start_review(article=article, user=board)
+    workflow.approve(article=article, user=board, comment="Demo content approved")

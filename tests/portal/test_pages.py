@@ -98,7 +98,7 @@ def test_article_page_shows_live_text_citations_and_disclaimer(client, live_arti
     assert '<li id="ref-1" value="1">' in html
     assert "Therapy of polymyositis" in html
     assert 'href="#cite-1-1"' in html  # the list entry links back
-    assert "Last updated" in html and "Medical disclaimer" in html
+    assert "Last reviewed" in html and "Medical disclaimer" in html
     assert "Approved" in html
 
 

@@ -39,7 +39,9 @@ class Command(BaseCommand):
             )
         )
         if report.accounts and verbosity >= 1:
-            self.stdout.write("Demo accounts (development only), log in at /admin/:")
+            self.stdout.write(
+                "Demo accounts (development only), log in at /editorial/:"
+            )
             for account in DEMO_ACCOUNTS:
                 self.stdout.write(
                     f"  {account['username']:<8} password: {account['password']}"

@@ -1,0 +1,25 @@
+"""The editorial screens, under /editorial/ (namespace "editorial")."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import editorial_views as views
+
+app_name = "editorial"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("articles/new/", views.ArticleCreateView.as_view(), name="create"),
+    path("articles/<int:pk>/", views.ReviewView.as_view(), name="review"),
+    path("articles/<int:pk>/edit/", views.ArticleUpdateView.as_view(), name="edit"),
+    path("articles/<int:pk>/act/", views.TransitionView.as_view(), name="transition"),
+    path("articles/<int:pk>/history/", views.HistoryView.as_view(), name="history"),
+    path("articles/<int:pk>/compare/", views.CompareView.as_view(), name="compare"),
+    path("articles/<int:pk>/revert/", views.RevertView.as_view(), name="revert"),
+]

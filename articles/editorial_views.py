@@ -1,0 +1,285 @@
+"""The editorial screens: dashboard, writing, review, history.
+
+Every view here needs a signed-in editor or board member; which actions a
+person may take is the workflow's business (``articles.workflow``), and the
+views only show and post what it allows.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    TemplateView,
+    UpdateView,
+    View,
+)
+from django.views.generic.detail import SingleObjectMixin
+
+from . import diff, services, workflow
+from .forms import ArticleForm
+from .models import Article, ReviewEvent
+
+TEXT_LABELS = {
+    "title": _("Title"),
+    "summary": _("Summary"),
+    "body": _("Body"),
+    "plain_summary": _("Plain-language summary"),
+    "plain_body": _("Plain-language body"),
+}
+
+
+class EditorialMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Signed-in people with one of ``roles``; others are sent to log in or refused."""
+
+    roles = (workflow.EDITORS, workflow.BOARD)
+
+    def test_func(self):
+        return any(workflow.has_role(self.request.user, role) for role in self.roles)
+
+
+class EditorsOnlyMixin(EditorialMixin):
+    roles = (workflow.EDITORS,)
+
+
+class ArticleMixin(EditorialMixin):
+    model = Article
+    queryset = Article.objects.select_related("topic", "author", "live")
+    context_object_name = "article"
+
+
+class DashboardView(EditorialMixin, TemplateView):
+    """The work waiting for the signed-in person, and what was done lately."""
+
+    template_name = "articles/editorial/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        Status = Article.Status
+        articles = Article.objects.select_related("topic", "author", "live")
+        mine = Q(author=user) | Q(
+            events__action=ReviewEvent.Action.EDIT, events__actor=user
+        )
+        return super().get_context_data(
+            my_drafts=articles.filter(mine, status=Status.DRAFT).distinct(),
+            awaiting_review=articles.filter(
+                status__in=[Status.SUBMITTED, Status.IN_REVIEW]
+            ).order_by("updated_at"),
+            changes_requested=articles.filter(status=Status.CHANGES_REQUESTED),
+            recently_approved=articles.approved().order_by("-live__approved_at")[:10],
+            overdue=articles.overdue_for_review().order_by("live__next_review_due"),
+            can_write=workflow.is_editor(user),
+            **kwargs,
+        )
+
+
+class ArticleCreateView(EditorsOnlyMixin, CreateView):
+    model = Article
+    form_class = ArticleForm
+    template_name = "articles/editorial/article_form.html"
+
+    def form_valid(self, form):
+        form.instance.author = self.request.user
+        self.object = services.save_article(
+            article=form.instance,
+            user=self.request.user,
+            comment=form.cleaned_data["change_note"] or _("Created"),
+        )
+        messages.success(self.request, _("Draft saved."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("editorial:review", kwargs={"pk": self.object.pk})
+
+
+class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
+    """Edit the working copy; approved text stays live until the new one is."""
+
+    form_class = ArticleForm
+    template_name = "articles/editorial/article_form.html"
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        editable = article.status in workflow.EDITABLE
+        return super().get_context_data(
+            editable=editable,
+            can_withdraw=not editable
+            and any(
+                rule.action == workflow.Action.WITHDRAW
+                for rule in workflow.allowed_actions(
+                    article=article, user=self.request.user
+                )
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            self.object = services.save_article(
+                article=form.instance,
+                user=self.request.user,
+                comment=form.cleaned_data["change_note"],
+                expected_version=form.cleaned_data["loaded_version"],
+            )
+        except (services.EditConflict, workflow.WorkflowError) as exc:
+            # Someone saved between the form's check and this save: the same
+            # refusal, with the text kept in the form.
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Saved as version %s. Submit it for review when it is ready.")
+            % form.instance.version,
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        errors = form.errors.as_data().get("__all__", [])
+        loaded = str(form.data.get("loaded_version", ""))
+        conflict_url = None
+        if loaded.isdigit() and any(e.code == "conflict" for e in errors):
+            # The diff between the version the editor loaded and the stored one.
+            conflict_url = (
+                reverse("editorial:compare", args=[self.object.pk])
+                + f"?a={int(loaded)}&b={self.object.version}"
+            )
+        return self.render_to_response(
+            self.get_context_data(form=form, conflict_url=conflict_url)
+        )
+
+    def get_success_url(self):
+        return reverse("editorial:review", kwargs={"pk": self.object.pk})
+
+
+class ReviewView(ArticleMixin, DetailView):
+    """The proposed text, what changed since the live version, and the record."""
+
+    template_name = "articles/editorial/review.html"
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        live_text = None
+        if article.live_id:
+            saved = services.text_versions(article).get(article.live.number)
+            live_text = saved.fields if saved else None
+        current = {name: getattr(article, name) for name in TEXT_LABELS}
+        return super().get_context_data(
+            actions=workflow.allowed_actions(article=article, user=self.request.user),
+            changes=diff.field_diffs(live_text, current, TEXT_LABELS)
+            if live_text is not None
+            else None,
+            events=article.events.select_related("actor"),
+            citations=article.citations.select_related("reference"),
+            can_edit=workflow.is_editor(self.request.user)
+            and article.status in workflow.EDITABLE,
+            **kwargs,
+        )
+
+
+def _posted_version(request):
+    """The version number a form was showing, or None if absent or garbled."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+class TransitionView(ArticleMixin, SingleObjectMixin, View):
+    """Posts one review action; the workflow refuses anything not allowed."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        article = self.get_object()
+        action = request.POST.get("action", "")
+        try:
+            workflow.transition(
+                action,
+                article=article,
+                user=request.user,
+                comment=request.POST.get("comment", ""),
+                version=_posted_version(request),
+            )
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(action)s: version %(version)s.")
+                % {
+                    "action": ReviewEvent.Action(action).label,
+                    "version": article.version,
+                },
+            )
+        return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
+
+
+class HistoryView(ArticleMixin, DetailView):
+    """Every saved version with who and when, to compare or go back to."""
+
+    template_name = "articles/editorial/history.html"
+
+    def get_context_data(self, **kwargs):
+        versions = list(services.text_versions(self.object).values())
+        return super().get_context_data(
+            versions=versions,
+            events=self.object.events.select_related("actor"),
+            can_revert=workflow.is_editor(self.request.user)
+            and self.object.status in workflow.EDITABLE,
+            **kwargs,
+        )
+
+
+class CompareView(ArticleMixin, DetailView):
+    """A word-level diff between any two saved versions (``?a=1&b=3``)."""
+
+    template_name = "articles/editorial/compare.html"
+
+    def get_context_data(self, **kwargs):
+        versions = services.text_versions(self.object)
+        try:
+            a = int(self.request.GET.get("a") or min(versions))
+            b = int(self.request.GET.get("b") or max(versions))
+            old, new = versions[a], versions[b]
+        except (KeyError, ValueError) as exc:
+            raise Http404(_("No such version.")) from exc
+        return super().get_context_data(
+            old=old,
+            new=new,
+            numbers=list(versions),
+            changes=diff.field_diffs(old.fields, new.fields, TEXT_LABELS),
+            **kwargs,
+        )
+
+
+class RevertView(EditorsOnlyMixin, ArticleMixin, SingleObjectMixin, View):
+    """Save an earlier version's text as a new draft."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        article = self.get_object()
+        try:
+            services.revert_article(
+                article=article,
+                number=int(request.POST.get("number", "")),
+                user=request.user,
+                expected_version=_posted_version(request),
+            )
+        except ValueError:
+            messages.error(request, _("Choose a version to go back to."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except (services.EditConflict, workflow.WorkflowError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The old text is saved as version %s, a draft for review.")
+                % article.version,
+            )
+            return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
+        return HttpResponseRedirect(reverse("editorial:history", args=[article.pk]))

@@ -1,0 +1,65 @@
+"""The article form editors use, on the editorial screens and in the admin."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from . import services, workflow
+from .models import Article
+
+
+class ArticleForm(forms.ModelForm):
+    """An article's text, carrying the version it was loaded at.
+
+    The version makes a save over someone else's newer save a conflict
+    rather than a silent overwrite; the submitted text stays in the form.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_note = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        max_length=500,
+        help_text=_("A short note for the history, e.g. “Updated IVIG dosing”."),
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "topic",
+            "is_overview",
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "plain_summary",
+            "plain_body",
+        ]
+        help_texts = {"slug": _("The address of the page. Leave empty to make one.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"] or slugify(self.data.get("title", ""))[:100]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Checked again under a row lock when saving; here so the editor
+            # sees the refusal beside the text they wrote.
+            try:
+                workflow.check_editable(self.instance)
+            except workflow.WorkflowError as exc:
+                raise ValidationError(str(exc), code="not_editable") from exc
+            try:
+                services.check_version(
+                    current=self.instance.version,
+                    expected=cleaned.get("loaded_version"),
+                )
+            except services.EditConflict as exc:
+                raise ValidationError(str(exc), code="conflict") from exc
+        return cleaned

@@ -1,0 +1,63 @@
+"""Emails about the review, sent through Django's email backend.
+
+Messages go out only after the transition's transaction commits, so nobody
+is told about a step that was rolled back.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import ReviewEvent
+
+Action = ReviewEvent.Action
+
+
+def recipients(*, event: ReviewEvent, writer_ids) -> list:
+    """Email addresses of the people an event concerns, never its actor.
+
+    A submission goes to the board; changes requested and approvals go to the
+    author and the editors of the text.
+    """
+    # Imported here: workflow imports this module.
+    from .workflow import BOARD
+
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if event.action == Action.SUBMIT:
+        users = users.filter(groups__name=BOARD)
+    elif event.action in (Action.REQUEST_CHANGES, Action.APPROVE):
+        users = users.filter(pk__in=writer_ids or ())
+    else:
+        return []
+    if event.actor_id:
+        users = users.exclude(pk=event.actor_id)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def transition_done(*, event: ReviewEvent, writer_ids=None) -> None:
+    """Email the people concerned by ``event`` once the transaction commits."""
+    to = recipients(event=event, writer_ids=writer_ids)
+    if not to:
+        return
+    article = event.article
+    subject = _("%(action)s: %(title)s") % {
+        "action": event.get_action_display(),
+        "title": article.title,
+    }
+    body = render_to_string(
+        "articles/email/transition.txt",
+        {
+            "event": event,
+            "article": article,
+            "review_url": settings.PORTAL_SITE_URL
+            + reverse("editorial:review", kwargs={"pk": article.pk}),
+            "portal_name": settings.PORTAL_NAME,
+        },
+    )
+    sender = settings.DEFAULT_FROM_EMAIL
+    messages = [(subject, body, sender, [address]) for address in to]
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

@@ -1,0 +1,359 @@
+"""The editorial screens: who may open what, and what each screen does."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles import services, workflow
+from articles.models import Article, ReviewEvent
+from tests.factories import (
+    TopicFactory,
+    UserFactory,
+    advance_to,
+    board_member,
+    editor,
+    make_article,
+)
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+LOGIN = reverse("editorial:login")
+
+
+@pytest.fixture
+def people():
+    return {
+        "editor": editor(),
+        "board": board_member(),
+        "admin": UserFactory(is_superuser=True),
+        "outsider": UserFactory(),
+    }
+
+
+@pytest.fixture
+def article(people):
+    # Written by someone else, so the board member and admin may review it.
+    return make_article(body="Rituximab helps.", approve=True)
+
+
+# (name, method, expected status for: anonymous, editor, board, admin, outsider)
+# 302 after a POST means the action was taken or refused with a message.
+URLS = [
+    ("dashboard", "get", (302, 200, 200, 200, 403)),
+    ("create", "get", (302, 200, 403, 200, 403)),
+    ("review", "get", (302, 200, 200, 200, 403)),
+    ("edit", "get", (302, 200, 403, 200, 403)),
+    ("history", "get", (302, 200, 200, 200, 403)),
+    ("compare", "get", (302, 200, 200, 200, 403)),
+    ("transition", "post", (302, 302, 302, 302, 403)),
+    ("revert", "post", (302, 302, 403, 302, 403)),
+]
+WHO = ["anonymous", "editor", "board", "admin", "outsider"]
+
+
+@pytest.mark.parametrize(
+    "name, method, who, expected",
+    [
+        (name, method, who, statuses[i])
+        for name, method, statuses in URLS
+        for i, who in enumerate(WHO)
+    ],
+)
+def test_every_editorial_url_needs_the_right_role(
+    client, people, article, name, method, who, expected
+):
+    if who != "anonymous":
+        client.force_login(people[who])
+    needs_pk = name not in ("dashboard", "create")
+    url = reverse(f"editorial:{name}", args=[article.pk] if needs_pk else [])
+    data = {"action": "submit", "number": "1", "version": str(article.version)}
+    response = getattr(client, method)(url, data if method == "post" else None)
+    assert response.status_code == expected
+    if who == "anonymous":
+        assert response["Location"].startswith(f"{LOGIN}?next=")
+
+
+def test_every_editorial_url_is_in_the_permission_table():
+    from articles.editorial_urls import urlpatterns
+
+    names = {p.name for p in urlpatterns} - {"login", "logout"}
+    assert names == {name for name, _method, _statuses in URLS}
+
+
+def test_login_page_and_logout(client, people):
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    assert b'<label for="id_username">' in response.content
+    response = client.post(
+        LOGIN, {"username": people["editor"].username, "password": "correct horse 42"}
+    )
+    assert response["Location"] == reverse("editorial:dashboard")
+    assert client.post(reverse("editorial:logout")).status_code == 302
+    assert client.get(reverse("editorial:dashboard")).status_code == 302
+
+
+def test_editor_writes_a_new_draft(client, people):
+    client.force_login(people["editor"])
+    topic = TopicFactory()
+    response = client.post(
+        reverse("editorial:create"),
+        {
+            "topic": topic.pk,
+            "title": "IVIG for dermatomyositis",
+            "slug": "",
+            "summary": "When IVIG helps.",
+            "body": "IVIG helps refractory skin disease.",
+            "change_note": "First draft",
+        },
+    )
+    article = Article.objects.get(slug="ivig-for-dermatomyositis")
+    assert response["Location"] == reverse("editorial:review", args=[article.pk])
+    assert article.author == people["editor"]
+    assert article.status == Status.DRAFT
+    assert article.events.get().comment == "First draft"
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_review_page_shows_only_the_actions_the_user_may_take(client, people):
+    article = advance_to(make_article(author=people["editor"]), Status.SUBMITTED)
+    client.force_login(people["editor"])
+    html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
+    assert 'value="withdraw"' in html
+    assert 'value="start_review"' not in html and 'value="approve"' not in html
+
+    client.force_login(people["board"])
+    html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
+    assert 'value="start_review"' in html
+    assert 'value="withdraw"' not in html and 'value="approve"' not in html
+
+
+def test_the_server_refuses_a_posted_action_that_is_not_allowed(client, people):
+    article = advance_to(make_article(author=people["editor"]), Status.IN_REVIEW)
+    client.force_login(people["editor"])
+    response = client.post(
+        reverse("editorial:transition", args=[article.pk]), {"action": "approve"}
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+    [message] = get_messages(response.wsgi_request)
+    assert "members of the editorial board" in str(message)
+
+
+def test_board_requests_changes_and_approves_through_the_screens(client, people):
+    article = advance_to(make_article(author=people["editor"]), Status.SUBMITTED)
+    url = reverse("editorial:transition", args=[article.pk])
+    client.force_login(people["board"])
+    client.post(url, {"action": "start_review", "version": article.version})
+    client.post(url, {"action": "request_changes", "comment": ""})
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+    client.post(url, {"action": "request_changes", "comment": "Cite the guideline"})
+    assert Article.objects.get(pk=article.pk).status == Status.CHANGES_REQUESTED
+    page = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
+    assert "Cite the guideline" in page
+
+
+def test_approved_stays_live_while_the_new_version_is_reviewed(client, people):
+    article = make_article(body="The approved dose is 2 g/kg.", approve=True)
+    public_url = article.get_absolute_url()
+    client.force_login(people["editor"])
+    response = client.post(
+        reverse("editorial:edit", args=[article.pk]),
+        {
+            "topic": article.topic_id,
+            "title": article.title,
+            "slug": article.slug,
+            "summary": article.summary,
+            "body": "The proposed dose is 1 g/kg.",
+            "loaded_version": article.version,
+        },
+    )
+    assert response.status_code == 302
+    workflow.submit(article=article, user=people["editor"])
+    workflow.start_review(article=article, user=people["board"])
+    client.logout()
+
+    page = client.get(public_url).content.decode()
+    assert "2 g/kg" in page and "1 g/kg" not in page
+    assert "updated version of this article is being reviewed" in page
+
+    client.force_login(people["board"])
+    client.post(
+        reverse("editorial:transition", args=[article.pk]), {"action": "approve"}
+    )
+    client.logout()
+    page = client.get(public_url).content.decode()
+    assert "1 g/kg" in page and "2 g/kg" not in page
+    assert "being reviewed" not in page
+
+
+def test_a_stale_edit_is_refused_with_a_diff_link_and_the_text_kept(client, people):
+    article = make_article(body="Version one.")
+    client.force_login(people["editor"])
+    form_page = client.get(reverse("editorial:edit", args=[article.pk]))
+    assert b'name="loaded_version" value="1"' in form_page.content
+    # Meanwhile someone else saves.
+    article.body = "Someone else's version two."
+    services.save_article(article=article, user=editor(), expected_version=1)
+
+    response = client.post(
+        reverse("editorial:edit", args=[article.pk]),
+        {
+            "topic": article.topic_id,
+            "title": article.title,
+            "slug": article.slug,
+            "summary": article.summary,
+            "body": "My careful rewrite.",
+            "loaded_version": 1,
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this article" in html
+    assert "My careful rewrite." in html
+    compare = reverse("editorial:compare", args=[article.pk]) + "?a=1&amp;b=2"
+    assert compare in html
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.body, stored.version) == ("Someone else's version two.", 2)
+
+
+def test_edit_page_refuses_text_with_the_board_and_offers_withdrawal(client, people):
+    article = advance_to(make_article(author=people["editor"]), Status.SUBMITTED)
+    client.force_login(people["editor"])
+    url = reverse("editorial:edit", args=[article.pk])
+    html = client.get(url).content.decode()
+    assert "cannot be changed now" in html and 'value="withdraw"' in html
+    # Submitted while this editor was typing: refused, and the text kept.
+    response = client.post(
+        url,
+        {
+            "topic": article.topic_id,
+            "title": "Changed",
+            "slug": article.slug,
+            "body": "Typed while it was submitted",
+            "loaded_version": article.version,
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Withdraw it to draft first" in html
+    assert "Typed while it was submitted" in html
+    assert Article.objects.get(pk=article.pk).title != "Changed"
+
+
+def test_history_compare_and_revert(client, people, article):
+    first_live = article.live
+    article.body = "Rituximab does not help."
+    services.save_article(article=article, user=people["editor"], comment="Oops")
+    client.force_login(people["editor"])
+
+    history = client.get(reverse("editorial:history", args=[article.pk]))
+    html = history.content.decode()
+    assert "Oops" in html and people["editor"].get_full_name() in html
+
+    compare = client.get(
+        reverse("editorial:compare", args=[article.pk]), {"a": 1, "b": 2}
+    )
+    html = compare.content.decode()
+    assert "Rituximab <del>helps.</del><ins>does not help.</ins>" in html
+
+    client.post(
+        reverse("editorial:revert", args=[article.pk]), {"number": 1, "version": 2}
+    )
+    article.refresh_from_db()
+    assert article.version == 3
+    assert article.body == "Rituximab helps."
+    assert article.status == Status.DRAFT
+    assert article.live == first_live  # nothing goes live without review
+
+
+def test_compare_of_a_missing_version_is_not_found(client, people, article):
+    client.force_login(people["editor"])
+    url = reverse("editorial:compare", args=[article.pk])
+    assert client.get(url, {"a": 1, "b": 99}).status_code == 404
+
+
+def test_diff_escapes_markup(client, people):
+    article = make_article(body="Safe text.")
+    article.body = "Safe <script>alert(1)</script> text."
+    services.save_article(article=article, user=article.author)
+    client.force_login(people["editor"])
+    html = client.get(
+        reverse("editorial:compare", args=[article.pk]), {"a": 1, "b": 2}
+    ).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_review_page_shows_the_diff_against_the_live_version(client, people, article):
+    article.body = "Rituximab helps. Often."
+    services.save_article(article=article, user=people["editor"])
+    client.force_login(people["board"])
+    html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
+    assert "<ins> Often.</ins>" in html
+    assert "Changes since the live version (1)" in html
+
+
+def test_dashboard_sorts_work_into_its_queues(client, people):
+    mine = make_article(author=people["editor"], title="My draft")
+    waiting = advance_to(make_article(title="Waiting one"), Status.SUBMITTED)
+    sent_back = advance_to(make_article(title="Sent back"), Status.CHANGES_REQUESTED)
+    done = make_article(title="Done and live", approve=True)
+    client.force_login(people["editor"])
+    context = client.get(reverse("editorial:dashboard")).context
+    assert list(context["my_drafts"]) == [mine]
+    assert list(context["awaiting_review"]) == [waiting]
+    assert list(context["changes_requested"]) == [sent_back]
+    assert list(context["recently_approved"]) == [done]
+    assert list(context["overdue"]) == []
+
+
+@pytest.mark.parametrize("view", ["dashboard", "review", "history", "compare"])
+def test_editorial_pages_cost_a_fixed_number_of_queries(
+    client, people, django_assert_max_num_queries, view
+):
+    def build(n):
+        """n approved articles, half of them revised n times and resubmitted."""
+        articles = [make_article(approve=True) for _ in range(n)]
+        for article in articles[: n // 2]:
+            for i in range(n):
+                article.body = f"Revised {i}."
+                services.save_article(article=article, user=article.author)
+            workflow.submit(article=article, user=article.author)
+        return articles[0]
+
+    client.force_login(people["board"])
+    counts = []
+    for n in (2, 8):
+        article = build(n)
+        url = reverse(
+            f"editorial:{view}", args=[] if view == "dashboard" else [article.pk]
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+def test_every_transition_through_the_screens_is_recorded(client, people):
+    article = make_article(author=people["editor"])
+    url = reverse("editorial:transition", args=[article.pk])
+    client.force_login(people["editor"])
+    client.post(url, {"action": "submit", "comment": "Please review"})
+    client.force_login(people["board"])
+    client.post(url, {"action": "start_review"})
+    client.post(url, {"action": "approve", "comment": "Accurate"})
+    actions = list(
+        article.events.exclude(action=ReviewEvent.Action.EDIT).values_list(
+            "action", "actor__username", "comment"
+        )
+    )
+    assert actions == [
+        ("submit", people["editor"].username, "Please review"),
+        ("start_review", people["board"].username, ""),
+        ("approve", people["board"].username, "Accurate"),
+    ]
