@@ -22,7 +22,7 @@ def generate_ris(count):
     for n in range(1, count + 1):
         lines += [
             "TY  - JOUR",
-            f"TI  - Rituximab in refractory myositis: cohort {n} of a multicentre study",
+            f"TI  - Rituximab in refractory myositis: cohort {n} of a multicentre test",
             f"AU  - Müller-{n % 97}, Anna",
             f"AU  - Oddis, Chester V{n % 7}",
             "AU  - PRIME Study Group",
@@ -77,9 +77,8 @@ def main():
         print(f"total:             {elapsed:.2f} s")
         print(f"records per second: {count / elapsed:,.0f}")
         print(f"peak memory:       {peak / 1e6:.0f} MB (resident, whole process)")
-        print(
-            f"target:            10,000 records in under 10 s: {'met' if count / elapsed >= 1000 else 'NOT met'}"
-        )
+        verdict = "met" if count / elapsed >= 1000 else "NOT met"
+        print(f"target (1,000 records per second): {verdict}")
 
 
 if __name__ == "__main__":
