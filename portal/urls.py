@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include((site_patterns, "portal"))),
     path("", include("references.urls")),
     path("articles/", include("articles.urls")),
+    path("editorial/literature/", include("references.editorial_urls")),
     path("admin/", admin.site.urls),
 ]
