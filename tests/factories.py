@@ -99,3 +99,7 @@ def make_article(*, body="Text.", topic=None, author=None, approve=False, **fiel
         workflow.approve(article=article, user=board_member())
         article.refresh_from_db()
     return article
+
+
+def administrator(**kwargs):
+    return UserFactory(is_superuser=True, **kwargs)
