@@ -104,6 +104,13 @@ class ReferenceAddForm(forms.ModelForm):
             "https://doi.org/10.1016/j.autrev.2011.04.010 or 21504801."
         ),
     )
+    url = forms.URLField(
+        label=_("URL"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("Leave empty to link to the DOI or PubMed entry."),
+    )
     section = forms.ModelChoiceField(
         queryset=Section.objects.select_related("topic"),
         required=False,
