@@ -141,7 +141,11 @@ def to_record(entry, *, number, line):
         pages=_pages(entry),
         doi=clean_text(entry.get("doi")),
         pmid=_pmid(entry),
-        url=next((url for url in urls if url.startswith(("http://", "https://"))), ""),
+        # A web link if there is one; anything else is checked as a URL.
+        url=next(
+            (url for url in urls if url.startswith(("http://", "https://"))),
+            urls[0] if urls else "",
+        ),
         kind=kind_from_labels([entry.get("type_of_work", "")], default=default),
         # EndNote's ID is a record number, not a key anyone would cite by.
         citation_key=key if any(c.isalpha() for c in key) else "",

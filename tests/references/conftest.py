@@ -1,10 +1,15 @@
+import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-# CI clones the repository with shared/ beside it.
-FIXTURES = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "references"
+# CI clones the repository with shared/ beside it; a checkout elsewhere can
+# point REFERENCE_FIXTURES_DIR at the folder.
+FIXTURES = Path(
+    os.environ.get("REFERENCE_FIXTURES_DIR")
+    or Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "references"
+)
 
 # file name: (format, records in the file, references it creates)
 FIXTURE_FILES = {
