@@ -15,6 +15,8 @@ TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 # type (books, web pages, reports...) is "other" unless M3 says more.
 RESEARCH_TYPES = {"JOUR", "JFULL", "EJOUR", "ABST", "INPR"}
 NEWS_TYPES = {"NEWS", "MGZN"}
+# rispy numbers the records it writes ("1.", "2."); such lines carry nothing.
+COUNTER_RE = re.compile(r"^\d+\.$")
 # Embase writes authors as "Adler D.G.": a family name, then initials.
 INITIALS_RE = re.compile(r"^(?P<family>.+?) (?P<initials>(?:[A-Z]\.-?)+)$")
 
@@ -36,7 +38,7 @@ def _record_spans(text):
         if start is None:
             if tag == "TY":
                 start = number
-            elif line.strip():
+            elif line.strip() and not COUNTER_RE.match(line.strip()):
                 raise ParseError(
                     "this line is outside any record (a record starts with “TY  - ”)",
                     record=len(spans) + 1,
@@ -168,6 +170,13 @@ def parse(text):
     ]
 
 
+class PlainRisWriter(rispy.RisWriter):
+    """RIS without rispy's "1." line before each record, which RIS lacks."""
+
+    def set_header(self, count):
+        return ""
+
+
 def dump(references):
     """The references as RIS text."""
     entries = []
@@ -204,4 +213,4 @@ def dump(references):
         if reference.url:
             entry["urls"] = [reference.url]
         entries.append(entry)
-    return rispy.dumps(entries)
+    return rispy.dumps(entries, implementation=PlainRisWriter)
