@@ -119,9 +119,9 @@ def test_duplicate_of_an_existing_reference_is_skipped_and_named(fixture_bytes):
 
 def test_duplicate_inside_one_file_is_skipped_naming_the_first():
     data = (
-        "TY  - JOUR\nTI  - First\nDO  - 10.1000/abc\nER  - \n\n"
-        "TY  - JOUR\nTI  - Again\nDO  - https://doi.org/10.1000/ABC\nER  - \n"
-    ).encode()
+        b"TY  - JOUR\nTI  - First\nDO  - 10.1000/abc\nER  - \n\n"
+        b"TY  - JOUR\nTI  - Again\nDO  - https://doi.org/10.1000/ABC\nER  - \n"
+    )
     preview = importing.preview(importing.read_file(data).records)
     [skipped] = preview.skipped
     assert skipped.record.title == "Again"
@@ -237,9 +237,9 @@ def test_section_of_another_topic_is_refused():
 def test_citation_key_from_file_is_kept_unless_taken():
     ReferenceFactory(citation_key="smith2020")
     data = (
-        "@article{smith2020, title={Taken}, author={Smith, Ann}, year=2020}\n"
-        "@article{jones2021, title={Free}, author={Jones, Bo}, year=2021}\n"
-    ).encode()
+        b"@article{smith2020, title={Taken}, author={Smith, Ann}, year=2020}\n"
+        b"@article{jones2021, title={Free}, author={Jones, Bo}, year=2021}\n"
+    )
     import_bytes(data, filename="x.bib")
     assert Reference.objects.get(title="Taken").citation_key == "smith-2020"
     assert Reference.objects.get(title="Free").citation_key == "jones2021"
