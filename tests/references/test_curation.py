@@ -33,6 +33,7 @@ def test_move_entry_up_and_down_renumbers(section):
 
 def test_move_is_recorded_as_a_revision(section):
     user = editor()
+    user.save()
     entry = section.entries.get(reference__title="B")
     services.move_entry(entry=entry, offset=-1, user=user)
     assert Version.objects.get_for_object(entry).first().revision.user == user
