@@ -77,6 +77,9 @@ def format_citation(reference, style="vancouver"):
     item["id"] = "ref"
     # The export keeps our kind as "genre"; a style would print it.
     item.pop("genre", None)
+    if reference.is_expired:
+        # A dead link is no use in a citation; the DOI or PMID still is.
+        item.pop("URL", None)
     with _lock:
         bibliography = CitationStylesBibliography(
             _style(style), CiteProcJSON([item]), formatter.html

@@ -61,3 +61,23 @@ def test_citation_filter_for_templates(reference):
         Context({"r": reference})
     )
     assert "<i>Arthritis Rheum</i>" in html
+
+
+def test_reference_page_has_a_cite_box(client, django_assert_max_num_queries):
+    reference = ReferenceFactory(
+        title="Therapy of myositis", source="Autoimmun Rev", year=2011
+    )
+    with django_assert_max_num_queries(3):
+        response = client.get(reference.get_absolute_url())
+    page = response.content.decode()
+    assert 'aria-labelledby="cite-heading"' in page
+    assert (
+        "Marie I, Hachulla E. Therapy of myositis. Autoimmun Rev [Internet]. 2011."
+        in page
+    )
+
+
+def test_an_expired_link_is_left_out_of_citations(reference):
+    reference.url = "https://gone.example/paper"
+    reference.link_status = "expired"
+    assert "gone.example" not in format_citation(reference)
