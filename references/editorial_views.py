@@ -58,30 +58,31 @@ class ImportPreviewView(EditorMixin, TemplateView):
     template_name = "references/editorial/import_preview.html"
 
     def _no_pending_import(self):
-        """A redirect to the upload page when there is nothing to preview."""
+        """A redirect to the upload page when there is nothing to preview.
+
+        Also when the topic or section chosen was deleted in the meantime.
+        """
         self.pending = self.request.session.get(PENDING)
         if self.pending:
-            return None
+            self.topic = Topic.objects.filter(pk=self.pending["topic"]).first()
+            section_pk = self.pending["section"]
+            self.section = Section.objects.filter(pk=section_pk).first()
+            if self.topic and (self.section or not section_pk):
+                return None
+            del self.request.session[PENDING]
         messages.info(self.request, _("Choose a file to import first."))
         return redirect("references_editorial:import")
 
     def get(self, request, *args, **kwargs):
         return self._no_pending_import() or super().get(request, *args, **kwargs)
 
-    def _target(self):
-        topic = Topic.objects.get(pk=self.pending["topic"])
-        section_pk = self.pending["section"]
-        section = Section.objects.get(pk=section_pk) if section_pk else None
-        return topic, section
-
     def get_context_data(self, **kwargs):
-        topic, section = self._target()
         records = importing.records_from_dicts(self.pending["records"])
         preview = importing.preview(records)
         return super().get_context_data(
             pending=self.pending,
-            topic=topic,
-            section=section,
+            topic=self.topic,
+            section=self.section,
             record_count=len(records),
             preview=preview,
             shown=[reference for _, reference in preview.new[:PREVIEW_LIMIT]],
@@ -96,12 +97,11 @@ class ImportPreviewView(EditorMixin, TemplateView):
             del request.session[PENDING]
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("references_editorial:import")
-        topic, section = self._target()
         try:
             result = importing.import_records(
                 records=importing.records_from_dicts(self.pending["records"]),
-                topic=topic,
-                section=section,
+                topic=self.topic,
+                section=self.section,
                 user=request.user,
                 comment=_("Imported from %(file)s")
                 % {"file": self.pending["filename"]},

@@ -227,3 +227,13 @@ def test_duplicate_doi_is_refused_with_a_link_to_the_existing_entry(client):
     page = response.content.decode()
     assert "already exists" in page and existing.get_absolute_url() in page
     assert Reference.objects.count() == 1
+
+
+def test_preview_after_the_topic_was_deleted_starts_again(client):
+    login(client, editor())
+    topic = TopicFactory()
+    upload(client, topic=topic)
+    topic.delete()
+    response = client.get("/editorial/literature/import/preview/")
+    assert response["Location"] == "/editorial/literature/import/"
+    assert "references_import_pending" not in client.session
