@@ -243,3 +243,14 @@ PORTAL_ALLOW_SELF_APPROVAL = env_bool("PORTAL_ALLOW_SELF_APPROVAL", False)
 PORTAL_SHOW_UNREVIEWED = env_bool("PORTAL_SHOW_UNREVIEWED", False)
 # Where the site lives, for links in notification emails.
 PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Literature management (references app).
+# The largest reference file an editor may import, in bytes.
+REFERENCES_IMPORT_MAX_BYTES = env_int("REFERENCES_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Link checking: parallel requests, seconds per request, retries of a request
+# that timed out or failed on the server's side, and how many checks in a row
+# must find a link gone (404, 410, unknown host) before it counts as expired.
+REFERENCES_LINKCHECK_WORKERS = env_int("REFERENCES_LINKCHECK_WORKERS", 8)
+REFERENCES_LINKCHECK_TIMEOUT = env_int("REFERENCES_LINKCHECK_TIMEOUT", 10)
+REFERENCES_LINKCHECK_RETRIES = env_int("REFERENCES_LINKCHECK_RETRIES", 2)
+REFERENCES_LINKCHECK_EXPIRE_AFTER = env_int("REFERENCES_LINKCHECK_EXPIRE_AFTER", 3)

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("references.urls")),
     path("articles/", include("articles.urls")),
     path("editorial/", include("articles.editorial_urls")),
+    path("editorial/literature/", include("references.editorial_urls")),
     path("admin/", admin.site.urls),
 ]

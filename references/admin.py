@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
+from . import services
 from .models import Entry, Reference, Section, Topic
 
 
@@ -25,6 +27,55 @@ class EntryInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["reference"]
     fields = ["reference", "position"]
+    ordering = ["position", "id"]
+
+
+class ListedInInline(admin.TabularInline):
+    """Where a reference is listed: one row per topic section."""
+
+    model = Entry
+    extra = 0
+    autocomplete_fields = ["section"]
+    fields = ["section", "position"]
+    verbose_name = _("listed in")
+    verbose_name_plural = _("listed in these sections")
+
+
+def _move(modeladmin, request, queryset, offset):
+    # Move the entries nearest the destination first, so that two selected
+    # neighbours keep their order.
+    entries = list(queryset.order_by("section", "position", "id"))
+    for entry in reversed(entries) if offset > 0 else entries:
+        services.move_entry(entry=entry, offset=offset, user=request.user)
+    modeladmin.message_user(
+        request,
+        _("Moved %(count)d entries.") % {"count": len(entries)},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Move selected entries up"), permissions=["change"])
+def move_up(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, -1)
+
+
+@admin.action(description=_("Move selected entries down"), permissions=["change"])
+def move_down(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, 1)
+
+
+@admin.register(Entry)
+class EntryAdmin(VersionAdmin):
+    """Entries by section, in order: filter by section, then move them."""
+
+    list_display = ["reference", "section", "position", "added_at"]
+    list_filter = ["section__topic", "section"]
+    list_select_related = ["reference", "section__topic"]
+    list_editable = ["position"]
+    ordering = ["section", "position", "id"]
+    search_fields = ["reference__title", "section__title"]
+    autocomplete_fields = ["reference", "section"]
+    actions = [move_up, move_down]
 
 
 @admin.register(Section)
@@ -39,12 +90,14 @@ class SectionAdmin(VersionAdmin):
 
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
+    inlines = [ListedInInline]
     list_display = ["title", "kind", "source", "year", "link_status"]
     list_filter = ["kind", "link_status", "entries__section__topic"]
     search_fields = ["title", "authors", "source", "doi", "pmid", "citation_key"]
     readonly_fields = [
         "link_checked_at",
         "link_http_status",
+        "link_failures",
         "created_at",
         "updated_at",
     ]
@@ -67,6 +120,7 @@ class ReferenceAdmin(VersionAdmin):
                 "fields": [
                     "link_checked_at",
                     "link_http_status",
+                    "link_failures",
                     "created_at",
                     "updated_at",
                 ]

@@ -1,6 +1,8 @@
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from . import identifiers, importing
 from .models import Reference, Section, Topic
 
 
@@ -38,3 +40,133 @@ class LiteratureFilterForm(forms.Form):
         if data["kind"]:
             queryset = queryset.of_kind(data["kind"])
         return queryset
+
+
+class ImportForm(forms.Form):
+    """Step one of an import: the file, and where its references will be listed."""
+
+    required_css_class = "required"
+
+    file = forms.FileField(
+        label=_("Reference file"),
+        help_text=_(
+            "RIS (.ris), BibTeX (.bib), PubMed/MEDLINE (.nbib) or CSL-JSON (.json), "
+            "in UTF-8, up to %(limit)s."
+        ),
+    )
+    topic = forms.ModelChoiceField(queryset=Topic.objects.all(), label=_("Topic"))
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.select_related("topic"),
+        required=False,
+        label=_("Section"),
+        empty_label=_("A section called “Imported”"),
+        help_text=_("Leave empty to list the references in an “Imported” section."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text %= {
+            "limit": filesizeformat(importing.max_upload_bytes())
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            # The size first, so a huge upload is refused before it is read.
+            importing.check_size(upload.size)
+            return importing.read_file(upload.read(), filename=upload.name)
+        except importing.ImportRejected as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+    def clean(self):
+        data = super().clean()
+        section, topic = data.get("section"), data.get("topic")
+        if section and topic and section.topic_id != topic.pk:
+            self.add_error(
+                "section",
+                _("“%(section)s” is a section of another topic.")
+                % {"section": section.title},
+            )
+        return data
+
+
+class ReferenceAddForm(forms.ModelForm):
+    """Add one reference: paste a DOI or PMID, type the rest."""
+
+    required_css_class = "required"
+
+    identifier = forms.CharField(
+        label=_("DOI or PMID"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Paste one, for example 10.1016/j.autrev.2011.04.010, "
+            "https://doi.org/10.1016/j.autrev.2011.04.010 or 21504801."
+        ),
+    )
+    url = forms.URLField(
+        label=_("URL"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("Leave empty to link to the DOI or PubMed entry."),
+    )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.select_related("topic"),
+        required=False,
+        label=_("List it under"),
+        empty_label=_("Not in a topic yet"),
+    )
+
+    class Meta:
+        model = Reference
+        fields = [
+            "kind",
+            "title",
+            "authors",
+            "source",
+            "year",
+            "month",
+            "day",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+            "url",
+            "summary",
+        ]
+        error_messages = {
+            "title": {"required": _("Give the reference its title.")},
+            "kind": {"required": _("Choose what kind of publication this is.")},
+        }
+        widgets = {"authors": forms.Textarea(attrs={"rows": 4})}
+
+    field_order = ["identifier", "section"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].required = True
+        self.fields["source"].error_messages["required"] = _(
+            "Give the journal, publisher or website it appeared in."
+        )
+
+    def clean(self):
+        data = super().clean()
+        pasted = data.get("identifier")
+        if pasted:
+            try:
+                name, value = identifiers.parse_identifier(pasted)
+            except forms.ValidationError as exc:
+                self.add_error("identifier", exc)
+            else:
+                if data.get(name) and data[name] != value:
+                    self.add_error(
+                        "identifier",
+                        _("This does not match the %(field)s given below.")
+                        % {"field": self.fields[name].label},
+                    )
+                else:
+                    # The model validates it again, duplicates included.
+                    data[name] = value
+        return data

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # A DOI is "10.<registrant>/<suffix>"; the suffix may hold almost anything but
-# whitespace. Prefixes people paste are stripped before the check.
-DOI_RE = re.compile(r"^10\.\d{4,9}(\.\d+)*/\S+$")
+# whitespace. The doi.org short form "10/abc12" (which Zotero exports) is an
+# alias the resolver understands, so it is accepted too. Prefixes people paste
+# are stripped before the check.
+DOI_RE = re.compile(r"^10\.\d{4,9}(\.\d+)*/\S+$|^10/[a-z0-9]+$")
 DOI_PREFIXES = (
     "https://doi.org/",
     "http://doi.org/",
@@ -66,3 +68,25 @@ def doi_url(doi):
 
 def pubmed_url(pmid):
     return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else ""
+
+
+def parse_identifier(value):
+    """Tell a pasted DOI from a PMID: return ("doi", doi) or ("pmid", pmid).
+
+    Digits (with or without "PMID:") are a PMID; anything else must be a DOI.
+    Raises ValidationError naming the value when it is neither.
+    """
+    text = (value or "").strip()
+    if text.lower().startswith("pmid") or text.isdigit():
+        return "pmid", normalize_pmid(text)
+    try:
+        return "doi", normalize_doi(text)
+    except ValidationError:
+        raise ValidationError(
+            _(
+                "“%(value)s” is neither a DOI (10.1000/xyz123) nor a PubMed ID "
+                "(21504801)."
+            ),
+            code="invalid_identifier",
+            params={"value": value},
+        ) from None

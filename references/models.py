@@ -15,6 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 from . import identifiers
 
+
+def unique_citation_key(base, taken):
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``."""
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
 citation_key_validator = RegexValidator(
     r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$",
     _(
@@ -177,6 +187,11 @@ class Reference(models.Model):
     link_http_status = models.PositiveSmallIntegerField(
         _("HTTP status of the last check"), null=True, blank=True
     )
+    # One 404 may be a server's bad minute: a link expires only after several
+    # checks in a row found it gone (see references.linkcheck).
+    link_failures = models.PositiveSmallIntegerField(
+        _("failed link checks in a row"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -242,7 +257,7 @@ class Reference(models.Model):
         if not self.citation_key:
             self.citation_key = self.suggest_citation_key()
         errors = self._duplicate_identifier_errors()
-        errors.update(self._date_errors())
+        errors.update(self.date_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -271,7 +286,8 @@ class Reference(models.Model):
                 )
         return errors
 
-    def _date_errors(self):
+    def date_errors(self):
+        """Messages for impossible dates, by field (no database needed)."""
         if self.month and not self.year:
             return {"month": _("Give the year as well as the month.")}
         if self.day and not self.month:
@@ -286,15 +302,20 @@ class Reference(models.Model):
 
     def suggest_citation_key(self):
         """A readable key from the first author's family name (or title) and year."""
+        base = self.citation_key_base()
+        taken = set(
+            Reference.objects.filter(citation_key__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("citation_key", flat=True)
+        )
+        return unique_citation_key(base, taken)
+
+    def citation_key_base(self):
+        """The key before any "-2" that keeps it unique: "marie-2011"."""
         first = self.author_list[0].split(",")[0] if self.author_list else self.title
         words = slugify(first).split("-")[:3]
         base = "-".join(word for word in words if word) or "ref"
-        base = f"{base}-{self.year}" if self.year else base
-        key, n = base, 1
-        while Reference.objects.filter(citation_key=key).exclude(pk=self.pk).exists():
-            n += 1
-            key = f"{base}-{n}"
-        return key
+        return f"{base}-{self.year}" if self.year else base
 
     @property
     def author_list(self):

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db.models import Prefetch
-from django.views.generic import DetailView, ListView
+from django.http import Http404, HttpResponse
+from django.utils.text import slugify
+from django.views.generic import DetailView, ListView, View
 
+from . import exporting
 from .forms import LiteratureFilterForm
 from .models import Entry, Reference
 
@@ -31,3 +34,30 @@ class ReferenceDetailView(DetailView):
     queryset = Reference.objects.prefetch_related(
         Prefetch("entries", queryset=Entry.objects.select_related("section__topic"))
     )
+
+
+class LiteratureExportView(View):
+    """The references of a topic, a section or a filtered list, as a file.
+
+    Takes the literature list's filters (topic, section, kind) and the file
+    format from the URL: ``export.ris``, ``export.bib`` or ``export.json``.
+    """
+
+    def get(self, request, extension):
+        if extension not in exporting.EXPORT_FORMATS:
+            raise Http404("Unknown export format.")
+        form = LiteratureFilterForm(request.GET or None)
+        references = form.filter(Reference.objects.all()).newest_first()
+        response = HttpResponse(
+            exporting.export(references, extension),
+            content_type=exporting.media_type(extension),
+        )
+        name = "literature"
+        if form.is_valid():
+            for value in (form.cleaned_data["topic"], form.cleaned_data["section"]):
+                if value:
+                    name += "-" + slugify(getattr(value, "slug", value))
+            if form.cleaned_data["kind"]:
+                name += "-" + slugify(form.cleaned_data["kind"])
+        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+        return response

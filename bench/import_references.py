@@ -1,0 +1,85 @@
+"""Benchmark: import 10,000 generated RIS records through the real import service.
+
+Run from the repository root: ``python bench/import_references.py [COUNT]``.
+It uses a throwaway SQLite database in a temporary folder, migrates it, and
+prints records per second and the peak memory of the process.
+"""
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def generate_ris(count):
+    """``count`` plausible RIS records, each with authors, a DOI and a PMID."""
+    lines = []
+    for n in range(1, count + 1):
+        lines += [
+            "TY  - JOUR",
+            f"TI  - Rituximab in refractory myositis: cohort {n} of a multicentre test",
+            f"AU  - Müller-{n % 97}, Anna",
+            f"AU  - Oddis, Chester V{n % 7}",
+            "AU  - PRIME Study Group",
+            "T2  - Arthritis Rheum",
+            f"PY  - {1990 + n % 35}",
+            f"DA  - {1990 + n % 35}/{n % 12 + 1:02d}/{n % 28 + 1:02d}/",
+            f"VL  - {n % 80}",
+            f"IS  - {n % 12 + 1}",
+            f"SP  - {n % 900 + 1}",
+            f"EP  - {n % 900 + 9}",
+            f"DO  - 10.1002/art.{100000 + n}",
+            f"AN  - {20000000 + n}",
+            "DP  - NLM",
+            "ER  - ",
+            "",
+        ]
+    return "\n".join(lines).encode("utf-8")
+
+
+def main():
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        os.environ.setdefault("DEBUG", "true")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from references import importing
+        from references.models import Reference, Topic
+
+        call_command("migrate", verbosity=0)
+        topic = Topic.objects.create(title="Benchmark", slug="benchmark")
+        data = generate_ris(count)
+
+        started = time.perf_counter()
+        parsed = importing.read_file(data, filename="bench.ris", max_bytes=len(data))
+        parsed_at = time.perf_counter()
+        result = importing.import_records(records=parsed.records, topic=topic)
+        finished = time.perf_counter()
+        # Peak resident memory of the whole process (Linux reports KiB).
+        # tracemalloc would count Python's allocations only and halve the speed.
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+        assert result.created == count == Reference.objects.count()
+        elapsed = finished - started
+        print(f"records:           {count:,} ({len(data) / 1e6:.1f} MB of RIS)")
+        print(f"parse:             {parsed_at - started:.2f} s")
+        print(f"check and write:   {finished - parsed_at:.2f} s")
+        print(f"total:             {elapsed:.2f} s")
+        print(f"records per second: {count / elapsed:,.0f}")
+        print(f"peak memory:       {peak / 1e6:.0f} MB (resident, whole process)")
+        verdict = "met" if count / elapsed >= 1000 else "NOT met"
+        print(f"target (1,000 records per second): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

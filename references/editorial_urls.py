@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import editorial_views as views
+
+app_name = "references_editorial"
+
+urlpatterns = [
+    path("", views.ToolsView.as_view(), name="tools"),
+    path("import/", views.ImportUploadView.as_view(), name="import"),
+    path("import/preview/", views.ImportPreviewView.as_view(), name="import-preview"),
+    path("import/done/", views.ImportResultView.as_view(), name="import-result"),
+    path("add/", views.ReferenceAddView.as_view(), name="add"),
+]

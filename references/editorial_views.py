@@ -1,0 +1,160 @@
+"""Editorial pages of the literature library: import a file, add a reference.
+
+An import takes three requests: the upload (the file is read at once and
+only its records are kept, in the session, never the file), a preview the
+editor confirms, and the result.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, FormView, TemplateView
+
+from . import importing, services
+from .forms import ImportForm, ReferenceAddForm
+from .models import Section, Topic
+
+PENDING = "references_import_pending"
+RESULT = "references_import_result"
+# The preview lists this many new references; the rest are counted.
+PREVIEW_LIMIT = 200
+
+
+class EditorMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Editors (and administrators) who may add references and list them."""
+
+    permission_required = ("references.add_reference", "references.add_entry")
+
+
+class ToolsView(EditorMixin, TemplateView):
+    template_name = "references/editorial/tools.html"
+
+
+class ImportUploadView(EditorMixin, FormView):
+    template_name = "references/editorial/import_upload.html"
+    form_class = ImportForm
+
+    def get_initial(self):
+        return {
+            "topic": Topic.objects.filter(slug=self.request.GET.get("topic")).first()
+        }
+
+    def form_valid(self, form):
+        parsed = form.cleaned_data["file"]
+        section = form.cleaned_data["section"]
+        self.request.session[PENDING] = {
+            "filename": self.request.FILES["file"].name,
+            "format": parsed.format_label,
+            "topic": form.cleaned_data["topic"].pk,
+            "section": section.pk if section else None,
+            "records": [record.as_dict() for record in parsed.records],
+        }
+        return redirect("references_editorial:import-preview")
+
+
+class ImportPreviewView(EditorMixin, TemplateView):
+    template_name = "references/editorial/import_preview.html"
+
+    def _no_pending_import(self):
+        """A redirect to the upload page when there is nothing to preview.
+
+        Also when the topic or section chosen was deleted in the meantime.
+        """
+        self.pending = self.request.session.get(PENDING)
+        if self.pending:
+            self.topic = Topic.objects.filter(pk=self.pending["topic"]).first()
+            section_pk = self.pending["section"]
+            self.section = Section.objects.filter(pk=section_pk).first()
+            if self.topic and (self.section or not section_pk):
+                return None
+            del self.request.session[PENDING]
+        messages.info(self.request, _("Choose a file to import first."))
+        return redirect("references_editorial:import")
+
+    def get(self, request, *args, **kwargs):
+        return self._no_pending_import() or super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        records = importing.records_from_dicts(self.pending["records"])
+        preview = importing.preview(records)
+        return super().get_context_data(
+            pending=self.pending,
+            topic=self.topic,
+            section=self.section,
+            record_count=len(records),
+            preview=preview,
+            shown=[reference for _, reference in preview.new[:PREVIEW_LIMIT]],
+            not_shown=max(0, len(preview.new) - PREVIEW_LIMIT),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if response := self._no_pending_import():
+            return response
+        if "cancel" in request.POST:
+            del request.session[PENDING]
+            messages.info(request, _("The import was cancelled; nothing was written."))
+            return redirect("references_editorial:import")
+        try:
+            result = importing.import_records(
+                records=importing.records_from_dicts(self.pending["records"]),
+                topic=self.topic,
+                section=self.section,
+                user=request.user,
+                comment=_("Imported from %(file)s")
+                % {"file": self.pending["filename"]},
+            )
+        except importing.ImportRejected as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.get(request, *args, **kwargs)
+        del request.session[PENDING]
+        request.session[RESULT] = {
+            "created": result.created,
+            "filename": self.pending["filename"],
+            "section": str(result.section),
+            "section_url": result.section.get_absolute_url(),
+            "skipped": [
+                {
+                    "where": str(skipped.record.where),
+                    "title": skipped.record.title,
+                    "reason": skipped.reason,
+                    "url": skipped.existing.get_absolute_url()
+                    if skipped.existing
+                    else "",
+                }
+                for skipped in result.skipped
+            ],
+        }
+        return redirect("references_editorial:import-result")
+
+
+class ImportResultView(EditorMixin, TemplateView):
+    template_name = "references/editorial/import_result.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.session.get(RESULT) is None:
+            return redirect("references_editorial:import")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(result=self.request.session[RESULT], **kwargs)
+
+
+class ReferenceAddView(EditorMixin, CreateView):
+    template_name = "references/editorial/reference_add.html"
+    form_class = ReferenceAddForm
+
+    def form_valid(self, form):
+        self.object = services.add_reference(
+            reference=form.instance,
+            section=form.cleaned_data["section"],
+            user=self.request.user,
+        )
+        messages.success(
+            self.request,
+            _("“%(title)s” was added to the library.") % {"title": self.object.title},
+        )
+        return redirect(reverse("references:detail", kwargs={"pk": self.object.pk}))

@@ -1,0 +1,239 @@
+"""Reference file formats: one module per format, one record shape for all.
+
+Every parser turns a file's text into a list of ``Record``: the fields the
+library keeps, still as the file gave them (identifiers are normalised and
+checked later, by the import service, so that problems can name the record and
+line). Every exporter turns references back into text of its format.
+"""
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass
+class Record:
+    """One reference read from a file, before it is checked or saved."""
+
+    number: int
+    line: int
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    source: str = ""
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+    kind: str = ""
+    citation_key: str = ""
+
+    def as_dict(self):
+        return asdict(self)
+
+    @property
+    def where(self):
+        return _("record %(number)s (line %(line)s)") % {
+            "number": self.number,
+            "line": self.line,
+        }
+
+
+class ParseError(Exception):
+    """A file that cannot be read as its format, with the place at fault."""
+
+    def __init__(self, message, *, record=None, line=None):
+        self.message = str(message)
+        self.record = record
+        self.line = line
+        super().__init__(self.message)
+
+    def __str__(self):
+        if self.record and self.line:
+            where = _("Record %(record)s, line %(line)s") % {
+                "record": self.record,
+                "line": self.line,
+            }
+        elif self.line:
+            where = _("Line %(line)s") % {"line": self.line}
+        else:
+            return self.message
+        return f"{where}: {self.message}"
+
+
+# Only line breaks, tabs and runs of ordinary spaces are folded: a no-break or
+# thin space inside a title is part of the text and is kept.
+_FOLD_RE = re.compile(r"[ \t\r\n]+")
+
+
+def clean_text(value):
+    """One line of text, Unicode composed (NFC), outer and repeated spaces gone.
+
+    Files from macOS tools can spell "ü" as "u" plus a combining mark (NFD);
+    composing it means the same name is stored, searched and compared once.
+    """
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFC", _FOLD_RE.sub(" ", str(value))).strip()
+
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_DATE_TOKEN_RE = re.compile(r"\d+|[A-Za-z]+")
+
+
+def parse_month(value):
+    """A month number from "3", "03", "mar" or "March"; None if not a month."""
+    text = clean_text(value).lower().rstrip(".")
+    if text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= 12 else None
+    return MONTHS.get(text)
+
+
+def parse_date(value):
+    """(year, month, day) from the date forms reference tools write.
+
+    Handles "2018 Nov 1", "2019/07/24/", "2019///", "2019/10//undefined",
+    "2009-03", "2019 Jan-Feb" (the first month), "2019 Spring" (the year
+    only) and "Mar 1" (no year). Parts that are not there are None; a day is
+    kept only after a month.
+    """
+    year = month = day = None
+    for token in _DATE_TOKEN_RE.findall(clean_text(value)):
+        if token.isdigit():
+            number = int(token)
+            if year is None and len(token) == 4:
+                year = number
+            elif month is None and year is not None and len(token) <= 2:
+                month = number if 1 <= number <= 12 else None
+                if month is None:
+                    break
+            elif month is not None and day is None and len(token) <= 2:
+                day = number
+                break
+            else:
+                break
+        elif month is None:
+            month = MONTHS.get(token.lower())
+            if month is None and year is not None:
+                break  # a season or "undefined": keep what we have
+        else:
+            break
+    return year, month, day
+
+
+# Which of our kinds a label from a file means, by the label's lower-cased
+# text. The labels are our own kinds (as exported) and PubMed's publication
+# types, RIS types and CSL types that say the same.
+KIND_LABELS = {
+    "guideline": "guideline",
+    "practice guideline": "guideline",
+    "consensus development conference": "guideline",
+    "systematic_review": "systematic_review",
+    "systematic review": "systematic_review",
+    "meta-analysis": "systematic_review",
+    "trial": "trial",
+    "clinical trial": "trial",
+    "clinical trial, phase i": "trial",
+    "clinical trial, phase ii": "trial",
+    "clinical trial, phase iii": "trial",
+    "clinical trial, phase iv": "trial",
+    "randomized controlled trial": "trial",
+    "controlled clinical trial": "trial",
+    "pragmatic clinical trial": "trial",
+    "case_report": "case_report",
+    "case report": "case_report",
+    "case reports": "case_report",
+    "news": "news",
+    "newspaper article": "news",
+    "article-newspaper": "news",
+    "research": "research",
+    "journal article": "research",
+    "article": "research",
+    "article-journal": "research",
+    "jour": "research",
+    "ejour": "research",
+    "other": "other",
+    "letter": "other",
+    "comment": "other",
+    "editorial": "other",
+}
+# When a record carries several labels, the most specific one wins.
+KIND_PRIORITY = [
+    "guideline",
+    "systematic_review",
+    "trial",
+    "case_report",
+    "news",
+    "research",
+    "other",
+]
+
+
+def kind_from_labels(labels, default="research"):
+    """Our kind for a record's type labels, or ``default`` if none is known."""
+    found = {KIND_LABELS.get(clean_text(label).lower()) for label in labels if label}
+    for kind in KIND_PRIORITY:
+        if kind in found:
+            return kind
+    return default
+
+
+def person(family, given="", suffix=""):
+    """An author line as the library stores it: "Family, Given[, Suffix]"."""
+    family, given, suffix = clean_text(family), clean_text(given), clean_text(suffix)
+    if not given and not suffix:
+        return family
+    return (
+        ", ".join(part for part in (family, given, suffix) if part) if family else given
+    )
+
+
+def split_person(name):
+    """(family, given, suffix) of a stored author line; a group is all family."""
+    parts = [part.strip() for part in name.split(",")]
+    family = parts[0]
+    given = parts[1] if len(parts) > 1 else ""
+    suffix = ", ".join(parts[2:])
+    return family, given, suffix
+
+
+def is_group(name):
+    """Group authors ("PRIME Study Group") are stored without a comma."""
+    return "," not in name
+
+
+def first(*values):
+    """The first value that is not empty, or ""."""
+    for value in values:
+        if isinstance(value, list | tuple):
+            value = next((v for v in value if v), "")
+        if value:
+            return value
+    return ""

@@ -1,0 +1,83 @@
+import pytest
+from django.template import Context, Template
+
+from references.citations import format_citation
+from tests.factories import ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference():
+    return ReferenceFactory.build(
+        title="Rituximab in the treatment of refractory myositis",
+        authors="Oddis, Chester V\nReed, Ann M\nPRIME Study Group",
+        source="Arthritis Rheum",
+        year=2013,
+        month=2,
+        volume="65",
+        issue="2",
+        pages="314-324",
+        doi="10.1002/art.37754",
+        pmid="23124935",
+    )
+
+
+def test_vancouver_citation(reference):
+    assert format_citation(reference, "vancouver") == (
+        "Oddis CV, Reed AM, PRIME Study Group. Rituximab in the treatment of "
+        "refractory myositis. Arthritis Rheum. 2013 Feb;65(2):314–24. "
+        "doi:10.1002/art.37754 PubMed PMID: 23124935."
+    )
+
+
+def test_ama_citation(reference):
+    assert format_citation(reference, "ama") == (
+        "Oddis CV, Reed AM, PRIME Study Group. Rituximab in the treatment of "
+        "refractory myositis. <i>Arthritis Rheum</i>. 2013;65(2):314-324. "
+        "doi:10.1002/art.37754"
+    )
+
+
+def test_markup_in_a_title_is_escaped(reference):
+    reference.title = "<script>alert(1)</script> & more"
+    html = format_citation(reference, "ama")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html and "&amp; more" in html
+
+
+def test_non_ascii_names_survive(reference):
+    reference.authors = "Müller, Ägnes\nSørensen, Åse"
+    assert format_citation(reference).startswith("Müller Ä, Sørensen Å.")
+
+
+def test_unknown_style_is_an_error(reference):
+    with pytest.raises(ValueError):
+        format_citation(reference, "harvard")
+
+
+def test_citation_filter_for_templates(reference):
+    html = Template('{% load citations %}{{ r|citation:"ama" }}').render(
+        Context({"r": reference})
+    )
+    assert "<i>Arthritis Rheum</i>" in html
+
+
+def test_reference_page_has_a_cite_box(client, django_assert_max_num_queries):
+    reference = ReferenceFactory(
+        title="Therapy of myositis", source="Autoimmun Rev", year=2011
+    )
+    with django_assert_max_num_queries(3):
+        response = client.get(reference.get_absolute_url())
+    page = response.content.decode()
+    assert 'aria-labelledby="cite-heading"' in page
+    assert (
+        "Marie I, Hachulla E. Therapy of myositis. Autoimmun Rev [Internet]. 2011."
+        in page
+    )
+
+
+def test_an_expired_link_is_left_out_of_citations(reference):
+    reference.url = "https://gone.example/paper"
+    reference.link_status = "expired"
+    assert "gone.example" not in format_citation(reference)

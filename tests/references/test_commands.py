@@ -1,0 +1,84 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from references.models import Reference
+from tests.factories import SectionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+RIS = (
+    "TY  - JOUR\nTI  - One\nDO  - 10.1000/one\nER  - \n\n"
+    "TY  - JOUR\nTI  - Two\nER  - \n"
+)
+
+
+@pytest.fixture
+def ris_file(tmp_path):
+    path = tmp_path / "refs.ris"
+    path.write_text(RIS, encoding="utf-8")
+    return path
+
+
+def test_import_command_imports_into_a_section(ris_file, capsys):
+    section = SectionFactory()
+    call_command(
+        "import_references",
+        str(ris_file),
+        topic=section.topic.slug,
+        section=section.slug,
+    )
+    assert section.entries.count() == 2
+    assert "Imported 2 references" in capsys.readouterr().out
+
+
+def test_dry_run_writes_nothing(ris_file, capsys):
+    topic = TopicFactory()
+    call_command("import_references", str(ris_file), topic=topic.slug, dry_run=True)
+    assert "Would import 2 references" in capsys.readouterr().out
+    assert not Reference.objects.exists()
+    assert not topic.sections.exists()
+
+
+def test_duplicates_are_reported(ris_file, capsys):
+    topic = TopicFactory()
+    call_command("import_references", str(ris_file), topic=topic.slug, verbosity=0)
+    assert capsys.readouterr().out == ""
+    call_command("import_references", str(ris_file), topic=topic.slug)
+    out = capsys.readouterr().out
+    assert "Skipped record 1 (line 1): Already in the library" in out
+    assert Reference.objects.count() == 3  # "Two" has no identifier
+
+
+def test_progress_lines_on_long_imports(tmp_path, capsys):
+    path = tmp_path / "many.ris"
+    path.write_text(
+        "".join(f"TY  - JOUR\nTI  - T{n}\nER  - \n\n" for n in range(2500)),
+        encoding="utf-8",
+    )
+    call_command("import_references", str(path), topic=TopicFactory().slug)
+    out = capsys.readouterr().out
+    assert "1000 of 2500 references written" in out
+    assert Reference.objects.count() == 2500
+
+
+@pytest.mark.parametrize(
+    "content, topic, section, message",
+    [
+        (RIS.encode(), "nope", None, "no topic with the slug"),
+        (RIS.encode(), "topic", "nope", "has no section"),
+        (b"TY  - JOUR\nTI  - Caf\xe9\nER  - \n", "topic", None, "not UTF-8"),
+        (b"TY  - JOUR\nTI  - Open\n", "topic", None, "Record 1, line 1"),
+    ],
+)
+def test_bad_input_stops_with_a_message(tmp_path, content, topic, section, message):
+    TopicFactory(slug="topic")
+    path = tmp_path / "bad.ris"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_references", str(path), topic=topic, section=section)
+    assert not Reference.objects.exists()
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_references", str(tmp_path / "none.ris"), topic="x")

@@ -1,0 +1,239 @@
+"""The editorial literature pages: who may use them, the import steps, adding."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from reversion.models import Revision
+
+from references.models import Entry, Reference
+from tests.factories import (
+    ReferenceFactory,
+    SectionFactory,
+    TopicFactory,
+    administrator,
+    board_member,
+    editor,
+)
+
+pytestmark = pytest.mark.django_db
+
+RIS = (
+    b"TY  - JOUR\nTI  - Rituximab in myositis\nAU  - M\xc3\xbcller, Anna\n"
+    b"DO  - 10.1002/art.37754\nPY  - 2013\nER  - \n\n"
+    b"TY  - JOUR\nTI  - IVIg in dermatomyositis\nPY  - 1993\nER  - \n"
+)
+PAGES = [
+    "/editorial/literature/",
+    "/editorial/literature/import/",
+    "/editorial/literature/add/",
+]
+
+
+def login(client, user):
+    # The factory sets the password after saving; save it so that the
+    # session's password hash matches the database.
+    user.save()
+    client.force_login(user)
+    return user
+
+
+def upload(client, data=RIS, name="refs.ris", topic=None, section=None):
+    topic = topic or TopicFactory()
+    return client.post(
+        "/editorial/literature/import/",
+        {
+            "file": SimpleUploadedFile(name, data),
+            "topic": topic.pk,
+            "section": section.pk if section else "",
+        },
+    )
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_board_members_may_not_add_literature(client, url):
+    login(client, board_member())
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("make_user", [editor, administrator])
+@pytest.mark.parametrize("url", PAGES)
+def test_editors_and_administrators_may(client, url, make_user):
+    login(client, make_user())
+    assert client.get(url).status_code == 200
+
+
+def test_board_member_cannot_post_an_import(client):
+    login(client, board_member())
+    assert upload(client).status_code == 403
+    assert not Reference.objects.exists()
+
+
+def test_upload_preview_confirm_result(client, django_assert_max_num_queries):
+    user = login(client, editor())
+    existing = ReferenceFactory(doi="10.1002/art.37754")
+    topic = TopicFactory()
+    response = upload(client, topic=topic)
+    assert response.status_code == 302
+    assert response["Location"] == "/editorial/literature/import/preview/"
+
+    with django_assert_max_num_queries(12):
+        preview = client.get("/editorial/literature/import/preview/")
+    page = preview.content.decode()
+    assert "IVIg in dermatomyositis" in page
+    assert "Already in the library" in page and existing.title in page
+    assert existing.get_absolute_url() in page
+    assert not Entry.objects.exists()
+
+    response = client.post("/editorial/literature/import/preview/", {"confirm": "1"})
+    assert response["Location"] == "/editorial/literature/import/done/"
+    result = client.get(response["Location"]).content.decode()
+    assert "1 reference from refs.ris was added" in result
+    created = Reference.objects.get(title="IVIg in dermatomyositis")
+    assert created.entries.get().section.topic == topic
+    # One revision for the import, none left behind by the request's own.
+    assert Revision.objects.get().comment == "Imported from refs.ris"
+    assert Revision.objects.get().user == user
+    # The parsed records are gone from the session once imported.
+    follow = client.get("/editorial/literature/import/preview/")
+    assert follow.status_code == 302
+
+
+def test_cancel_writes_nothing(client):
+    login(client, editor())
+    upload(client)
+    client.post("/editorial/literature/import/preview/", {"cancel": "1"})
+    assert not Reference.objects.exists()
+
+
+def test_preview_lists_problems_and_offers_no_import(client):
+    login(client, editor())
+    data = (
+        b"TY  - JOUR\nTI  - Fine\nER  - \n\n"
+        b"TY  - JOUR\nTI  - Bad\nDO  - 10.1000/a b\nER  - \n"
+    )
+    upload(client, data=data)
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert "Record 2 (line 5)" in page
+    assert "is not a DOI" in page
+    assert 'name="confirm"' not in page
+    client.post("/editorial/literature/import/preview/", {"confirm": "1"})
+    assert not Reference.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"TY  - JOUR\nTI  - Caf\xe9\nER  - \n", "latin1.ris", "not UTF-8"),
+        (b"TY  - JOUR\nTI  - No end\n", "broken.ris", "Record 1, line 1"),
+        (b"hello", "notes.docx", "none of the formats"),
+        (b"x" * (50 * 1024 * 1024), "huge.ris", "files of up to 5.0"),
+    ],
+)
+def test_bad_files_are_refused_with_a_message(client, data, name, message):
+    login(client, editor())
+    response = upload(client, data=data, name=name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "references_import_pending" not in client.session
+    assert not Reference.objects.exists()
+
+
+def test_section_of_another_topic_is_refused(client):
+    login(client, editor())
+    response = upload(client, section=SectionFactory())
+    assert "a section of another topic" in response.content.decode()
+
+
+def test_add_a_reference_by_pasting_a_doi(client):
+    login(client, editor())
+    section = SectionFactory()
+    response = client.post(
+        "/editorial/literature/add/",
+        {
+            "identifier": "https://doi.org/10.1016/J.AUTREV.2011.04.010",
+            "kind": "systematic_review",
+            "title": "Therapy of polymyositis and dermatomyositis",
+            "authors": "Marie, Isabelle",
+            "source": "Autoimmun Rev",
+            "year": "2011",
+            "section": section.pk,
+        },
+    )
+    reference = Reference.objects.get()
+    assert response["Location"] == reference.get_absolute_url()
+    assert reference.doi == "10.1016/j.autrev.2011.04.010"
+    assert reference.entries.get().section == section
+    assert "was added" in client.get(response["Location"]).content.decode()
+
+
+def test_add_a_reference_by_pasting_a_pmid(client):
+    login(client, editor())
+    client.post(
+        "/editorial/literature/add/",
+        {
+            "identifier": "PMID: 21504801",
+            "kind": "research",
+            "title": "A",
+            "source": "B",
+        },
+    )
+    assert Reference.objects.get().pmid == "21504801"
+
+
+def test_required_fields_are_named(client):
+    login(client, editor())
+    response = client.post("/editorial/literature/add/", {"kind": "research"})
+    page = response.content.decode()
+    assert "Give the reference its title." in page
+    assert "Give the journal, publisher or website it appeared in." in page
+    assert not Reference.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "identifier, message",
+    [
+        ("10.1000/has space", "is neither a DOI"),
+        ("2150480a", "is neither a DOI"),
+    ],
+)
+def test_bad_identifiers_are_refused(client, identifier, message):
+    login(client, editor())
+    response = client.post(
+        "/editorial/literature/add/",
+        {"identifier": identifier, "kind": "research", "title": "A", "source": "B"},
+    )
+    assert message in response.content.decode()
+    assert not Reference.objects.exists()
+
+
+def test_duplicate_doi_is_refused_with_a_link_to_the_existing_entry(client):
+    login(client, editor())
+    existing = ReferenceFactory(doi="10.1000/abc")
+    response = client.post(
+        "/editorial/literature/add/",
+        {
+            "identifier": "doi:10.1000/ABC",
+            "kind": "research",
+            "title": "A",
+            "source": "B",
+        },
+    )
+    page = response.content.decode()
+    assert "already exists" in page and existing.get_absolute_url() in page
+    assert Reference.objects.count() == 1
+
+
+def test_preview_after_the_topic_was_deleted_starts_again(client):
+    login(client, editor())
+    topic = TopicFactory()
+    upload(client, topic=topic)
+    topic.delete()
+    response = client.get("/editorial/literature/import/preview/")
+    assert response["Location"] == "/editorial/literature/import/"
+    assert "references_import_pending" not in client.session

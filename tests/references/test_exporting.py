@@ -1,0 +1,136 @@
+"""Exports: each format re-imports to the same references; the download URLs."""
+
+import json
+
+import pytest
+
+from references import exporting, importing
+from references.models import Reference
+from tests.factories import EntryFactory, ReferenceFactory, SectionFactory
+
+from .conftest import FIXTURE_FILES
+
+pytestmark = pytest.mark.django_db
+
+COMPARED = [
+    "kind",
+    "title",
+    "authors",
+    "source",
+    "year",
+    "month",
+    "day",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "url",
+    "citation_key",
+]
+
+
+def snapshot():
+    return sorted(Reference.objects.values_list(*COMPARED), key=lambda row: row[-1])
+
+
+def round_trip(extension):
+    """Export everything, empty the library, import the export: the rows."""
+    before = snapshot()
+    text = exporting.export(Reference.objects.order_by("pk"), extension)
+    Reference.objects.all().delete()
+    parsed = importing.read_file(text.encode(), filename=f"export.{extension}")
+    section = SectionFactory()
+    importing.import_records(records=parsed.records, topic=section.topic)
+    return before, snapshot()
+
+
+def hand_made_references():
+    ReferenceFactory(
+        kind="systematic_review",
+        title="Rituximab & IVIg in {refractory} myositis: 50% respond_ well",
+        authors="Müller, Anna Marie\nOddis, Chester V\nPRIME Study Group\n"
+        "Fulton, James E., Jr.",
+        source="Arthritis Rheum",
+        year=2013,
+        month=2,
+        day=5,
+        volume="65",
+        issue="2",
+        pages="314-324",
+        doi="10.1002/art.37754",
+        pmid="23124935",
+        url="https://example.org/a_b?x=1%202",
+        citation_key="oddis-2013",
+    )
+    ReferenceFactory(
+        kind="guideline",
+        title="Lüscher’s guideline — “quoted”",
+        authors="",
+        source="",
+        year=None,
+        url="",
+        citation_key="guideline",
+    )
+    ReferenceFactory(kind="news", year=2020, month=11, citation_key="news-item")
+
+
+@pytest.mark.parametrize("extension", ["ris", "bib", "json"])
+def test_export_reimports_to_the_same_references(extension):
+    hand_made_references()
+    before, after = round_trip(extension)
+    assert after == before
+
+
+@pytest.mark.parametrize("extension", ["ris", "bib", "json"])
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_real_exports_survive_a_round_trip(fixture_bytes, name, extension):
+    parsed = importing.read_file(fixture_bytes(name), filename=name)
+    importing.import_records(records=parsed.records, topic=SectionFactory().topic)
+    before, after = round_trip(extension)
+    assert after == before
+
+
+def test_csl_json_export_is_valid_csl():
+    hand_made_references()
+    items = json.loads(exporting.export(Reference.objects.all(), "json"))
+    oddis = next(item for item in items if item["id"] == "oddis-2013")
+    assert oddis["issued"] == {"date-parts": [[2013, 2, 5]]}
+    assert {"literal": "PRIME Study Group"} in oddis["author"]
+    assert oddis["PMID"] == "23124935"
+
+
+def test_topic_export_download(client, django_assert_max_num_queries):
+    entry = EntryFactory(reference__title="In the topic")
+    ReferenceFactory(title="Elsewhere")
+    url = f"/literature/export.ris?topic={entry.section.topic.slug}"
+    with django_assert_max_num_queries(3):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/x-research-info-systems")
+    assert "attachment" in response["Content-Disposition"]
+    body = response.content.decode()
+    assert "In the topic" in body and "Elsewhere" not in body
+
+
+def test_section_and_kind_filters_apply_to_exports(client):
+    entry = EntryFactory(reference__kind="trial", reference__title="A trial")
+    EntryFactory(section=entry.section, reference__kind="news", reference__title="News")
+    EntryFactory(reference__title="Other section")
+    response = client.get(
+        f"/literature/export.bib?section={entry.section.pk}&kind=trial"
+    )
+    body = response.content.decode()
+    assert "A trial" in body and "News" not in body and "Other section" not in body
+
+
+def test_unknown_export_format_is_not_found(client):
+    assert client.get("/literature/export.docx").status_code == 404
+
+
+def test_export_of_many_references_costs_the_same_queries(
+    client, django_assert_max_num_queries
+):
+    ReferenceFactory.create_batch(60)
+    with django_assert_max_num_queries(1):
+        assert client.get("/literature/export.json").status_code == 200
