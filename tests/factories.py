@@ -138,5 +138,7 @@ class BoardMemberFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, groups=[workflow.BOARD])
     credentials = "MD, PhD"
     role = "Rheumatologist"
+
+
 def administrator(**kwargs):
     return UserFactory(is_superuser=True, **kwargs)
