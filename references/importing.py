@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Max, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -338,16 +338,15 @@ def _record_revision(objects, *, user, comment):
     This writes reversion's own Revision and Version rows, serialised as
     ``reversion.add_to_revision`` would (JSON, all fields). It exists because
     add_to_revision copies the revision's whole version map on every call, so
-    thousands of objects take minutes. The Version rows go in with one
-    ``executemany``: they are plain audit rows, and building a model instance
-    for each costs more than the rest of an import.
+    thousands of objects take minutes. The Version rows go in with
+    ``bulk_create``.
     """
     revision = Revision.objects.create(
         date_created=timezone.now(),
         user=user if user is not None and user.is_authenticated else None,
         comment=comment,
     )
-    rows = []
+    versions = []
     for model, group in itertools.groupby(objects, key=type):
         group = list(group)
         content_type = ContentType.objects.get_for_model(model)
@@ -355,35 +354,18 @@ def _record_revision(objects, *, user, comment):
         for obj, data in zip(
             group, serializers.serialize("python", group), strict=True
         ):
-            rows.append(
-                (
-                    revision.pk,
-                    str(obj.pk),
-                    content_type.pk,
-                    database,
-                    "json",
-                    json.dumps([data], cls=DjangoJSONEncoder),
-                    str(obj),
+            versions.append(
+                Version(
+                    revision=revision,
+                    object_id=str(obj.pk),
+                    content_type=content_type,
+                    db=database,
+                    format="json",
+                    serialized_data=json.dumps([data], cls=DjangoJSONEncoder),
+                    object_repr=str(obj)[:191],
                 )
             )
-    fields = [
-        "revision",
-        "object_id",
-        "content_type",
-        "db",
-        "format",
-        "serialized_data",
-        "object_repr",
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(Version._meta.get_field(f).column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(Version._meta.db_table)} ({columns}) "
-            f"VALUES ({placeholders})",
-            rows,
-        )
+    Version.objects.bulk_create(versions, batch_size=1000)
     return revision
 
 
