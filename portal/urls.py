@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, views
 
 site_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -19,3 +19,13 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# ---------------------------------------------------------------------------
+# Operations (issue 6): load-balancer probes; a database outage that escapes
+# the views still gets the 503 page.
+# ---------------------------------------------------------------------------
+urlpatterns += [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]
+handler500 = "portal.failures.server_error"

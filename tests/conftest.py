@@ -20,3 +20,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# ---------------------------------------------------------------------------
+# Production (issue 6)
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Measure rendering itself: anonymous pages are not served from the cache."""
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
