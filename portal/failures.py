@@ -21,12 +21,21 @@ logger = logging.getLogger(__name__)
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
+FALLBACK_PAGE = (
+    "<!doctype html><title>Temporarily unavailable</title>"
+    "<h1>The portal is briefly unavailable</h1>"
+    "<p>Please try again in a minute.</p>"
+)
+
+
 def unavailable_response() -> HttpResponse:
     """The 503 page: a standalone template, no request context, no queries."""
-    response = HttpResponse(
-        render_to_string("503.html", {"portal_name": settings.PORTAL_NAME}),
-        status=503,
-    )
+    try:
+        page = render_to_string("503.html", {"portal_name": settings.PORTAL_NAME})
+    except Exception:  # the page of last resort must not fail in its turn
+        logger.exception("The 503 page could not be rendered")
+        page = FALLBACK_PAGE
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(settings.PORTAL_RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

@@ -43,9 +43,11 @@ def _article_saved(sender, instance, update_fields=None, **kwargs):
         invalidate_public_pages()
 
 
-def _user_saved(sender, update_fields=None, **kwargs):
-    # Reviewers' names appear on article pages; a login only stamps last_login.
-    if update_fields is None or set(update_fields) != {"last_login"}:
+def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    """Reviewers' names appear on article pages; nobody else's do."""
+    if created or (update_fields is not None and set(update_fields) == {"last_login"}):
+        return
+    if ApprovedVersion.objects.filter(approved_by=instance).exists():
         invalidate_public_pages()
 
 
