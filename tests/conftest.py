@@ -31,3 +31,9 @@ def _clear_cache():
 def no_page_cache(settings):
     """Measure rendering itself: anonymous pages are not served from the cache."""
     settings.PORTAL_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.7 s a login; the tests log in often."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,7 +20,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "correct horse 42")
+    # Hashed at build time, so it is saved with the row (a post-generation
+    # set_password() would never be saved with skip_postgeneration_save).
+    password = factory.django.Password("correct horse 42")
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
