@@ -13,7 +13,8 @@ def production_env(**extra):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SECURE_", "SESSION_", "DEBUG"))
+        # The browser tests allow async-unsafe ORM calls; production never does.
+        if not k.startswith(("SECURE_", "SESSION_", "DEBUG", "DJANGO_ALLOW_ASYNC"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
