@@ -13,6 +13,7 @@ import json
 from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
@@ -24,6 +25,27 @@ APPS = ["auth", "references", "articles", "portal", "reversion", "admin"]
 SKIPPED_MODELS = {"auth.Permission"}
 # Rows that migrations create: the import replaces them.
 MIGRATION_SEEDED_MODELS = {"auth.Group"}
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (it cuts them to ms)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def serialize_rows(queryset) -> list[dict]:
+    """Rows as the backup stores them: keys kept, foreign keys natural."""
+    return json.loads(
+        serializers.serialize(
+            "json",
+            queryset.iterator(),
+            use_natural_foreign_keys=True,
+            cls=ExactJSONEncoder,
+        )
+    )
 
 
 class BackupError(Exception):
@@ -70,13 +92,7 @@ def export_site(*, stream, using=DEFAULT_DB_ALIAS) -> int:
     objects = []
     for model in exported_models():
         queryset = model._base_manager.using(using).order_by(model._meta.pk.name)
-        objects.extend(
-            json.loads(
-                serializers.serialize(
-                    "json", queryset.iterator(), use_natural_foreign_keys=True
-                )
-            )
-        )
+        objects.extend(serialize_rows(queryset))
     json.dump(
         {
             "format": FORMAT,
@@ -159,7 +175,7 @@ def import_site(*, stream, force: bool = False, using=DEFAULT_DB_ALIAS) -> int:
         with connection.constraint_checks_disabled():
             for obj in serializers.deserialize(
                 "json",
-                json.dumps(data["objects"]),
+                json.dumps(data["objects"], cls=ExactJSONEncoder),
                 using=using,
                 handle_forward_references=True,
             ):
