@@ -56,7 +56,7 @@ SEARCH="/search/?q=rituximab"
 
 echo
 echo "== SQL queries per page (rendered, page cache off)"
-PORTAL_PAGE_CACHE_SECONDS=0 "$PY" - "$TOPIC" "$ARTICLE" "$SEARCH" / /literature/ <<'PYEOF'
+(PORTAL_PAGE_CACHE_SECONDS=0 "$PY" - "$TOPIC" "$ARTICLE" "$SEARCH" / /literature/ 2>/dev/null <<'PYEOF'
 import sys
 
 import django
@@ -72,8 +72,9 @@ for url in sys.argv[1:]:
     client.get(url)  # warm: first-use queries (content types and the like)
     with CaptureQueriesContext(connection) as queries:
         status = client.get(url).status_code
-    print(f"  {url:40} status {status}  queries {len(queries)}")
+    print(f"=> {url:40} status {status}  queries {len(queries)}")
 PYEOF
+) | grep '^=>' | sed 's/^=>/ /'
 
 echo
 echo "== starting gunicorn (2 workers) on ${BASE}"
