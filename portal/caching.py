@@ -23,7 +23,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 from django.utils.http import http_date
 
 GENERATION_KEY = "public-pages:generation"
@@ -99,6 +103,8 @@ def _mark_public(response, generation: str) -> None:
     Cookie`` keeps shared proxies from handing an editor a reader's copy.
     """
     response["Last-Modified"] = http_date(float(generation))
+    # Hashed once here rather than by ConditionalGetMiddleware on every hit.
+    set_response_etag(response)
     patch_cache_control(response, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
 
