@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint serve-prod clean
+.PHONY: run test lint serve-prod bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ lint: $(STAMP)
 ## test: install, lint, run the whole suite
 test: lint
 	$(BIN)/pytest
+
+## serve-prod: production server: migrate, collect static files, gunicorn (settings from the environment)
+serve-prod: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn -c gunicorn.conf.py portal.wsgi
+
+## bench: load benchmarks of the production server on 127.0.0.1 (bench/load.sh)
+bench: $(STAMP)
+	bash bench/load.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        # Cache invalidation and the login audit hang on signals (issue 6).
+        from . import signals
+
+        signals.connect()

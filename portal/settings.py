@@ -74,23 +74,35 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "reversion",
     "references",
     "articles",
     "portal",
 ]
 
+# Order matters (production, issue 6): the request log is outermost so it
+# times everything; the CSP header is added outside the page cache so cached
+# pages carry it; ConditionalGet sits outside the page cache so cache hits can
+# answer 304; the page cache sits after Session/Locale (it reads the language)
+# and before anything per-user; the database-failure handler is innermost so
+# it sees the view's exceptions.
 MIDDLEWARE = [
+    "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "portal.caching.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reversion.middleware.RevisionMiddleware",
+    "portal.failures.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -129,6 +141,14 @@ def database_from_url(url):
     if config["ENGINE"] != "django.db.backends.sqlite3" and not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database.")
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when PostgreSQL is unreachable or a query hangs, so readers
+        # get the 503 page quickly instead of a worker stuck until its timeout.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))
+        statement_timeout = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
+        if statement_timeout:
+            options.setdefault("options", f"-c statement_timeout={statement_timeout}")
     return config
 
 
@@ -159,14 +179,15 @@ else:
         }
     }
 
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {
+        "NAME": f"{_VALIDATORS}.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -176,7 +197,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -226,8 +247,24 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER_NAME"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "portal.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # One JSON line per request on stdout, for the log collector.
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "portal.requests": {
+            "handlers": ["requests"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
 
 # The portal's own settings.
@@ -254,3 +291,57 @@ REFERENCES_LINKCHECK_WORKERS = env_int("REFERENCES_LINKCHECK_WORKERS", 8)
 REFERENCES_LINKCHECK_TIMEOUT = env_int("REFERENCES_LINKCHECK_TIMEOUT", 10)
 REFERENCES_LINKCHECK_RETRIES = env_int("REFERENCES_LINKCHECK_RETRIES", 2)
 REFERENCES_LINKCHECK_EXPIRE_AFTER = env_int("REFERENCES_LINKCHECK_EXPIRE_AFTER", 3)
+
+
+# ---------------------------------------------------------------------------
+# Production: serving, caching, CSP, accounts (issue 6). See README.md.
+# ---------------------------------------------------------------------------
+
+# Full pages for anonymous readers, invalidated on every public change
+# (portal/caching.py); this only bounds how long an unread entry lingers.
+# 0 switches page caching off.
+PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 600)
+
+# Content Security Policy (django-csp): everything from this site, nothing
+# inline. JSON-LD <script type="application/ld+json"> blocks are data, not
+# script, and CSP does not block them. The Django admin (5.2) uses only
+# external scripts and styles, so it needs no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Sessions: shared through Redis when it is configured, so any of several
+# gunicorn instances can serve any request; the database keeps them durable.
+SESSION_ENGINE = os.environ.get(
+    "SESSION_ENGINE",
+    "django.contrib.sessions.backends.cached_db"
+    if _CACHE_URL
+    else "django.contrib.sessions.backends.db",
+)
+# Only editorial users log in; their sessions are short.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Login throttling (portal/throttling.py): failures counted per username and
+# per client address within a window.
+AUTHENTICATION_BACKENDS = ["portal.throttling.ThrottledModelBackend"]
+LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
+# Behind a proxy, the META key holding the client's address as the proxy saw
+# it (for example HTTP_X_REAL_IP); REMOTE_ADDR otherwise.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+# How long a reader is told to wait when the database is unavailable.
+PORTAL_RETRY_AFTER_SECONDS = env_int("PORTAL_RETRY_AFTER_SECONDS", 30)

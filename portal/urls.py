@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from articles.views import EditorialBoardView
 
-from . import views
+from . import health, views
 
 site_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -24,3 +24,13 @@ urlpatterns = [
     path("editorial/literature/", include("references.editorial_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# ---------------------------------------------------------------------------
+# Operations (issue 6): load-balancer probes; a database outage that escapes
+# the views still gets the 503 page.
+# ---------------------------------------------------------------------------
+urlpatterns += [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]
+handler500 = "portal.failures.server_error"

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
@@ -94,6 +95,9 @@ class ReferenceAdmin(VersionAdmin):
     list_display = ["title", "kind", "source", "year", "link_status"]
     list_filter = ["kind", "link_status", "entries__section__topic"]
     search_fields = ["title", "authors", "source", "doi", "pmid", "citation_key"]
+    # A pasted "example.org/paper" means https; saying so also keeps Django 6's
+    # change of default from raising a deprecation warning on the add page.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "link_checked_at",
         "link_http_status",

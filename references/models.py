@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+from urllib.parse import urlsplit
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -348,10 +349,21 @@ class Reference(models.Model):
         return identifiers.pubmed_url(self.pmid)
 
     @property
+    def web_url(self):
+        """The stored link if it is a web address, else "".
+
+        Form validation allows only web addresses, but rows can arrive by other
+        ways (an import, a script); a javascript: or data: link must never be
+        rendered as one.
+        """
+        scheme = urlsplit(self.url.strip()).scheme.lower()
+        return self.url if scheme in {"http", "https"} else ""
+
+    @property
     def best_url(self):
         """Where a reader should go: the link itself unless it has died."""
-        if self.url and self.link_status != self.LinkStatus.EXPIRED:
-            return self.url
+        if self.web_url and self.link_status != self.LinkStatus.EXPIRED:
+            return self.web_url
         return self.doi_url or self.pubmed_url or ""
 
     @property

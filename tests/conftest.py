@@ -22,6 +22,12 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def no_page_cache(settings):
+    """Measure rendering itself: anonymous pages are not served from the cache."""
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Factories set passwords for every user; a slow hash only slows tests."""

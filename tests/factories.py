@@ -20,7 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     is_staff = True
-    # Hashed when built, so the stored user can really log in.
+    # Hashed at build time, so it is saved with the row (a post-generation
+    # set_password() would never be saved with skip_postgeneration_save).
     password = factory.django.Password("correct horse 42")
 
     @factory.post_generation

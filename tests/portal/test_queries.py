@@ -10,7 +10,7 @@ from tests.factories import (
     make_article,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def build_topic(n_references):

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+
+from .models import LoginEvent
+from .throttling import ThrottledLoginFormMixin
+
+# ---------------------------------------------------------------------------
+# Accounts (issue 6): throttled admin login, read-only login audit.
+# ---------------------------------------------------------------------------
+
+
+class PortalAdminAuthenticationForm(ThrottledLoginFormMixin, AdminAuthenticationForm):
+    """The admin's login form, telling a throttled person how long to wait."""
+
+
+admin.site.login_form = PortalAdminAuthenticationForm
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(admin.ModelAdmin):
+    """The audit is written by the system only: nobody adds, edits or deletes."""
+
+    list_display = ["at", "kind", "username", "user", "ip_address"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,107 @@
+"""Every signal receiver of the portal, connected once in ``PortalConfig.ready``.
+
+Public pages are cached (portal/caching.py) and must be invalidated whatever
+changed what they show: the review workflow, the admin, an import or the link
+checker. Receivers on the models catch all of these in one place. Bulk
+``QuerySet.update()`` sends no signal: code that uses it on these models calls
+``invalidate_public_pages()`` itself.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from articles.models import ApprovedCitation, ApprovedVersion, Article
+from references.models import Entry, Reference, Section, Topic
+
+from . import accounts, throttling
+from .caching import invalidate_public_pages
+from .models import LoginEvent
+
+# Whatever the public pages show. Any save or delete of one of these models
+# invalidates them; issue-specific models that appear on public pages belong
+# here too.
+PUBLIC_MODELS = [Topic, Section, Reference, Entry, ApprovedVersion, ApprovedCitation]
+# Fields of an Article row that public pages show directly (the text itself
+# comes from its ApprovedVersion).
+ARTICLE_PUBLIC_FIELDS = {"live", "slug", "topic", "is_overview"}
+
+
+def _public_model_changed(sender, **kwargs):
+    invalidate_public_pages()
+
+
+def _article_saved(sender, instance, update_fields=None, **kwargs):
+    """A draft being written changes nothing public; approval or a rename does."""
+    if instance.live_id is None:
+        return
+    if update_fields is None or ARTICLE_PUBLIC_FIELDS & set(update_fields):
+        invalidate_public_pages()
+
+
+def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    """Reviewers' names appear on article pages; nobody else's do."""
+    if created or (update_fields is not None and set(update_fields) == {"last_login"}):
+        return
+    if ApprovedVersion.objects.filter(approved_by=instance).exists():
+        invalidate_public_pages()
+
+
+def _logged_in(sender, request, user, **kwargs):
+    throttling.reset_username(user.get_username())
+    accounts.record_login_event(
+        kind=LoginEvent.Kind.SUCCESS,
+        username=user.get_username(),
+        user=user,
+        request=request,
+    )
+
+
+def _login_failed(sender, credentials, request=None, **kwargs):
+    username = credentials.get("username", "")
+    throttled = throttling.is_throttled(request=request, username=username)
+    throttling.record_failure(request=request, username=username)
+    accounts.record_login_event(
+        kind=(LoginEvent.Kind.THROTTLED if throttled else LoginEvent.Kind.FAILURE),
+        username=username,
+        user=None,
+        request=request,
+    )
+
+
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        accounts.record_login_event(
+            kind=LoginEvent.Kind.LOGOUT,
+            username=user.get_username(),
+            user=user,
+            request=request,
+        )
+
+
+def connect() -> None:
+    """Connect the receivers (``dispatch_uid`` keeps a second call harmless)."""
+    for model in PUBLIC_MODELS:
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                _public_model_changed,
+                sender=model,
+                dispatch_uid=f"portal-public-{model._meta.label}-{name}",
+            )
+    post_save.connect(_article_saved, sender=Article, dispatch_uid="portal-article")
+    post_delete.connect(
+        _public_model_changed, sender=Article, dispatch_uid="portal-article-delete"
+    )
+    m2m_changed.connect(
+        _public_model_changed,
+        sender=Topic.also_see.through,
+        dispatch_uid="portal-topic-also-see",
+    )
+    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="portal-user")
+    user_logged_in.connect(_logged_in, dispatch_uid="portal-logged-in")
+    user_login_failed.connect(_login_failed, dispatch_uid="portal-login-failed")
+    user_logged_out.connect(_logged_out, dispatch_uid="portal-logged-out")

@@ -1,0 +1,136 @@
+"""Login throttling: too many failures per username or per address, and wait.
+
+Failures are counted in the cache (shared through Redis when several servers
+run) in a fixed window that starts with the first failure. Past the limit,
+every login for that username, or from that address, is refused until the
+window ends, correct password or not. A success clears the username's count
+but not the address's, so one valid account cannot launder an address that
+is guessing at others.
+"""
+
+import hashlib
+import ipaddress
+import math
+import time
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import ngettext
+
+
+def client_ip(request) -> str | None:
+    """The client's address, from ``CLIENT_IP_HEADER`` (REMOTE_ADDR by default).
+
+    From a forwarded-for list the last entry is used: it is the one our own
+    proxy added, while earlier ones are whatever the client claimed.
+    """
+    raw = request.META.get(settings.CLIENT_IP_HEADER, "") if request else ""
+    candidate = raw.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _counters(*, request, username: str):
+    """(cache key, limit) for each thing being counted in this attempt."""
+    counters = []
+    if username:
+        counters.append(
+            (
+                f"login-failures:user:{_digest(username.strip().lower())}",
+                settings.LOGIN_FAILURES_PER_USERNAME,
+            )
+        )
+    address = client_ip(request)
+    if address:
+        counters.append(
+            (
+                f"login-failures:ip:{_digest(address)}",
+                settings.LOGIN_FAILURES_PER_ADDRESS,
+            )
+        )
+    return counters
+
+
+def record_failure(*, request, username: str) -> None:
+    """Count one failed login against the username and the address."""
+    window = settings.LOGIN_THROTTLE_MINUTES * 60
+    for key, _limit in _counters(request=request, username=username):
+        # add() only acts on the first failure: it opens the window, and
+        # incr() below leaves the expiry it set alone.
+        cache.add(f"{key}:until", time.time() + window, timeout=window)
+        cache.add(key, 0, timeout=window)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=window)
+
+
+def retry_after_seconds(*, request, username: str) -> int:
+    """Seconds until this attempt may be made; 0 when it is allowed now."""
+    wait = 0.0
+    for key, limit in _counters(request=request, username=username):
+        if (cache.get(key) or 0) >= limit:
+            until = cache.get(f"{key}:until") or 0
+            wait = max(wait, until - time.time())
+    return max(0, math.ceil(wait))
+
+
+def is_throttled(*, request, username: str) -> bool:
+    return retry_after_seconds(request=request, username=username) > 0
+
+
+def reset_username(username: str) -> None:
+    """A successful login clears that username's failures."""
+    for key, _limit in _counters(request=None, username=username):
+        cache.delete_many([key, f"{key}:until"])
+
+
+def throttled_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many attempts, try again in %(minutes)d minute.",
+        "Too many attempts, try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's backend, refusing throttled attempts before checking a password.
+
+    Every login path goes through here, whatever form it uses; refusing
+    without hashing also keeps a password-guessing flood cheap.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        wait = retry_after_seconds(request=request, username=username or "")
+        if wait:
+            raise PermissionDenied(throttled_message(wait))
+        return super().authenticate(request, username, password, **kwargs)
+
+
+class ThrottledLoginFormMixin:
+    """For an AuthenticationForm: say plainly that the login is throttled.
+
+    (The backend refuses anyway; this only gives the person the reason and
+    the wait instead of "wrong password".)
+    """
+
+    def clean(self):
+        wait = retry_after_seconds(
+            request=self.request, username=self.data.get("username", "")
+        )
+        if wait:
+            raise forms.ValidationError(throttled_message(wait), code="throttled")
+        return super().clean()

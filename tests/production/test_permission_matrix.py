@@ -1,0 +1,155 @@
+"""Who gets what, for every URL the project serves.
+
+The URL resolver is walked (tests/production/urlmap.py), so a page added
+later is tested as soon as it exists: until its expected statuses are
+declared below, the test fails and names it.
+"""
+
+import fnmatch
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from articles.models import Article
+from portal.models import LoginEvent
+from references.models import Reference, Topic
+from tests.factories import board_member, editor
+
+from . import urlmap
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "editor", "board", "admin")
+
+# Pages anyone may read, logged in or not.
+PUBLIC = {role: 200 for role in ROLES}
+# Staff pages: anonymous readers are sent to the login page.
+STAFF = {"anonymous": 302, "editor": 200, "board": 200, "admin": 200}
+
+# Expected status by URL name (or glob); first match wins. Admin model views
+# are worked out from ADMIN_ACCESS below.
+EXPECTED = {
+    "portal:home": PUBLIC,
+    "portal:topic": PUBLIC,
+    "portal:editorial-policy": PUBLIC,
+    "references:list": PUBLIC,
+    "references:detail": PUBLIC,
+    "articles:detail": PUBLIC,
+    "healthz": PUBLIC,
+    "readyz": PUBLIC,
+    "admin:index": STAFF,
+    "admin:login": {"anonymous": 200, "editor": 302, "board": 302, "admin": 302},
+    # GET is not a way to log out (Django 5): 405, or home for the anonymous.
+    "admin:logout": {"anonymous": 302, "editor": 405, "board": 405, "admin": 405},
+    "admin:password_change": STAFF,
+    "admin:password_change_done": STAFF,
+    "admin:jsi18n": STAFF,
+    # Without its query parameters the autocomplete refuses.
+    "admin:autocomplete": {"anonymous": 302, "editor": 403, "board": 403, "admin": 403},
+    "admin:app_list": STAFF,
+    "admin:view_on_site": {role: 302 for role in ROLES},
+    "admin/(?P<url>.*)$": {"anonymous": 302, "editor": 404, "board": 404, "admin": 404},
+    # A model's bare object URL redirects to its change page.
+    "admin/*/<path:object_id>/": {role: 302 for role in ROLES},
+}
+
+# What each editorial role may do in the admin, per model: (v)iew, (a)dd,
+# (c)hange, (d)elete. The administrator may do whatever the ModelAdmin allows.
+ADMIN_ACCESS = {
+    "auth.Group": {"editor": "", "board": "", "admin": "vacd"},
+    "auth.User": {"editor": "", "board": "", "admin": "vacd"},
+    "references.Topic": {"editor": "v", "board": "v", "admin": "vacd"},
+    "references.Section": {"editor": "vac", "board": "v", "admin": "vacd"},
+    "references.Reference": {"editor": "vac", "board": "v", "admin": "vacd"},
+    "articles.Article": {"editor": "vac", "board": "vc", "admin": "vacd"},
+    # Approved text is frozen: nobody edits it.
+    "articles.ApprovedVersion": {"editor": "v", "board": "v", "admin": "vd"},
+    # The login audit is for administrators, and read-only.
+    "portal.LoginEvent": {"editor": "", "board": "", "admin": "v"},
+}
+# The letters each admin view needs (any one of them).
+ADMIN_VIEWS = {
+    "changelist": "vc",
+    "change": "vc",
+    "history": "vc",
+    "revision": "vc",
+    "add": "a",
+    "recoverlist": "a",
+    "recover": "a",
+    "delete": "d",
+    "password_change": "c",
+}
+
+
+def expected_status(route, role):
+    model, view = urlmap._model_for(route.name)
+    if model is not None and view in ADMIN_VIEWS:
+        if role == "anonymous":
+            return 302
+        access = ADMIN_ACCESS.get(model._meta.label)
+        if access is None:
+            pytest.fail(
+                f"Declare the admin access to {model._meta.label} in ADMIN_ACCESS"
+            )
+        allowed = set(access[role]) & set(ADMIN_VIEWS[view])
+        if view == "recoverlist":  # reversion also wants the change permission
+            allowed = allowed if "c" in access[role] else set()
+        return 200 if allowed else 403
+    for pattern, statuses in EXPECTED.items():
+        if route.name == pattern or fnmatch.fnmatchcase(route.name, pattern):
+            return statuses[role]
+    return None
+
+
+@pytest.fixture
+def site_data(settings):
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    article = Article.objects.approved().first()
+    data = {
+        "topic": Topic.objects.first(),
+        "article": article,
+        "reference": Reference.objects.first(),
+    }
+    admin_user = get_user_model().objects.create_superuser(
+        "site-admin", "admin@example.org", "correct horse 42"
+    )
+    LoginEvent.objects.create(kind="failure", username="someone")
+    data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
+    return data
+
+
+def client_for(role, data):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(data["users"][role])
+    return client
+
+
+def test_every_url_has_a_declared_expectation():
+    missing = [
+        f"{route.name}  ({route.route})"
+        for route in urlmap.walk()
+        if expected_status(route, "anonymous") is None
+    ]
+    assert missing == [], "Declare expected statuses in EXPECTED for: " + ", ".join(
+        missing
+    )
+
+
+def test_permission_matrix(site_data):
+    clients = {role: client_for(role, site_data) for role in ROLES}
+    wrong = []
+    for route in urlmap.walk():
+        try:
+            url = urlmap.url_for(route, site_data)
+        except LookupError as exc:
+            wrong.append(f"{route.name}: {exc}")
+            continue
+        for role in ROLES:
+            want = expected_status(route, role)
+            got = clients[role].get(url).status_code
+            if got != want:
+                wrong.append(f"{role:9} GET {url}: {got}, expected {want}")
+    assert wrong == [], "\n".join(wrong)
