@@ -295,7 +295,7 @@ class ApprovedVersion(models.Model):
         if self.approved_by is None:
             return ""
         profile = getattr(self.approved_by, "board_profile", None)
-        return str(profile) if profile else board_member_name(self.approved_by)
+        return str(profile) if profile else person_name(self.approved_by)
 
 
 class ApprovedCitation(BaseCitation):
@@ -311,7 +311,8 @@ class ApprovedCitation(BaseCitation):
         ]
 
 
-def board_member_name(user):
+def person_name(user):
+    """How a person is named on pages: full name, else username."""
     return user.get_full_name() or user.get_username()
 
 
@@ -358,7 +359,7 @@ class BoardMember(models.Model):
         verbose_name_plural = _("board members")
 
     def __str__(self):
-        name = board_member_name(self.user)
+        name = person_name(self.user)
         return f"{name}, {self.credentials}" if self.credentials else name
 
 

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Revision, Version
 
-from articles import services, workflow
+from articles import services
 from articles.models import Article
 from portal import backup
 from portal.models import LoginEvent
-from tests.factories import board_member
+from tests.factories import approve_through_review
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def site(settings):
     article = Article.objects.get(slug="antibody-therapy-pm-dm")
     article.summary = "A second version, approved again."
     services.save_article(article=article, user=article.author)
-    workflow.approve(article=article, user=board_member())
+    approve_through_review(article)
     LoginEvent.objects.create(
         kind="failure", username="someone", ip_address="192.0.2.1"
     )

@@ -3,14 +3,14 @@
 import pytest
 from django.utils.http import http_date
 
-from articles import services, workflow
+from articles import services
 from references.models import Reference
 from tests.factories import (
     EntryFactory,
     ReferenceFactory,
     SectionFactory,
     TopicFactory,
-    board_member,
+    approve_through_review,
     editor,
     make_article,
 )
@@ -55,7 +55,7 @@ def test_approval_invalidates_the_article_page(client, topic_page):
     assert b"First approved text" in client.get(url).content
     article.body = "Second approved text."
     services.save_article(article=article, user=article.author)
-    workflow.approve(article=article, user=board_member())
+    approve_through_review(article)
     response = client.get(url)
     assert response["X-Cache"] == "miss"
     assert b"Second approved text" in response.content

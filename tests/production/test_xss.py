@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from articles import services, workflow
+from articles import services
 from articles.models import Article
 from references.models import Entry, Reference, Section, Topic
-from tests.factories import board_member, editor
+from tests.factories import approve_through_review, editor
 
 from . import urlmap
 
@@ -207,7 +207,7 @@ def hostile_site():
         author=author,
     )
     services.save_article(article=article, user=author)
-    workflow.approve(article=article, user=board_member())
+    approve_through_review(article)
     return {"topic": topic, "article": article, "reference": references[0]}
 
 

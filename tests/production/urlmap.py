@@ -67,6 +67,14 @@ def public_args(data):
         "portal:topic": {"slug": data["topic"].slug},
         "articles:detail": {"slug": data["article"].slug},
         "references:detail": {"pk": data["reference"].pk},
+        "references:export": {"extension": "ris"},
+        "references:topic-feed": {"slug": data["topic"].slug},
+        "editorial:review": {"pk": data["article"].pk},
+        "editorial:edit": {"pk": data["article"].pk},
+        "editorial:transition": {"pk": data["article"].pk},
+        "editorial:history": {"pk": data["article"].pk},
+        "editorial:compare": {"pk": data["article"].pk},
+        "editorial:revert": {"pk": data["article"].pk},
     }
 
 
