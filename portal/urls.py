@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .feeds import ApprovedArticlesFeed
+from .sitemaps import SITEMAPS
 
 site_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -10,6 +13,22 @@ site_patterns = [
         "editorial-policy/",
         views.EditorialPolicyView.as_view(),
         name="editorial-policy",
+    ),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("audience/", views.AudienceView.as_view(), name="audience"),
+    path("glossary/", views.GlossaryView.as_view(), name="glossary"),
+    path(
+        "articles/<slug:slug>/references.ris",
+        views.ArticleReferencesRisView.as_view(),
+        name="article-references-ris",
+    ),
+    path("feeds/articles/", ApprovedArticlesFeed(), name="feed-articles"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
     ),
 ]
 
