@@ -56,29 +56,39 @@ class ArticleText:
     summary: str
     html: str
     terms: list = field(default_factory=list)
+    choices = Audience.choices
+
+
+def has_plain(version) -> bool:
+    return bool(version.plain_body_html.strip())
+
+
+def shows_plain(request, version) -> bool:
+    """Whether this reader gets the plain-language text of ``version``."""
+    asked = request.GET.get(VERSION_PARAM)
+    if asked == CLINICAL or not has_plain(version):
+        return False
+    return asked == PLAIN or audience_of(request) == Audience.PATIENT
 
 
 def article_text(request, version) -> ArticleText:
-    """Choose between the clinical and plain-language text of ``version``."""
+    """The clinical or plain-language text of ``version`` for this reader."""
     audience = audience_of(request)
-    has_plain = bool(version.plain_body_html.strip())
-    asked = request.GET.get(VERSION_PARAM)
-    if asked == CLINICAL:
-        plain = False
-    elif asked == PLAIN:
-        plain = has_plain
-    else:
-        plain = has_plain and audience == Audience.PATIENT
+    plain = shows_plain(request, version)
     if not plain:
         return ArticleText(
-            audience, False, has_plain, version.summary, mark_safe(version.body_html)
+            audience,
+            False,
+            has_plain(version),
+            version.summary,
+            mark_safe(version.body_html),
         )
     # The stored HTML is sanitised; define_terms only adds links of its own.
     html, terms = glossary.define_terms(version.plain_body_html, glossary.all_terms())
     return ArticleText(
         audience,
         True,
-        has_plain,
+        True,
         version.plain_summary or version.summary,
         mark_safe(html),
         terms,

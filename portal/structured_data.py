@@ -40,16 +40,16 @@ def _reviewer(version):
     return {"@type": "Organization", "name": f"{settings.PORTAL_NAME} Editorial Board"}
 
 
-def article_data(*, article, version, text, url) -> dict:
+def article_data(*, article, version, plain, url) -> dict:
     """MedicalWebPage for an approved version, as this reader sees it."""
-    audience = Audience.PATIENT if text.is_plain else Audience.CLINICIAN
+    audience = Audience.PATIENT if plain else Audience.CLINICIAN
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
         "name": version.title,
         "headline": version.title,
-        "description": text.summary,
+        "description": (plain and version.plain_summary) or version.summary,
         "inLanguage": "en",
         "datePublished": version.approved_at.date(),
         "dateModified": version.approved_at,
@@ -72,9 +72,7 @@ def reference_data(*, reference, url) -> dict:
         "url": url,
         "headline": reference.title[:110],
         "name": reference.title,
-        "author": [
-            {"@type": "Person", "name": name} for name in reference.author_list
-        ],
+        "author": [{"@type": "Person", "name": name} for name in reference.author_list],
         "genre": reference.get_kind_display(),
     }
     if reference.summary:

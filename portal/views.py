@@ -99,7 +99,9 @@ class AudienceView(View):
     def choose(self, request, data):
         target = data.get("next", "")
         if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
         ):
             target = reverse("portal:home")
         response = HttpResponseRedirect(target)

@@ -37,11 +37,14 @@ def cite_article(context, article, version):
 
 
 @register.simple_tag(takes_context=True)
-def article_jsonld(context, article, version, text):
-    url = context["request"].build_absolute_uri(article.get_absolute_url())
+def article_jsonld(context, article, version):
+    request = context["request"]
     return structured_data.jsonld_script(
         structured_data.article_data(
-            article=article, version=version, text=text, url=url
+            article=article,
+            version=version,
+            plain=audience.shows_plain(request, version),
+            url=request.build_absolute_uri(article.get_absolute_url()),
         )
     )
 

@@ -15,4 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, database="default", **options):
         count = indexing.rebuild(using=database)
-        self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {count} documents."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Search index rebuilt: {count} documents.")
+        )
