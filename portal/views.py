@@ -68,7 +68,8 @@ class SearchView(ListView):
     paginate_by = settings.PORTAL_PAGE_SIZE
 
     def get_queryset(self):
-        self.form = SearchForm(self.request.GET or None)
+        # Always bound: an empty query is a normal state, not a missing form.
+        self.form = SearchForm(self.request.GET)
         return search(self.form.query, self.form.documents())
 
     def get_context_data(self, **kwargs):

@@ -24,6 +24,11 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 BATCH = 1000
 
 
+def clean_text(text: str) -> str:
+    """Plain text with control characters removed and whitespace collapsed."""
+    return " ".join(CONTROL_RE.sub(" ", text or "").split())
+
+
 def html_to_text(*parts: str) -> str:
     """Plain text of sanitised HTML fragments, for indexing.
 
@@ -31,15 +36,14 @@ def html_to_text(*parts: str) -> str:
     and every tag becomes a space, so list items do not run together.
     """
     text = " ".join(CITATION_RE.sub(" ", part or "") for part in parts)
-    text = html.unescape(TAG_RE.sub(" ", text))
-    return " ".join(CONTROL_RE.sub(" ", text).split())
+    return clean_text(html.unescape(TAG_RE.sub(" ", text)))
 
 
 def article_values(article: Article) -> dict:
     live = article.live
     return {
         "kind": ARTICLE_KIND,
-        "title": live.title,
+        "title": clean_text(live.title),
         "authors": "",
         "source": "",
         "body": html_to_text(
@@ -54,10 +58,10 @@ def article_values(article: Article) -> dict:
 def reference_values(reference: Reference) -> dict:
     return {
         "kind": reference.kind,
-        "title": html_to_text(reference.title),
+        "title": clean_text(reference.title),
         "authors": "\n".join(reference.author_list),
         "source": reference.source_line,
-        "body": html_to_text(reference.summary),
+        "body": clean_text(reference.summary),
         "url": reference.get_absolute_url(),
         "date_display": reference.date_display,
         "year": reference.year,
