@@ -135,7 +135,8 @@ def test_search_page_applies_filters_from_the_query_string(client, corpus):
 
 def test_search_page_highlights_matches_and_escapes_content(client):
     ReferenceFactory(
-        title="Dosing <b>notes</b>", summary="Use <script>x</script> rituximab carefully."
+        title="Dosing <b>notes</b>",
+        summary="Use <script>x</script> rituximab carefully.",
     )
     response = client.get(reverse("portal:search"), {"q": "rituximab"})
     html = response.content.decode()
@@ -152,7 +153,7 @@ HOSTILE = [
     "1 OR 1=1",
     '<script>alert("x")</script>',
     '"unbalanced quote rituximab',
-    'NEAR(rituximab ivig, 2) * ^ : title:rituximab -rash +ivig',
+    "NEAR(rituximab ivig, 2) * ^ : title:rituximab -rash +ivig",
     "AND OR NOT",
     "\x00\x01\x02\x03",
     "(((((",
