@@ -1,0 +1,225 @@
+"""Search benchmark: 100,000 references and 1,000 articles, 200 mixed queries.
+
+    python bench/search.py [--database sqlite|postgres]
+
+It uses a database of its own (a temporary SQLite file, or the PostgreSQL
+database portal_bench5, created and dropped here), bulk-inserts generated
+content, builds the search index and times what the search page does for a
+query: count the matches and fetch the first page of ranked, highlighted
+results. Prints the median and 95th-percentile time per query.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_URL = "postgres://postgres@127.0.0.1:5432/portal_bench5"
+N_REFERENCES = 100_000
+N_ARTICLES = 1_000
+N_QUERIES = 200
+PAGE = 25
+BATCH = 5_000
+
+# A small medical vocabulary; generated text draws from it with a skew, so
+# some words are common (thousands of matches) and some rare.
+WORDS = """myositis dermatomyositis polymyositis rituximab ivig immunoglobulin
+prednisone methotrexate azathioprine mycophenolate tacrolimus cyclophosphamide
+abatacept tocilizumab janus kinase inhibitor muscle weakness rash heliotrope
+gottron papules creatine kinase biopsy electromyography magnetic resonance
+interstitial lung disease dysphagia calcinosis malignancy screening antibody
+mda5 jo1 synthetase necrotizing autoimmune inclusion body exercise therapy
+physiotherapy trial cohort randomised placebo controlled outcome response
+remission relapse refractory juvenile adult elderly safety efficacy dose
+infusion steroid sparing tapering quality life fatigue pain skin cardiac
+involvement checkpoint plasma exchange stem cell transplant interleukin
+cannabinoid receptor agonist lenabasum complement interferon signature
+biomarker ultrasound capillaroscopy pulmonary function hospital registry""".split()
+STEMS = ["treatment", "treated", "treating", "therapies", "patients", "studies"]
+KINDS = ["guideline", "systematic_review", "trial", "research", "case_report", "news"]
+
+
+def sentence(rng, n):
+    words = rng.choices(WORDS + STEMS, weights=WEIGHTS, k=n)
+    return " ".join(words).capitalize() + "."
+
+
+WEIGHTS = [1 / (i + 1) ** 0.8 for i in range(len(WORDS) + len(STEMS))]
+
+
+def setup_database(kind):
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="portal-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        return lambda: None
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS portal_bench5")
+        conn.execute("CREATE DATABASE portal_bench5")
+    os.environ["DATABASE_URL"] = PG_BENCH_URL
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS portal_bench5")
+
+    return drop
+
+
+def generate(rng):
+    from django.utils import timezone
+
+    from articles.models import ApprovedVersion, Article
+    from references.models import Entry, Reference, Section, Topic
+
+    topics = Topic.objects.bulk_create(
+        Topic(title=f"Topic {i}", slug=f"topic-{i}") for i in range(20)
+    )
+    sections = Section.objects.bulk_create(
+        Section(topic=t, title=f"Section {i}", slug=f"s-{i}")
+        for t in topics
+        for i in range(5)
+    )
+    for start in range(0, N_REFERENCES, BATCH):
+        Reference.objects.bulk_create(
+            Reference(
+                kind=rng.choice(KINDS),
+                title=sentence(rng, rng.randint(6, 14)),
+                authors=f"Author{i % 5000}, A\nWriter{i % 777}, B",
+                source=rng.choice(["Rheumatology", "Ann Rheum Dis", "Lancet", "BMJ"]),
+                year=rng.randint(1990, 2025),
+                summary=" ".join(sentence(rng, rng.randint(10, 20)) for _ in range(2)),
+                citation_key=f"bench-{i}",
+            )
+            for i in range(start, min(start + BATCH, N_REFERENCES))
+        )
+    reference_ids = list(Reference.objects.values_list("pk", flat=True))
+    Entry.objects.bulk_create(
+        Entry(section=rng.choice(sections), reference_id=pk)
+        for pk in rng.sample(reference_ids, 20_000)
+    )
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            topic=topics[i % len(topics)],
+            slug=f"article-{i}",
+            title=sentence(rng, 8),
+            summary=sentence(rng, 25),
+            body="",
+            body_html="".join(
+                f"<p>{sentence(rng, rng.randint(15, 30))}</p>" for _ in range(30)
+            ),
+        )
+        for i in range(N_ARTICLES)
+    )
+    versions = ApprovedVersion.objects.bulk_create(
+        ApprovedVersion(
+            article=a,
+            number=1,
+            title=a.title,
+            summary=a.summary,
+            body_html=a.body_html,
+            approved_at=now,
+            next_review_due=now.date(),
+        )
+        for a in articles
+    )
+    for article, version in zip(articles, versions, strict=True):
+        article.live = version
+    Article.objects.bulk_update(articles, ["live"], batch_size=BATCH)
+    return topics
+
+
+def queries(rng, topics):
+    """200 queries: words, pairs, phrases, stems, with and without filters."""
+    from portal.models import SearchDocument
+
+    mixed = []
+    for i in range(N_QUERIES):
+        shape = i % 5
+        if shape == 0:
+            text = rng.choice(WORDS)
+        elif shape == 1:
+            text = " ".join(rng.sample(WORDS, 2))
+        elif shape == 2:
+            text = f'"{" ".join(rng.sample(WORDS, 2))}"'
+        elif shape == 3:
+            text = rng.choice(["treating", "therapy", "patient", "study"])
+        else:
+            text = " ".join(rng.sample(WORDS, 3))
+        documents = SearchDocument.objects.all()
+        if i % 4 == 1:
+            documents = documents.of_kind(rng.choice(KINDS))
+        elif i % 4 == 2:
+            documents = documents.between_years(2000, 2015)
+        elif i % 4 == 3 and i % 8 == 3:
+            documents = documents.in_topic(rng.choice(topics))
+        mixed.append((text, documents))
+    return mixed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef")
+    os.environ.pop("CACHE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    drop = setup_database(args.database)
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        from portal.search import indexing, search
+
+        call_command("migrate", verbosity=0)
+        rng = random.Random(5)
+        # Generation is bulk; the index is built once afterwards, as an
+        # import followed by rebuild_search_index would.
+        post_save.disconnect(
+            dispatch_uid="portal_index_article", sender=signals.Article
+        )
+        started = time.perf_counter()
+        topics = generate(rng)
+        print(f"generated in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        count = indexing.rebuild()
+        print(f"indexed {count} documents in {time.perf_counter() - started:.1f} s")
+
+        timings, matches = [], []
+        for text, documents in queries(rng, topics):
+            started = time.perf_counter()
+            results = search(text, documents)
+            total = results.count()
+            page = results[:PAGE]
+            timings.append((time.perf_counter() - started) * 1000)
+            matches.append(total)
+            assert len(page) == min(total, PAGE)
+        timings.sort()
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(
+            f"{args.database}: {len(timings)} queries, "
+            f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
+            f"max {timings[-1]:.1f} ms; matches per query: median "
+            f"{statistics.median(matches):.0f}, max {max(matches)}"
+        )
+    finally:
+        drop()
+
+
+if __name__ == "__main__":
+    main()
