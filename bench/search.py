@@ -23,14 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_URL = "postgres://postgres@127.0.0.1:5432/portal_bench5"
-N_REFERENCES = 100_000
+N_REFERENCES = int(os.environ.get("BENCH_REFERENCES", 100_000))
 N_ARTICLES = 1_000
 N_QUERIES = 200
 PAGE = 25
 BATCH = 5_000
 
-# A small medical vocabulary; generated text draws from it with a skew, so
-# some words are common (thousands of matches) and some rare.
+# The words readers search for; generated text mixes them with filler.
 WORDS = """myositis dermatomyositis polymyositis rituximab ivig immunoglobulin
 prednisone methotrexate azathioprine mycophenolate tacrolimus cyclophosphamide
 abatacept tocilizumab janus kinase inhibitor muscle weakness rash heliotrope
@@ -47,12 +46,26 @@ STEMS = ["treatment", "treated", "treating", "therapies", "patients", "studies"]
 KINDS = ["guideline", "systematic_review", "trial", "research", "case_report", "news"]
 
 
+def _vocabulary():
+    """The medical words hidden among 5,000 filler words, at random ranks.
+
+    Word frequencies follow Zipf's law, as in real text; placing the medical
+    words at random ranks makes some of them common and others rare.
+    """
+    rng = random.Random(0)
+    syllables = ["ca", "lo", "mi", "ter", "pa", "ven", "sor", "di", "nu", "bel"]
+    filler = {"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(8000)}
+    words = sorted(filler - set(WORDS))[:5000] + WORDS + STEMS
+    rng.shuffle(words)
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+VOCABULARY, WEIGHTS = _vocabulary()
+
+
 def sentence(rng, n):
-    words = rng.choices(WORDS + STEMS, weights=WEIGHTS, k=n)
+    words = rng.choices(VOCABULARY, weights=WEIGHTS, k=n)
     return " ".join(words).capitalize() + "."
-
-
-WEIGHTS = [1 / (i + 1) ** 0.8 for i in range(len(WORDS) + len(STEMS))]
 
 
 def setup_database(kind):
@@ -107,7 +120,7 @@ def generate(rng):
     reference_ids = list(Reference.objects.values_list("pk", flat=True))
     Entry.objects.bulk_create(
         Entry(section=rng.choice(sections), reference_id=pk)
-        for pk in rng.sample(reference_ids, 20_000)
+        for pk in rng.sample(reference_ids, len(reference_ids) // 5)
     )
     now = timezone.now()
     articles = Article.objects.bulk_create(
@@ -142,28 +155,38 @@ def generate(rng):
 
 
 def queries(rng, topics):
-    """200 queries: words, pairs, phrases, stems, with and without filters."""
+    """200 queries: words, pairs, phrases and stems, some with filters.
+
+    Pairs and phrases are taken from generated titles and summaries, so
+    they match something, as a reader's usually do.
+    """
     from portal.models import SearchDocument
 
+    samples = list(
+        SearchDocument.objects.order_by("?").values_list("title", "body")[:200]
+    )
     mixed = []
     for i in range(N_QUERIES):
+        title, body = samples[i]
+        title_words, body_words = title.rstrip(".").lower().split(), body.split()
         shape = i % 5
         if shape == 0:
             text = rng.choice(WORDS)
         elif shape == 1:
-            text = " ".join(rng.sample(WORDS, 2))
+            text = " ".join(rng.sample(body_words, 2))
         elif shape == 2:
-            text = f'"{" ".join(rng.sample(WORDS, 2))}"'
+            start = rng.randrange(len(title_words) - 1)
+            text = '"' + " ".join(title_words[start : start + 2]) + '"'
         elif shape == 3:
             text = rng.choice(["treating", "therapy", "patient", "study"])
         else:
-            text = " ".join(rng.sample(WORDS, 3))
+            text = " ".join(rng.sample(title_words, 3))
         documents = SearchDocument.objects.all()
         if i % 4 == 1:
             documents = documents.of_kind(rng.choice(KINDS))
         elif i % 4 == 2:
             documents = documents.between_years(2000, 2015)
-        elif i % 4 == 3 and i % 8 == 3:
+        elif i % 8 == 3:
             documents = documents.in_topic(rng.choice(topics))
         mixed.append((text, documents))
     return mixed

@@ -80,7 +80,9 @@ class SqliteBackend:
         sql, params = f"{FTS_TABLE} MATCH %s", [self.match(query)]
         if documents.query.has_filters():
             subquery, subparams = documents.values("pk").query.sql_with_params()
-            sql += f" AND rowid IN ({subquery})"
+            # The unary + keeps SQLite from pushing the IN list into FTS5,
+            # which would then run the MATCH once per listed row.
+            sql += f" AND +rowid IN ({subquery})"
             params.extend(subparams)
         return sql, params
 
@@ -93,14 +95,26 @@ class SqliteBackend:
     def page(self, query, documents, offset, limit):
         where, params = self._where(query, documents)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        # ORDER BY the built-in rank column (set to our weighted bm25 for this
+        # query) lets FTS5 sort internally and compute snippet() for the
+        # returned rows only; ORDER BY bm25(...) would make a snippet per match.
         sql = (
             f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, 24) "
-            f"FROM {FTS_TABLE} WHERE {where} "
-            f"ORDER BY bm25({FTS_TABLE}, {weights}), rowid LIMIT %s OFFSET %s"
+            f"FROM {FTS_TABLE} WHERE {where} AND rank MATCH %s "
+            "ORDER BY rank LIMIT %s OFFSET %s"
         )
         with connections[documents.db].cursor() as cursor:
             cursor.execute(
-                sql, [MARK_START, MARK_END, ELLIPSIS.strip(), *params, limit, offset]
+                sql,
+                [
+                    MARK_START,
+                    MARK_END,
+                    ELLIPSIS.strip(),
+                    *params,
+                    f"bm25({weights})",
+                    limit,
+                    offset,
+                ],
             )
             rows = cursor.fetchall()
         found = documents.model.objects.defer("body", "search_vector").in_bulk(
