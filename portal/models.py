@@ -26,8 +26,11 @@ class SearchDocumentQuerySet(models.QuerySet):
     def in_topic(self, topic):
         # Resolved at query time, so moving literature between topics needs
         # no reindexing.
+        # Both sides are IN lists over unique columns, which lets the database
+        # look the few matching documents up by index instead of scanning.
         return self.filter(
-            Q(article__topic=topic) | Q(reference__in=Reference.objects.in_topic(topic))
+            Q(article__in=Article.objects.filter(topic=topic).values("pk"))
+            | Q(reference__in=Reference.objects.in_topic(topic).values("pk"))
         )
 
     def of_kind(self, kind):

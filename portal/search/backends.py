@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 
 from .query import ParsedQuery
 
@@ -77,12 +78,20 @@ class SqliteBackend:
         return " ".join(words + phrases)
 
     def _where(self, query, documents):
+        """The WHERE clause for the matches among ``documents``, with params.
+
+        Filters become a correlated EXISTS on the document's primary key, so
+        FTS5 still drives the query and hands rows over in rank order; an IN
+        list would either be pushed into FTS5 (one MATCH per listed row) or
+        list every filtered document first.
+        """
         sql, params = f"{FTS_TABLE} MATCH %s", [self.match(query)]
         if documents.query.has_filters():
-            subquery, subparams = documents.values("pk").query.sql_with_params()
-            # The unary + keeps SQLite from pushing the IN list into FTS5,
-            # which would then run the MATCH once per listed row.
-            sql += f" AND +rowid IN ({subquery})"
+            same_row = RawSQL(f"{FTS_TABLE}.rowid", ())
+            subquery, subparams = (
+                documents.filter(pk=same_row).values("pk").query.sql_with_params()
+            )
+            sql += f" AND EXISTS ({subquery})"
             params.extend(subparams)
         return sql, params
 
@@ -95,9 +104,9 @@ class SqliteBackend:
     def page(self, query, documents, offset, limit):
         where, params = self._where(query, documents)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        # ORDER BY the built-in rank column (set to our weighted bm25 for this
-        # query) lets FTS5 sort internally and compute snippet() for the
-        # returned rows only; ORDER BY bm25(...) would make a snippet per match.
+        # Ordering by FTS5's rank column (set to our weighted bm25 for this
+        # query) lets FTS5 sort internally, so snippet() runs for the rows
+        # returned only; ORDER BY bm25(...) would make a snippet per match.
         sql = (
             f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, 24) "
             f"FROM {FTS_TABLE} WHERE {where} AND rank MATCH %s "
