@@ -186,8 +186,9 @@ def queries(rng, topics):
             text = " ".join(rng.sample(body_words, 2))
         elif shape == 2:
             words = title.rstrip(".").lower().split()
-            start = rng.randrange(len(words) - 1)
-            text = '"' + " ".join(words[start : start + 2]) + '"'
+            pairs = [p for p in zip(words, words[1:], strict=False)]
+            content = [p for p in pairs if not FUNCTION_WORDS.intersection(p)]
+            text = '"' + " ".join(rng.choice(content or pairs)) + '"'
         elif shape == 3:
             text = rng.choice(["treating", "therapy", "patient", "study"])
         else:
@@ -213,6 +214,7 @@ def main():
     os.environ.pop("CACHE_URL", None)
     os.environ.pop("REDIS_URL", None)
     drop = setup_database(args.database)
+    keep = os.environ.get("BENCH_KEEP")
     try:
         import django
         from django.core.management import call_command
@@ -249,7 +251,8 @@ def main():
             f"{statistics.median(matches):.0f}, max {max(matches)}"
         )
     finally:
-        drop()
+        if not keep:
+            drop()
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ class SearchView(ListView):
             form=self.form,
             query=self.form.query,
             parsed=self.object_list.query,
+            hits_total=self.object_list,
             filter_query=query.urlencode(),
             **kwargs,
         )

@@ -15,7 +15,11 @@ from ..models import SearchDocument
 from .backends import MARK_END, MARK_START, get_backend
 from .query import ParsedQuery, parse_query
 
-__all__ = ["Hit", "Results", "highlight", "parse_query", "search"]
+# Counting stops here: nobody reads past the best thousand results, and an
+# exact count of tens of thousands of matches costs more than the page itself.
+MAX_RESULTS = 1000
+
+__all__ = ["MAX_RESULTS", "Hit", "Results", "highlight", "parse_query", "search"]
 
 
 def highlight(snippet: str) -> str:
@@ -42,11 +46,19 @@ class Results:
         self._count = None
 
     def count(self):
+        """How many matches, up to MAX_RESULTS (see ``more``)."""
         if self._count is None:
             self._count = (
-                self.backend.count(self.query, self.documents) if self.query else 0
+                self.backend.count(self.query, self.documents, MAX_RESULTS + 1)
+                if self.query
+                else 0
             )
-        return self._count
+        return min(self._count, MAX_RESULTS)
+
+    @property
+    def more(self):
+        """Whether more than MAX_RESULTS documents match."""
+        return self.count() and self._count > MAX_RESULTS
 
     def __len__(self):
         return self.count()

@@ -1,8 +1,9 @@
 """The full-text engines, one per database vendor, behind one interface.
 
 A backend answers two questions about a parsed query within a queryset of
-search documents (already narrowed by the page's filters): how many match,
-and which ones (best first) with a highlighted snippet for a slice.
+search documents (already narrowed by the page's filters): how many match
+(counting stops at a limit), and which ones (best first) with a highlighted
+snippet for a slice.
 ``get_backend()`` picks the engine for the database in use.
 """
 
@@ -39,8 +40,8 @@ class PostgresBackend:
             " & ".join(words + phrases), search_type="raw", config=PG_CONFIG
         )
 
-    def count(self, query, documents):
-        return documents.filter(search_vector=self.tsquery(query)).count()
+    def count(self, query, documents, limit):
+        return documents.filter(search_vector=self.tsquery(query))[:limit].count()
 
     def page(self, query, documents, offset, limit):
         tsquery = self.tsquery(query)
@@ -95,10 +96,14 @@ class SqliteBackend:
             params.extend(subparams)
         return sql, params
 
-    def count(self, query, documents):
+    def count(self, query, documents, limit):
         where, params = self._where(query, documents)
         with connections[documents.db].cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", params)
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} "
+                "LIMIT %s)",
+                [*params, limit],
+            )
             return cursor.fetchone()[0]
 
     def page(self, query, documents, offset, limit):

@@ -284,3 +284,12 @@ class TestParseQuery:
 
     def test_nothing_searchable_is_falsy(self):
         assert not parse_query("?!* the")
+
+
+def test_counting_stops_at_the_limit(client, monkeypatch):
+    monkeypatch.setattr("portal.search.MAX_RESULTS", 5)
+    ReferenceFactory.create_batch(7, summary="About methotrexate.")
+    results = search("methotrexate")
+    assert results.count() == 5 and results.more
+    html = client.get(reverse("portal:search"), {"q": "methotrexate"}).content
+    assert b"More than 5 results" in html
