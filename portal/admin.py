@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 
-from .models import LoginEvent
+from .models import GlossaryTerm, LoginEvent
 from .throttling import ThrottledLoginFormMixin
 
 # ---------------------------------------------------------------------------
@@ -34,3 +34,10 @@ class LoginEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "slug", "updated_at"]
+    search_fields = ["term", "synonyms", "definition"]
+    prepopulated_fields = {"slug": ["term"]}

@@ -30,10 +30,12 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from . import audience
+
 GENERATION_KEY = "public-pages:generation"
 # Cookies that change what an anonymous page shows; their values are part of
-# the cache key. ("audience" is the reader's plain/clinical language choice.)
-KEY_COOKIES = ("audience",)
+# the cache key: the reader's choice of plain or clinical language.
+KEY_COOKIES = (audience.COOKIE,)
 # Cookies that make a request personal: never served from or stored in the cache.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 HIT, MISS = "hit", "miss"

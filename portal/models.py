@@ -1,8 +1,21 @@
-"""The portal app's own models."""
+"""The portal app's own models: the login audit, the search index, the glossary.
+
+``SearchDocument`` is denormalised, derived data: one row per approved
+article (its live snapshot only) and per reference, rebuilt from them at any
+time with ``manage.py rebuild_search_index``. The database keeps its own
+full-text structures in step with these rows (triggers created by the
+migration: an FTS5 table on SQLite, a stored ``tsvector`` on PostgreSQL).
+"""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from references.models import Reference
 
 # ---------------------------------------------------------------------------
 # Accounts (issue 6): the login audit.
@@ -41,3 +54,104 @@ class LoginEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.username} ({self.at:%Y-%m-%d %H:%M})"
+
+
+ARTICLE_KIND = "article"
+KIND_CHOICES = [(ARTICLE_KIND, _("Reviewed article")), *Reference.Kind.choices]
+
+
+class SearchDocumentQuerySet(models.QuerySet):
+    """Filters the search page applies before the full-text match."""
+
+    def in_topic(self, topic):
+        # Resolved at query time, so moving literature between topics needs
+        # no reindexing.
+        # Both sides are IN lists over unique columns, which lets the database
+        # look the few matching documents up by index instead of scanning.
+        return self.filter(
+            Q(article__in=Article.objects.filter(topic=topic).values("pk"))
+            | Q(reference__in=Reference.objects.in_topic(topic).values("pk"))
+        )
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def between_years(self, start=None, end=None):
+        if start is not None:
+            self = self.filter(year__gte=start)
+        if end is not None:
+            self = self.filter(year__lte=end)
+        return self
+
+
+class SearchDocument(models.Model):
+    """What search reads for one approved article or one reference."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reference = models.OneToOneField(
+        Reference, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
+    title = models.CharField(_("title"), max_length=500)
+    authors = models.TextField(_("authors"), blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("address"), max_length=500)
+    date_display = models.CharField(_("date"), max_length=50, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    # Filled by a PostgreSQL trigger; unused (and empty) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = SearchDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=True) ^ Q(reference__isnull=True),
+                name="searchdocument_article_xor_reference",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "year"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class GlossaryTerm(models.Model):
+    """A medical term explained in plain words on plain-language pages."""
+
+    term = models.CharField(_("term"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    synonyms = models.TextField(
+        _("other forms"),
+        blank=True,
+        help_text=_("Other ways the text may write it, one per line (e.g. IVIg)."),
+    )
+    definition = models.TextField(
+        _("plain definition"), help_text=_("One or two sentences, in plain words.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return f"{reverse('portal:glossary')}#term-{self.slug}"
+
+    @property
+    def forms(self):
+        """The term and its other forms, longest first so the longest wins."""
+        others = [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+        return sorted({self.term, *others}, key=len, reverse=True)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "django.contrib.sitemaps",
     "reversion",
     "references",
     "articles",

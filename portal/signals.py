@@ -1,10 +1,16 @@
 """Every signal receiver of the portal, connected once in ``PortalConfig.ready``.
 
+Signals are used here, and only here, because what they maintain is derived
+(the page cache, the search index, the glossary cache, the login audit) and
+because ``articles`` and ``references`` must not know about ``portal``.
+
 Public pages are cached (portal/caching.py) and must be invalidated whatever
 changed what they show: the review workflow, the admin, an import or the link
 checker. Receivers on the models catch all of these in one place. Bulk
-``QuerySet.update()`` sends no signal: code that uses it on these models calls
-``invalidate_public_pages()`` itself.
+``QuerySet.update()`` and ``bulk_create()`` send no ``post_save``: the import
+service sends ``references.signals.references_imported`` instead. Search
+documents go with their article or reference (ON DELETE CASCADE), and the
+database's triggers clean the full-text engine.
 """
 
 from django.contrib.auth import get_user_model
@@ -13,19 +19,30 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
+from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles.models import ApprovedCitation, ApprovedVersion, Article
 from references.models import Entry, Reference, Section, Topic
+from references.signals import references_changed
 
-from . import accounts, throttling
+from . import accounts, glossary, throttling
 from .caching import invalidate_public_pages
-from .models import LoginEvent
+from .models import GlossaryTerm, LoginEvent
+from .search import indexing
 
 # Whatever the public pages show. Any save or delete of one of these models
 # invalidates them; issue-specific models that appear on public pages belong
 # here too.
-PUBLIC_MODELS = [Topic, Section, Reference, Entry, ApprovedVersion, ApprovedCitation]
+PUBLIC_MODELS = [
+    Topic,
+    Section,
+    Reference,
+    Entry,
+    ApprovedVersion,
+    ApprovedCitation,
+    GlossaryTerm,
+]
 # Fields of an Article row that public pages show directly (the text itself
 # comes from its ApprovedVersion).
 ARTICLE_PUBLIC_FIELDS = {"live", "slug", "topic", "is_overview"}
@@ -41,6 +58,25 @@ def _article_saved(sender, instance, update_fields=None, **kwargs):
         return
     if update_fields is None or ARTICLE_PUBLIC_FIELDS & set(update_fields):
         invalidate_public_pages()
+
+
+def _index_article(sender, instance, raw=False, **kwargs):
+    if not raw:
+        indexing.index_article(instance)
+
+
+def _index_reference(sender, instance, raw=False, **kwargs):
+    if not raw:
+        indexing.index_reference(instance)
+
+
+def _references_changed(sender, references, **kwargs):
+    indexing.index_references(references)
+    invalidate_public_pages()
+
+
+def _forget_glossary(sender, **kwargs):
+    cache.delete(glossary.CACHE_KEY)
 
 
 def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
@@ -101,6 +137,21 @@ def connect() -> None:
         sender=Topic.also_see.through,
         dispatch_uid="portal-topic-also-see",
     )
+    post_save.connect(
+        _index_article, sender=Article, dispatch_uid="portal-index-article"
+    )
+    post_save.connect(
+        _index_reference, sender=Reference, dispatch_uid="portal-index-reference"
+    )
+    references_changed.connect(
+        _references_changed, dispatch_uid="portal-references-changed"
+    )
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(
+            _forget_glossary,
+            sender=GlossaryTerm,
+            dispatch_uid=f"portal-glossary-{name}",
+        )
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="portal-user")
     user_logged_in.connect(_logged_in, dispatch_uid="portal-logged-in")
     user_login_failed.connect(_login_failed, dispatch_uid="portal-login-failed")

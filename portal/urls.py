@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.views import EditorialBoardView
 
 from . import health, views
+from .feeds import ApprovedArticlesFeed
+from .sitemaps import SITEMAPS
 
 site_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,6 +17,22 @@ site_patterns = [
         name="editorial-policy",
     ),
     path("editorial-board/", EditorialBoardView.as_view(), name="editorial-board"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("audience/", views.AudienceView.as_view(), name="audience"),
+    path("glossary/", views.GlossaryView.as_view(), name="glossary"),
+    path(
+        "articles/<slug:slug>/references.ris",
+        views.ArticleReferencesRisView.as_view(),
+        name="article-references-ris",
+    ),
+    path("feeds/articles/", ApprovedArticlesFeed(), name="feed-articles"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
 ]
 
 urlpatterns = [

@@ -1,10 +1,20 @@
 """Site pages that compose articles and literature."""
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.views.generic import DetailView, TemplateView
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
 
-from articles.models import Article
+from articles.models import ApprovedCitation, Article
 from references.models import Entry, Section, Topic
+
+from . import audience, citing
+from .forms import SearchForm
+from .models import GlossaryTerm
+from .search import search
 
 
 class HomeView(TemplateView):
@@ -48,3 +58,85 @@ class TopicDetailView(DetailView):
 
 class EditorialPolicyView(TemplateView):
     template_name = "portal/editorial_policy.html"
+
+
+class SearchView(ListView):
+    """Ranked full-text search over approved articles and the literature."""
+
+    template_name = "portal/search.html"
+    context_object_name = "hits"
+    paginate_by = settings.PORTAL_PAGE_SIZE
+
+    def get_queryset(self):
+        # Always bound: an empty query is a normal state, not a missing form.
+        self.form = SearchForm(self.request.GET)
+        return search(self.form.query, self.form.documents())
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=self.form,
+            query=self.form.query,
+            parsed=self.object_list.query,
+            hits_total=self.object_list,
+            filter_query=query.urlencode(),
+            **kwargs,
+        )
+
+
+class AudienceView(View):
+    """Remember whether the reader is a patient or a clinician, then go back.
+
+    A plain form (GET or POST) so it works without JavaScript; the cookie is
+    the only state, and the return address must be on this site.
+    """
+
+    def get(self, request):
+        return self.choose(request, request.GET)
+
+    def post(self, request):
+        return self.choose(request, request.POST)
+
+    def choose(self, request, data):
+        target = data.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        ):
+            target = reverse("portal:home")
+        response = HttpResponseRedirect(target)
+        if data.get("audience") in audience.Audience.values:
+            audience.remember(response, data["audience"])
+        return response
+
+
+class GlossaryView(ListView):
+    template_name = "portal/glossary.html"
+    context_object_name = "terms"
+    model = GlossaryTerm
+
+
+class RobotsView(TemplateView):
+    template_name = "portal/robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+
+class ArticleReferencesRisView(DetailView):
+    """An approved article's reference list as an RIS file for citation managers."""
+
+    queryset = Article.objects.for_public()
+
+    def render_to_response(self, context):
+        citations = ApprovedCitation.objects.filter(
+            version=self.object.live
+        ).select_related("reference")
+        response = HttpResponse(
+            citing.references_to_ris(c.reference for c in citations),
+            content_type="application/x-research-info-systems; charset=utf-8",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.object.slug}-references.ris"'
+        )
+        return response

@@ -32,6 +32,7 @@ from .models import (
     citation_key_validator,
     unique_citation_key,
 )
+from .signals import references_changed
 
 # Sniffed in this order: the first whose looks_like() matches reads the file.
 FORMATS = {
@@ -438,4 +439,5 @@ def import_records(
         or _("Imported %(count)s references into %(section)s")
         % {"count": total, "section": section},
     )
+    references_changed.send(sender=Reference, references=[ref for _, ref in plan.new])
     return ImportResult(created=total, skipped=plan.skipped, section=section)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Reference
+from .signals import references_changed
 
 OK, GONE, UNCLEAR = "ok", "gone", "unclear"
 # The server says the page is gone for good.
@@ -165,4 +166,5 @@ def check_links(
             ["link_status", "link_http_status", "link_checked_at", "link_failures"],
             batch_size=500,
         )
+        references_changed.send(sender=Reference, references=checked)
     return summary

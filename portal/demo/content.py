@@ -411,3 +411,111 @@ REFERENCES = [
         placements=[["myositis-treatment", "stem-cell-transplants"]],
     ),
 ]
+
+# Plain-language definitions for the glossary, written for the portal.
+GLOSSARY = [
+    {
+        "slug": "gottrons-papules",
+        "term": "Gottron's papules",
+        "synonyms": ["Gottron papules"],
+        "definition": (
+            "Slightly raised, red or purple patches over the knuckles, elbows "
+            "or knees. Doctors see them as a tell-tale sign of dermatomyositis."
+        ),
+    },
+    {
+        "slug": "heliotrope-rash",
+        "term": "heliotrope rash",
+        "synonyms": [],
+        "definition": (
+            "A violet or dusky red colour on the upper eyelids, often with some "
+            "swelling. It is one of the skin signs of dermatomyositis."
+        ),
+    },
+    {
+        "slug": "creatine-kinase",
+        "term": "CK (creatine kinase)",
+        "synonyms": ["CK", "creatine kinase"],
+        "definition": (
+            "A protein that normally stays inside muscle cells. When muscle is "
+            "inflamed or damaged it spills into the blood, so a blood test for "
+            "it helps show how active the disease is."
+        ),
+    },
+    {
+        "slug": "ivig",
+        "term": "IVIG",
+        "synonyms": ["IVIg", "intravenous immunoglobulin"],
+        "definition": (
+            "A medicine made from antibodies pooled from many blood donors and "
+            "dripped slowly into a vein. It calms an immune system that is "
+            "attacking the body."
+        ),
+    },
+    {
+        "slug": "interstitial-lung-disease",
+        "term": "interstitial lung disease",
+        "synonyms": ["ILD", "lung disease"],
+        "definition": (
+            "Inflammation or scarring of the tissue between the air sacs of the "
+            "lungs. It can make breathing harder and needs its own treatment "
+            "and check-ups."
+        ),
+    },
+    {
+        "slug": "rituximab",
+        "term": "rituximab",
+        "synonyms": [],
+        "definition": (
+            "A laboratory-made antibody given by drip. It removes B cells, one "
+            "kind of white blood cell, which helps quieten the immune attack "
+            "on the muscles."
+        ),
+    },
+    {
+        "slug": "corticosteroids",
+        "term": "corticosteroids",
+        "synonyms": ["steroids", "steroid", "prednisone"],
+        "definition": (
+            "Strong anti-inflammatory medicines, such as prednisone, usually the "
+            "first treatment for myositis. The dose is lowered slowly once the "
+            "disease is under control."
+        ),
+    },
+    {
+        "slug": "dysphagia",
+        "term": "dysphagia",
+        "synonyms": ["trouble swallowing", "swallowing problems"],
+        "definition": (
+            "Difficulty swallowing food or drink, which happens when the throat "
+            "muscles are weak. Tell your care team about it straight away."
+        ),
+    },
+    {
+        "slug": "emg",
+        "term": "EMG",
+        "synonyms": ["electromyography"],
+        "definition": (
+            "A test that records the electrical signals of muscles through a "
+            "fine needle, to show whether weakness comes from the muscle itself."
+        ),
+    },
+    {
+        "slug": "biopsy",
+        "term": "biopsy",
+        "synonyms": ["muscle biopsy"],
+        "definition": (
+            "Taking a small piece of tissue, here muscle or skin, to look at "
+            "under a microscope. It can confirm the type of myositis."
+        ),
+    },
+    {
+        "slug": "immunosuppressant",
+        "term": "immunosuppressant",
+        "synonyms": ["immunosuppressants"],
+        "definition": (
+            "A medicine that turns down the immune system, such as methotrexate "
+            "or azathioprine. It lets the steroid dose come down."
+        ),
+    },
+]

@@ -12,6 +12,7 @@ from articles import services, workflow
 from articles.models import Article, BoardMember
 from references.models import Entry, Reference, Section, Topic
 
+from ..models import GlossaryTerm
 from . import content
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
@@ -79,6 +80,7 @@ def load_demo_content(*, with_accounts: bool) -> LoadReport:
             report.accounts = _load_accounts()
         topics = _load_topics(report)
         references = _load_references(topics, report)
+    _load_glossary(report)
     _load_article(topics["myositis-treatment"], references, report, with_accounts)
     return report
 
@@ -187,6 +189,20 @@ def _load_references(topics, report):
                 {"position": position},
             )
     return references
+
+
+def _load_glossary(report):
+    for data in content.GLOSSARY:
+        _update_or_create(
+            GlossaryTerm,
+            report,
+            {"slug": data["slug"]},
+            {
+                "term": data["term"],
+                "synonyms": "\n".join(data["synonyms"]),
+                "definition": data["definition"],
+            },
+        )
 
 
 def _load_article(topic, references, report, with_accounts):

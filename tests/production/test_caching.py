@@ -4,6 +4,7 @@ import pytest
 from django.utils.http import http_date
 
 from articles import services
+from portal import audience
 from references.models import Reference
 from tests.factories import (
     EntryFactory,
@@ -116,11 +117,17 @@ def test_page_for_an_editor_is_never_stored_for_readers(client, topic_page):
 
 
 def test_audience_cookie_is_part_of_the_key(client, topic_page):
-    url, _, _ = topic_page
-    client.get(url)
-    client.cookies["audience"] = "patient"
-    assert client.get(url)["X-Cache"] == "miss"
+    _, _, article = topic_page
+    url = article.get_absolute_url()
+    clinical = client.get(url)
+    client.cookies[audience.COOKIE] = audience.Audience.PATIENT
+    patient = client.get(url)
+    assert patient["X-Cache"] == "miss"
     assert client.get(url)["X-Cache"] == "hit"
+    del client.cookies[audience.COOKIE]
+    again = client.get(url)
+    assert again["X-Cache"] == "hit"
+    assert again.content == clinical.content
 
 
 def test_responses_setting_cookies_are_not_cached(client, db):

@@ -40,6 +40,14 @@ EXPECTED = {
     "references:detail": PUBLIC,
     "articles:detail": PUBLIC,
     "portal:editorial-board": PUBLIC,
+    "portal:search": PUBLIC,
+    "portal:glossary": PUBLIC,
+    "portal:article-references-ris": PUBLIC,
+    "portal:feed-articles": PUBLIC,
+    "portal:robots": PUBLIC,
+    "portal:sitemap": PUBLIC,
+    # Choosing an audience sets a cookie and goes back to the page.
+    "portal:audience": {role: 302 for role in ROLES},
     "references:export": PUBLIC,
     "references:feed": PUBLIC,
     "references:topic-feed": PUBLIC,
@@ -107,6 +115,9 @@ ADMIN_ACCESS = {
     "articles.ApprovedVersion": {"editor": "v", "board": "v", "admin": "vd"},
     # The login audit is for administrators, and read-only.
     "portal.LoginEvent": {"editor": "", "board": "", "admin": "v"},
+    # Glossary definitions are public medical text: administrators only, until
+    # they go through the board's review like articles do.
+    "portal.GlossaryTerm": {"editor": "", "board": "", "admin": "vacd"},
 }
 # The letters each admin view needs (any one of them).
 ADMIN_VIEWS = {

@@ -68,6 +68,7 @@ def public_args(data):
         "articles:detail": {"slug": data["article"].slug},
         "references:detail": {"pk": data["reference"].pk},
         "references:export": {"extension": "ris"},
+        "portal:article-references-ris": {"slug": data["article"].slug},
         "references:topic-feed": {"slug": data["topic"].slug},
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},

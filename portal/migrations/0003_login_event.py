@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("portal", "0002_search_engines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

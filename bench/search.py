@@ -1,0 +1,259 @@
+"""Search benchmark: 100,000 references and 1,000 articles, 200 mixed queries.
+
+    python bench/search.py [--database sqlite|postgres]
+
+It uses a database of its own (a temporary SQLite file, or the PostgreSQL
+database portal_bench5, created and dropped here), bulk-inserts generated
+content, builds the search index and times what the search page does for a
+query: count the matches and fetch the first page of ranked, highlighted
+results. Prints the median and 95th-percentile time per query.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_URL = "postgres://postgres@127.0.0.1:5432/portal_bench5"
+N_REFERENCES = int(os.environ.get("BENCH_REFERENCES", 100_000))
+N_ARTICLES = 1_000
+N_QUERIES = 200
+PAGE = 25
+BATCH = 5_000
+
+# The words readers search for; generated text mixes them with filler.
+WORDS = """myositis dermatomyositis polymyositis rituximab ivig immunoglobulin
+prednisone methotrexate azathioprine mycophenolate tacrolimus cyclophosphamide
+abatacept tocilizumab janus kinase inhibitor muscle weakness rash heliotrope
+gottron papules creatine kinase biopsy electromyography magnetic resonance
+interstitial lung disease dysphagia calcinosis malignancy screening antibody
+mda5 jo1 synthetase necrotizing autoimmune inclusion body exercise therapy
+physiotherapy trial cohort randomised placebo controlled outcome response
+remission relapse refractory juvenile adult elderly safety efficacy dose
+infusion steroid sparing tapering quality life fatigue pain skin cardiac
+involvement checkpoint plasma exchange stem cell transplant interleukin
+cannabinoid receptor agonist lenabasum complement interferon signature
+biomarker ultrasound capillaroscopy pulmonary function hospital registry""".split()
+STEMS = ["treatment", "treated", "treating", "therapies", "patients", "studies"]
+KINDS = ["guideline", "systematic_review", "trial", "research", "case_report", "news"]
+
+
+def _vocabulary():
+    """The medical words hidden among 5,000 filler words, at random ranks.
+
+    Word frequencies follow Zipf's law, as in real text; placing the medical
+    words at random ranks makes some of them common and others rare.
+    """
+    rng = random.Random(0)
+    syllables = ["ca", "lo", "mi", "ter", "pa", "ven", "sor", "di", "nu", "bel"]
+    filler = {"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(8000)}
+    words = sorted(filler - set(WORDS))[:5000] + WORDS + STEMS
+    rng.shuffle(words)
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+VOCABULARY, WEIGHTS = _vocabulary()
+# The most frequent words of a Zipf vocabulary play the part that "the",
+# "of" and "and" play in English: parse_query drops those, and readers do
+# not search for them, so queries never use these.
+FUNCTION_WORDS = set(VOCABULARY[:100])
+
+
+def sentence(rng, n):
+    words = rng.choices(VOCABULARY, weights=WEIGHTS, k=n)
+    return " ".join(words).capitalize() + "."
+
+
+def setup_database(kind):
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="portal-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        return lambda: shutil.rmtree(folder, ignore_errors=True)
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS portal_bench5")
+        conn.execute("CREATE DATABASE portal_bench5")
+    os.environ["DATABASE_URL"] = PG_BENCH_URL
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS portal_bench5")
+
+    return drop
+
+
+def generate(rng):
+    from django.utils import timezone
+
+    from articles.models import ApprovedVersion, Article
+    from references.models import Entry, Reference, Section, Topic
+
+    topics = Topic.objects.bulk_create(
+        Topic(title=f"Topic {i}", slug=f"topic-{i}") for i in range(20)
+    )
+    sections = Section.objects.bulk_create(
+        Section(topic=t, title=f"Section {i}", slug=f"s-{i}")
+        for t in topics
+        for i in range(5)
+    )
+    for start in range(0, N_REFERENCES, BATCH):
+        Reference.objects.bulk_create(
+            Reference(
+                kind=rng.choice(KINDS),
+                title=sentence(rng, rng.randint(6, 14)),
+                authors=f"Author{i % 5000}, A\nWriter{i % 777}, B",
+                source=rng.choice(["Rheumatology", "Ann Rheum Dis", "Lancet", "BMJ"]),
+                year=rng.randint(1990, 2025),
+                summary=" ".join(sentence(rng, rng.randint(10, 20)) for _ in range(2)),
+                citation_key=f"bench-{i}",
+            )
+            for i in range(start, min(start + BATCH, N_REFERENCES))
+        )
+    reference_ids = list(Reference.objects.values_list("pk", flat=True))
+    Entry.objects.bulk_create(
+        Entry(section=rng.choice(sections), reference_id=pk)
+        for pk in rng.sample(reference_ids, len(reference_ids) // 5)
+    )
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            topic=topics[i % len(topics)],
+            slug=f"article-{i}",
+            title=sentence(rng, 8),
+            summary=sentence(rng, 25),
+            body="",
+            body_html="".join(
+                f"<p>{sentence(rng, rng.randint(15, 30))}</p>" for _ in range(30)
+            ),
+        )
+        for i in range(N_ARTICLES)
+    )
+    versions = ApprovedVersion.objects.bulk_create(
+        ApprovedVersion(
+            article=a,
+            number=1,
+            title=a.title,
+            summary=a.summary,
+            body_html=a.body_html,
+            approved_at=now,
+            next_review_due=now.date(),
+        )
+        for a in articles
+    )
+    for article, version in zip(articles, versions, strict=True):
+        article.live = version
+    Article.objects.bulk_update(articles, ["live"], batch_size=BATCH)
+    return topics
+
+
+def queries(rng, topics):
+    """200 queries: words, pairs, phrases and stems, some with filters.
+
+    Pairs and phrases are taken from generated titles and summaries, so
+    they match something, as a reader's usually do.
+    """
+    from portal.models import SearchDocument
+
+    samples = list(
+        SearchDocument.objects.order_by("?").values_list("title", "body")[:200]
+    )
+    mixed = []
+    for i in range(N_QUERIES):
+        title, body = samples[i]
+        title_words = [
+            w for w in title.rstrip(".").lower().split() if w not in FUNCTION_WORDS
+        ] or title.lower().split()
+        body_words = [
+            w for w in body.replace(".", "").lower().split() if w not in FUNCTION_WORDS
+        ]
+        shape = i % 5
+        if shape == 0:
+            text = rng.choice(WORDS)
+        elif shape == 1:
+            text = " ".join(rng.sample(body_words, 2))
+        elif shape == 2:
+            words = title.rstrip(".").lower().split()
+            pairs = [p for p in zip(words, words[1:], strict=False)]
+            content = [p for p in pairs if not FUNCTION_WORDS.intersection(p)]
+            text = '"' + " ".join(rng.choice(content or pairs)) + '"'
+        elif shape == 3:
+            text = rng.choice(["treating", "therapy", "patient", "study"])
+        else:
+            text = " ".join(rng.sample(title_words, min(3, len(title_words))))
+        documents = SearchDocument.objects.all()
+        if i % 4 == 1:
+            documents = documents.of_kind(rng.choice(KINDS))
+        elif i % 4 == 2:
+            documents = documents.between_years(2000, 2015)
+        elif i % 8 == 3:
+            documents = documents.in_topic(rng.choice(topics))
+        mixed.append((text, documents))
+    return mixed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef")
+    os.environ.pop("CACHE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    drop = setup_database(args.database)
+    keep = os.environ.get("BENCH_KEEP")
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        from portal.search import indexing, search
+
+        call_command("migrate", verbosity=0)
+        rng = random.Random(5)
+        # Bulk inserts skip the save hooks; the index is built once
+        # afterwards, as rebuild_search_index does after a bulk import.
+        started = time.perf_counter()
+        topics = generate(rng)
+        print(f"generated in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        count = indexing.rebuild()
+        print(f"indexed {count} documents in {time.perf_counter() - started:.1f} s")
+
+        timings, matches = [], []
+        for text, documents in queries(rng, topics):
+            started = time.perf_counter()
+            results = search(text, documents)
+            total = results.count()
+            page = results[:PAGE]
+            timings.append((time.perf_counter() - started) * 1000)
+            matches.append(total)
+            assert len(page) == min(total, PAGE)
+        timings.sort()
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(
+            f"{args.database}: {len(timings)} queries, "
+            f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
+            f"max {timings[-1]:.1f} ms; matches per query: median "
+            f"{statistics.median(matches):.0f}, max {max(matches)}"
+        )
+    finally:
+        if not keep:
+            drop()
+
+
+if __name__ == "__main__":
+    main()

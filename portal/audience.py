@@ -1,0 +1,95 @@
+"""Who is reading, and so which text of an article they get.
+
+The reader says once whether they are a patient or caregiver or a clinician;
+a cookie remembers it (no login). Patients get an article's plain-language
+version when the approved text has one, clinicians the clinical text, and
+anyone may ask for the other with ``?version=clinical`` or ``?version=plain``.
+Nobody who has not chosen gets the clinical text, which is the complete one.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from . import glossary
+
+COOKIE = "portal_audience"
+COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+VERSION_PARAM = "version"
+PLAIN, CLINICAL = "plain", "clinical"
+
+
+class Audience(models.TextChoices):
+    PATIENT = "patient", _("Patient or caregiver")
+    CLINICIAN = "clinician", _("Clinician")
+
+
+def audience_of(request):
+    """The audience the reader chose, or None if they have not chosen."""
+    value = request.COOKIES.get(COOKIE)
+    return Audience(value) if value in Audience.values else None
+
+
+def remember(response, audience):
+    """Set the audience cookie on ``response``."""
+    response.set_cookie(
+        COOKIE,
+        audience,
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@dataclass
+class ArticleText:
+    """The text of an approved version one reader gets, and what else exists."""
+
+    audience: Audience | None
+    is_plain: bool
+    has_plain: bool
+    summary: str
+    html: str
+    terms: list = field(default_factory=list)
+    choices = Audience.choices
+
+
+def has_plain(version) -> bool:
+    return bool(version.plain_body_html.strip())
+
+
+def shows_plain(request, version) -> bool:
+    """Whether this reader gets the plain-language text of ``version``."""
+    asked = request.GET.get(VERSION_PARAM)
+    if asked == CLINICAL or not has_plain(version):
+        return False
+    return asked == PLAIN or audience_of(request) == Audience.PATIENT
+
+
+def article_text(request, version) -> ArticleText:
+    """The clinical or plain-language text of ``version`` for this reader."""
+    audience = audience_of(request)
+    plain = shows_plain(request, version)
+    if not plain:
+        return ArticleText(
+            audience,
+            False,
+            has_plain(version),
+            version.summary,
+            mark_safe(version.body_html),
+        )
+    # The stored HTML is sanitised; define_terms only adds links of its own.
+    html, terms = glossary.define_terms(version.plain_body_html, glossary.all_terms())
+    return ArticleText(
+        audience,
+        True,
+        True,
+        version.plain_summary or version.summary,
+        mark_safe(html),
+        terms,
+    )

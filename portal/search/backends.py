@@ -1,0 +1,151 @@
+"""The full-text engines, one per database vendor, behind one interface.
+
+A backend answers two questions about a parsed query within a queryset of
+search documents (already narrowed by the page's filters): how many match
+(counting stops at a limit), and which ones (best first) with a highlighted
+snippet for a slice.
+``get_backend()`` picks the engine for the database in use.
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import F
+from django.db.models.expressions import RawSQL
+
+from .query import ParsedQuery
+
+# The engines wrap matches in these control characters; they never occur in
+# indexed text (see indexing.html_to_text), and highlight() turns them into
+# <mark> after escaping everything else.
+MARK_START = "\x02"
+MARK_END = "\x03"
+ELLIPSIS = " … "
+
+FTS_TABLE = "portal_search_fts"
+# bm25 weights of the FTS5 columns (title, authors, source, body), matching
+# the A/B/C/D weights the PostgreSQL trigger gives the same fields.
+FTS_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+PG_CONFIG = "english"
+
+
+class PostgresBackend:
+    """PostgreSQL: a stored tsvector with a GIN index, ts_rank and ts_headline."""
+
+    @staticmethod
+    def tsquery(query: ParsedQuery) -> SearchQuery:
+        words = [f"{w}:*" if query.is_prefix(w) else w for w in query.words]
+        phrases = ["(" + " <-> ".join(p) + ")" for p in query.phrases]
+        return SearchQuery(
+            " & ".join(words + phrases), search_type="raw", config=PG_CONFIG
+        )
+
+    def count(self, query, documents, limit):
+        return documents.filter(search_vector=self.tsquery(query))[:limit].count()
+
+    def page(self, query, documents, offset, limit):
+        tsquery = self.tsquery(query)
+        rows = (
+            documents.filter(search_vector=tsquery)
+            .defer("body", "search_vector")
+            .annotate(
+                rank=SearchRank(F("search_vector"), tsquery),
+                snippet=SearchHeadline(
+                    "body",
+                    tsquery,
+                    config=PG_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=30,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=ELLIPSIS,
+                ),
+            )
+            .order_by("-rank", "pk")[offset : offset + limit]
+        )
+        return [(row, row.snippet) for row in rows]
+
+
+class SqliteBackend:
+    """SQLite: an FTS5 table (porter stemmer) ranked by bm25, with snippet()."""
+
+    @staticmethod
+    def match(query: ParsedQuery) -> str:
+        # Every token is letters and digits only (parse_query), so quoting
+        # it makes it a plain string to FTS5, never an operator.
+        words = [f'"{w}"*' if query.is_prefix(w) else f'"{w}"' for w in query.words]
+        phrases = ['"' + " ".join(p) + '"' for p in query.phrases]
+        return " ".join(words + phrases)
+
+    def _where(self, query, documents):
+        """The WHERE clause for the matches among ``documents``, with params.
+
+        Filters become a correlated EXISTS on the document's primary key, so
+        FTS5 still drives the query and hands rows over in rank order; an IN
+        list would either be pushed into FTS5 (one MATCH per listed row) or
+        list every filtered document first.
+        """
+        sql, params = f"{FTS_TABLE} MATCH %s", [self.match(query)]
+        if documents.query.has_filters():
+            same_row = RawSQL(f"{FTS_TABLE}.rowid", ())
+            subquery, subparams = (
+                documents.filter(pk=same_row).values("pk").query.sql_with_params()
+            )
+            sql += f" AND EXISTS ({subquery})"
+            params.extend(subparams)
+        return sql, params
+
+    def count(self, query, documents, limit):
+        where, params = self._where(query, documents)
+        with connections[documents.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} "
+                "LIMIT %s)",
+                [*params, limit],
+            )
+            return cursor.fetchone()[0]
+
+    def page(self, query, documents, offset, limit):
+        where, params = self._where(query, documents)
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        # Ordering by FTS5's rank column (set to our weighted bm25 for this
+        # query) lets FTS5 sort internally, so snippet() runs for the rows
+        # returned only; ORDER BY bm25(...) would make a snippet per match.
+        sql = (
+            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, 24) "
+            f"FROM {FTS_TABLE} WHERE {where} AND rank MATCH %s "
+            "ORDER BY rank LIMIT %s OFFSET %s"
+        )
+        with connections[documents.db].cursor() as cursor:
+            cursor.execute(
+                sql,
+                [
+                    MARK_START,
+                    MARK_END,
+                    ELLIPSIS.strip(),
+                    *params,
+                    f"bm25({weights})",
+                    limit,
+                    offset,
+                ],
+            )
+            rows = cursor.fetchall()
+        found = documents.model.objects.defer("body", "search_vector").in_bulk(
+            [pk for pk, _ in rows]
+        )
+        return [(found[pk], snippet) for pk, snippet in rows if pk in found]
+
+
+BACKENDS = {"postgresql": PostgresBackend, "sqlite": SqliteBackend}
+
+
+def get_backend(using="default"):
+    """The engine for the database behind ``using``."""
+    vendor = connections[using].vendor
+    try:
+        return BACKENDS[vendor]()
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Search supports PostgreSQL and SQLite, not {vendor}."
+        ) from None

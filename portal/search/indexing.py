@@ -1,0 +1,122 @@
+"""Keep the search documents in step with approved articles and references.
+
+Only an article's live (approved) snapshot is ever indexed, so a draft's text
+cannot be found. The signal receivers in ``portal.signals`` call these on
+every save; ``rebuild()`` recreates the whole index from scratch.
+"""
+
+import html
+import re
+
+from django.db import connections, transaction
+from django.utils.formats import date_format
+
+from articles.models import Article
+from references.models import Reference
+
+from ..models import ARTICLE_KIND, SearchDocument
+from .backends import FTS_TABLE
+
+CITATION_RE = re.compile(r'<sup class="citation">.*?</sup>', re.DOTALL)
+TAG_RE = re.compile(r"<[^>]+>")
+# Control characters would clash with the engines' match markers.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+BATCH = 1000
+
+
+def clean_text(text: str) -> str:
+    """Plain text with control characters removed and whitespace collapsed."""
+    return " ".join(CONTROL_RE.sub(" ", text or "").split())
+
+
+def html_to_text(*parts: str) -> str:
+    """Plain text of sanitised HTML fragments, for indexing.
+
+    Citation numbers are dropped (they would glue onto the word before them)
+    and every tag becomes a space, so list items do not run together.
+    """
+    text = " ".join(CITATION_RE.sub(" ", part or "") for part in parts)
+    return clean_text(html.unescape(TAG_RE.sub(" ", text)))
+
+
+def article_values(article: Article) -> dict:
+    live = article.live
+    return {
+        "kind": ARTICLE_KIND,
+        "title": clean_text(live.title),
+        "authors": "",
+        "source": "",
+        "body": html_to_text(
+            live.summary, live.body_html, live.plain_summary, live.plain_body_html
+        ),
+        "url": article.get_absolute_url(),
+        "date_display": date_format(live.approved_at, "j F Y"),
+        "year": live.approved_at.year,
+    }
+
+
+def reference_values(reference: Reference) -> dict:
+    return {
+        "kind": reference.kind,
+        "title": clean_text(reference.title),
+        "authors": "\n".join(reference.author_list),
+        "source": reference.source_line,
+        "body": clean_text(reference.summary),
+        "url": reference.get_absolute_url(),
+        "date_display": reference.date_display,
+        "year": reference.year,
+    }
+
+
+def index_article(article: Article) -> None:
+    """Index the article's live version, or drop it from search if none."""
+    if article.live_id is None:
+        SearchDocument.objects.filter(article=article).delete()
+    else:
+        SearchDocument.objects.update_or_create(
+            article=article, defaults=article_values(article)
+        )
+
+
+def index_reference(reference: Reference) -> None:
+    SearchDocument.objects.update_or_create(
+        reference=reference, defaults=reference_values(reference)
+    )
+
+
+@transaction.atomic
+def index_references(references) -> None:
+    """Index many references at once (after an import or a link check)."""
+    references = [r for r in references if r.pk is not None]
+    SearchDocument.objects.filter(reference__in=references).delete()
+    SearchDocument.objects.bulk_create(
+        (SearchDocument(reference=r, **reference_values(r)) for r in references),
+        batch_size=BATCH,
+    )
+
+
+@transaction.atomic
+def rebuild(using="default") -> int:
+    """Recreate every search document; return how many there are."""
+    SearchDocument.objects.using(using).all().delete()
+    articles = Article.objects.using(using).for_public()
+    SearchDocument.objects.using(using).bulk_create(
+        (SearchDocument(article=a, **article_values(a)) for a in articles.iterator()),
+        batch_size=BATCH,
+    )
+    references = Reference.objects.using(using).order_by("pk")
+    SearchDocument.objects.using(using).bulk_create(
+        (
+            SearchDocument(reference=r, **reference_values(r))
+            for r in references.iterator(chunk_size=BATCH)
+        ),
+        batch_size=BATCH,
+    )
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        # Merge the engines' structures for fast reads after a bulk load.
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
+        else:
+            cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+    return SearchDocument.objects.using(using).count()

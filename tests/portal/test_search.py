@@ -1,0 +1,299 @@
+"""Search, on whichever database the suite runs against (CI runs both)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from articles import services, workflow
+from portal.models import SearchDocument
+from portal.search import parse_query, search
+from portal.search.backends import PostgresBackend, SqliteBackend, get_backend
+from tests.factories import (
+    EntryFactory,
+    ReferenceFactory,
+    SectionFactory,
+    TopicFactory,
+    board_member,
+    make_article,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(text, documents=None):
+    return [hit.document.title for hit in search(text, documents)[:50]]
+
+
+@pytest.fixture
+def corpus():
+    """A small library whose ranking for a few queries is known."""
+    topic = TopicFactory(slug="myositis", title="Myositis")
+    other = TopicFactory(slug="lupus", title="Lupus")
+    refs = {
+        "title": ReferenceFactory(
+            title="Rituximab in refractory myositis",
+            summary="A cohort followed for two years.",
+            kind="trial",
+            year=2019,
+        ),
+        "summary": ReferenceFactory(
+            title="Outcomes of a cohort",
+            summary="Patients given rituximab improved in strength.",
+            kind="research",
+            year=2012,
+        ),
+        "phrase": ReferenceFactory(
+            title="Skin signs in dermatomyositis",
+            summary="The heliotrope rash and Gottron papules are typical.",
+            kind="case_report",
+            year=2005,
+        ),
+        "apart": ReferenceFactory(
+            title="Rash patterns",
+            summary="A rash on the hands; heliotrope colour was rare.",
+            kind="research",
+            year=2008,
+        ),
+        "both": ReferenceFactory(
+            title="IVIG and rituximab together",
+            summary="Combining the two in resistant disease.",
+            kind="guideline",
+            year=2021,
+        ),
+        "treatment": ReferenceFactory(
+            title="Treatment of inflammatory myopathy",
+            summary="An overview of therapies.",
+            kind="systematic_review",
+            year=2016,
+        ),
+    }
+    EntryFactory(section=SectionFactory(topic=topic), reference=refs["title"])
+    EntryFactory(section=SectionFactory(topic=other), reference=refs["both"])
+    return topic, refs
+
+
+def test_backend_follows_the_database_vendor():
+    expected = {"sqlite": SqliteBackend, "postgresql": PostgresBackend}
+    assert isinstance(get_backend(), expected[connection.vendor])
+
+
+def test_title_match_ranks_above_summary_match(corpus):
+    found = titles("rituximab")
+    assert found.index("Rituximab in refractory myositis") < found.index(
+        "Outcomes of a cohort"
+    )
+    assert set(found) == {
+        "Rituximab in refractory myositis",
+        "Outcomes of a cohort",
+        "IVIG and rituximab together",
+    }
+
+
+def test_stemming_finds_other_forms_of_a_word(corpus):
+    assert "Treatment of inflammatory myopathy" in titles("treating")
+    assert "Treatment of inflammatory myopathy" in titles("treatments")
+
+
+def test_all_words_must_match(corpus):
+    assert titles("rituximab ivig") == ["IVIG and rituximab together"]
+
+
+def test_quotes_find_a_phrase(corpus):
+    assert titles('"heliotrope rash"') == ["Skin signs in dermatomyositis"]
+    assert set(titles("heliotrope rash")) == {
+        "Skin signs in dermatomyositis",
+        "Rash patterns",
+    }
+
+
+def test_filters_narrow_by_topic_kind_and_years(corpus):
+    topic, _ = corpus
+    documents = SearchDocument.objects.all()
+    assert titles("rituximab", documents.in_topic(topic)) == [
+        "Rituximab in refractory myositis"
+    ]
+    assert titles("rituximab", documents.of_kind("guideline")) == [
+        "IVIG and rituximab together"
+    ]
+    assert titles("rituximab", documents.between_years(2010, 2015)) == [
+        "Outcomes of a cohort"
+    ]
+
+
+def test_search_page_applies_filters_from_the_query_string(client, corpus):
+    url = reverse("portal:search")
+    html = client.get(url, {"q": "rituximab", "topic": "myositis"}).content.decode()
+    assert "Rituximab in refractory myositis" in html
+    assert "Outcomes of a cohort" not in html
+    html = client.get(
+        url, {"q": "rituximab", "year_from": "2020", "kind": "guideline"}
+    ).content.decode()
+    assert "IVIG and rituximab together" in html
+    assert "1 result" in html
+
+
+def test_search_page_highlights_matches_and_escapes_content(client):
+    ReferenceFactory(
+        title="Dosing <b>notes</b>",
+        summary="Use <script>x</script> rituximab carefully.",
+    )
+    response = client.get(reverse("portal:search"), {"q": "rituximab"})
+    html = response.content.decode()
+    assert "<mark>rituximab</mark>" in html
+    # SQLite's snippet keeps the text, escaped; ts_headline drops tag-like text.
+    assert "<script>x" not in html
+    assert "Dosing &lt;b&gt;notes&lt;/b&gt;" in html
+
+
+HOSTILE = [
+    "x" * 10_000,
+    "!!! ??? ... ;;; ---",
+    "'; DROP TABLE references_reference; --",
+    "1 OR 1=1",
+    '<script>alert("x")</script>',
+    '"unbalanced quote rituximab',
+    "NEAR(rituximab ivig, 2) * ^ : title:rituximab -rash +ivig",
+    "AND OR NOT",
+    "\x00\x01\x02\x03",
+    "(((((",
+    "rituximab:* & !ivig | <->",
+    '""',
+    "the of and",
+    "ö ñ ∑ 🙂 日本語",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_get_a_calm_page(client, corpus, query):
+    response = client.get(reverse("portal:search"), {"q": query, "page": "1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    assert 'role="status"' in html
+
+
+def test_nonsense_filters_are_ignored(client, corpus):
+    response = client.get(
+        reverse("portal:search"),
+        {"q": "rituximab", "year_from": "abc", "kind": "<x>", "topic": "nope"},
+    )
+    assert response.status_code == 200
+    assert b"3 results" in response.content
+
+
+def test_empty_query_invites_a_search(client):
+    response = client.get(reverse("portal:search"))
+    assert response.status_code == 200
+    assert b"Type one or more words" in response.content
+
+
+def test_no_results_page_suggests_what_to_do(client, corpus):
+    response = client.get(reverse("portal:search"), {"q": "zebrafish"})
+    assert b"0 results" in response.content
+    assert b"use fewer words" in response.content
+
+
+def test_results_are_paginated(client, settings):
+    ReferenceFactory.create_batch(30, summary="About prednisone tapering.")
+    url = reverse("portal:search")
+    first = client.get(url, {"q": "prednisone"})
+    assert first.context["paginator"].count == 30
+    assert len(first.context["hits"]) == settings.PORTAL_PAGE_SIZE
+    second = client.get(url, {"q": "prednisone", "page": 2})
+    assert len(second.context["hits"]) == 30 - settings.PORTAL_PAGE_SIZE
+    assert b"Previous page" in second.content
+
+
+def test_a_draft_is_never_found():
+    make_article(title="Secret zanubrutinib draft", body="Zanubrutinib claims.")
+    assert titles("zanubrutinib") == []
+    assert not SearchDocument.objects.filter(kind="article").exists()
+
+
+def test_a_newer_draft_is_not_found_until_approved():
+    article = make_article(
+        title="Antibodies", body="Rituximab first.", slug="antibodies", approve=True
+    )
+    assert titles("rituximab") == ["Antibodies"]
+    article.body = "Belimumab instead."
+    services.save_article(article=article, user=article.author)
+    assert titles("belimumab") == []
+    assert titles("rituximab") == ["Antibodies"]
+    reviewer = board_member()
+    workflow.submit(article=article, user=article.author)
+    workflow.start_review(article=article, user=reviewer)
+    assert titles("belimumab") == []
+    workflow.approve(article=article, user=reviewer)
+    assert titles("belimumab") == ["Antibodies"]
+    assert titles("rituximab") == []
+
+
+def test_index_follows_reference_edits_and_deletes():
+    reference = ReferenceFactory(title="Abatacept pilot")
+    assert titles("abatacept") == ["Abatacept pilot"]
+    reference.title = "Tocilizumab pilot"
+    reference.save()
+    assert titles("abatacept") == []
+    assert titles("tocilizumab") == ["Tocilizumab pilot"]
+    reference.delete()
+    assert titles("tocilizumab") == []
+    assert not SearchDocument.objects.exists()
+
+
+def test_index_follows_article_deletes():
+    article = make_article(title="Sirolimus", body="Sirolimus text.", approve=True)
+    assert titles("sirolimus") == ["Sirolimus"]
+    article.delete()
+    assert titles("sirolimus") == []
+
+
+def test_citation_numbers_do_not_glue_onto_words():
+    ReferenceFactory(citation_key="k1")
+    make_article(title="A", body="Preferred when refractory [@k1].", approve=True)
+    assert titles("refractory") == ["A"]
+
+
+def test_rebuild_command_recreates_the_index(corpus):
+    SearchDocument.objects.all().delete()
+    assert titles("rituximab") == []
+    call_command("rebuild_search_index", verbosity=0)
+    assert len(titles("rituximab")) == 3
+
+
+class TestParseQuery:
+    def test_words_are_lowercased_deduplicated_and_stop_words_dropped(self):
+        assert parse_query("The Rituximab and rituximab of IVIG").words == (
+            "rituximab",
+            "ivig",
+        )
+
+    def test_phrases_keep_their_words_in_order(self):
+        parsed = parse_query('ivig "heliotrope of rash" ck')
+        assert parsed.phrases == (("heliotrope", "of", "rash"),)
+        assert parsed.words == ("ivig", "ck")
+
+    def test_an_unbalanced_quote_is_ignored(self):
+        assert parse_query('"heliotrope rash').words == ("heliotrope", "rash")
+
+    def test_operators_and_punctuation_never_survive(self):
+        parsed = parse_query('NEAR(a* "b":c)^ -d OR e')
+        tokens = [*parsed.words, *(w for p in parsed.phrases for w in p)]
+        assert all(t.isalnum() for t in tokens)
+
+    def test_long_input_is_bounded(self):
+        parsed = parse_query("word " * 5000)
+        assert parsed.words == ("word",)
+        assert len(parse_query(" ".join(f"w{i}" for i in range(100))).words) == 12
+
+    def test_nothing_searchable_is_falsy(self):
+        assert not parse_query("?!* the")
+
+
+def test_counting_stops_at_the_limit(client, monkeypatch):
+    monkeypatch.setattr("portal.search.MAX_RESULTS", 5)
+    ReferenceFactory.create_batch(7, summary="About methotrexate.")
+    results = search("methotrexate")
+    assert results.count() == 5 and results.more
+    html = client.get(reverse("portal:search"), {"q": "methotrexate"}).content
+    assert b"More than 5 results" in html
