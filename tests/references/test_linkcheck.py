@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from references import linkcheck
 from references.models import Reference
+from references.signals import references_changed
 from tests.factories import EntryFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +176,18 @@ def test_expired_link_is_shown_with_a_fallback(client, server, settings):
     page = client.get(reference.get_absolute_url()).content.decode()
     assert "Expired link" in page
     assert "https://pubmed.ncbi.nlm.nih.gov/23124935/" in page
+
+
+def test_a_check_announces_the_references_it_changed(server):
+    reference = ReferenceFactory(url=server + "/ok")
+    announced = []
+
+    def receiver(sender, references, **kwargs):
+        announced.extend(references)
+
+    references_changed.connect(receiver)
+    try:
+        linkcheck.check_links(Reference.objects.all(), timeout=0.5, backoff=0.01)
+    finally:
+        references_changed.disconnect(receiver)
+    assert announced == [reference]
