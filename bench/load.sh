@@ -134,7 +134,6 @@ for name in static topic article search; do
     "$(median <<<"${P50[$name]}")" "$(median <<<"${P99[$name]}")" \
     "$(awk -v a="$rps" -v b="$static_rps" 'BEGIN {printf "%.2f", a/b}')"
 done
-echo "  (search answers $(curl -s -o /dev/null -w '%{http_code}' "${BASE}${SEARCH}"): until the search page exists it measures the 404 page)"
 
 echo
 echo "== soak: 64 connections for ${SOAK_SECONDS}s over topic, article, home and static"
