@@ -8,7 +8,6 @@ one JSON line per request to stdout with the user and the duration.
 
 import multiprocessing
 import os
-import sys
 
 bind = os.environ.get("GUNICORN_BIND", os.environ.get("BIND", "127.0.0.1:8000"))
 workers = int(
@@ -33,16 +32,3 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = os.environ.get("GUNICORN_PRELOAD", "false").lower() in {"1", "true"}
-
-
-def on_starting(server):
-    """Warn when workers would not share the cache: invalidation needs Redis."""
-    shared = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
-    if workers > 1 and not shared:
-        print(
-            "gunicorn.conf.py: several workers without CACHE_URL: each worker "
-            "caches pages in its own memory, so an edit made through one worker "
-            "reaches readers of the others only when their copies expire "
-            "(PORTAL_PAGE_CACHE_SECONDS). Set CACHE_URL to a Redis URL.",
-            file=sys.stderr,
-        )

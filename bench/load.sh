@@ -2,7 +2,7 @@
 # Load benchmark of the production server (gunicorn + whitenoise, 2 workers)
 # on 127.0.0.1 with the demo content. Prints figures; asserts nothing.
 #
-#   bash bench/load.sh            # temporary SQLite database, local-memory cache
+#   bash bench/load.sh            # temporary SQLite database, file cache
 #   DATABASE_URL=postgres://... CACHE_URL=redis://... bash bench/load.sh
 #
 # With DATABASE_URL the named database is migrated and the demo content loaded
@@ -41,11 +41,11 @@ SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
 export DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
 # Plain HTTP on the loopback: no redirect to https.
 export SECURE_SSL_REDIRECT=false
-export STATIC_ROOT="$WORK/static"
+export STATIC_ROOT="$WORK/static" CACHE_DIR="$WORK/cache"
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$WORK/bench.sqlite3}
 export GUNICORN_WORKERS=2 GUNICORN_BIND="127.0.0.1:${PORT}"
 
-echo "== setup: ${DATABASE_URL%%:*} database, cache: ${CACHE_URL:-local memory}"
+echo "== setup: ${DATABASE_URL%%:*} database, cache: ${CACHE_URL:-files in $CACHE_DIR}"
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py seed_demo --no-accounts -v0 2>/dev/null
 "$PY" manage.py collectstatic --noinput -v0

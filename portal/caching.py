@@ -17,6 +17,7 @@ private or uncacheable. Logged-in editors always get a freshly rendered page.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -31,6 +32,8 @@ from django.utils.cache import (
 from django.utils.http import http_date
 
 from . import audience
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
 # Cookies that change what an anonymous page shows; their values are part of
@@ -64,7 +67,12 @@ def invalidate_public_pages() -> None:
     """
 
     def bump():
-        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+        try:
+            cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+        except Exception:
+            # The change itself must not fail because the cache is away; the
+            # pages it kept expire within PORTAL_PAGE_CACHE_SECONDS.
+            logger.exception("Could not invalidate the cached public pages")
 
     bump()
     transaction.on_commit(bump)
@@ -122,9 +130,14 @@ class PublicPageCacheMiddleware:
             return self._personal(self.get_response(request))
         if settings.PORTAL_PAGE_CACHE_SECONDS <= 0:  # switched off
             return self.get_response(request)
-        generation = current_generation()
-        key = _page_key(request, generation)
-        stored = cache.get(key)
+        try:
+            generation = current_generation()
+            key = _page_key(request, generation)
+            stored = cache.get(key)
+        except Exception:
+            # A cache that is down costs speed, never the page.
+            logger.warning("Page cache unavailable; rendering", exc_info=True)
+            return self.get_response(request)
         if stored is not None:
             response = HttpResponse(stored["content"], status=stored["status"])
             for name, value in stored["headers"]:
@@ -134,15 +147,18 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and _is_storable(response):
             _mark_public(response, generation)
-            cache.set(
-                key,
-                {
-                    "status": response.status_code,
-                    "headers": list(response.items()),
-                    "content": response.content,
-                },
-                timeout=settings.PORTAL_PAGE_CACHE_SECONDS,
-            )
+            try:
+                cache.set(
+                    key,
+                    {
+                        "status": response.status_code,
+                        "headers": list(response.items()),
+                        "content": response.content,
+                    },
+                    timeout=settings.PORTAL_PAGE_CACHE_SECONDS,
+                )
+            except Exception:
+                logger.warning("Could not store a page in the cache", exc_info=True)
             response["X-Cache"] = MISS
         return response
 

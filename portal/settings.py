@@ -1,7 +1,7 @@
 """Settings for the Myositis Knowledge Portal.
 
 Everything that differs between machines comes from the environment; the
-defaults are the safe ones (DEBUG off, a local SQLite file, local-memory
+defaults are the safe ones (DEBUG off, a local SQLite file, a file-based
 cache). See README.md for the variables.
 """
 
@@ -173,10 +173,13 @@ if _CACHE_URL:
         }
     }
 else:
+    # Without Redis, a cache on disk: every worker process of this machine
+    # shares it, so an approval invalidates the cached pages of all of them
+    # (a per-process memory cache would keep serving the old text).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "portal",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
         }
     }
 

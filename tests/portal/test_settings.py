@@ -75,3 +75,33 @@ def test_postgres_url_selects_postgresql():
 def test_unclear_debug_value_is_an_error():
     result = load_settings(SECRET_KEY="x" * 50, DEBUG="maybe")
     assert result.returncode != 0 and "DEBUG must be true or false" in result.stderr
+
+
+def test_without_redis_the_cache_is_shared_by_the_processes_of_a_machine(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.settings as s; print(s.CACHES)"],
+        cwd=ROOT,
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"CACHE_URL", "REDIS_URL"}
+            },
+            "SECRET_KEY": "x" * 50,
+            "CACHE_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert "FileBasedCache" in result.stdout and str(tmp_path) in result.stdout
+
+
+def test_cache_url_selects_redis():
+    check = subprocess.run(
+        [sys.executable, "-c", "import portal.settings as s; print(s.CACHES)"],
+        cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": "x" * 50, "CACHE_URL": "redis://h:6379/3"},
+        capture_output=True,
+        text=True,
+    )
+    assert "RedisCache" in check.stdout and "redis://h:6379/3" in check.stdout
