@@ -10,10 +10,10 @@ snippet for a slice.
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import F
+from django.db.models import F, TextField
 from django.db.models.expressions import RawSQL
 
-from .query import ParsedQuery
+from .query import STOP_WORDS, ParsedQuery
 
 # The engines wrap matches in these control characters; they never occur in
 # indexed text (see indexing.html_to_text), and highlight() turns them into
@@ -27,6 +27,12 @@ FTS_TABLE = "portal_search_fts"
 # the A/B/C/D weights the PostgreSQL trigger gives the same fields.
 FTS_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 PG_CONFIG = "english"
+# The GIN index over search_vector (migration 0002).
+PG_VECTOR_INDEX = "portal_searchdocument_vector_gin"
+# ts_headline reads this many characters of a document's text, starting this
+# many before the first match (see PostgresBackend.snippet_text).
+SNIPPET_WINDOW = 1000
+SNIPPET_LEAD = 80
 
 
 class PostgresBackend:
@@ -43,15 +49,57 @@ class PostgresBackend:
     def count(self, query, documents, limit):
         return documents.filter(search_vector=self.tsquery(query))[:limit].count()
 
+    @staticmethod
+    def snippet_text(query: ParsedQuery) -> RawSQL:
+        """The part of ``body`` to headline: a window around the first match.
+
+        ts_headline parses and stems every word of the text it is given,
+        about a millisecond per long article, so headlining whole articles
+        cost more than finding and ranking them. The window starts a little
+        before the first word beginning with a query word or its stem (the
+        stem finds the word's other forms), or at the start if none does.
+        Words are letters and digits only (parse_query), so they are safe
+        in a regular expression; a single match, then strpos() of the text
+        it matched, keeps each long body from being lowercased or scanned
+        once per word.
+        """
+        phrase_words = {w for p in query.phrases for w in p} - STOP_WORDS
+        tokens = sorted({*query.words, *phrase_words})
+        alternatives = ", ".join(
+            "%s, (ts_lexize('english_stem', %s))[1]" for _ in tokens
+        )
+        pattern = (
+            f"'(?i)(?:^|\\W)(?:' || array_to_string(ARRAY[{alternatives}], '|') || ')'"
+        )
+        first = f"nullif(strpos(body, substring(body from {pattern})), 0)"
+        return RawSQL(
+            f"substr(body, greatest(coalesce({first}, 1) - {SNIPPET_LEAD}, 1), "
+            f"{SNIPPET_WINDOW})",
+            [value for token in tokens for value in (token, token)],
+            output_field=TextField(),
+        )
+
     def page(self, query, documents, offset, limit):
         tsquery = self.tsquery(query)
-        rows = (
+        rank = SearchRank(F("search_vector"), tsquery)
+        # Two steps, so the costly parts run for the rows shown only: rank
+        # every match reading just its id and vector, keep a page of ids,
+        # then load those rows and headline them. (In one query, a parallel
+        # plan headlines each worker's best rows before merging them.)
+        ranked = (
             documents.filter(search_vector=tsquery)
+            .annotate(rank=rank)
+            .order_by("-rank", "pk")
+            .values("pk")[offset : offset + limit]
+        )
+        rows = (
+            documents.model.objects.using(documents.db)
+            .filter(pk__in=ranked)
             .defer("body", "search_vector")
             .annotate(
-                rank=SearchRank(F("search_vector"), tsquery),
+                rank=rank,
                 snippet=SearchHeadline(
-                    "body",
+                    self.snippet_text(query),
                     tsquery,
                     config=PG_CONFIG,
                     start_sel=MARK_START,
@@ -62,7 +110,7 @@ class PostgresBackend:
                     fragment_delimiter=ELLIPSIS,
                 ),
             )
-            .order_by("-rank", "pk")[offset : offset + limit]
+            .order_by("-rank", "pk")
         )
         return [(row, row.snippet) for row in rows]
 

@@ -146,6 +146,17 @@ def test_search_page_highlights_matches_and_escapes_content(client):
     assert "Dosing &lt;b&gt;notes&lt;/b&gt;" in html
 
 
+@pytest.mark.parametrize(
+    ("query", "marked"), [("rituximab", "Rituximab"), ("treating", "treatment")]
+)
+def test_snippet_highlights_a_match_deep_in_a_long_text(query, marked):
+    # PostgreSQL headlines a window of the text around the first match.
+    filler = "Muscle strength was measured at every visit. " * 200
+    ReferenceFactory(title="Long", summary=f"{filler}{marked} was given. {filler}")
+    (hit,) = search(query)[:1]
+    assert f"<mark>{marked}</mark>" in hit.snippet
+
+
 HOSTILE = [
     "x" * 10_000,
     "!!! ??? ... ;;; ---",
