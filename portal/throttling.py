@@ -6,10 +6,15 @@ every login for that username, or from that address, is refused until the
 window ends, correct password or not. A success clears the username's count
 but not the address's, so one valid account cannot launder an address that
 is guessing at others.
+
+If the cache itself is unreachable, logins are not throttled (and the error
+is logged): editors can still work while Redis is repaired.
 """
 
+import functools
 import hashlib
 import ipaddress
+import logging
 import math
 import time
 
@@ -20,6 +25,25 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import ngettext
+
+logger = logging.getLogger(__name__)
+
+
+def _unless_cache_fails(default):
+    """Run the counter operation; on a cache failure log it and return ``default``."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                logger.exception("Login throttling skipped: the cache failed")
+                return default
+
+        return wrapper
+
+    return decorate
 
 
 def client_ip(request) -> str | None:
@@ -61,6 +85,7 @@ def _counters(*, request, username: str):
     return counters
 
 
+@_unless_cache_fails(None)
 def record_failure(*, request, username: str) -> None:
     """Count one failed login against the username and the address."""
     window = settings.LOGIN_THROTTLE_MINUTES * 60
@@ -75,6 +100,7 @@ def record_failure(*, request, username: str) -> None:
             cache.set(key, 1, timeout=window)
 
 
+@_unless_cache_fails(0)
 def retry_after_seconds(*, request, username: str) -> int:
     """Seconds until this attempt may be made; 0 when it is allowed now."""
     wait = 0.0
@@ -89,6 +115,7 @@ def is_throttled(*, request, username: str) -> bool:
     return retry_after_seconds(request=request, username=username) > 0
 
 
+@_unless_cache_fails(None)
 def reset_username(username: str) -> None:
     """A successful login clears that username's failures."""
     for key, _limit in _counters(request=None, username=username):

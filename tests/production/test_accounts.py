@@ -1,5 +1,7 @@
 """Editorial accounts: throttled logins, strong passwords, short sessions, audit."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -128,3 +130,16 @@ def test_editorial_sessions_are_short_and_end_with_the_browser(settings, client)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert not cookie["expires"] and not cookie["max-age"]
     assert cookie["httponly"]
+
+
+def test_editors_can_still_sign_in_while_the_cache_is_down(client):
+    user = editor()
+    broken = ConnectionError("cache down")
+    with (
+        mock.patch("portal.throttling.cache.get", side_effect=broken),
+        mock.patch("portal.throttling.cache.add", side_effect=broken),
+        mock.patch("portal.throttling.cache.delete_many", side_effect=broken),
+    ):
+        assert login(client, user.username, "wrong password").status_code == 200
+        assert login(client, user.username, PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
