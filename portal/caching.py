@@ -1,8 +1,9 @@
 """Whole-page caching for anonymous readers, invalidated on every public change.
 
 A portal like this is read by many and written by few, so a reader's page is
-rendered once and then served from the cache (Redis when configured) until
-something it shows changes.
+rendered once and then served from memory until something it shows changes.
+The pages sit in each worker's own memory; the generation that names them
+sits in the shared cache (Redis, or files on one machine).
 
 Invalidation is by *generation*: every cached page's key contains the current
 generation, and ``invalidate_public_pages()`` starts a new one, so all older
@@ -21,7 +22,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import (
@@ -36,6 +37,10 @@ from . import audience
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
+# Rendered pages live in each worker's own memory (the "pages" cache) under
+# the current generation, which lives in the shared default cache: one small
+# shared read per request, and an invalidation reaches every worker at once.
+PAGES = "pages"
 # Cookies that change what an anonymous page shows; their values are part of
 # the cache key: the reader's choice of plain or clinical language.
 KEY_COOKIES = (audience.COOKIE,)
@@ -133,7 +138,7 @@ class PublicPageCacheMiddleware:
         try:
             generation = current_generation()
             key = _page_key(request, generation)
-            stored = cache.get(key)
+            stored = caches[PAGES].get(key)
         except Exception:
             # A cache that is down costs speed, never the page.
             logger.warning("Page cache unavailable; rendering", exc_info=True)
@@ -148,7 +153,7 @@ class PublicPageCacheMiddleware:
         if request.method == "GET" and _is_storable(response):
             _mark_public(response, generation)
             try:
-                cache.set(
+                caches[PAGES].set(
                     key,
                     {
                         "status": response.status_code,

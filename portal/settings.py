@@ -182,6 +182,13 @@ else:
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
         }
     }
+# Rendered public pages, in each process's memory; they are found through the
+# generation key in the shared default cache (portal/caching.py).
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portal-pages",
+    "OPTIONS": {"MAX_ENTRIES": env_int("PORTAL_PAGE_CACHE_ENTRIES", 1000)},
+}
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

@@ -14,12 +14,14 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Pages may be cached; each test starts from an empty cache."""
-    from django.core.cache import cache
+    """Pages may be cached; each test starts from empty caches."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

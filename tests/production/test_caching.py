@@ -3,10 +3,11 @@
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.utils.http import http_date
 
 from articles import services
-from portal import audience
+from portal import audience, caching
 from references.models import Reference
 from tests.factories import (
     EntryFactory,
@@ -181,3 +182,15 @@ def test_a_cache_that_is_down_costs_speed_not_the_page(client, topic_page):
         b"Approved while the cache was down."
         in client.get(article.get_absolute_url()).content
     )
+
+
+def test_an_invalidation_made_by_another_worker_is_seen_at_once(client, topic_page):
+    url, _, _ = topic_page
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+    # Another worker's approval changes only the shared generation; the pages
+    # this worker keeps in its own memory are no longer found.
+    cache.set(caching.GENERATION_KEY, "1800000000.0", timeout=None)
+    response = client.get(url)
+    assert response["X-Cache"] == "miss"
+    assert response["Last-Modified"] == http_date(1800000000.0)
