@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -100,3 +101,10 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def demo(settings):
+    """The myositis demo content, loaded as on a production site."""
+    settings.DEBUG = False
+    call_command("seed_demo", verbosity=0)

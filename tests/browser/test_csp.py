@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,12 +14,6 @@ PAGES = [
     "/no-such-page/",
     "/admin/login/",
 ]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = False
-    call_command("seed_demo", verbosity=0)
 
 
 def collect_violations(page):

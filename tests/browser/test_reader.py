@@ -1,7 +1,6 @@
 """The reader's pages in real Chromium: axe at two widths, keyboard, no-JS audience."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import DESKTOP, PHONE
 
@@ -18,14 +17,9 @@ PAGES = {
     "reader-search-none": "/search/?q=zebrafish",
     "reader-search-hostile": "/search/?q=%3Cscript%3E%22NEAR(*",
     "reader-glossary": "/glossary/",
+    "reader-editorial-policy": "/editorial-policy/",
     "reader-not-found": "/no-such-page/",
 }
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = False
-    call_command("seed_demo", verbosity=0)
 
 
 @pytest.mark.parametrize("size_name, size", [("desktop", DESKTOP), ("phone", PHONE)])
@@ -112,3 +106,10 @@ def test_print_layout_hides_navigation_and_keeps_references(demo, page):
     assert page.locator("#references-heading").is_visible()
     assert page.locator(".reference-list li").first.is_visible()
     assert page.locator(".cite").is_visible()
+
+
+def test_citation_link_jumps_to_its_reference(demo, page):
+    page.goto(ARTICLE + "?version=clinical")
+    page.locator("sup.citation a").first.click()
+    assert page.url.endswith("#ref-1")
+    assert page.locator("#ref-1").is_visible()
