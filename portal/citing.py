@@ -1,8 +1,8 @@
-"""Citing the portal's own pages, and exporting an article's reference list.
+"""Citing the portal's own pages.
 
-Plain Python, on purpose: these are two fixed formats for one kind of item
-(a web page by the editorial board), independent of the reference library's
-citation styles.
+Plain Python, on purpose: two fixed formats for one kind of item (a web page
+by the editorial board). References themselves are cited by
+``references.citations`` and exported by ``references.exporting``.
 """
 
 import datetime
@@ -47,54 +47,3 @@ def cite_page(*, title: str, url: str, updated: datetime.date, accessed=None) ->
             f"Available from: {url}"
         ),
     }
-
-
-RIS_TYPES = {
-    "guideline": "GEN",
-    "systematic_review": "JOUR",
-    "trial": "JOUR",
-    "research": "JOUR",
-    "case_report": "JOUR",
-    "news": "NEWS",
-    "other": "GEN",
-}
-
-
-def _ris_line(tag, value):
-    # A line break inside a value would start a new (bogus) tag.
-    value = " ".join(str(value).split())
-    return f"{tag}  - {value}" if value else None
-
-
-def references_to_ris(references) -> str:
-    """The references as an RIS file, one record each, in the order given."""
-    lines = []
-    for ref in references:
-        kind = RIS_TYPES.get(ref.kind, "GEN")
-        if kind == "GEN" and ref.url and not ref.source:
-            kind = "ELEC"
-        first_page, _, last_page = ref.pages.partition("-")
-        date = ""
-        if ref.year:
-            month = f"{ref.month:02d}" if ref.month else ""
-            day = f"{ref.day:02d}" if ref.day else ""
-            date = f"{ref.year}/{month}/{day}/"
-        record = [
-            _ris_line("TY", kind),
-            *(_ris_line("AU", name) for name in ref.author_list),
-            _ris_line("TI", ref.title),
-            _ris_line("T2", ref.source),
-            _ris_line("PY", ref.year or ""),
-            _ris_line("DA", date),
-            _ris_line("VL", ref.volume),
-            _ris_line("IS", ref.issue),
-            _ris_line("SP", first_page),
-            _ris_line("EP", last_page),
-            _ris_line("DO", ref.doi),
-            _ris_line("AN", f"PMID:{ref.pmid}" if ref.pmid else ""),
-            _ris_line("UR", ref.url or ref.doi_url or ref.pubmed_url),
-            _ris_line("N2", ref.summary),
-            "ER  - ",
-        ]
-        lines.extend(line for line in record if line)
-    return "\r\n".join(lines) + "\r\n" if lines else ""

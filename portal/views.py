@@ -9,9 +9,10 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import ApprovedCitation, Article
+from references import exporting
 from references.models import Entry, Section, Topic
 
-from . import audience, citing
+from . import audience
 from .forms import SearchForm
 from .models import GlossaryTerm
 from .search import search
@@ -133,8 +134,8 @@ class ArticleReferencesRisView(DetailView):
             version=self.object.live
         ).select_related("reference")
         response = HttpResponse(
-            citing.references_to_ris(c.reference for c in citations),
-            content_type="application/x-research-info-systems; charset=utf-8",
+            exporting.export((c.reference for c in citations), "ris"),
+            content_type=exporting.media_type("ris"),
         )
         response["Content-Disposition"] = (
             f'attachment; filename="{self.object.slug}-references.ris"'

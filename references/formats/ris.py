@@ -171,10 +171,17 @@ def parse(text):
 
 
 class PlainRisWriter(rispy.RisWriter):
-    """RIS without rispy's "1." line before each record, which RIS lacks."""
+    """RIS as reference managers write it: CRLF lines, no "1." record counter."""
+
+    NEWLINE = "\r\n"
 
     def set_header(self, count):
         return ""
+
+
+def _one_line(value):
+    # A line break inside a value would start a line without a tag.
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def dump(references):
@@ -212,5 +219,12 @@ def dump(references):
                 entry["end_page"] = end
         if reference.url:
             entry["urls"] = [reference.url]
-        entries.append(entry)
+        entries.append(
+            {
+                field: [_one_line(v) for v in value]
+                if isinstance(value, list)
+                else _one_line(value)
+                for field, value in entry.items()
+            }
+        )
     return rispy.dumps(entries, implementation=PlainRisWriter)

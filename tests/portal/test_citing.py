@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import ApprovedVersion
-from portal.citing import cite_page, references_to_ris
+from portal.citing import cite_page
 from tests.factories import (
     ReferenceFactory,
     UserFactory,
@@ -37,8 +37,9 @@ def test_cite_page_in_ama_and_vancouver(settings):
     )
 
 
-def test_ris_has_one_record_per_reference():
-    first = ReferenceFactory.build(
+def test_ris_download_has_one_record_per_cited_reference(client):
+    ReferenceFactory(
+        citation_key="oddis-2013",
         kind="trial",
         title="Rituximab in\nmyositis",
         authors="Oddis, Chester\nAggarwal, Rohit",
@@ -51,11 +52,18 @@ def test_ris_has_one_record_per_reference():
         doi="10.1002/art.37754",
         pmid="23124935",
     )
-    second = ReferenceFactory.build(kind="news", title="News item", year=2024)
-    ris = references_to_ris([first, second])
+    ReferenceFactory(
+        citation_key="news-2024", kind="news", title="News item", year=2024
+    )
+    make_article(
+        slug="rtx", body="Trial [@oddis-2013] and news [@news-2024].", approve=True
+    )
+    url = reverse("portal:article-references-ris", kwargs={"slug": "rtx"})
+    ris = client.get(url).content.decode()
     records = ris.strip().split("ER  - ")
     assert len([r for r in records if r.strip()]) == 2
-    assert "TY  - JOUR\r\nAU  - Oddis, Chester\r\nAU  - Aggarwal, Rohit\r\n" in ris
+    assert "TY  - JOUR\r\n" in ris
+    assert "AU  - Oddis, Chester\r\nAU  - Aggarwal, Rohit\r\n" in ris
     assert "TI  - Rituximab in myositis\r\n" in ris
     assert "DA  - 2013/02//\r\n" in ris
     assert "SP  - 314\r\nEP  - 324\r\n" in ris
