@@ -176,7 +176,8 @@ class Article(models.Model):
 
         One numbering covers both bodies, so the plain-language version points
         into the same reference list. An unknown key raises ValidationError
-        naming it.
+        naming it. The references are also kept in ``cited_references``, so a
+        caller that validated with ``full_clean()`` need not render again.
         """
         numbering = {}
         body = rendering.render(self.body, numbering)
@@ -195,7 +196,8 @@ class Article(models.Model):
             raise ValidationError(errors)
         self.body_html = body.html
         self.plain_body_html = plain.html
-        return [found[key] for key in numbering]
+        self.cited_references = [found[key] for key in numbering]
+        return self.cited_references
 
     @property
     def has_unapproved_changes(self):

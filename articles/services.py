@@ -52,8 +52,10 @@ def save_article(
     stored = workflow.prepare_edit(article=article)
     if stored is not None:
         check_version(current=stored.version, expected=expected_version)
+    # full_clean() renders the text once (Article.clean) and keeps the
+    # references it cites.
     article.full_clean()
-    cited = article.render()
+    cited = article.cited_references
     if stored is not None:
         article.version = stored.version + 1
     comment = comment or str(_("Saved"))
