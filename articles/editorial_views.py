@@ -67,11 +67,9 @@ class DashboardView(EditorialMixin, TemplateView):
         )
         return super().get_context_data(
             my_drafts=articles.filter(mine, status=Status.DRAFT).distinct(),
-            awaiting_review=articles.filter(
-                status__in=[Status.SUBMITTED, Status.IN_REVIEW]
-            ).order_by("updated_at"),
+            awaiting_review=articles.with_board().order_by("updated_at"),
             changes_requested=articles.filter(status=Status.CHANGES_REQUESTED),
-            recently_approved=articles.approved().order_by("-live__approved_at")[:10],
+            recently_approved=articles.recently_approved()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
             can_write=workflow.is_editor(user),
             **kwargs,
@@ -105,7 +103,7 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        editable = article.status in workflow.EDITABLE
+        editable = workflow.can_edit(article=article, user=self.request.user)
         return super().get_context_data(
             editable=editable,
             can_withdraw=not editable
@@ -175,8 +173,7 @@ class ReviewView(ArticleMixin, DetailView):
             else None,
             events=article.events.select_related("actor"),
             citations=article.citations.select_related("reference"),
-            can_edit=workflow.is_editor(self.request.user)
-            and article.status in workflow.EDITABLE,
+            can_edit=workflow.can_edit(article=article, user=self.request.user),
             **kwargs,
         )
 
@@ -227,8 +224,7 @@ class HistoryView(ArticleMixin, DetailView):
         return super().get_context_data(
             versions=versions,
             events=self.object.events.select_related("actor"),
-            can_revert=workflow.is_editor(self.request.user)
-            and self.object.status in workflow.EDITABLE,
+            can_revert=workflow.can_edit(article=self.object, user=self.request.user),
             **kwargs,
         )
 

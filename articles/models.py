@@ -19,6 +19,14 @@ from references.models import Reference, Topic
 
 from . import rendering
 
+# What the public article page reads besides the article row.
+PUBLIC_RELATED = (
+    "topic",
+    "live",
+    "live__approved_by",
+    "live__approved_by__board_profile",
+)
+
 
 class ArticleQuerySet(models.QuerySet):
     def approved(self):
@@ -26,9 +34,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(live__isnull=False)
 
     def for_public(self):
-        return self.approved().select_related(
-            "topic", "live", "live__approved_by", "live__approved_by__board_profile"
-        )
+        return self.approved().select_related(*PUBLIC_RELATED)
+
+    def with_board(self):
+        """Articles the board holds: submitted or under review."""
+        return self.filter(status__in=Article.WITH_BOARD)
 
     def for_article_page(self):
         """What the public article page may show.
@@ -40,13 +50,8 @@ class ArticleQuerySet(models.QuerySet):
         """
         shown = Q(live__isnull=False)
         if settings.PORTAL_SHOW_UNREVIEWED:
-            shown |= Q(
-                live__isnull=True,
-                status__in=[Article.Status.SUBMITTED, Article.Status.IN_REVIEW],
-            )
-        return self.filter(shown).select_related(
-            "topic", "live", "live__approved_by", "live__approved_by__board_profile"
-        )
+            shown |= Q(live__isnull=True, status__in=Article.WITH_BOARD)
+        return self.filter(shown).select_related(*PUBLIC_RELATED)
 
     def overdue_for_review(self, today=None):
         """Approved articles whose next review date has come."""
@@ -72,6 +77,9 @@ class Article(models.Model):
         IN_REVIEW = "in_review", _("Under review")
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         APPROVED = "approved", _("Approved")
+
+    # The board holds the text in these states: it may not change.
+    WITH_BOARD = (Status.SUBMITTED, Status.IN_REVIEW)
 
     topic = models.ForeignKey(
         Topic,
@@ -200,8 +208,8 @@ class Article(models.Model):
         return self.cited_references
 
     @property
-    def has_unapproved_changes(self):
-        return self.live_id is None or self.live.number != self.version
+    def is_with_board(self):
+        return self.status in self.WITH_BOARD
 
 
 class BaseCitation(models.Model):

@@ -33,8 +33,7 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             version=live,
             citations=citations,
-            update_in_review=article.status
-            in (Article.Status.SUBMITTED, Article.Status.IN_REVIEW),
+            update_in_review=article.is_with_board,
             **kwargs,
         )
 

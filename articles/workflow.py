@@ -58,7 +58,7 @@ TRANSITIONS = {
         ),
         Transition(
             Action.WITHDRAW,
-            frozenset({Status.SUBMITTED, Status.IN_REVIEW}),
+            frozenset(Article.WITH_BOARD),
             Status.DRAFT,
             EDITORS,
             _("Withdraw to draft"),
@@ -363,6 +363,11 @@ def check_editable(article: Article) -> None:
             )
             % {"status": Status(article.status).label.lower()}
         )
+
+
+def can_edit(*, article: Article, user) -> bool:
+    """Whether ``user`` may change the article's text now (for what screens offer)."""
+    return is_editor(user) and article.status in EDITABLE
 
 
 def prepare_edit(*, article: Article) -> Article | None:
