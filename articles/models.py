@@ -54,7 +54,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(shown).select_related(*PUBLIC_RELATED)
 
     def overdue_for_review(self, today=None):
-        """Approved articles whose next review date has come."""
+        """Approved articles whose next review date has come (see is_overdue)."""
         return self.approved().filter(
             live__next_review_due__lte=today or timezone.localdate()
         )
@@ -298,6 +298,11 @@ class ApprovedVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.number})"
+
+    def is_overdue(self, today=None) -> bool:
+        """Whether the next review date has come: the same rule as
+        ``Article.objects.overdue_for_review()``."""
+        return self.next_review_due <= (today or timezone.localdate())
 
     @property
     def reviewer_label(self):

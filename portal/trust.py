@@ -1,12 +1,5 @@
 """Facts that tell a reader how far to trust an article and how fresh it is."""
 
-from django.utils import timezone
-
-
-def is_overdue(version, today=None) -> bool:
-    """Whether the approved version has passed its next review date."""
-    return version.next_review_due < (today or timezone.localdate())
-
 
 def newest_reference(references):
     """The most recently published of ``references`` (None if none is dated)."""

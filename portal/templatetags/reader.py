@@ -21,7 +21,7 @@ def article_text(context, version):
 def trust_facts(version, citations):
     """Freshness facts: is the review overdue, and the newest cited reference."""
     return {
-        "overdue": trust.is_overdue(version),
+        "overdue": version.is_overdue(),
         "newest_reference": trust.newest_reference(c.reference for c in citations),
     }
 
