@@ -17,7 +17,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, router, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from .models import (
     citation_key_validator,
     unique_citation_key,
 )
+from .services import next_position
 from .signals import references_changed
 
 # Sniffed in this order: the first whose looks_like() matches reads the file.
@@ -322,12 +323,11 @@ def _default_section(topic: Topic) -> tuple[Section, bool]:
     section = Section.objects.filter(topic=topic, slug=DEFAULT_SECTION_SLUG).first()
     if section is not None:
         return section, False
-    last = topic.sections.aggregate(last=Max("position"))["last"]
     section = Section(
         topic=topic,
         slug=DEFAULT_SECTION_SLUG,
         title=_("Imported"),
-        position=0 if last is None else last + 1,
+        position=next_position(topic.sections),
     )
     section.full_clean()
     return section, True
@@ -411,8 +411,7 @@ def import_records(
             # may have open (RevisionMiddleware) does not record it twice.
             Section.objects.bulk_create([section])
             written.append(section)
-    last = section.entries.aggregate(last=Max("position"))["last"]
-    position = 0 if last is None else last + 1
+    position = next_position(section.entries)
     total, done = len(plan.new), 0
     try:
         for batch in _batches(plan.new, batch_size):

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from .models import Entry, Reference, Section
 
 
-def _next_position(section: Section) -> int:
-    last = section.entries.aggregate(last=Max("position"))["last"]
+def next_position(items) -> int:
+    """The position after the last of ``items`` (a section's entries, a topic's
+    sections): where something added goes."""
+    last = items.aggregate(last=Max("position"))["last"]
     return 0 if last is None else last + 1
 
 
@@ -27,7 +29,9 @@ def add_reference(
         reference.save()
         if section is not None:
             Entry.objects.create(
-                section=section, reference=reference, position=_next_position(section)
+                section=section,
+                reference=reference,
+                position=next_position(section.entries),
             )
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
