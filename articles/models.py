@@ -6,6 +6,7 @@ at that snapshot: the public only ever reads the snapshot, so a newer draft can
 be written and reviewed while the approved text stays online unchanged.
 """
 
+import calendar
 import datetime
 
 import reversion
@@ -490,7 +491,8 @@ class Disclosure(models.Model):
         months = settings.PORTAL_DISCLOSURE_VALID_MONTHS
         index = self.declared_on.month - 1 + months
         year, month = self.declared_on.year + index // 12, index % 12 + 1
-        return datetime.date(year, month, min(self.declared_on.day, 28))
+        last_day = calendar.monthrange(year, month)[1]
+        return datetime.date(year, month, min(self.declared_on.day, last_day))
 
     def is_due(self, today=None) -> bool:
         """Whether the declaration is older than the period it is valid for."""
