@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from references.fields import EditorTextField
 from references.models import Reference, Topic
 
 from . import rendering
@@ -94,13 +95,13 @@ class Article(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(
+    summary = EditorTextField(_("summary"), blank=True)
+    body = EditorTextField(
         _("body"), help_text=_("Markdown. Cite references as [@key] or [@a; @b].")
     )
     body_html = models.TextField(editable=False, blank=True)
-    plain_summary = models.TextField(_("plain-language summary"), blank=True)
-    plain_body = models.TextField(
+    plain_summary = EditorTextField(_("plain-language summary"), blank=True)
+    plain_body = EditorTextField(
         _("plain-language body"),
         blank=True,
         help_text=_("Optional version for patients and caregivers, in Markdown."),
@@ -409,7 +410,7 @@ class ReviewEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = EditorTextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import identifiers
+from .fields import EditorTextField
 
 
 def unique_citation_key(base, taken):
@@ -39,7 +40,7 @@ citation_key_validator = RegexValidator(
 class Topic(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = EditorTextField(_("summary"), blank=True)
     also_see = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -73,7 +74,7 @@ class Section(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = EditorTextField(_("introduction"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -168,7 +169,7 @@ class Reference(models.Model):
     )
     pmid = models.CharField(_("PMID"), max_length=12, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
-    summary = models.TextField(
+    summary = EditorTextField(
         _("summary"), blank=True, help_text=_("One or two sentences in our own words.")
     )
     citation_key = models.CharField(
