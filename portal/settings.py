@@ -170,6 +170,12 @@ if _CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _CACHE_URL,
             "KEY_PREFIX": "portal",
+            # A Redis that hangs costs each request at most this long per call
+            # (portal.caching.GuardedCache turns the timeout into a miss).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("CACHE_TIMEOUT_MS", 500) / 1000,
+                "socket_timeout": env_int("CACHE_TIMEOUT_MS", 500) / 1000,
+            },
         }
     }
 else:
@@ -353,12 +359,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Sessions: shared through Redis when it is configured, so any of several
-# gunicorn instances can serve any request; the database keeps them durable.
+# gunicorn instances can serve any request; the database keeps them durable
+# and serves them while Redis is down (portal/sessions.py).
 SESSION_ENGINE = os.environ.get(
     "SESSION_ENGINE",
-    "django.contrib.sessions.backends.cached_db"
-    if _CACHE_URL
-    else "django.contrib.sessions.backends.db",
+    "portal.sessions" if _CACHE_URL else "django.contrib.sessions.backends.db",
 )
 # Only editorial users log in; their sessions are short.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
@@ -367,6 +372,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Tr
 # Login throttling (portal/throttling.py): failures counted per username and
 # per client address within a window.
 AUTHENTICATION_BACKENDS = ["portal.throttling.ThrottledModelBackend"]
+# The one login form, which says when a login is throttled: /editorial/login/
+# uses it, the admin a subclass with its staff-only rule (portal/admin.py).
+PORTAL_LOGIN_FORM = "portal.throttling.ThrottledAuthenticationForm"
 LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
