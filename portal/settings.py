@@ -142,6 +142,14 @@ def database_from_url(url):
     if config["ENGINE"] != "django.db.backends.sqlite3" and not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database.")
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Concurrent writers queue instead of failing with "database is
+        # locked": a transaction takes the write lock when it begins
+        # (IMMEDIATE), so it never has to upgrade a read lock half-way, and
+        # waits up to SQLITE_TIMEOUT seconds for it.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", env_int("SQLITE_TIMEOUT", 10))
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when PostgreSQL is unreachable or a query hangs, so readers
         # get the 503 page quickly instead of a worker stuck until its timeout.
