@@ -328,6 +328,7 @@ def _approve(*, article: Article, approved_by, comment: str):
         body_html=article.body_html,
         plain_summary=article.plain_summary,
         plain_body_html=article.plain_body_html,
+        recommendations=article.recommendations,
         approved_by=approved_by,
         approved_at=now,
         next_review_due=next_review_due(timezone.localdate(now)),

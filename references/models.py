@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import identifiers
+from . import evidence, identifiers
 
 
 def unique_citation_key(base, taken):
@@ -103,6 +103,10 @@ class ReferenceQuerySet(models.QuerySet):
 
     def of_kind(self, kind):
         return self.filter(kind=kind)
+
+    def at_evidence_level(self, level):
+        """References whose kind implies the evidence ``level``."""
+        return self.filter(kind__in=evidence.kinds_at(level))
 
     def expired(self):
         return self.filter(link_status=Reference.LinkStatus.EXPIRED)
@@ -235,6 +239,11 @@ class Reference(models.Model):
 
     def get_absolute_url(self):
         return reverse("references:detail", kwargs={"pk": self.pk})
+
+    @property
+    def evidence_level(self) -> evidence.EvidenceLevel:
+        """The evidence level this reference's kind implies."""
+        return evidence.level_of(self.kind)
 
     def clean_fields(self, exclude=None):
         # Normalise pasted identifiers before the field checks measure them:
