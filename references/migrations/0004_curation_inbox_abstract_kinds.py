@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 from django.db import migrations, models
 
+import references.fields
 import references.models
 
 YEAR_MIN, YEAR_MAX = 1000, 2100
@@ -52,14 +53,14 @@ def prepare_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("references", "0002_link_failures"),
+        ("references", "0003_reference_notice"),
     ]
 
     operations = [
         migrations.AddField(
             model_name="reference",
             name="abstract",
-            field=models.TextField(
+            field=references.fields.EditorTextField(
                 blank=True,
                 help_text="The publisher's abstract, for editors only: readers never see it. Write the summary from it in our own words.",
                 verbose_name="abstract",
