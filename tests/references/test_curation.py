@@ -317,7 +317,7 @@ def test_a_reference_from_another_inbox_or_section_cannot_be_chosen(client, wait
 
 def test_migration_moves_the_old_imported_sections_into_the_inbox():
     migration = importlib.import_module(
-        "references.migrations.0003_curation_inbox_abstract_kinds"
+        "references.migrations.0004_curation_inbox_abstract_kinds"
     )
     imported = SectionFactory(slug="imported", title="Imported")
     curated = SectionFactory(topic=imported.topic)
