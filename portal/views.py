@@ -39,7 +39,10 @@ class TopicDetailView(DetailView):
         Prefetch(
             "sections",
             queryset=Section.objects.prefetch_related(
-                Prefetch("entries", queryset=Entry.objects.select_related("reference"))
+                Prefetch(
+                    "entries",
+                    queryset=Entry.objects.visible().select_related("reference"),
+                )
             ),
         ),
     )
