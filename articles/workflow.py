@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import reversion
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
@@ -147,19 +148,12 @@ def review_period(article: Article) -> int:
 def next_review_due(approved_on: datetime.date, months=None) -> datetime.date:
     """The date a text approved on ``approved_on`` is due for its next review.
 
-    ``months`` is the article's review period (``review_period()``); the
-    site's default when not given.
+    The same day ``months`` later (the article's ``review_period()``; by
+    default ``PORTAL_REVIEW_PERIOD_MONTHS``); a day the target month lacks
+    (31 August + 1 month, 29 February + 12) becomes its last day.
     """
     months = months or settings.PORTAL_REVIEW_PERIOD_MONTHS
-    month_index = approved_on.month - 1 + months
-    year, month = approved_on.year + month_index // 12, month_index % 12 + 1
-    # The 31st of a month becomes the last day of a shorter month.
-    for day in range(approved_on.day, 27, -1):
-        try:
-            return approved_on.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return approved_on.replace(year=year, month=month, day=28)
+    return approved_on + relativedelta(months=months)
 
 
 def writers(article: Article) -> set:
@@ -539,10 +533,22 @@ def _approve(
 ):
     # The one code path that makes text live; the caller holds the row lock.
     from_state = article.status
+    if article.slug_taken_by_another():
+        raise WorkflowError(
+            _(
+                "Another article is published at the address “%(slug)s”: give "
+                "this one another slug before approving it."
+            )
+            % {"slug": article.slug}
+        )
     now = timezone.now()
     version = ApprovedVersion.objects.create(
         article=article,
         number=article.version,
+        # The address, topic and overview flag are published with the text.
+        topic_id=article.topic_id,
+        slug=article.slug,
+        is_overview=article.is_overview,
         title=article.title,
         summary=article.summary,
         body_html=article.body_html,

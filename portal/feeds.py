@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +33,7 @@ class ApprovedArticlesFeed(Feed):
         return item.live.approved_at
 
     def item_categories(self, item):
-        return [item.topic.title]
+        return [item.live.topic.title]
 
 
 class UpdatesFeed(Feed):
@@ -76,10 +76,7 @@ class UpdatesFeed(Feed):
         return item.change_note or item.summary
 
     def item_link(self, item):
-        return (
-            reverse("articles:changes", kwargs={"slug": item.article.slug})
-            + f"#version-{item.number}"
-        )
+        return item.article.get_changes_url() + f"#version-{item.number}"
 
     def item_pubdate(self, item):
         return item.approved_at
@@ -88,7 +85,7 @@ class UpdatesFeed(Feed):
         return item.approved_at
 
     def item_categories(self, item):
-        categories = [item.article.topic.title]
+        categories = [item.topic.title]
         if item.change_class:
             categories.append(item.get_change_class_display())
         return categories

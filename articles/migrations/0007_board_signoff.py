@@ -15,7 +15,7 @@ def approver_of_earlier_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_recommendations"),
+        ("articles", "0006_approved_topic_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
