@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from articles import services, workflow
-from articles.models import Article, BoardMember
+from articles.models import Article, BoardMember, Disclosure
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
 
@@ -116,6 +116,11 @@ def _load_accounts():
             BoardMember.objects.update_or_create(
                 user=user, defaults=account["board_profile"]
             )
+        if account["username"] in content.DISCLOSURES:
+            Disclosure.objects.update_or_create(
+                user=user,
+                defaults={"statement": content.DISCLOSURES[account["username"]]},
+            )
         accounts.append(account)
     return accounts
 
@@ -206,42 +211,78 @@ def _load_glossary(report):
         )
 
 
-def _load_article(topic, references, report, with_accounts):
-    User = get_user_model()
-    editor = User.objects.filter(username="editor").first() if with_accounts else None
-    board = User.objects.filter(username="board").first() if with_accounts else None
+def _article_text(*, recommendations: bool) -> dict:
+    """The demo article's text, with or without its graded recommendations."""
     data = content.ARTICLE
     text = {
         "title": data["title"],
         "summary": data["summary"],
-        "body": (ARTICLES_DIR / f"{data['slug']}.md").read_text(encoding="utf-8"),
         "plain_summary": data["plain_summary"],
-        "plain_body": (ARTICLES_DIR / f"{data['slug']}.plain.md").read_text(
-            encoding="utf-8"
-        ),
     }
+    for name, suffix in (("body", ""), ("plain_body", ".plain")):
+        body = (ARTICLES_DIR / f"{data['slug']}{suffix}.md").read_text(encoding="utf-8")
+        if recommendations:
+            section = (
+                ARTICLES_DIR / f"{data['slug']}{suffix}.recommendations.md"
+            ).read_text(encoding="utf-8")
+            # Before the first heading: the recommendations lead the article.
+            intro, heading, rest = body.partition("\n## ")
+            body = f"{intro}\n{section}{heading.lstrip()}{rest}"
+        text[name] = body
     # Stored text is normalised (references.fields): compare like with like.
-    text = {name: normalize_text(value) for name, value in text.items()}
-    article = Article.objects.filter(slug=data["slug"]).first()
-    if article and all(getattr(article, k) == v for k, v in text.items()):
-        if article.live_id:
+    return {name: normalize_text(value) for name, value in text.items()}
+
+
+def _load_article(topic, references, report, with_accounts):
+    """Bring the demo article to its last version, approved with its note.
+
+    A fresh database gets the whole history (each version approved with its
+    change note); an article whose text differs from the last version gets
+    that version; one already there is left alone.
+    """
+    User = get_user_model()
+    editor = User.objects.filter(username="editor").first() if with_accounts else None
+    board = User.objects.filter(username="board").first() if with_accounts else None
+    slug = content.ARTICLE["slug"]
+    history = [
+        (_article_text(recommendations=step["recommendations"]), step)
+        for step in content.ARTICLE_HISTORY
+    ]
+    article = Article.objects.filter(slug=slug).first()
+    latest_text, latest = history[-1]
+    if article is None:
+        steps = history
+        article = Article(slug=slug, topic=topic, is_overview=True, author=editor)
+    elif all(getattr(article, k) == v for k, v in latest_text.items()):
+        if article.live_id and article.live.number == article.version:
             return
+        steps = [(None, latest)]
     else:
-        created = article is None
-        article = article or Article(
-            slug=data["slug"], topic=topic, is_overview=True, author=editor
-        )
-        if editor is not None and article.status not in workflow.EDITABLE:
-            workflow.withdraw(article=article, user=editor)
-        for name, value in text.items():
-            setattr(article, name, value)
-        services.save_article(
-            article=article, user=editor, comment="Demo content loaded by seed_demo"
-        )
-        report.note(article, created=created)
+        steps = [history[-1]]
+    created = article.pk is None
+    for text, step in steps:
+        if text is not None:
+            if editor is not None and article.status not in workflow.EDITABLE:
+                workflow.withdraw(article=article, user=editor)
+            for name, value in text.items():
+                setattr(article, name, value)
+            services.save_article(
+                article=article, user=editor, comment="Demo content loaded by seed_demo"
+            )
+        _approve_demo(article, step, editor=editor, board=board)
+    report.note(article, created=created)
+
+
+def _approve_demo(article, step, *, editor, board):
+    note = workflow.ChangeNote(
+        text=step["change_note"], change_class=step["change_class"]
+    )
     if board is None:
         workflow.record_approval(
-            article=article, approved_by=None, comment="Demo content, reviewed"
+            article=article,
+            approved_by=None,
+            comment="Demo content, reviewed",
+            note=note,
         )
         return
     # With accounts the demo goes through the real review, as the site would.
@@ -249,4 +290,6 @@ def _load_article(topic, references, report, with_accounts):
         workflow.submit(article=article, user=editor)
     if article.status == Article.Status.SUBMITTED:
         workflow.start_review(article=article, user=board)
-    workflow.approve(article=article, user=board, comment="Demo content approved")
+    workflow.approve(
+        article=article, user=board, comment="Demo content approved", note=note
+    )
