@@ -15,6 +15,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import identifiers
+from .formats import ET_AL
+
+# Vancouver lists six authors, then "et al.".
+AUTHORS_SHOWN = 6
 
 
 def unique_citation_key(base, taken):
@@ -148,7 +152,8 @@ class Reference(models.Model):
         _("authors"),
         blank=True,
         help_text=_(
-            "One author per line, “Family, Given”; a group author on a line of its own."
+            "One author per line, “Family, Given”; a group author on a line of "
+            "its own; a line “et al.” where more authors are not listed."
         ),
     )
     source = models.CharField(
@@ -324,11 +329,27 @@ class Reference(models.Model):
 
     @property
     def authors_display(self):
-        """Authors as a short byline: up to three, then “et al.”."""
-        names = self.author_list
-        if len(names) > 3:
-            return _("%(names)s, et al.") % {"names": "; ".join(names[:3])}
-        return "; ".join(names)
+        """Authors as Vancouver gives them: the first six, then “et al.”.
+
+        A stored "et al." line (the list is incomplete) is kept where it
+        stands, so a group author after it still shows.
+        """
+        shown, people = [], 0
+        for name in self.author_list:
+            if name != ET_AL:
+                people += 1
+                if people > AUTHORS_SHOWN:
+                    shown.append(ET_AL)
+                    break
+            shown.append(name)
+        text = ""
+        for name in shown:
+            if name == ET_AL:
+                if text and not text.endswith(ET_AL):
+                    text += f", {_('et al.')}"
+            else:
+                text += f"; {name}" if text else name
+        return text
 
     @property
     def date_display(self):

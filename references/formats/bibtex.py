@@ -16,6 +16,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
 from . import (
+    ET_AL,
     ParseError,
     Record,
     clean_text,
@@ -170,6 +171,9 @@ def encode(value):
 
 
 def _bib_name(name):
+    if name == ET_AL:
+        # BibTeX's own word for "and more authors".
+        return "others"
     if is_group(name):
         return "{" + encode(name) + "}"
     family, given, suffix = split_person(name)
