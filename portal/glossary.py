@@ -10,8 +10,7 @@ alone.
 import re
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
+from . import caching
 from .models import GlossaryTerm
 
 CACHE_KEY = "portal:glossary"
@@ -34,14 +33,17 @@ class Term:
 
 
 def all_terms() -> list[Term]:
-    """Every glossary term, cached until a term is saved or deleted."""
-    terms = cache.get(CACHE_KEY)
+    """Every glossary term, cached until a term is saved or deleted.
+
+    With the cache down they are read from the database on each call.
+    """
+    terms = caching.shared_cache.get(CACHE_KEY)
     if terms is None:
         terms = [
             Term(t.slug, t.term, t.definition, tuple(t.forms))
             for t in GlossaryTerm.objects.all()
         ]
-        cache.set(CACHE_KEY, terms, None)
+        caching.shared_cache.set(CACHE_KEY, terms, None)
     return terms
 
 

@@ -19,7 +19,6 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles.models import ApprovedCitation, ApprovedVersion, Article
@@ -27,7 +26,7 @@ from references.models import Entry, Reference, Section, Topic
 from references.signals import references_changed
 
 from . import accounts, glossary, throttling
-from .caching import invalidate_public_pages
+from .caching import invalidate_public_pages, shared_cache
 from .models import GlossaryTerm, LoginEvent
 from .search import indexing
 
@@ -76,7 +75,7 @@ def _references_changed(sender, references, **kwargs):
 
 
 def _forget_glossary(sender, **kwargs):
-    cache.delete(glossary.CACHE_KEY)
+    shared_cache.delete(glossary.CACHE_KEY)
 
 
 def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
