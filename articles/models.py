@@ -20,10 +20,13 @@ from references.models import Reference, Topic
 
 from . import rendering
 
-# What the public article page reads besides the article row.
+# What the public article page reads besides the article row. The topic is
+# the live version's; the article's own is only for a never-approved article
+# shown as pending review.
 PUBLIC_RELATED = (
     "topic",
     "live",
+    "live__topic",
     "live__approved_by",
     "live__approved_by__board_profile",
 )
@@ -60,11 +63,33 @@ class ArticleQuerySet(models.QuerySet):
             live__next_review_due__lte=today or timezone.localdate()
         )
 
+    def at_address(self, slug):
+        """The article whose public page is ``/articles/<slug>/``.
+
+        An approved article is where its live version says, whatever slug a
+        newer draft proposes; a never-approved one (shown pending review) has
+        only its working slug.
+        """
+        return self.filter(Q(live__slug=slug) | Q(live__isnull=True, slug=slug))
+
+    def moved_from(self, slug):
+        """The approved article that lived at ``slug`` before a renaming."""
+        return (
+            self.for_public()
+            .filter(approved_versions__slug=slug)
+            .exclude(live__slug=slug)
+            .order_by("-approved_versions__approved_at")
+        )
+
     def recently_approved(self):
         return self.for_public().order_by("-live__approved_at")
 
+    def on_topic(self, topic):
+        """Approved articles that the public sees under ``topic``."""
+        return self.for_public().filter(live__topic=topic)
+
     def overview_of(self, topic):
-        return self.for_public().filter(topic=topic, is_overview=True)
+        return self.on_topic(topic).filter(live__is_overview=True)
 
 
 # Status and the live pointer belong to the workflow, not to the text: a
@@ -173,7 +198,9 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        """The public address: the approved slug once there is one."""
+        slug = self.live.slug if self.live_id else self.slug
+        return reverse("articles:detail", kwargs={"slug": slug})
 
     def clean(self):
         errors = {}
@@ -181,6 +208,10 @@ class Article(models.Model):
             self.render()
         except ValidationError as exc:
             errors.update(exc.error_dict)
+        if self.slug and self.slug_taken_by_another():
+            errors["slug"] = _(
+                "Another article is published at this address; choose another slug."
+            )
         if self.is_overview and self.topic_id:
             others = Article.objects.filter(topic_id=self.topic_id, is_overview=True)
             if others.exclude(pk=self.pk).exists():
@@ -230,6 +261,15 @@ class Article(models.Model):
     def is_with_board(self):
         return self.status in self.WITH_BOARD
 
+    def slug_taken_by_another(self) -> bool:
+        """Whether another article's approved version is public at this slug.
+
+        Working copies have unique slugs (a database constraint), but an
+        article keeps its approved address until a new slug is approved, so
+        a slug one article is leaving is not free for another until then.
+        """
+        return Article.objects.filter(live__slug=self.slug).exclude(pk=self.pk).exists()
+
 
 class BaseCitation(models.Model):
     reference = models.ForeignKey(
@@ -278,7 +318,11 @@ class ApprovedVersionQuerySet(models.QuerySet):
 
 
 class ApprovedVersion(models.Model):
-    """The text the board approved, frozen: what the public reads."""
+    """The text the board approved, frozen: what the public reads.
+
+    With the text go the address, topic and overview flag the board approved:
+    an editor's draft may propose new ones, but only approval publishes them.
+    """
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="approved_versions"
@@ -286,6 +330,11 @@ class ApprovedVersion(models.Model):
     number = models.PositiveIntegerField(
         _("version"), help_text=_("The article's version number that was approved.")
     )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="+", verbose_name=_("topic")
+    )
+    slug = models.SlugField(_("slug"), max_length=100)
+    is_overview = models.BooleanField(_("topic overview"), default=False)
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body_html = models.TextField()

@@ -315,10 +315,22 @@ def record_approval(
 def _approve(*, article: Article, approved_by, comment: str):
     # The one code path that makes text live; the caller holds the row lock.
     from_state = article.status
+    if article.slug_taken_by_another():
+        raise WorkflowError(
+            _(
+                "Another article is published at the address “%(slug)s”: give "
+                "this one another slug before approving it."
+            )
+            % {"slug": article.slug}
+        )
     now = timezone.now()
     version = ApprovedVersion.objects.create(
         article=article,
         number=article.version,
+        # The address, topic and overview flag are published with the text.
+        topic_id=article.topic_id,
+        slug=article.slug,
+        is_overview=article.is_overview,
         title=article.title,
         summary=article.summary,
         body_html=article.body_html,

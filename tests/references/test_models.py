@@ -135,3 +135,20 @@ def test_an_incomplete_author_list_keeps_et_al_before_the_group_author():
         authors="Oddis, C. V.\r\net al.\r\nRIM Study Group\r\n"
     )
     assert reference.authors_display == "Oddis, C. V., et al.; RIM Study Group"
+
+
+def test_citation_keys_are_unique_whatever_their_case():
+    ReferenceFactory(citation_key="Keytest")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferenceFactory(citation_key="keytest")
+
+
+def test_a_suggested_key_avoids_a_key_taken_in_another_case():
+    ReferenceFactory(citation_key="Marie-2011")
+    reference = Reference(title="T", authors="Marie, Isabelle", year=2011)
+    assert reference.suggest_citation_key() == "marie-2011-2"
+
+
+def test_the_year_range_is_a_database_constraint_too():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferenceFactory(year=10000)
