@@ -19,6 +19,10 @@ from references.models import Reference, Topic
 
 from . import rendering
 
+# Different references one article may cite: its reference list is formatted
+# on the public page, and a list of thousands helps no reader.
+MAX_CITED_REFERENCES = 300
+
 # What the public article page reads besides the article row.
 PUBLIC_RELATED = (
     "topic",
@@ -183,16 +187,41 @@ class Article(models.Model):
         """Render both bodies into their HTML fields; return the cited references.
 
         One numbering covers both bodies, so the plain-language version points
-        into the same reference list. An unknown key raises ValidationError
-        naming it. The references are also kept in ``cited_references``, so a
-        caller that validated with ``full_clean()`` need not render again.
+        into the same reference list. An unknown key, or text over the
+        renderer's limits, raises ValidationError naming the field. The
+        references are kept in ``cited_references`` and the text they were
+        rendered from remembered, so the second ``full_clean()`` of one save
+        (the form's, then the service's) does not render again.
         """
-        numbering = {}
-        body = rendering.render(self.body, numbering)
-        plain = rendering.render(self.plain_body, numbering)
+        source = (self.body, self.plain_body)
+        if getattr(self, "_rendered_source", None) == source:
+            return self.cited_references
+        numbering, results, errors = {}, {}, {}
+        for field in ("body", "plain_body"):
+            try:
+                results[field] = rendering.render(getattr(self, field), numbering)
+            except ValidationError as exc:
+                errors[field] = exc
+        if errors:
+            raise ValidationError(errors)
+        if len(numbering) > MAX_CITED_REFERENCES:
+            raise ValidationError(
+                {
+                    "body": ValidationError(
+                        _(
+                            "This article cites %(count)s different references; "
+                            "the most is %(limit)s."
+                        ),
+                        code="too_many_references",
+                        params={
+                            "count": len(numbering),
+                            "limit": MAX_CITED_REFERENCES,
+                        },
+                    )
+                }
+            )
         found = Reference.objects.in_bulk(list(numbering), field_name="citation_key")
-        errors = {}
-        for field, result in (("body", body), ("plain_body", plain)):
+        for field, result in results.items():
             unknown = [key for key in result.keys if key not in found]
             if unknown:
                 errors[field] = ValidationError(
@@ -202,9 +231,10 @@ class Article(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-        self.body_html = body.html
-        self.plain_body_html = plain.html
+        self.body_html = results["body"].html
+        self.plain_body_html = results["plain_body"].html
         self.cited_references = [found[key] for key in numbering]
+        self._rendered_source = source
         return self.cited_references
 
     @property
