@@ -21,6 +21,8 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
+from references.models import Topic
+
 from . import diff, services, workflow
 from .forms import ArticleForm
 from .models import Article, ReviewEvent
@@ -71,6 +73,7 @@ class DashboardView(EditorialMixin, TemplateView):
             changes_requested=articles.filter(status=Status.CHANGES_REQUESTED),
             recently_approved=articles.recently_approved()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
+            inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
             can_write=workflow.is_editor(user),
             **kwargs,
         )

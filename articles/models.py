@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from references.fields import EditorTextField
 from references.models import Reference, Topic
 
 from . import rendering
@@ -23,10 +24,13 @@ from . import rendering
 # on the public page, and a list of thousands helps no reader.
 MAX_CITED_REFERENCES = 300
 
-# What the public article page reads besides the article row.
+# What the public article page reads besides the article row. The topic is
+# the live version's; the article's own is only for a never-approved article
+# shown as pending review.
 PUBLIC_RELATED = (
     "topic",
     "live",
+    "live__topic",
     "live__approved_by",
     "live__approved_by__board_profile",
 )
@@ -63,11 +67,33 @@ class ArticleQuerySet(models.QuerySet):
             live__next_review_due__lte=today or timezone.localdate()
         )
 
+    def at_address(self, slug):
+        """The article whose public page is ``/articles/<slug>/``.
+
+        An approved article is where its live version says, whatever slug a
+        newer draft proposes; a never-approved one (shown pending review) has
+        only its working slug.
+        """
+        return self.filter(Q(live__slug=slug) | Q(live__isnull=True, slug=slug))
+
+    def moved_from(self, slug):
+        """The approved article that lived at ``slug`` before a renaming."""
+        return (
+            self.for_public()
+            .filter(approved_versions__slug=slug)
+            .exclude(live__slug=slug)
+            .order_by("-approved_versions__approved_at")
+        )
+
     def recently_approved(self):
         return self.for_public().order_by("-live__approved_at")
 
+    def on_topic(self, topic):
+        """Approved articles that the public sees under ``topic``."""
+        return self.for_public().filter(live__topic=topic)
+
     def overview_of(self, topic):
-        return self.for_public().filter(topic=topic, is_overview=True)
+        return self.on_topic(topic).filter(live__is_overview=True)
 
 
 # Status and the live pointer belong to the workflow, not to the text: a
@@ -98,18 +124,26 @@ class Article(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(
-        _("body"), help_text=_("Markdown. Cite references as [@key] or [@a; @b].")
+    summary = EditorTextField(_("summary"), blank=True)
+    body = EditorTextField(
+        _("body"),
+        help_text=_(
+            "Markdown. Cite references as [@key] or [@a; @b]. State a recommendation "
+            "as /// recommendation | strength=strong certainty=moderate, its text, "
+            "then a line /// (or /// good-practice for an ungraded statement)."
+        ),
     )
     body_html = models.TextField(editable=False, blank=True)
-    plain_summary = models.TextField(_("plain-language summary"), blank=True)
-    plain_body = models.TextField(
+    plain_summary = EditorTextField(_("plain-language summary"), blank=True)
+    plain_body = EditorTextField(
         _("plain-language body"),
         blank=True,
         help_text=_("Optional version for patients and caregivers, in Markdown."),
     )
     plain_body_html = models.TextField(editable=False, blank=True)
+    # What the clinical body's recommendation boxes say, in order (see
+    # rendering.Rendered): for "at a glance" and the structured data.
+    recommendations = models.JSONField(default=list, editable=False, blank=True)
     status = models.CharField(
         _("review status"),
         max_length=20,
@@ -168,7 +202,9 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        """The public address: the approved slug once there is one."""
+        slug = self.live.slug if self.live_id else self.slug
+        return reverse("articles:detail", kwargs={"slug": slug})
 
     def clean(self):
         errors = {}
@@ -176,6 +212,10 @@ class Article(models.Model):
             self.render()
         except ValidationError as exc:
             errors.update(exc.error_dict)
+        if self.slug and self.slug_taken_by_another():
+            errors["slug"] = _(
+                "Another article is published at this address; choose another slug."
+            )
         if self.is_overview and self.topic_id:
             others = Article.objects.filter(topic_id=self.topic_id, is_overview=True)
             if others.exclude(pk=self.pk).exists():
@@ -196,14 +236,26 @@ class Article(models.Model):
         source = (self.body, self.plain_body)
         if getattr(self, "_rendered_source", None) == source:
             return self.cited_references
-        numbering, results, errors = {}, {}, {}
+        errors = {}
         for field in ("body", "plain_body"):
+            text = getattr(self, field)
             try:
-                results[field] = rendering.render(getattr(self, field), numbering)
+                # Bounds first: nothing else may read text beyond them.
+                rendering.check_limits(text)
             except ValidationError as exc:
                 errors[field] = exc
+                continue
+            faults = rendering.check_blocks(text)
+            if faults:
+                errors[field] = [
+                    ValidationError(str(fault), code="invalid_block")
+                    for fault in faults
+                ]
         if errors:
             raise ValidationError(errors)
+        numbering = {}
+        body = rendering.render(self.body, numbering)
+        plain = rendering.render(self.plain_body, numbering, plain=True)
         if len(numbering) > MAX_CITED_REFERENCES:
             raise ValidationError(
                 {
@@ -221,7 +273,7 @@ class Article(models.Model):
                 }
             )
         found = Reference.objects.in_bulk(list(numbering), field_name="citation_key")
-        for field, result in results.items():
+        for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
             if unknown:
                 errors[field] = ValidationError(
@@ -231,8 +283,9 @@ class Article(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-        self.body_html = results["body"].html
-        self.plain_body_html = results["plain_body"].html
+        self.body_html = body.html
+        self.plain_body_html = plain.html
+        self.recommendations = body.recommendations
         self.cited_references = [found[key] for key in numbering]
         self._rendered_source = source
         return self.cited_references
@@ -240,6 +293,15 @@ class Article(models.Model):
     @property
     def is_with_board(self):
         return self.status in self.WITH_BOARD
+
+    def slug_taken_by_another(self) -> bool:
+        """Whether another article's approved version is public at this slug.
+
+        Working copies have unique slugs (a database constraint), but an
+        article keeps its approved address until a new slug is approved, so
+        a slug one article is leaving is not free for another until then.
+        """
+        return Article.objects.filter(live__slug=self.slug).exclude(pk=self.pk).exists()
 
 
 class BaseCitation(models.Model):
@@ -289,7 +351,11 @@ class ApprovedVersionQuerySet(models.QuerySet):
 
 
 class ApprovedVersion(models.Model):
-    """The text the board approved, frozen: what the public reads."""
+    """The text the board approved, frozen: what the public reads.
+
+    With the text go the address, topic and overview flag the board approved:
+    an editor's draft may propose new ones, but only approval publishes them.
+    """
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="approved_versions"
@@ -297,11 +363,17 @@ class ApprovedVersion(models.Model):
     number = models.PositiveIntegerField(
         _("version"), help_text=_("The article's version number that was approved.")
     )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="+", verbose_name=_("topic")
+    )
+    slug = models.SlugField(_("slug"), max_length=100)
+    is_overview = models.BooleanField(_("topic overview"), default=False)
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body_html = models.TextField()
     plain_summary = models.TextField(_("plain-language summary"), blank=True)
     plain_body_html = models.TextField(blank=True)
+    recommendations = models.JSONField(default=list, editable=False, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -439,7 +511,7 @@ class ReviewEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = EditorTextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

@@ -33,4 +33,4 @@ class ApprovedArticlesFeed(Feed):
         return item.live.approved_at
 
     def item_categories(self, item):
-        return [item.topic.title]
+        return [item.live.topic.title]

@@ -317,6 +317,26 @@ REFERENCES_LINKCHECK_TIMEOUT = env_int("REFERENCES_LINKCHECK_TIMEOUT", 10)
 REFERENCES_LINKCHECK_RETRIES = env_int("REFERENCES_LINKCHECK_RETRIES", 2)
 REFERENCES_LINKCHECK_EXPIRE_AFTER = env_int("REFERENCES_LINKCHECK_EXPIRE_AFTER", 3)
 
+# Evidence surveillance (references/sources/): metadata by DOI or PMID and the
+# retraction watch. The contact address goes to Crossref (``mailto``, its
+# "polite pool") and NCBI (``email``), as both ask; an NCBI API key raises
+# NCBI's limit from 3 to 10 requests a second.
+CROSSREF_API_URL = os.environ.get(
+    "CROSSREF_API_URL", "https://api.crossref.org"
+).rstrip("/")
+NCBI_EUTILS_URL = os.environ.get(
+    "NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+).rstrip("/")
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "")
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+# Seconds per request, retries of a request that timed out or got a 429/5xx
+# (waiting REFERENCES_SOURCES_BACKOFF seconds, then twice that...), and the
+# shorter budget of the editor's "Look up" button, who waits for it.
+REFERENCES_SOURCES_TIMEOUT = env_int("REFERENCES_SOURCES_TIMEOUT", 20)
+REFERENCES_SOURCES_RETRIES = env_int("REFERENCES_SOURCES_RETRIES", 3)
+REFERENCES_SOURCES_BACKOFF = env_int("REFERENCES_SOURCES_BACKOFF", 1)
+REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 8)
+
 
 # ---------------------------------------------------------------------------
 # Production: serving, caching, CSP, accounts (issue 6). See README.md.

@@ -9,18 +9,30 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import identifiers
+from . import evidence, identifiers, kinds
+from .fields import EditorTextField
+
+# Publication years the library accepts: the one range forms, the admin and
+# imports all check (through the field's validators and the constraint).
+YEAR_MIN = 1000
+YEAR_MAX = 2100
 
 
 def unique_citation_key(base, taken):
-    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``."""
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``.
+
+    BibTeX compares keys without regard to case, and so does the library:
+    ``taken`` holds lower-cased keys.
+    """
     key, n = base, 1
-    while key in taken:
+    while key.lower() in taken:
         n += 1
         key = f"{base}-{n}"
     return key
@@ -35,11 +47,30 @@ citation_key_validator = RegexValidator(
 )
 
 
+def year_range_message():
+    return _("A year is a number from %(min)s to %(max)s.") % {
+        "min": YEAR_MIN,
+        "max": YEAR_MAX,
+    }
+
+
+def validate_year(value):
+    """The publication year range, for forms, the admin and imports alike."""
+    if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
+        raise ValidationError(year_range_message(), code="year_range")
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_inbox_count(self):
+        """Topics with ``inbox_count``: references waiting in their inbox."""
+        return self.annotate(inbox_count=models.Count("inbox"))
+
+
 @reversion.register()
 class Topic(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = EditorTextField(_("summary"), blank=True)
     also_see = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -50,6 +81,8 @@ class Topic(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -73,7 +106,7 @@ class Section(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = EditorTextField(_("introduction"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -94,6 +127,21 @@ class Section(models.Model):
 
 
 class ReferenceQuerySet(models.QuerySet):
+    def visible(self):
+        """References readers may see: all but those waiting in a curation inbox.
+
+        Every public view, feed, export, the sitemap and search go through
+        this one filter; an imported or added reference stays hidden until an
+        editor places it in a section (``services.place_in_section``).
+        """
+        return self.filter(inbox_topic__isnull=True)
+
+    def in_inbox(self, topic=None):
+        """References waiting in a curation inbox (``topic``'s, or any)."""
+        if topic is not None:
+            return self.filter(inbox_topic=topic)
+        return self.filter(inbox_topic__isnull=False)
+
     def in_topic(self, topic):
         return self.filter(entries__section__topic=topic).distinct()
 
@@ -102,6 +150,10 @@ class ReferenceQuerySet(models.QuerySet):
 
     def of_kind(self, kind):
         return self.filter(kind=kind)
+
+    def at_evidence_level(self, level):
+        """References whose kind implies the evidence ``level``."""
+        return self.filter(kind__in=evidence.kinds_at(level))
 
     def expired(self):
         return self.filter(link_status=Reference.LinkStatus.EXPIRED)
@@ -127,13 +179,14 @@ class ReferenceQuerySet(models.QuerySet):
 @reversion.register()
 class Reference(models.Model):
     class Kind(models.TextChoices):
-        GUIDELINE = "guideline", _("Guideline")
-        SYSTEMATIC_REVIEW = "systematic_review", _("Systematic review")
-        TRIAL = "trial", _("Trial")
-        RESEARCH = "research", _("Research")
-        CASE_REPORT = "case_report", _("Case report")
-        NEWS = "news", _("News")
-        OTHER = "other", _("Other")
+        GUIDELINE = kinds.GUIDELINE, _("Guideline")
+        SYSTEMATIC_REVIEW = kinds.SYSTEMATIC_REVIEW, _("Systematic review")
+        TRIAL = kinds.TRIAL, _("Trial")
+        OBSERVATIONAL = kinds.OBSERVATIONAL, _("Observational study")
+        RESEARCH = kinds.RESEARCH, _("Research")
+        CASE_REPORT = kinds.CASE_REPORT, _("Case report")
+        NEWS = kinds.NEWS, _("News")
+        OTHER = kinds.OTHER, _("Other")
 
     class LinkStatus(models.TextChoices):
         UNCHECKED = "unchecked", _("Not yet checked")
@@ -157,7 +210,12 @@ class Reference(models.Model):
         blank=True,
         help_text=_("Journal, publisher or website."),
     )
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[validate_year],
+    )
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
     volume = models.CharField(_("volume"), max_length=50, blank=True)
@@ -168,7 +226,21 @@ class Reference(models.Model):
     )
     pmid = models.CharField(_("PMID"), max_length=12, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
-    summary = models.TextField(
+    links = models.JSONField(
+        _("other links"),
+        default=list,
+        blank=True,
+        help_text=_("Further addresses the imported file gave, after the URL."),
+    )
+    abstract = EditorTextField(
+        _("abstract"),
+        blank=True,
+        help_text=_(
+            "The publisher's abstract, for editors only: readers never see it. "
+            "Write the summary from it in our own words."
+        ),
+    )
+    summary = EditorTextField(
         _("summary"), blank=True, help_text=_("One or two sentences in our own words.")
     )
     citation_key = models.CharField(
@@ -176,7 +248,20 @@ class Reference(models.Model):
         max_length=100,
         unique=True,
         validators=[citation_key_validator],
-        help_text=_("Cite it in an article as [@key]."),
+        help_text=_(
+            "Cite it in an article as [@key]. Keys are unique whatever their case."
+        ),
+    )
+    # Set while the reference waits in a topic's curation inbox: hidden from
+    # readers until an editor places it in a section. PROTECT: deleting the
+    # topic must not silently publish what waits in its inbox.
+    inbox_topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbox",
+        verbose_name=_("waiting in the curation inbox of"),
     )
     link_status = models.CharField(
         _("link status"),
@@ -209,6 +294,15 @@ class Reference(models.Model):
             models.UniqueConstraint(
                 fields=["pmid"], condition=~Q(pmid=""), name="reference_unique_pmid"
             ),
+            # BibTeX reads "Smith2020" and "smith2020" as one key.
+            models.UniqueConstraint(
+                Lower("citation_key"), name="reference_unique_citation_key_any_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True)
+                | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
+                name="reference_year_in_range",
+            ),
             models.CheckConstraint(
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
                 name="reference_month_in_range",
@@ -235,6 +329,11 @@ class Reference(models.Model):
     def get_absolute_url(self):
         return reverse("references:detail", kwargs={"pk": self.pk})
 
+    @property
+    def evidence_level(self) -> evidence.EvidenceLevel:
+        """The evidence level this reference's kind implies."""
+        return evidence.level_of(self.kind)
+
     def clean_fields(self, exclude=None):
         # Normalise pasted identifiers before the field checks measure them:
         # "https://doi.org/10.1000/X" is a valid way to give a DOI.
@@ -258,6 +357,7 @@ class Reference(models.Model):
         if not self.citation_key:
             self.citation_key = self.suggest_citation_key()
         errors = self._duplicate_identifier_errors()
+        errors.update(self._duplicate_key_errors())
         errors.update(self.date_errors())
         if errors:
             raise ValidationError(errors)
@@ -287,8 +387,33 @@ class Reference(models.Model):
                 )
         return errors
 
+    def _duplicate_key_errors(self):
+        """The key taken by another reference, in any case (constraint repeated)."""
+        if not self.citation_key:
+            return {}
+        existing = (
+            Reference.objects.filter(citation_key__iexact=self.citation_key)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if existing is None:
+            return {}
+        return {
+            "citation_key": ValidationError(
+                _("The key “%(key)s” is taken by “%(title)s” (%(url)s)."),
+                code="duplicate",
+                params={
+                    "key": existing.citation_key,
+                    "title": existing.title,
+                    "url": existing.get_absolute_url(),
+                },
+            )
+        }
+
     def date_errors(self):
         """Messages for impossible dates, by field (no database needed)."""
+        if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
+            return {"year": year_range_message()}
         if self.month and not self.year:
             return {"month": _("Give the year as well as the month.")}
         if self.day and not self.month:
@@ -304,11 +429,12 @@ class Reference(models.Model):
     def suggest_citation_key(self):
         """A readable key from the first author's family name (or title) and year."""
         base = self.citation_key_base()
-        taken = set(
-            Reference.objects.filter(citation_key__startswith=base)
+        taken = {
+            key.lower()
+            for key in Reference.objects.filter(citation_key__istartswith=base)
             .exclude(pk=self.pk)
             .values_list("citation_key", flat=True)
-        )
+        }
         return unique_citation_key(base, taken)
 
     def citation_key_base(self):
@@ -371,6 +497,11 @@ class Reference(models.Model):
         return self.link_status == self.LinkStatus.EXPIRED
 
     @property
+    def is_in_inbox(self):
+        """Waiting for an editor to place it: hidden from readers."""
+        return self.inbox_topic_id is not None
+
+    @property
     def source_line(self):
         """“Clin Rheumatol, 2019;38(8):2039-2051”, from whatever parts exist."""
         details = ""
@@ -386,6 +517,10 @@ class Reference(models.Model):
 
 
 class EntryQuerySet(models.QuerySet):
+    def visible(self):
+        """Entries of references readers may see (``ReferenceQuerySet.visible``)."""
+        return self.filter(reference__in=Reference.objects.visible())
+
     def for_display(self):
         return self.select_related("reference", "section")
 
@@ -424,3 +559,141 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.section}: {self.reference}"
+
+
+class ReferenceNoticeQuerySet(models.QuerySet):
+    def serious(self):
+        """Retractions, withdrawals and expressions of concern: notices that put
+        the evidence itself in doubt (a correction does not)."""
+        return self.filter(kind__in=ReferenceNotice.SERIOUS)
+
+
+@reversion.register()
+class ReferenceNotice(models.Model):
+    """A retraction, expression of concern, correction or withdrawal of a reference.
+
+    Recorded by ``references.notices.record_notices`` from whichever source
+    reported it first (Crossref, PubMed, Retraction Watch or an editor); the
+    same notice reported again, by any source, is the same row.
+    """
+
+    class Kind(models.TextChoices):
+        RETRACTION = "retraction", _("Retraction")
+        CONCERN = "concern", _("Expression of concern")
+        CORRECTION = "correction", _("Correction")
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
+
+    class Source(models.TextChoices):
+        CROSSREF = "crossref", _("Crossref")
+        PUBMED = "pubmed", _("PubMed")
+        RETRACTION_WATCH = "retraction_watch", _("Retraction Watch")
+        EDITOR = "editor", _("An editor")
+
+    # Notices that make an article citing the reference need the board's eyes.
+    SERIOUS = (Kind.RETRACTION, Kind.WITHDRAWAL, Kind.CONCERN)
+    # Notices that an approval must acknowledge (see articles.workflow).
+    RETRACTED = (Kind.RETRACTION, Kind.WITHDRAWAL)
+
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("reference"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date of the notice"), null=True, blank=True)
+    doi = models.CharField(_("DOI of the notice"), max_length=255, blank=True)
+    pmid = models.CharField(_("PMID of the notice"), max_length=12, blank=True)
+    url = models.URLField(_("URL of the notice"), max_length=1000, blank=True)
+    source = models.CharField(_("reported by"), max_length=20, choices=Source.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    first_seen_at = models.DateTimeField(
+        _("first seen"), default=timezone.now, db_index=True
+    )
+
+    objects = ReferenceNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference", "-date", "-first_seen_at"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "kind", "doi"],
+                condition=~Q(doi=""),
+                name="notice_unique_doi",
+            ),
+            models.UniqueConstraint(
+                fields=["reference", "kind", "pmid"],
+                condition=~Q(pmid=""),
+                name="notice_unique_pmid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.reference_id}"
+
+    def get_absolute_url(self):
+        return f"{self.reference.get_absolute_url()}#notice-{self.pk}"
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        for field, normalize in (
+            ("doi", identifiers.normalize_doi),
+            ("pmid", identifiers.normalize_pmid),
+        ):
+            try:
+                setattr(self, field, normalize(getattr(self, field)))
+            except ValidationError as exc:
+                errors[field] = exc.error_list
+        try:
+            super().clean_fields(exclude={*(exclude or ()), *errors})
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self):
+        # The named constraints, said in words.
+        others = ReferenceNotice.objects.filter(
+            reference_id=self.reference_id, kind=self.kind
+        ).exclude(pk=self.pk)
+        for field in ("doi", "pmid"):
+            value = getattr(self, field)
+            if value and others.filter(**{field: value}).exists():
+                raise ValidationError(
+                    {
+                        field: _(
+                            "This reference already has this notice (same %(label)s)."
+                        )
+                        % {"label": self._meta.get_field(field).verbose_name}
+                    }
+                )
+
+    @property
+    def is_serious(self):
+        return self.kind in self.SERIOUS
+
+    @property
+    def badge(self):
+        """What the badge says: “Retracted 12 March 2024”, “Corrected”..."""
+        label = NOTICE_BADGES[self.kind]
+        if self.date and self.kind in self.RETRACTED:
+            return f"{label} {date_format(self.date, 'j F Y')}"
+        return str(label)
+
+    @property
+    def link(self):
+        """Where the notice itself can be read."""
+        scheme = urlsplit(self.url.strip()).scheme.lower()
+        if scheme in {"http", "https"}:
+            return self.url
+        return identifiers.doi_url(self.doi) or identifiers.pubmed_url(self.pmid)
+
+
+NOTICE_BADGES = {
+    ReferenceNotice.Kind.RETRACTION: _("Retracted"),
+    ReferenceNotice.Kind.WITHDRAWAL: _("Withdrawn"),
+    ReferenceNotice.Kind.CONCERN: _("Expression of concern"),
+    ReferenceNotice.Kind.CORRECTION: _("Corrected"),
+}
