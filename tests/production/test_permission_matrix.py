@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import services, workflow
-from articles.models import Article
+from articles.models import Article, Disclosure
 from portal.models import LoginEvent
 from references.models import Reference, Topic
 from tests.factories import BoardMemberFactory, board_member, editor
@@ -46,6 +46,8 @@ EXPECTED = {
     "portal:glossary": PUBLIC,
     "portal:article-references-ris": PUBLIC,
     "portal:feed-articles": PUBLIC,
+    "portal:feed-updates": PUBLIC,
+    "articles:changes": PUBLIC,
     "portal:robots": PUBLIC,
     "portal:sitemap": PUBLIC,
     # Choosing an audience sets a cookie and goes back to the page.
@@ -69,6 +71,13 @@ EXPECTED = {
         "admin": 405,
     },
     "editorial:revert": {"anonymous": 302, "editor": 405, "board": 403, "admin": 405},
+    "editorial:assign": {"anonymous": 302, "editor": 405, "board": 405, "admin": 405},
+    "editorial:declare-conflict": {
+        "anonymous": 302,
+        "editor": 405,
+        "board": 405,
+        "admin": 405,
+    },
     "editorial:create": WRITERS,
     "editorial:edit": WRITERS,
     "references_editorial:tools": WRITERS,
@@ -117,6 +126,8 @@ ADMIN_ACCESS = {
     "articles.Article": {"editor": "vac", "board": "v", "admin": "vacd"},
     # Who sits on the board is the administrators' business.
     "articles.BoardMember": {"editor": "", "board": "", "admin": "vacd"},
+    # Declarations of interests are kept by the administrators.
+    "articles.Disclosure": {"editor": "", "board": "", "admin": "vacd"},
     # Approved text is frozen: nobody edits it.
     "articles.ApprovedVersion": {"editor": "v", "board": "v", "admin": "vd"},
     # The login audit is for administrators, and read-only.
@@ -174,7 +185,9 @@ def site_data(settings):
         "site-admin", "admin@example.org", "correct horse 42"
     )
     LoginEvent.objects.create(kind="failure", username="someone")
-    BoardMemberFactory()
+    Disclosure.objects.create(
+        user=BoardMemberFactory().user, statement="No interests to declare."
+    )
     data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
     return data
 
