@@ -23,6 +23,10 @@ from references.models import Reference, Topic
 
 from . import rendering
 
+# Different references one article may cite: its reference list is formatted
+# on the public page, and a list of thousands helps no reader.
+MAX_CITED_REFERENCES = 300
+
 # What the public article page reads besides the article row. The topic is
 # the live version's; the article's own is only for a never-approved article
 # shown as pending review.
@@ -240,13 +244,25 @@ class Article(models.Model):
         """Render both bodies into their HTML fields; return the cited references.
 
         One numbering covers both bodies, so the plain-language version points
-        into the same reference list. An unknown key raises ValidationError
-        naming it. The references are also kept in ``cited_references``, so a
-        caller that validated with ``full_clean()`` need not render again.
+        into the same reference list. An unknown key, or text over the
+        renderer's limits, raises ValidationError naming the field. The
+        references are kept in ``cited_references`` and the text they were
+        rendered from remembered, so the second ``full_clean()`` of one save
+        (the form's, then the service's) does not render again.
         """
+        source = (self.body, self.plain_body)
+        if getattr(self, "_rendered_source", None) == source:
+            return self.cited_references
         errors = {}
         for field in ("body", "plain_body"):
-            faults = rendering.check_blocks(getattr(self, field))
+            text = getattr(self, field)
+            try:
+                # Bounds first: nothing else may read text beyond them.
+                rendering.check_limits(text)
+            except ValidationError as exc:
+                errors[field] = exc
+                continue
+            faults = rendering.check_blocks(text)
             if faults:
                 errors[field] = [
                     ValidationError(str(fault), code="invalid_block")
@@ -257,6 +273,22 @@ class Article(models.Model):
         numbering = {}
         body = rendering.render(self.body, numbering)
         plain = rendering.render(self.plain_body, numbering, plain=True)
+        if len(numbering) > MAX_CITED_REFERENCES:
+            raise ValidationError(
+                {
+                    "body": ValidationError(
+                        _(
+                            "This article cites %(count)s different references; "
+                            "the most is %(limit)s."
+                        ),
+                        code="too_many_references",
+                        params={
+                            "count": len(numbering),
+                            "limit": MAX_CITED_REFERENCES,
+                        },
+                    )
+                }
+            )
         found = Reference.objects.in_bulk(list(numbering), field_name="citation_key")
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
@@ -272,6 +304,7 @@ class Article(models.Model):
         self.plain_body_html = plain.html
         self.recommendations = body.recommendations
         self.cited_references = [found[key] for key in numbering]
+        self._rendered_source = source
         return self.cited_references
 
     @property
