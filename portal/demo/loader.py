@@ -13,7 +13,7 @@ from articles.models import Article, BoardMember
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
 
-from ..models import GlossaryTerm
+from ..models import GlossaryTerm, SearchSynonym
 from . import content
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
@@ -82,6 +82,7 @@ def load_demo_content(*, with_accounts: bool) -> LoadReport:
         topics = _load_topics(report)
         references = _load_references(topics, report)
     _load_glossary(report)
+    _load_synonyms(report)
     _load_article(topics["myositis-treatment"], references, report, with_accounts)
     return report
 
@@ -204,6 +205,11 @@ def _load_glossary(report):
                 "definition": data["definition"],
             },
         )
+
+
+def _load_synonyms(report):
+    for forms in content.SEARCH_SYNONYMS:
+        _update_or_create(SearchSynonym, report, {"terms": "\n".join(forms)}, {})
 
 
 def _load_article(topic, references, report, with_accounts):
