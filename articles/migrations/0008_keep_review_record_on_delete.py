@@ -5,25 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_board_signoff'),
+        ("articles", "0007_board_signoff"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='approvedversion',
-            name='article',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='approved_versions', to='articles.article'),
+            model_name="approvedversion",
+            name="article",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="approved_versions",
+                to="articles.article",
+            ),
         ),
         migrations.AlterField(
-            model_name='conflict',
-            name='article',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='conflicts', to='articles.article'),
+            model_name="conflict",
+            name="article",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="conflicts",
+                to="articles.article",
+            ),
         ),
         migrations.AlterField(
-            model_name='reviewevent',
-            name='article',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='articles.article'),
+            model_name="reviewevent",
+            name="article",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="articles.article",
+            ),
         ),
     ]
