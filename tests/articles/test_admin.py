@@ -111,7 +111,7 @@ def test_delete_and_recover_keeps_the_record_of_review(admin_client):
     deleted = Version.objects.get_deleted(Article).get()
     admin_client.post(
         reverse("admin:articles_article_recover", args=[deleted.pk]),
-        form_data(article, loaded_version=""),
+        form_data(article),
     )
     recovered = Article.objects.get(pk=article.pk)
     record = list(recovered.events.values_list("pk", "action", "actor_id"))
