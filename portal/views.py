@@ -2,7 +2,12 @@
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -12,7 +17,7 @@ from articles.models import ApprovedCitation, Article
 from references import exporting
 from references.models import Entry, Section, Topic
 
-from . import audience
+from . import audience, topics
 from .forms import SearchForm
 from .models import GlossaryTerm
 from .search import search
@@ -23,7 +28,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            topics=Topic.objects.all(),
+            topics=topics.with_content(),
             recent_articles=Article.objects.recently_approved()[:6],
             **kwargs,
         )
@@ -35,7 +40,8 @@ class TopicDetailView(DetailView):
     template_name = "portal/topic_detail.html"
     context_object_name = "topic"
     queryset = Topic.objects.prefetch_related(
-        "also_see",
+        # An "also see" link to an empty topic would lead nowhere useful.
+        Prefetch("also_see", queryset=topics.with_content()),
         Prefetch(
             "sections",
             queryset=Section.objects.prefetch_related(
@@ -119,6 +125,12 @@ class GlossaryView(ListView):
     template_name = "portal/glossary.html"
     context_object_name = "terms"
     model = GlossaryTerm
+
+
+def favicon(request):
+    """The site icon for clients that ask for /favicon.ico, not the page's link."""
+    # Resolved per request: the static files manifest may not exist at import.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 class RobotsView(TemplateView):

@@ -49,7 +49,7 @@ def test_seed_demo_loads_the_myositis_topic_article_and_literature(client, setti
     assert sections.index("Biological Agents") < sections.index("Stem Cell Transplants")
     expired = Reference.objects.expired().get()
     assert "21-year Retrospective Study" in expired.title
-    assert article.citations.count() == 3
+    assert article.citations.count() == 9
 
     page = client.get(topic.get_absolute_url()).content.decode()
     assert article.live.title in page and "Expired link" in page
@@ -179,3 +179,75 @@ def test_seed_demo_dry_run_saves_nothing(settings, capsys):
     call_command("seed_demo", "--dry-run")
     assert "Dry run, nothing saved" in capsys.readouterr().out
     assert not Topic.objects.exists() and not Article.objects.exists()
+
+
+# Identifiers confirmed in public bibliographic records (seeds/IDENTIFIERS.md).
+CONFIRMED = {
+    "clin-rheumatol-2018-rtx-mda5": ("10.1007/s10067-018-4122-2", "29713969"),
+    "marie-autoimmun-rev-2011": ("10.1016/j.autrev.2011.06.007", "21740984"),
+    "rheumatology-2018-il18-myositis": ("10.1093/rheumatology/key222", "30102381"),
+    "muscle-nerve-2018-myopathy-after-allo-sct": ("10.1002/mus.26341", "30194844"),
+    "oddis-2013-rim": ("10.1002/art.37754", "23124935"),
+    "aggarwal-2022-proderm": ("10.1056/NEJMoa2117912", "36198179"),
+    "lundberg-2017-eular-acr": ("10.1002/art.40320", "29106061"),
+    "oldroyd-2022-bsr": ("10.1093/rheumatology/keac115", ""),
+}
+
+
+def test_demo_literature_links_out_to_its_sources(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    for key, (doi, pmid) in CONFIRMED.items():
+        reference = Reference.objects.get(citation_key=key)
+        assert (reference.doi, reference.pmid) == (doi, pmid), key
+    page = client.get("/topics/myositis-treatment/").content.decode()
+    # The title links to the DOI (no web address stored), with PubMed beside it.
+    assert 'href="https://doi.org/10.1002/art.37754"' in page
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/23124935/"' in page
+    # A stored web address wins; a PMID alone still links out.
+    assert 'href="https://jddonline.com/articles/the-use-of-rituximab' in page
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/31734403/"' in page
+
+
+def test_demo_overview_cites_the_trials_criteria_and_guidelines(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    article = Article.objects.get(slug="antibody-therapy-pm-dm")
+    cited = set(article.citations.values_list("reference__citation_key", flat=True))
+    assert {
+        "oddis-2013-rim",
+        "aggarwal-2022-proderm",
+        "lundberg-2017-eular-acr",
+        "oldroyd-2022-bsr",
+        "paik-2025-guideline-review",
+        "meyer-2019-guidelines-state-of-art",
+    } <= cited
+    body = article.live.body_html
+    for claim in ("TNF-α antagonists are best avoided", "Hydroxychloroquine can be"):
+        sentence = body[body.index(claim) :].split("</li>")[0]
+        assert 'class="citation"' in sentence, claim
+
+
+def test_demo_also_see_topics_have_literature_and_home_hides_empty_ones(
+    client, settings
+):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    empty = Topic.objects.create(title="Nothing here yet", slug="nothing-here")
+    home = client.get("/").content.decode()
+    for slug in (
+        "biologic-agents",
+        "clinical-trials",
+        "interleukins",
+        "endocannabinoid-system",
+        "autoimmune-diseases",
+        "dermatomyositis-polymyositis",
+    ):
+        assert Entry.objects.filter(section__topic__slug=slug).exists(), slug
+        assert f'href="/topics/{slug}/"' in home
+    assert empty.get_absolute_url() not in home
+    # The topic with the reviewed overview leads.
+    topics = home[home.index('id="topics"') :]
+    assert topics.index("/topics/myositis-treatment/") < topics.index(
+        "/topics/clinical-trials/"
+    )
