@@ -250,8 +250,23 @@ def _load_glossary(report):
 
 
 def _load_synonyms(report):
+    # A set is the demo's when it lists the demo's first form: an editor may
+    # have added or removed other forms since, and their set is kept.
+    existing = {
+        synonym.forms[0].lower(): synonym
+        for synonym in SearchSynonym.objects.all()
+        if synonym.forms
+    }
     for forms in content.SEARCH_SYNONYMS:
-        _update_or_create(SearchSynonym, report, {"terms": "\n".join(forms)}, {})
+        found = existing.get(forms[0].lower())
+        if found is None:
+            _ensure(SearchSynonym, report, {"terms": "\n".join(forms)}, {})
+        elif report.reset:
+            _ensure(
+                SearchSynonym, report, {"pk": found.pk}, {"terms": "\n".join(forms)}
+            )
+        else:
+            report.keep(found)
 
 
 def _load_article(topic, references, report, with_accounts):
