@@ -7,13 +7,14 @@ import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from articles import services, workflow
-from articles.models import Article, BoardMember, Disclosure
+from articles.models import Article, BoardMember, ChangeClass, Disclosure
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
 
-from ..models import GlossaryTerm
+from ..models import GlossaryTerm, SearchSynonym
 from . import content
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
@@ -58,52 +59,95 @@ DEMO_ACCOUNTS = [
 class LoadReport:
     """What a load created or changed, for the command to print."""
 
+    # Whether rows that exist are brought back to the demo's values
+    # (``seed_demo --reset``); otherwise they are kept as they are.
+    reset: bool = False
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     accounts: list[dict] = field(default_factory=list)
+    # Rows as (model, pk): a section several references are placed in is
+    # one row, however often the load meets it.
+    _touched: set = field(default_factory=set)
+    _kept: set = field(default_factory=set)
 
     def note(self, obj, created):
         label = f"{obj._meta.verbose_name}: {obj}"
         (self.created if created else self.updated).append(label)
+        self._touched.add((obj._meta.label, obj.pk))
+
+    def keep(self, obj):
+        """Count ``obj`` as an existing row left as it was."""
+        row = (obj._meta.label, obj.pk)
+        if row not in self._touched:
+            self._kept.add(row)
+
+    @property
+    def kept(self) -> int:
+        return len(self._kept)
 
 
 @transaction.atomic
-def load_demo_content(*, with_accounts: bool) -> LoadReport:
-    """Create or bring up to date the demo topics, literature and article.
+def load_demo_content(*, with_accounts: bool, reset: bool = False) -> LoadReport:
+    """Create whatever of the demo content and accounts is missing.
 
-    Running it again changes nothing that is already as the demo defines it;
-    the article gets a new approved version only when its text changed.
+    A row that exists is never changed or deleted: an editor's draft of the
+    demo article, an edited summary or a changed password survive any number
+    of runs. With ``reset=True`` the existing rows are brought back to the
+    demo's values instead, and the article's demo text is approved again.
     """
-    report = LoadReport()
+    report = LoadReport(reset=reset)
     with reversion.create_revision():
         reversion.set_comment("Loaded the myositis demo content")
         if with_accounts:
-            report.accounts = _load_accounts()
+            report.accounts = _load_accounts(report)
         topics = _load_topics(report)
         references = _load_references(topics, report)
     _load_glossary(report)
+    _load_synonyms(report)
     _load_article(topics["myositis-treatment"], references, report, with_accounts)
     return report
 
 
-def _update_or_create(model, report, lookup, values):
+def _ensure(model, report, lookup, values):
+    """The row ``lookup`` finds, created with ``values`` if missing.
+
+    An existing row is kept as it is, unless the load resets the demo.
+    Returns the row and whether it was created.
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
         report.note(obj, created=True)
-    elif any(getattr(obj, name) != value for name, value in values.items()):
+        return obj, True
+    if report.reset and any(
+        getattr(obj, name) != value for name, value in values.items()
+    ):
         for name, value in values.items():
             setattr(obj, name, value)
         obj.save()
         report.note(obj, created=False)
-    return obj
+    else:
+        report.keep(obj)
+    return obj, False
 
 
-def _load_accounts():
+def _load_accounts(report):
     User = get_user_model()
     accounts = []
     for account in DEMO_ACCOUNTS:
-        user, _ = User.objects.get_or_create(username=account["username"])
+        user, created = User.objects.get_or_create(username=account["username"])
+        accounts.append(account)
+        if account["username"] in content.DISCLOSURES:
+            _ensure(
+                Disclosure,
+                report,
+                {"user": user},
+                {"statement": content.DISCLOSURES[account["username"]]},
+            )
+        if not created and not report.reset:
+            report.keep(user)
+            continue
+        report.note(user, created=created)
         user.first_name = account["first_name"]
         user.last_name = account["last_name"]
         user.email = f"{account['username']}@example.org"
@@ -116,28 +160,27 @@ def _load_accounts():
             BoardMember.objects.update_or_create(
                 user=user, defaults=account["board_profile"]
             )
-        if account["username"] in content.DISCLOSURES:
-            Disclosure.objects.update_or_create(
-                user=user,
-                defaults={"statement": content.DISCLOSURES[account["username"]]},
-            )
-        accounts.append(account)
     return accounts
 
 
 def _load_topics(report):
-    topics = {}
+    topics, created = {}, set()
     for data in content.TOPICS:
-        topics[data["slug"]] = _update_or_create(
+        topics[data["slug"]], new = _ensure(
             Topic,
             report,
             {"slug": data["slug"]},
             {"title": data["title"], "summary": data["summary"]},
         )
+        if new:
+            created.add(data["slug"])
     for data in content.TOPICS:
-        topics[data["slug"]].also_see.set([topics[slug] for slug in data["also_see"]])
+        if data["slug"] in created or report.reset:
+            topics[data["slug"]].also_see.set(
+                [topics[slug] for slug in data["also_see"]]
+            )
     for position, data in enumerate(content.SECTIONS):
-        _update_or_create(
+        _ensure(
             Section,
             report,
             {"topic": topics["myositis-treatment"], "slug": data["slug"]},
@@ -174,7 +217,7 @@ def _load_references(topics, report):
             )
         }
         values["authors"] = "\n".join(data["authors"])
-        reference = _update_or_create(
+        reference, _created = _ensure(
             Reference, report, {"citation_key": data["citation_key"]}, values
         )
         references[reference.citation_key] = reference
@@ -186,9 +229,11 @@ def _load_references(topics, report):
             )
             if created:
                 report.note(section, created=True)
+            else:
+                report.keep(section)
             position = positions.setdefault(section.pk, 0)
             positions[section.pk] += 1
-            _update_or_create(
+            _ensure(
                 Entry,
                 report,
                 {"section": section, "reference": reference},
@@ -199,7 +244,7 @@ def _load_references(topics, report):
 
 def _load_glossary(report):
     for data in content.GLOSSARY:
-        _update_or_create(
+        _ensure(
             GlossaryTerm,
             report,
             {"slug": data["slug"]},
@@ -209,6 +254,26 @@ def _load_glossary(report):
                 "definition": data["definition"],
             },
         )
+
+
+def _load_synonyms(report):
+    # A set is the demo's when it lists the demo's first form: an editor may
+    # have added or removed other forms since, and their set is kept.
+    existing = {
+        synonym.forms[0].lower(): synonym
+        for synonym in SearchSynonym.objects.all()
+        if synonym.forms
+    }
+    for forms in content.SEARCH_SYNONYMS:
+        found = existing.get(forms[0].lower())
+        if found is None:
+            _ensure(SearchSynonym, report, {"terms": "\n".join(forms)}, {})
+        elif report.reset:
+            _ensure(
+                SearchSynonym, report, {"pk": found.pk}, {"terms": "\n".join(forms)}
+            )
+        else:
+            report.keep(found)
 
 
 def _article_text(*, recommendations: bool) -> dict:
@@ -233,32 +298,51 @@ def _article_text(*, recommendations: bool) -> dict:
     return {name: normalize_text(value) for name, value in text.items()}
 
 
-def _load_article(topic, references, report, with_accounts):
-    """Bring the demo article to its last version, approved with its note.
+# The note of a version that puts the demo text back (seed_demo --reset).
+RESTORED = {
+    "change_note": "The original demo text was restored.",
+    "change_class": ChangeClass.CORRECTION,
+}
 
-    A fresh database gets the whole history (each version approved with its
-    change note); an article whose text differs from the last version gets
-    that version; one already there is left alone.
+
+def _load_article(topic, references, report, with_accounts):
+    """Create the demo article with its approved history, if it is missing.
+
+    A fresh database gets every version of ``content.ARTICLE_HISTORY``, each
+    approved with its change note. An existing article is kept as it is;
+    with ``--reset`` its text goes back to the last demo version, approved
+    as a correction.
     """
     User = get_user_model()
     editor = User.objects.filter(username="editor").first() if with_accounts else None
     board = User.objects.filter(username="board").first() if with_accounts else None
     slug = content.ARTICLE["slug"]
+    # Found by its working slug or any address it was published at: an
+    # editor may be renaming it.
+    article = (
+        Article.objects.filter(Q(slug=slug) | Q(approved_versions__slug=slug))
+        .distinct()
+        .first()
+    )
+    if article is not None and not report.reset:
+        # Whatever state an editor or the board left it in stays.
+        report.keep(article)
+        return
     history = [
         (_article_text(recommendations=step["recommendations"]), step)
         for step in content.ARTICLE_HISTORY
     ]
-    article = Article.objects.filter(slug=slug).first()
-    latest_text, latest = history[-1]
+    latest_text = history[-1][0]
     if article is None:
         steps = history
         article = Article(slug=slug, topic=topic, is_overview=True, author=editor)
     elif all(getattr(article, k) == v for k, v in latest_text.items()):
-        if article.live_id and article.live.number == article.version:
+        if article.live_id and article.status == Article.Status.APPROVED:
+            report.keep(article)
             return
-        steps = [(None, latest)]
+        steps = [(None, RESTORED if article.live_id else history[-1][1])]
     else:
-        steps = [history[-1]]
+        steps = [(latest_text, RESTORED)]
     created = article.pk is None
     for text, step in steps:
         if text is not None:

@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from articles.models import ApprovedVersion, Article
+from articles import services, workflow
+from articles.models import ApprovedVersion, Article, Disclosure
+from portal.models import GlossaryTerm, SearchSynonym
 from references.models import Entry, Reference, Section, Topic
 
 pytestmark = pytest.mark.django_db
@@ -84,13 +86,137 @@ def test_demo_article_has_graded_recommendations_and_two_noted_versions(
 
 
 def test_demo_board_members_and_authors_have_disclosures(settings):
-    from articles.models import BoardMember, Disclosure
+    from articles.models import BoardMember
 
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
     for member in BoardMember.objects.all():
         assert Disclosure.objects.get(user=member.user).statement
     assert Disclosure.objects.filter(user__username="editor").exists()
+
+
+def _demo_article():
+    return Article.objects.get(slug="antibody-therapy-pm-dm")
+
+
+def test_seed_demo_keeps_an_editors_pending_version_of_the_demo_article(
+    settings, capsys
+):
+    """``make run`` re-runs seed_demo: an editor's work must survive it."""
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    article = _demo_article()
+    live = article.live
+    article.body += "\n\nA paragraph an editor added."
+    services.save_article(
+        article=article,
+        user=get_user_model().objects.get(username="editor"),
+        expected_version=article.version,
+    )
+    workflow.submit(article=article, user=article.author)
+    reference = Reference.objects.first()
+    reference.summary = "An editor's better summary."
+    reference.save()
+    capsys.readouterr()
+
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    article = _demo_article()
+    assert article.body.endswith("A paragraph an editor added.")
+    assert article.status == Article.Status.SUBMITTED
+    # The demo's two approved versions, untouched.
+    assert article.live == live and ApprovedVersion.objects.count() == 2
+    assert Reference.objects.get(pk=reference.pk).summary == (
+        "An editor's better summary."
+    )
+    kept = (
+        sum(
+            model.objects.count()
+            for model in (
+                Topic,
+                Section,
+                Reference,
+                Entry,
+                GlossaryTerm,
+                SearchSynonym,
+                Article,
+                Disclosure,
+            )
+        )
+        + 3
+    )  # the demo accounts
+    assert f"0 created, 0 reset, kept {kept} existing rows." in out
+
+
+def test_seed_demo_keeps_a_changed_password(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    user = get_user_model().objects.get(username="editor")
+    user.set_password("a password of my own")
+    user.save()
+    call_command("seed_demo", verbosity=0)
+    user.refresh_from_db()
+    assert user.check_password("a password of my own")
+
+
+def test_seed_demo_creates_only_what_is_missing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    Topic.objects.filter(slug="interleukins").delete()
+    reference = Reference.objects.first()
+    reference.summary = "Edited."
+    reference.save()
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    assert Topic.objects.filter(slug="interleukins").exists()
+    assert Reference.objects.get(pk=reference.pk).summary == "Edited."
+
+
+def test_seed_demo_reset_restores_the_demo_text_after_confirmation(
+    settings, monkeypatch
+):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    article = _demo_article()
+    demo_body = article.body
+    article.body = "An editor's rewrite."
+    services.save_article(
+        article=article, user=article.author, expected_version=article.version
+    )
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    with pytest.raises(CommandError, match="cancelled"):
+        call_command("seed_demo", "--reset", verbosity=0)
+    assert _demo_article().body == "An editor's rewrite."
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    call_command("seed_demo", "--reset", verbosity=0)
+    article = _demo_article()
+    assert article.body == demo_body
+    assert article.status == Article.Status.APPROVED
+    assert article.live.number == article.version
+
+
+def test_seed_demo_reset_without_input_does_not_ask(settings, monkeypatch):
+    settings.DEBUG = True
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    reference = Reference.objects.first()
+    original = reference.summary
+    reference.summary = "Edited."
+    reference.save()
+
+    def refuse(prompt):
+        raise AssertionError("--no-input must not ask")
+
+    monkeypatch.setattr("builtins.input", refuse)
+    call_command("seed_demo", "--no-accounts", "--reset", "--no-input", verbosity=0)
+    assert Reference.objects.get(pk=reference.pk).summary == original
+
+
+def test_seed_demo_dry_run_saves_nothing(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", "--dry-run")
+    assert "Dry run, nothing saved" in capsys.readouterr().out
+    assert not Topic.objects.exists() and not Article.objects.exists()
 
 
 # Identifiers confirmed in public bibliographic records (seeds/IDENTIFIERS.md).
