@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
@@ -91,7 +92,8 @@ def _page_key(request, generation: str) -> str:
     parts = [
         request.get_host(),
         request.get_full_path(),
-        getattr(request, "LANGUAGE_CODE", ""),
+        # The language LocaleMiddleware will choose: the cache runs before it.
+        translation.get_language_from_request(request),
         *(request.COOKIES.get(name, "") for name in KEY_COOKIES),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
