@@ -19,7 +19,6 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles.models import ApprovedCitation, ApprovedVersion, Article
@@ -76,7 +75,7 @@ def _references_changed(sender, references, **kwargs):
 
 
 def _forget_glossary(sender, **kwargs):
-    cache.delete(glossary.CACHE_KEY)
+    glossary.forget()
 
 
 def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
