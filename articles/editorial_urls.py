@@ -1,7 +1,9 @@
 """The editorial screens, under /editorial/ (namespace "editorial")."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.utils.module_loading import import_string
 
 from . import editorial_views as views
 
@@ -11,7 +13,12 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            # The site's login form (throttled, saying so); articles does not
+            # know where it lives.
+            authentication_form=import_string(settings.PORTAL_LOGIN_FORM),
+            redirect_authenticated_user=True,
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

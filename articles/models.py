@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from references.fields import EditorTextField
 from references.models import Reference, Topic
 
 from . import rendering
@@ -94,18 +95,26 @@ class Article(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(
-        _("body"), help_text=_("Markdown. Cite references as [@key] or [@a; @b].")
+    summary = EditorTextField(_("summary"), blank=True)
+    body = EditorTextField(
+        _("body"),
+        help_text=_(
+            "Markdown. Cite references as [@key] or [@a; @b]. State a recommendation "
+            "as /// recommendation | strength=strong certainty=moderate, its text, "
+            "then a line /// (or /// good-practice for an ungraded statement)."
+        ),
     )
     body_html = models.TextField(editable=False, blank=True)
-    plain_summary = models.TextField(_("plain-language summary"), blank=True)
-    plain_body = models.TextField(
+    plain_summary = EditorTextField(_("plain-language summary"), blank=True)
+    plain_body = EditorTextField(
         _("plain-language body"),
         blank=True,
         help_text=_("Optional version for patients and caregivers, in Markdown."),
     )
     plain_body_html = models.TextField(editable=False, blank=True)
+    # What the clinical body's recommendation boxes say, in order (see
+    # rendering.Rendered): for "at a glance" and the structured data.
+    recommendations = models.JSONField(default=list, editable=False, blank=True)
     status = models.CharField(
         _("review status"),
         max_length=20,
@@ -187,11 +196,20 @@ class Article(models.Model):
         naming it. The references are also kept in ``cited_references``, so a
         caller that validated with ``full_clean()`` need not render again.
         """
+        errors = {}
+        for field in ("body", "plain_body"):
+            faults = rendering.check_blocks(getattr(self, field))
+            if faults:
+                errors[field] = [
+                    ValidationError(str(fault), code="invalid_block")
+                    for fault in faults
+                ]
+        if errors:
+            raise ValidationError(errors)
         numbering = {}
         body = rendering.render(self.body, numbering)
-        plain = rendering.render(self.plain_body, numbering)
+        plain = rendering.render(self.plain_body, numbering, plain=True)
         found = Reference.objects.in_bulk(list(numbering), field_name="citation_key")
-        errors = {}
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
             if unknown:
@@ -204,6 +222,7 @@ class Article(models.Model):
             raise ValidationError(errors)
         self.body_html = body.html
         self.plain_body_html = plain.html
+        self.recommendations = body.recommendations
         self.cited_references = [found[key] for key in numbering]
         return self.cited_references
 
@@ -272,6 +291,7 @@ class ApprovedVersion(models.Model):
     body_html = models.TextField()
     plain_summary = models.TextField(_("plain-language summary"), blank=True)
     plain_body_html = models.TextField(blank=True)
+    recommendations = models.JSONField(default=list, editable=False, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -409,7 +429,7 @@ class ReviewEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = EditorTextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

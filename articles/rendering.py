@@ -15,6 +15,10 @@ from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from pymdownx.blocks import BlocksExtension
+from pymdownx.blocks.block import Block
+
+from . import grading
 
 # Pandoc citation keys: a letter, digit or _ first, then letters, digits and
 # the internal punctuation :.#$%&-+?<>~/ (trailing punctuation is not part of
@@ -44,6 +48,8 @@ ALLOWED_TAGS = frozenset(
         "ol",
         "p",
         "pre",
+        "section",
+        "span",
         "strong",
         "sub",
         "sup",
@@ -59,7 +65,43 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 
+# What the recommendation boxes carry (see RecommendationBoxes).
+BOX_ID = r"(?:recommendation|good-practice)-\d+"
+BOX_CLASSES = frozenset(
+    {"recommendation", *(f"recommendation--{kind}" for kind in grading.Kind.values)}
+)
+BADGE_CLASSES = frozenset(
+    {
+        "badge",
+        "badge--grade",
+        *(
+            f"badge--{value}"
+            for choices in (grading.Strength, grading.Certainty, grading.Kind)
+            for value in choices.values
+        ),
+    }
+)
+
+
+def _classes_in(value, allowed):
+    return bool(value) and set(value.split()) <= allowed
+
+
 def _allowed_attribute(tag, name, value):
+    if tag == "section":
+        if name == "class":
+            return _classes_in(value, BOX_CLASSES)
+        if name == "id":
+            return re.fullmatch(BOX_ID, value) is not None
+        return name == "aria-labelledby" and bool(
+            re.fullmatch(BOX_ID + "-heading", value)
+        )
+    if tag == "span":
+        return name == "class" and _classes_in(value, BADGE_CLASSES)
+    if tag == "p" and name == "class":
+        return value == "recommendation__grade"
+    if re.fullmatch(r"h[2-6]", tag) and name == "id":
+        return re.fullmatch(BOX_ID + "-heading", value) is not None
     if tag == "a":
         if name in {"href", "title"}:
             return True
@@ -107,6 +149,9 @@ class Rendered:
 
     html: str
     keys: list[str] = field(default_factory=list)
+    # One dict per recommendation box, in order: kind, number, anchor,
+    # strength and certainty (empty for a good practice statement), text.
+    recommendations: list[dict] = field(default_factory=list)
 
 
 class CitationProcessor(InlineProcessor):
@@ -153,10 +198,141 @@ class DemoteHeadings(Treeprocessor):
                 el.tag = f"h{min(int(el.tag[1]) + shift, 6)}"
 
 
+class RecommendationBlock(Block):
+    """``/// recommendation | strength=… certainty=…``: a graded recommendation.
+
+    pymdown-extensions' generic blocks parse the fences and the Markdown
+    inside; this only makes the box. ``check_blocks()`` has already refused,
+    naming the line, any grade that cannot be read.
+    """
+
+    NAME = grading.Kind.RECOMMENDATION
+    ARGUMENT = True
+
+    def on_validate(self, parent):
+        try:
+            self.grade = grading.parse_grade(self.argument)
+        except grading.GradeError:
+            return False
+        # No HTML attributes from the text: the box's are the renderer's.
+        return not self.options["attrs"]
+
+    def on_create(self, parent):
+        strength, certainty = self.grade
+        return etree.SubElement(
+            parent,
+            "section",
+            {
+                "class": f"recommendation recommendation--{self.NAME}",
+                "data-strength": strength,
+                "data-certainty": certainty,
+            },
+        )
+
+
+class GoodPracticeBlock(Block):
+    """``/// good-practice``: an ungraded good practice statement."""
+
+    NAME = grading.Kind.GOOD_PRACTICE
+    ARGUMENT = False
+
+    def on_validate(self, parent):
+        return not self.options["attrs"]
+
+    def on_create(self, parent):
+        return etree.SubElement(
+            parent, "section", {"class": f"recommendation recommendation--{self.NAME}"}
+        )
+
+
+class RecommendationBlocksExtension(BlocksExtension):
+    def extendMarkdownBlocks(self, md, block_mgr):  # noqa: N802 (pymdownx's API)
+        block_mgr.register(RecommendationBlock, {})
+        block_mgr.register(GoodPracticeBlock, {})
+
+
+def _statement_text(element):
+    """The words of a statement, without its citation numbers."""
+    parts = []
+
+    def walk(el):
+        if el.tag == "sup" and el.get("class") == "citation":
+            parts.append(el.tail or "")
+            return
+        parts.append(el.text or "")
+        for child in el:
+            walk(child)
+        parts.append(el.tail or "")
+
+    for child in element:
+        walk(child)
+    return re.sub(r"\s+([.,;:])", r"\1", " ".join("".join(parts).split()))
+
+
+class RecommendationBoxes(Treeprocessor):
+    """Number each box, give it an anchor, a heading and its grade as badges.
+
+    Runs after the headings are demoted, so the box's heading sits one level
+    below the heading it follows. Collects what the boxes say into
+    ``collected`` for the "at a glance" list and the structured data.
+    """
+
+    def __init__(self, md, *, plain, collected):
+        super().__init__(md)
+        self.plain = plain
+        self.collected = collected
+
+    def run(self, root):
+        level = 1
+        counts = {}
+        for el in list(root.iter()):
+            if re.fullmatch(r"h[1-6]", el.tag):
+                level = int(el.tag[1])
+            elif el.tag == "section" and el.get("class", "").startswith(
+                "recommendation "
+            ):
+                self._box(el, level, counts)
+
+    def _box(self, box, level, counts):
+        kind = grading.Kind(box.get("class").split("--", 1)[1])
+        number = counts[kind] = counts.get(kind, 0) + 1
+        anchor = f"{kind}-{number}"
+        strength = box.attrib.pop("data-strength", "")
+        certainty = box.attrib.pop("data-certainty", "")
+        self.collected.append(
+            {
+                "kind": str(kind),
+                "number": number,
+                "anchor": anchor,
+                "strength": strength,
+                "certainty": certainty,
+                "text": _statement_text(box),
+            }
+        )
+        box.set("id", anchor)
+        box.set("aria-labelledby", f"{anchor}-heading")
+        heading = etree.Element(f"h{min(level + 1, 6)}", {"id": f"{anchor}-heading"})
+        heading.text = str(grading.HEADINGS[kind]) % {"number": number}
+        grade = etree.Element("p", {"class": "recommendation__grade"})
+        values = (strength, certainty) if strength else (kind,)
+        for index, value in enumerate(values):
+            badge = etree.SubElement(
+                grade, "span", {"class": f"badge badge--grade badge--{value}"}
+            )
+            badge.text = grading.wording(value, plain=self.plain)
+            if index:
+                # A space between badges, so they read as two phrases.
+                grade[index - 1].tail = " "
+        box.insert(0, grade)
+        box.insert(0, heading)
+
+
 class CitationExtension(Extension):
-    def __init__(self, numbering, **kwargs):
+    def __init__(self, numbering, *, plain=False, **kwargs):
         self.numbering = numbering
         self.occurrences = {}
+        self.plain = plain
+        self.recommendations = []
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API)
@@ -167,21 +343,171 @@ class CitationExtension(Extension):
             175,
         )
         md.treeprocessors.register(DemoteHeadings(md), "demote_headings", 5)
+        md.treeprocessors.register(
+            RecommendationBoxes(md, plain=self.plain, collected=self.recommendations),
+            "recommendation_boxes",
+            4,
+        )
 
 
-def render(text, numbering=None):
-    """Render Markdown with citations to sanitised HTML.
+# A generic block's opening fence (pymdown-extensions: "/// name | argument")
+# and its closing fence, as check_blocks() reads them line by line. Leading
+# spaces and ">" allow for blocks in lists and quotes.
+_BLOCK_START = re.compile(r"^[ >]*/{3,}[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
+_BLOCK_END = re.compile(r"^[ >]*/{3,}[ ]*$")
+_CODE_FENCE = re.compile(r"^[ >]*(`{3,}|~{3,})")
+_OPTION_LINE = re.compile(r"^[ >]* {4,}\S")
+
+
+@dataclass
+class BlockError:
+    """A recommendation block the renderer refuses, and the line it starts on."""
+
+    line: int
+    message: str
+
+    def __str__(self):
+        return _("Line %(line)s: %(message)s") % {
+            "line": self.line,
+            "message": self.message,
+        }
+
+
+def _check_opening(name, argument, number, lines) -> list[BlockError]:
+    """The faults of one block's opening fence (on line ``number``)."""
+    errors = []
+    if name not in grading.Kind.values:
+        errors.append(
+            BlockError(
+                number,
+                _("unknown block “%(name)s”: use %(names)s.")
+                % {
+                    "name": name[:40],
+                    "names": " or ".join(sorted(grading.Kind.values)),
+                },
+            )
+        )
+    elif name == grading.Kind.GOOD_PRACTICE and argument:
+        errors.append(
+            BlockError(
+                number,
+                _("a good practice statement is not graded: remove “| %(text)s”.")
+                % {"text": argument[:40]},
+            )
+        )
+    elif name == grading.Kind.RECOMMENDATION:
+        try:
+            grading.parse_grade(argument)
+        except grading.GradeError as exc:
+            errors.append(BlockError(number, str(exc)))
+    if number < len(lines) and _OPTION_LINE.match(lines[number]):
+        errors.append(
+            BlockError(
+                number + 1,
+                _(
+                    "a block takes no options: leave a blank line or start the "
+                    "text at the margin."
+                ),
+            )
+        )
+    return errors
+
+
+def check_blocks(text) -> list[BlockError]:
+    """The faults of the recommendation blocks in ``text``, each with its line.
+
+    An unknown block or grade, options after the fence, a block inside
+    another, one never closed, a stray closing fence and a recommendation
+    that cites nothing are refused, so nothing an editor meant as a
+    recommendation is published as plain text.
+    """
+    errors = []
+    open_block = None  # (name, line, text so far)
+    fence = None
+    lines = (text or "").splitlines()
+    for number, line in enumerate(lines, start=1):
+        code = _CODE_FENCE.match(line)
+        if fence is not None:
+            if (
+                code
+                and code.group(1)[0] == fence[0]
+                and len(code.group(1)) >= len(fence)
+            ):
+                fence = None
+            continue
+        if code:
+            fence = code.group(1)
+            continue
+        start = _BLOCK_START.match(line)
+        if _BLOCK_END.match(line):
+            if open_block is None:
+                errors.append(
+                    BlockError(number, _("this closing /// has no block to close."))
+                )
+                continue
+            name, first, body = open_block
+            if name == grading.Kind.RECOMMENDATION and not re.search(
+                CITATION_RE, "\n".join(body)
+            ):
+                errors.append(
+                    BlockError(
+                        first,
+                        _(
+                            "the recommendation cites no evidence: cite it "
+                            "inside the block, e.g. [@key]."
+                        ),
+                    )
+                )
+            open_block = None
+        elif start and open_block is not None:
+            errors.append(
+                BlockError(
+                    number,
+                    _(
+                        "a block starts inside the block opened on line "
+                        "%(line)s: close that one first with ///."
+                    )
+                    % {"line": open_block[1]},
+                )
+            )
+        elif start:
+            name, argument = start.group(1), start.group(2) or ""
+            errors.extend(_check_opening(name, argument, number, lines))
+            open_block = (name, number, [])
+        elif open_block is not None:
+            open_block[2].append(line)
+    if open_block is not None:
+        errors.append(
+            BlockError(
+                open_block[1],
+                _("the %(name)s block is never closed: end it with a line ///.")
+                % {"name": open_block[0]},
+            )
+        )
+    return errors
+
+
+def render(text, numbering=None, *, plain=False):
+    """Render Markdown with citations and recommendation boxes to sanitised HTML.
 
     ``numbering`` maps citation keys to numbers already given (so a second
     body of the same article, such as its plain-language version, reuses the
     reference list's numbers); new keys are numbered after them. It is updated
-    in place. Keys are returned in the order they were first cited.
+    in place. Keys are returned in the order they were first cited. ``plain``
+    words the boxes' grades for patients. Check the text with
+    ``check_blocks()`` first: a block it refuses is not made into a box.
     """
     numbering = {} if numbering is None else numbering
-    citations = CitationExtension(numbering)
+    citations = CitationExtension(numbering, plain=plain)
     md = markdown.Markdown(
-        extensions=["sane_lists", "tables", citations], output_format="html"
+        extensions=[
+            "sane_lists",
+            "tables",
+            citations,
+            RecommendationBlocksExtension(),
+        ],
+        output_format="html",
     )
     html = sanitize_html(md.convert(text or ""))
     cited = list(citations.occurrences)
-    return Rendered(html=html, keys=cited)
+    return Rendered(html=html, keys=cited, recommendations=citations.recommendations)

@@ -2,15 +2,17 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 
 from .models import GlossaryTerm, LoginEvent
-from .throttling import ThrottledLoginFormMixin
+from .throttling import ThrottledAuthenticationForm
 
 # ---------------------------------------------------------------------------
 # Accounts (issue 6): throttled admin login, read-only login audit.
 # ---------------------------------------------------------------------------
 
 
-class PortalAdminAuthenticationForm(ThrottledLoginFormMixin, AdminAuthenticationForm):
-    """The admin's login form, telling a throttled person how long to wait."""
+class PortalAdminAuthenticationForm(
+    ThrottledAuthenticationForm, AdminAuthenticationForm
+):
+    """The portal's throttled login form with the admin's staff-only rule."""
 
 
 admin.site.login_form = PortalAdminAuthenticationForm

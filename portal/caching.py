@@ -15,6 +15,12 @@ never served.
 What is cached: GET responses with status 200 to requests that carry no
 session (nobody logged in), whose response sets no cookie and is not marked
 private or uncacheable. Logged-in editors always get a freshly rendered page.
+
+Every use of a cache in the portal goes through ``GuardedCache`` (the
+instances ``shared_cache`` and ``page_store`` below, or ``guarded(alias)``):
+a cache that is down or slow counts as a miss, is logged, and never reaches
+the reader or the editor as an error. Only ``/readyz`` talks to the cache
+unguarded, because its job is to report the outage.
 """
 
 import hashlib
@@ -22,7 +28,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
@@ -37,11 +44,111 @@ from . import audience
 
 logger = logging.getLogger(__name__)
 
+
+class GuardedCache:
+    """A Django cache whose failures are misses: the one way the portal uses a cache.
+
+    Each method does what Django's cache method of the same name does; when
+    the backend raises (Redis stopped, a socket timeout, a full disk) the
+    failure is logged and the method returns what an empty cache would:
+    ``get`` the default, ``add`` and ``set`` False, ``get_many`` nothing,
+    ``incr`` None. The cache is looked up on each call because Django keeps
+    one connection per thread.
+    """
+
+    def __init__(self, alias: str = "default"):
+        self.alias = alias
+
+    @property
+    def backend(self):
+        """The unguarded Django cache, for code whose job is to see failures."""
+        return caches[self.alias]
+
+    def _failed(self, operation: str, exc: Exception) -> None:
+        # A warning, not a traceback: an outage makes one per request.
+        logger.warning(
+            "Cache %r unavailable (%s): %s: %s",
+            self.alias,
+            operation,
+            type(exc).__name__,
+            exc,
+        )
+
+    def get(self, key, default=None):
+        try:
+            return self.backend.get(key, default)
+        except Exception as exc:
+            self._failed("get", exc)
+            return default
+
+    def get_many(self, keys) -> dict:
+        try:
+            return self.backend.get_many(keys)
+        except Exception as exc:
+            self._failed("get_many", exc)
+            return {}
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT) -> bool:
+        try:
+            self.backend.set(key, value, timeout)
+        except Exception as exc:
+            self._failed("set", exc)
+            return False
+        return True
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT) -> bool:
+        try:
+            return self.backend.add(key, value, timeout)
+        except Exception as exc:
+            self._failed("add", exc)
+            return False
+
+    def incr(self, key, delta: int = 1) -> int | None:
+        """Add ``delta``; ValueError (no such key) is the caller's, as in Django."""
+        try:
+            return self.backend.incr(key, delta)
+        except ValueError:
+            raise
+        except Exception as exc:
+            self._failed("incr", exc)
+            return None
+
+    def delete(self, key) -> bool:
+        try:
+            return self.backend.delete(key)
+        except Exception as exc:
+            self._failed("delete", exc)
+            return False
+
+    def delete_many(self, keys) -> None:
+        try:
+            self.backend.delete_many(keys)
+        except Exception as exc:
+            self._failed("delete_many", exc)
+
+    def __contains__(self, key) -> bool:
+        return self.get(key, _MISSING) is not _MISSING
+
+
+_MISSING = object()
+_guarded: dict[str, GuardedCache] = {}
+
+
+def guarded(alias: str = "default") -> GuardedCache:
+    """The guarded form of the cache ``alias`` (one instance per alias)."""
+    if alias not in _guarded:
+        _guarded[alias] = GuardedCache(alias)
+    return _guarded[alias]
+
+
 GENERATION_KEY = "public-pages:generation"
 # Rendered pages live in each worker's own memory (the "pages" cache) under
 # the current generation, which lives in the shared default cache: one small
 # shared read per request, and an invalidation reaches every worker at once.
 PAGES = "pages"
+# The shared cache (Redis, or files on one machine) and this worker's pages.
+shared_cache = guarded("default")
+page_store = guarded(PAGES)
 # Cookies that change what an anonymous page shows; their values are part of
 # the cache key: the reader's choice of plain or clinical language.
 KEY_COOKIES = (audience.COOKIE,)
@@ -55,12 +162,16 @@ def _new_generation() -> str:
     return str(time.time())
 
 
-def current_generation() -> str:
-    """The generation pages are cached under now; started on first use."""
-    generation = cache.get(GENERATION_KEY)
+def current_generation() -> str | None:
+    """The generation pages are cached under now; started on first use.
+
+    None when the shared cache is unreachable: then no page is served from or
+    stored in the cache, since nobody could invalidate it.
+    """
+    generation = shared_cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
+        shared_cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = shared_cache.get(GENERATION_KEY)
     return generation
 
 
@@ -73,12 +184,10 @@ def invalidate_public_pages() -> None:
     """
 
     def bump():
-        try:
-            cache.set(GENERATION_KEY, _new_generation(), timeout=None)
-        except Exception:
-            # The change itself must not fail because the cache is away; the
-            # pages it kept expire within PORTAL_PAGE_CACHE_SECONDS.
-            logger.exception("Could not invalidate the cached public pages")
+        # The change itself must not fail because the cache is away; the
+        # pages it kept expire within PORTAL_PAGE_CACHE_SECONDS.
+        if not shared_cache.set(GENERATION_KEY, _new_generation(), timeout=None):
+            logger.error("Could not invalidate the cached public pages")
 
     bump()
     transaction.on_commit(bump)
@@ -137,14 +246,12 @@ class PublicPageCacheMiddleware:
             return self._personal(self.get_response(request))
         if settings.PORTAL_PAGE_CACHE_SECONDS <= 0:  # switched off
             return self.get_response(request)
-        try:
-            generation = current_generation()
-            key = _page_key(request, generation)
-            stored = caches[PAGES].get(key)
-        except Exception:
+        generation = current_generation()
+        if generation is None:
             # A cache that is down costs speed, never the page.
-            logger.warning("Page cache unavailable; rendering", exc_info=True)
             return self.get_response(request)
+        key = _page_key(request, generation)
+        stored = page_store.get(key)
         if stored is not None:
             response = HttpResponse(stored["content"], status=stored["status"])
             for name, value in stored["headers"]:
@@ -154,18 +261,15 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and _is_storable(response):
             _mark_public(response, generation)
-            try:
-                caches[PAGES].set(
-                    key,
-                    {
-                        "status": response.status_code,
-                        "headers": list(response.items()),
-                        "content": response.content,
-                    },
-                    timeout=settings.PORTAL_PAGE_CACHE_SECONDS,
-                )
-            except Exception:
-                logger.warning("Could not store a page in the cache", exc_info=True)
+            page_store.set(
+                key,
+                {
+                    "status": response.status_code,
+                    "headers": list(response.items()),
+                    "content": response.content,
+                },
+                timeout=settings.PORTAL_PAGE_CACHE_SECONDS,
+            )
             response["X-Cache"] = MISS
         return response
 

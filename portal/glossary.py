@@ -12,9 +12,9 @@ import re
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
 
+from . import caching
 from .models import GlossaryTerm
 
 CACHE_KEY = "portal:glossary"
@@ -43,14 +43,17 @@ class Term:
 
 
 def all_terms() -> list[Term]:
-    """Every glossary term, cached until a term is saved or deleted."""
-    terms = cache.get(CACHE_KEY)
+    """Every glossary term, cached until a term is saved or deleted.
+
+    With the cache down they are read from the database on each call.
+    """
+    terms = caching.shared_cache.get(CACHE_KEY)
     if terms is None:
         terms = [
             Term(t.slug, t.term, t.definition, tuple(t.forms))
             for t in GlossaryTerm.objects.all()
         ]
-        cache.set(CACHE_KEY, terms, None)
+        caching.shared_cache.set(CACHE_KEY, terms, None)
     return terms
 
 
@@ -62,18 +65,18 @@ def forget() -> None:
     """
 
     def bump():
-        cache.delete(CACHE_KEY)
-        cache.set(VERSION_KEY, str(time.time()), timeout=None)
+        caching.shared_cache.delete(CACHE_KEY)
+        caching.shared_cache.set(VERSION_KEY, str(time.time()), timeout=None)
 
     bump()
     transaction.on_commit(bump)
 
 
 def _version() -> str:
-    version = cache.get(VERSION_KEY)
+    version = caching.shared_cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, str(time.time()), timeout=None)
-        version = cache.get(VERSION_KEY)
+        caching.shared_cache.add(VERSION_KEY, str(time.time()), timeout=None)
+        version = caching.shared_cache.get(VERSION_KEY)
     return version
 
 
@@ -86,10 +89,10 @@ def linked(html: str) -> tuple[str, list[Term]]:
     """
     digest = hashlib.sha256(html.encode()).hexdigest()
     key = f"portal:glossary:linked:{_version()}:{digest}"
-    result = cache.get(key)
+    result = caching.shared_cache.get(key)
     if result is None:
         result = define_terms(html, all_terms())
-        cache.set(key, result, timeout=LINKED_TIMEOUT)
+        caching.shared_cache.set(key, result, timeout=LINKED_TIMEOUT)
     return result
 
 

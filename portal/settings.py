@@ -143,6 +143,14 @@ def database_from_url(url):
     if config["ENGINE"] != "django.db.backends.sqlite3" and not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database.")
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Concurrent writers queue instead of failing with "database is
+        # locked": a transaction takes the write lock when it begins
+        # (IMMEDIATE), so it never has to upgrade a read lock half-way, and
+        # waits up to SQLITE_TIMEOUT seconds for it.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", env_int("SQLITE_TIMEOUT", 10))
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when PostgreSQL is unreachable or a query hangs, so readers
         # get the 503 page quickly instead of a worker stuck until its timeout.
@@ -171,6 +179,12 @@ if _CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _CACHE_URL,
             "KEY_PREFIX": "portal",
+            # A Redis that hangs costs each request at most this long per call
+            # (portal.caching.GuardedCache turns the timeout into a miss).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("CACHE_TIMEOUT_MS", 500) / 1000,
+                "socket_timeout": env_int("CACHE_TIMEOUT_MS", 500) / 1000,
+            },
         }
     }
 else:
@@ -304,6 +318,26 @@ REFERENCES_LINKCHECK_TIMEOUT = env_int("REFERENCES_LINKCHECK_TIMEOUT", 10)
 REFERENCES_LINKCHECK_RETRIES = env_int("REFERENCES_LINKCHECK_RETRIES", 2)
 REFERENCES_LINKCHECK_EXPIRE_AFTER = env_int("REFERENCES_LINKCHECK_EXPIRE_AFTER", 3)
 
+# Evidence surveillance (references/sources/): metadata by DOI or PMID and the
+# retraction watch. The contact address goes to Crossref (``mailto``, its
+# "polite pool") and NCBI (``email``), as both ask; an NCBI API key raises
+# NCBI's limit from 3 to 10 requests a second.
+CROSSREF_API_URL = os.environ.get(
+    "CROSSREF_API_URL", "https://api.crossref.org"
+).rstrip("/")
+NCBI_EUTILS_URL = os.environ.get(
+    "NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+).rstrip("/")
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "")
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+# Seconds per request, retries of a request that timed out or got a 429/5xx
+# (waiting REFERENCES_SOURCES_BACKOFF seconds, then twice that...), and the
+# shorter budget of the editor's "Look up" button, who waits for it.
+REFERENCES_SOURCES_TIMEOUT = env_int("REFERENCES_SOURCES_TIMEOUT", 20)
+REFERENCES_SOURCES_RETRIES = env_int("REFERENCES_SOURCES_RETRIES", 3)
+REFERENCES_SOURCES_BACKOFF = env_int("REFERENCES_SOURCES_BACKOFF", 1)
+REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 8)
+
 
 # ---------------------------------------------------------------------------
 # Production: serving, caching, CSP, accounts (issue 6). See README.md.
@@ -334,12 +368,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Sessions: shared through Redis when it is configured, so any of several
-# gunicorn instances can serve any request; the database keeps them durable.
+# gunicorn instances can serve any request; the database keeps them durable
+# and serves them while Redis is down (portal/sessions.py).
 SESSION_ENGINE = os.environ.get(
     "SESSION_ENGINE",
-    "django.contrib.sessions.backends.cached_db"
-    if _CACHE_URL
-    else "django.contrib.sessions.backends.db",
+    "portal.sessions" if _CACHE_URL else "django.contrib.sessions.backends.db",
 )
 # Only editorial users log in; their sessions are short.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
@@ -348,6 +381,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Tr
 # Login throttling (portal/throttling.py): failures counted per username and
 # per client address within a window.
 AUTHENTICATION_BACKENDS = ["portal.throttling.ThrottledModelBackend"]
+# The one login form, which says when a login is throttled: /editorial/login/
+# uses it, the admin a subclass with its staff-only rule (portal/admin.py).
+PORTAL_LOGIN_FORM = "portal.throttling.ThrottledAuthenticationForm"
 LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)

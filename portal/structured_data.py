@@ -12,6 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import grading
+
 from .audience import Audience
 
 # The same escapes as django.utils.html.json_script.
@@ -40,10 +42,31 @@ def _reviewer(version):
     return {"@type": "Organization", "name": f"{settings.PORTAL_NAME} Editorial Board"}
 
 
+def _recommendation(item, *, condition, url) -> dict:
+    # One recommendation box, as rendering stored it.
+    data = {
+        "@type": "MedicalGuidelineRecommendation",
+        "name": str(grading.HEADINGS[item["kind"]]) % {"number": item["number"]},
+        "description": item["text"],
+        "url": f"{url}#{item['anchor']}",
+        "guidelineSubject": condition,
+    }
+    if item["strength"]:
+        data["recommendationStrength"] = grading.wording(item["strength"])
+        data["evidenceLevel"] = grading.SCHEMA_EVIDENCE_LEVEL[item["certainty"]]
+        data["evidenceOrigin"] = grading.wording(item["certainty"])
+    return data
+
+
 def article_data(*, article, version, plain, url) -> dict:
-    """MedicalWebPage for an approved version, as this reader sees it."""
+    """MedicalWebPage for an approved version, as this reader sees it.
+
+    Its graded recommendations are ``MedicalGuidelineRecommendation`` items
+    with their strength and evidence level.
+    """
     audience = Audience.PATIENT if plain else Audience.CLINICIAN
-    return {
+    condition = {"@type": "MedicalCondition", "name": article.topic.title}
+    data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
@@ -60,8 +83,14 @@ def article_data(*, article, version, plain, url) -> dict:
             "@type": "MedicalAudience",
             "audienceType": AUDIENCE_TYPES[audience],
         },
-        "about": {"@type": "MedicalCondition", "name": article.topic.title},
+        "about": condition,
     }
+    if version.recommendations:
+        data["mentions"] = [
+            _recommendation(item, condition=condition, url=url)
+            for item in version.recommendations
+        ]
+    return data
 
 
 def reference_data(*, reference, url) -> dict:

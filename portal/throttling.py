@@ -7,14 +7,13 @@ window ends, correct password or not. A success clears the username's count
 but not the address's, so one valid account cannot launder an address that
 is guessing at others.
 
-If the cache itself is unreachable, logins are not throttled (and the error
-is logged): editors can still work while Redis is repaired.
+If the cache itself is unreachable, logins are not throttled (the guarded
+cache logs it and counts nothing): editors can still work while Redis is
+repaired.
 """
 
-import functools
 import hashlib
 import ipaddress
-import logging
 import math
 import time
 
@@ -22,28 +21,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import ngettext
 
-logger = logging.getLogger(__name__)
-
-
-def _unless_cache_fails(default):
-    """Run the counter operation; on a cache failure log it and return ``default``."""
-
-    def decorate(function):
-        @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            try:
-                return function(*args, **kwargs)
-            except Exception:
-                logger.exception("Login throttling skipped: the cache failed")
-                return default
-
-        return wrapper
-
-    return decorate
+from .caching import shared_cache
 
 
 def client_ip(request) -> str | None:
@@ -85,28 +67,26 @@ def _counters(*, request, username: str):
     return counters
 
 
-@_unless_cache_fails(None)
 def record_failure(*, request, username: str) -> None:
     """Count one failed login against the username and the address."""
     window = settings.LOGIN_THROTTLE_MINUTES * 60
     for key, _limit in _counters(request=request, username=username):
         # add() only acts on the first failure: it opens the window, and
         # incr() below leaves the expiry it set alone.
-        cache.add(f"{key}:until", time.time() + window, timeout=window)
-        cache.add(key, 0, timeout=window)
+        shared_cache.add(f"{key}:until", time.time() + window, timeout=window)
+        shared_cache.add(key, 0, timeout=window)
         try:
-            cache.incr(key)
+            shared_cache.incr(key)
         except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=window)
+            shared_cache.set(key, 1, timeout=window)
 
 
-@_unless_cache_fails(0)
 def retry_after_seconds(*, request, username: str) -> int:
     """Seconds until this attempt may be made; 0 when it is allowed now."""
     wait = 0.0
     for key, limit in _counters(request=request, username=username):
-        if (cache.get(key) or 0) >= limit:
-            until = cache.get(f"{key}:until") or 0
+        if (shared_cache.get(key) or 0) >= limit:
+            until = shared_cache.get(f"{key}:until") or 0
             wait = max(wait, until - time.time())
     return max(0, math.ceil(wait))
 
@@ -115,11 +95,10 @@ def is_throttled(*, request, username: str) -> bool:
     return retry_after_seconds(request=request, username=username) > 0
 
 
-@_unless_cache_fails(None)
 def reset_username(username: str) -> None:
     """A successful login clears that username's failures."""
     for key, _limit in _counters(request=None, username=username):
-        cache.delete_many([key, f"{key}:until"])
+        shared_cache.delete_many([key, f"{key}:until"])
 
 
 def throttled_message(seconds: int) -> str:
@@ -147,11 +126,12 @@ class ThrottledModelBackend(ModelBackend):
         return super().authenticate(request, username, password, **kwargs)
 
 
-class ThrottledLoginFormMixin:
-    """For an AuthenticationForm: say plainly that the login is throttled.
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """The login form of every sign-in page: says plainly that it is throttled.
 
-    (The backend refuses anyway; this only gives the person the reason and
-    the wait instead of "wrong password".)
+    The backend refuses a throttled attempt anyway; this form gives the person
+    the reason and the wait instead of "wrong password". ``/editorial/login/``
+    uses it as it is, the admin through ``portal.admin``.
     """
 
     def clean(self):

@@ -2,7 +2,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from . import identifiers, importing
+from . import evidence, identifiers, importing
 from .models import Reference, Section, Topic
 
 
@@ -27,6 +27,11 @@ class LiteratureFilterForm(forms.Form):
         required=False,
         label=_("Kind"),
     )
+    level = forms.ChoiceField(
+        choices=[("", _("All evidence levels")), *evidence.EvidenceLevel.choices],
+        required=False,
+        label=_("Evidence level"),
+    )
 
     def filter(self, queryset):
         """Apply the valid filters to a Reference queryset; ignore invalid ones."""
@@ -39,6 +44,8 @@ class LiteratureFilterForm(forms.Form):
             queryset = queryset.in_section(data["section"])
         if data["kind"]:
             queryset = queryset.of_kind(data["kind"])
+        if data["level"]:
+            queryset = queryset.at_evidence_level(data["level"])
         return queryset
 
 

@@ -19,6 +19,13 @@ DOI_PREFIXES = (
     "doi:",
 )
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
+# A PubMed page's address: pubmed.ncbi.nlm.nih.gov/123/ or the older
+# www.ncbi.nlm.nih.gov/pubmed/123.
+PUBMED_URL_RE = re.compile(
+    r"^(?:https?://)?(?:pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed)"
+    r"/(\d+)/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
 
 
 def normalize_doi(value):
@@ -73,10 +80,13 @@ def pubmed_url(pmid):
 def parse_identifier(value):
     """Tell a pasted DOI from a PMID: return ("doi", doi) or ("pmid", pmid).
 
-    Digits (with or without "PMID:") are a PMID; anything else must be a DOI.
-    Raises ValidationError naming the value when it is neither.
+    Digits (with or without "PMID:") or a PubMed page's address are a PMID;
+    anything else must be a DOI (doi.org addresses included). Raises
+    ValidationError naming the value when it is neither.
     """
     text = (value or "").strip()
+    if match := PUBMED_URL_RE.match(text):
+        text = match.group(1)
     if text.lower().startswith("pmid") or text.isdigit():
         return "pmid", normalize_pmid(text)
     try:

@@ -10,11 +10,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import citations, identifiers
+from . import citations, evidence, identifiers
+from .fields import EditorTextField
 
 
 def unique_citation_key(base, taken):
@@ -39,7 +41,7 @@ citation_key_validator = RegexValidator(
 class Topic(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = EditorTextField(_("summary"), blank=True)
     also_see = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -73,7 +75,7 @@ class Section(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = EditorTextField(_("introduction"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -102,6 +104,10 @@ class ReferenceQuerySet(models.QuerySet):
 
     def of_kind(self, kind):
         return self.filter(kind=kind)
+
+    def at_evidence_level(self, level):
+        """References whose kind implies the evidence ``level``."""
+        return self.filter(kind__in=evidence.kinds_at(level))
 
     def expired(self):
         return self.filter(link_status=Reference.LinkStatus.EXPIRED)
@@ -168,7 +174,7 @@ class Reference(models.Model):
     )
     pmid = models.CharField(_("PMID"), max_length=12, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
-    summary = models.TextField(
+    summary = EditorTextField(
         _("summary"), blank=True, help_text=_("One or two sentences in our own words.")
     )
     citation_key = models.CharField(
@@ -272,6 +278,11 @@ class Reference(models.Model):
 
     def get_absolute_url(self):
         return reverse("references:detail", kwargs={"pk": self.pk})
+
+    @property
+    def evidence_level(self) -> evidence.EvidenceLevel:
+        """The evidence level this reference's kind implies."""
+        return evidence.level_of(self.kind)
 
     def clean_fields(self, exclude=None):
         # Normalise pasted identifiers before the field checks measure them:
@@ -472,3 +483,141 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.section}: {self.reference}"
+
+
+class ReferenceNoticeQuerySet(models.QuerySet):
+    def serious(self):
+        """Retractions, withdrawals and expressions of concern: notices that put
+        the evidence itself in doubt (a correction does not)."""
+        return self.filter(kind__in=ReferenceNotice.SERIOUS)
+
+
+@reversion.register()
+class ReferenceNotice(models.Model):
+    """A retraction, expression of concern, correction or withdrawal of a reference.
+
+    Recorded by ``references.notices.record_notices`` from whichever source
+    reported it first (Crossref, PubMed, Retraction Watch or an editor); the
+    same notice reported again, by any source, is the same row.
+    """
+
+    class Kind(models.TextChoices):
+        RETRACTION = "retraction", _("Retraction")
+        CONCERN = "concern", _("Expression of concern")
+        CORRECTION = "correction", _("Correction")
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
+
+    class Source(models.TextChoices):
+        CROSSREF = "crossref", _("Crossref")
+        PUBMED = "pubmed", _("PubMed")
+        RETRACTION_WATCH = "retraction_watch", _("Retraction Watch")
+        EDITOR = "editor", _("An editor")
+
+    # Notices that make an article citing the reference need the board's eyes.
+    SERIOUS = (Kind.RETRACTION, Kind.WITHDRAWAL, Kind.CONCERN)
+    # Notices that an approval must acknowledge (see articles.workflow).
+    RETRACTED = (Kind.RETRACTION, Kind.WITHDRAWAL)
+
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("reference"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date of the notice"), null=True, blank=True)
+    doi = models.CharField(_("DOI of the notice"), max_length=255, blank=True)
+    pmid = models.CharField(_("PMID of the notice"), max_length=12, blank=True)
+    url = models.URLField(_("URL of the notice"), max_length=1000, blank=True)
+    source = models.CharField(_("reported by"), max_length=20, choices=Source.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    first_seen_at = models.DateTimeField(
+        _("first seen"), default=timezone.now, db_index=True
+    )
+
+    objects = ReferenceNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference", "-date", "-first_seen_at"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "kind", "doi"],
+                condition=~Q(doi=""),
+                name="notice_unique_doi",
+            ),
+            models.UniqueConstraint(
+                fields=["reference", "kind", "pmid"],
+                condition=~Q(pmid=""),
+                name="notice_unique_pmid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.reference_id}"
+
+    def get_absolute_url(self):
+        return f"{self.reference.get_absolute_url()}#notice-{self.pk}"
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        for field, normalize in (
+            ("doi", identifiers.normalize_doi),
+            ("pmid", identifiers.normalize_pmid),
+        ):
+            try:
+                setattr(self, field, normalize(getattr(self, field)))
+            except ValidationError as exc:
+                errors[field] = exc.error_list
+        try:
+            super().clean_fields(exclude={*(exclude or ()), *errors})
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self):
+        # The named constraints, said in words.
+        others = ReferenceNotice.objects.filter(
+            reference_id=self.reference_id, kind=self.kind
+        ).exclude(pk=self.pk)
+        for field in ("doi", "pmid"):
+            value = getattr(self, field)
+            if value and others.filter(**{field: value}).exists():
+                raise ValidationError(
+                    {
+                        field: _(
+                            "This reference already has this notice (same %(label)s)."
+                        )
+                        % {"label": self._meta.get_field(field).verbose_name}
+                    }
+                )
+
+    @property
+    def is_serious(self):
+        return self.kind in self.SERIOUS
+
+    @property
+    def badge(self):
+        """What the badge says: “Retracted 12 March 2024”, “Corrected”..."""
+        label = NOTICE_BADGES[self.kind]
+        if self.date and self.kind in self.RETRACTED:
+            return f"{label} {date_format(self.date, 'j F Y')}"
+        return str(label)
+
+    @property
+    def link(self):
+        """Where the notice itself can be read."""
+        scheme = urlsplit(self.url.strip()).scheme.lower()
+        if scheme in {"http", "https"}:
+            return self.url
+        return identifiers.doi_url(self.doi) or identifiers.pubmed_url(self.pmid)
+
+
+NOTICE_BADGES = {
+    ReferenceNotice.Kind.RETRACTION: _("Retracted"),
+    ReferenceNotice.Kind.WITHDRAWAL: _("Withdrawn"),
+    ReferenceNotice.Kind.CONCERN: _("Expression of concern"),
+    ReferenceNotice.Kind.CORRECTION: _("Corrected"),
+}

@@ -9,3 +9,7 @@ from django.dispatch import Signal
 
 # Sent with ``references``: the Reference objects created or changed in bulk.
 references_changed = Signal()
+
+# Sent with ``notices``: the ReferenceNotice rows just recorded for the first
+# time (never again when a source reports them again), once committed.
+notices_recorded = Signal()

@@ -34,3 +34,24 @@ def no_page_cache(settings):
 def _fast_password_hashing(settings):
     """Factories set passwords for every user; a slow hash only slows tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def scholarly_api(settings):
+    """Crossref and PubMed stand-ins on 127.0.0.1, with the clients pointed at them.
+
+    Fast failures for tests: short timeouts, no waiting between retries.
+    """
+    from tests.scholarly_api import ScholarlyAPI
+
+    api = ScholarlyAPI().start()
+    settings.CROSSREF_API_URL = api.crossref_url
+    settings.NCBI_EUTILS_URL = api.eutils_url
+    settings.PORTAL_CONTACT_EMAIL = "editors@example.org"
+    settings.NCBI_API_KEY = "test-key"
+    settings.REFERENCES_SOURCES_TIMEOUT = 2
+    settings.REFERENCES_LOOKUP_TIMEOUT = 2
+    settings.REFERENCES_SOURCES_RETRIES = 2
+    settings.REFERENCES_SOURCES_BACKOFF = 0
+    yield api
+    api.stop()

@@ -153,13 +153,6 @@ def test_readyz_reports_a_database_failure(client):
     assert response.json()["checks"]["database"] == "error: OperationalError"
 
 
-def test_readyz_reports_a_cache_failure(client):
-    with mock.patch("portal.health.cache.set", side_effect=ConnectionError("down")):
-        response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["checks"]["cache"] == "error: ConnectionError"
-
-
 def test_one_json_log_line_per_request(client, caplog):
     topic = TopicFactory()
     with caplog.at_level(logging.INFO, logger="portal.requests"):

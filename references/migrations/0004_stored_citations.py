@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("references", "0002_link_failures"),
+        ("references", "0003_reference_notice"),
     ]
 
     operations = [

@@ -1,0 +1,64 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Exists, F, OuterRef, Q
+
+from articles.models import ApprovedCitation
+from references import watch
+from references.models import Reference
+
+
+class Command(BaseCommand):
+    help = (
+        "Ask Crossref and PubMed whether any reference with a DOI or PMID was "
+        "retracted, corrected or given an expression of concern, and record "
+        "each new notice once (the board is emailed about it). References cited "
+        "by published articles are checked first. Run it daily from cron."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say what would be recorded without writing or emailing anything.",
+        )
+
+    def handle(self, *args, **options):
+        # This lives in portal, which knows both apps: what published
+        # articles cite goes first, so a short run covers what readers see.
+        cited_live = ApprovedCitation.objects.filter(
+            reference=OuterRef("pk"), version__article__live=F("version")
+        )
+        references = (
+            Reference.objects.filter(~Q(doi="") | ~Q(pmid=""))
+            .annotate(cited=Exists(cited_live))
+            .order_by("-cited", "pk")
+            .only("pk", "doi", "pmid")
+        )
+        verbosity = options["verbosity"]
+
+        def progress(step, done, total):
+            every = max(1, total // 10)
+            if verbosity >= 2 or (
+                verbosity >= 1 and (done % every == 0 or done == total)
+            ):
+                self.stdout.write(f"  {step}: {done} of {total} checked…")
+
+        result = watch.watch(references, dry_run=options["dry_run"], progress=progress)
+        recorded = result.recorded
+        if verbosity >= 1:
+            for notice in recorded.new:
+                self.stdout.write(f"  new: {notice.badge}: “{notice.reference.title}”")
+            verb = "would be recorded" if options["dry_run"] else "recorded"
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Checked {result.checked} references: {result.reported} notices "
+                    f"reported, {len(recorded.new)} new {verb}, "
+                    f"{len(recorded.updated)} completed, {recorded.known} known."
+                )
+            )
+        for error in result.errors:
+            self.stderr.write(self.style.WARNING(error))
+        if result.errors:
+            raise CommandError(
+                f"{len(result.errors)} checks failed; the rest were recorded. "
+                "Run the watch again later."
+            )

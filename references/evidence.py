@@ -1,0 +1,43 @@
+"""The evidence level a reference's kind implies, shown to readers as a badge.
+
+A rough ladder, from a guideline down to opinion: it says what kind of study
+a reference is, not how good that particular study is. Every kind of
+reference has exactly one level (a test keeps it so).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EvidenceLevel(models.TextChoices):
+    GUIDELINE = "guideline", _("Guideline")
+    SYSTEMATIC_REVIEW = "systematic-review", _("Systematic review or meta-analysis")
+    RANDOMISED_TRIAL = "randomised-trial", _("Randomised trial")
+    OBSERVATIONAL = "observational", _("Observational study")
+    CASE_REPORT = "case-report", _("Case report")
+    EXPERT_OPINION = "expert-opinion", _("Expert opinion or news")
+    UNCLASSIFIED = "unclassified", _("Other research")
+
+
+# Reference.Kind value -> level. "research" is primary research whose design
+# has not been classified: it gets no rung of the ladder rather than a guess.
+LEVEL_OF_KIND = {
+    "guideline": EvidenceLevel.GUIDELINE,
+    "systematic_review": EvidenceLevel.SYSTEMATIC_REVIEW,
+    "trial": EvidenceLevel.RANDOMISED_TRIAL,
+    "observational": EvidenceLevel.OBSERVATIONAL,
+    "case_report": EvidenceLevel.CASE_REPORT,
+    "news": EvidenceLevel.EXPERT_OPINION,
+    "other": EvidenceLevel.EXPERT_OPINION,
+    "research": EvidenceLevel.UNCLASSIFIED,
+}
+
+
+def level_of(kind: str) -> EvidenceLevel:
+    """The evidence level of a reference of ``kind``."""
+    return LEVEL_OF_KIND.get(kind, EvidenceLevel.UNCLASSIFIED)
+
+
+def kinds_at(level: str) -> list[str]:
+    """The kinds of reference whose evidence level is ``level``."""
+    return [kind for kind, found in LEVEL_OF_KIND.items() if found == level]

@@ -1,0 +1,259 @@
+"""NCBI E-utilities for PubMed: records by PMID, and the PMID of a DOI.
+
+``efetch.fcgi?db=pubmed&retmode=xml&id=...`` returns a ``PubmedArticleSet``
+(up to 200 ids a request); each ``PubmedArticle`` carries the citation, the
+publication types ("Retracted Publication"...), the abstract and the
+``CommentsCorrectionsList`` (``RetractionIn``, ``ErratumIn``...).
+``esearch.fcgi`` with ``term=<doi>[doi]`` finds the PMID of a DOI. NCBI allows
+3 requests a second without an API key and 10 with one.
+"""
+
+import json
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from .. import identifiers
+from ..formats import Record, clean_text, kind_from_labels, parse_date
+from ..models import ReferenceNotice
+from . import FoundNotice, Work, date_from_parts, http
+
+SERVICE = "PubMed"
+BATCH = 200
+# CommentsCorrections types that are notices about the article carrying them.
+NOTICE_REFTYPES = {
+    "RetractionIn": ReferenceNotice.Kind.RETRACTION,
+    "PartialRetractionIn": ReferenceNotice.Kind.RETRACTION,
+    "ExpressionOfConcernIn": ReferenceNotice.Kind.CONCERN,
+    "ErratumIn": ReferenceNotice.Kind.CORRECTION,
+    "CorrectedandRepublishedIn": ReferenceNotice.Kind.CORRECTION,
+}
+RETRACTED_TYPE = "retracted publication"
+# "Lancet. 2020 Jun 13;395(10240):1820": the date follows the journal.
+REFSOURCE_DATE_RE = re.compile(r"\.\s+(\d{4}(?:\s+[A-Za-z]{3})?(?:\s+\d{1,2})?)")
+# The XML is data: no network, no entities expanded, no huge trees.
+PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+)
+_LIMITERS = {}
+
+
+def limiter() -> http.RateLimiter:
+    """The process's limiter for NCBI: 10 a second with an API key, else 3."""
+    rate = 10 if settings.NCBI_API_KEY else 3
+    return _LIMITERS.setdefault(rate, http.RateLimiter(per_second=rate))
+
+
+def _params(**extra) -> dict:
+    params = {"db": "pubmed", "tool": "myositis-knowledge-portal", **extra}
+    if settings.PORTAL_CONTACT_EMAIL:
+        params["email"] = settings.PORTAL_CONTACT_EMAIL
+    if settings.NCBI_API_KEY:
+        params["api_key"] = settings.NCBI_API_KEY
+    return params
+
+
+def _get(utility: str, *, timeout=None, retries=None, **params):
+    return http.get(
+        f"{settings.NCBI_EUTILS_URL}/{utility}",
+        service=SERVICE,
+        params=_params(**params),
+        timeout=timeout,
+        retries=retries,
+        limiter=limiter(),
+    )
+
+
+def fetch(pmids, *, timeout=None, retries=None) -> dict[str, Work]:
+    """The PubMed records of ``pmids`` by PMID, fetched 200 at a time.
+
+    PMIDs PubMed does not know are simply absent from the result.
+    """
+    pmids = sorted(set(pmids), key=int)
+    works = {}
+    for start in range(0, len(pmids), BATCH):
+        batch = pmids[start : start + BATCH]
+        response = _get(
+            "efetch.fcgi",
+            retmode="xml",
+            id=",".join(batch),
+            timeout=timeout,
+            retries=retries,
+        )
+        works.update((w.record.pmid, w) for w in parse_articles(response.content))
+    return works
+
+
+def fetch_one(pmid: str, *, timeout=None, retries=None) -> Work:
+    """The PubMed record of one PMID, or NotFound."""
+    work = fetch([pmid], timeout=timeout, retries=retries).get(pmid)
+    if work is None:
+        raise http.NotFound(_("PubMed does not know PMID %(pmid)s.") % {"pmid": pmid})
+    return work
+
+
+def pmid_for_doi(doi: str, *, timeout=None, retries=None) -> str:
+    """The PMID PubMed gives this DOI, or NotFound if it has none (or several)."""
+    response = _get(
+        "esearch.fcgi",
+        term=f"{doi}[doi]",
+        retmode="json",
+        timeout=timeout,
+        retries=retries,
+    )
+    try:
+        ids = json.loads(response.content)["esearchresult"]["idlist"]
+        pmids = [identifiers.normalize_pmid(str(pmid)) for pmid in ids]
+    except Exception:  # noqa: BLE001 (any way the JSON is not what NCBI documents)
+        raise http.Malformed(_("PubMed's search answer could not be read.")) from None
+    if len(pmids) != 1:
+        raise http.NotFound(_("PubMed has no record with this DOI."))
+    return pmids[0]
+
+
+def parse_articles(data: bytes) -> list[Work]:
+    """The Works in an efetch answer (a ``PubmedArticleSet``)."""
+    try:
+        root = etree.fromstring(data, parser=PARSER)
+    except etree.XMLSyntaxError:
+        raise http.Malformed(
+            _("PubMed's answer could not be read (it is not the XML it documents).")
+        ) from None
+    if root is None or root.tag not in {"PubmedArticleSet", "eFetchResult"}:
+        raise http.Malformed(_("PubMed's answer holds no articles."))
+    return [parse_article(article) for article in root.iter("PubmedArticle")]
+
+
+def _text(element, path: str) -> str:
+    found = element.find(path)
+    return clean_text("".join(found.itertext())) if found is not None else ""
+
+
+def _doi_of(article) -> str:
+    candidates = [
+        *article.iterfind(".//Article/ELocationID[@EIdType='doi']"),
+        *article.iterfind("PubmedData/ArticleIdList/ArticleId[@IdType='doi']"),
+    ]
+    for element in candidates:
+        try:
+            return identifiers.normalize_doi("".join(element.itertext()))
+        except ValidationError:
+            continue
+    return ""
+
+
+def _authors(article) -> list[str]:
+    names = []
+    for author in article.iterfind(".//Article/AuthorList/Author"):
+        family, given = _text(author, "LastName"), _text(author, "ForeName")
+        if family:
+            names.append(f"{family}, {given}" if given else family)
+        elif group := _text(author, "CollectiveName"):
+            names.append(group)
+    return names
+
+
+def _abstract(article) -> str:
+    paragraphs = []
+    for part in article.iterfind(".//Article/Abstract/AbstractText"):
+        text = clean_text("".join(part.itertext()))
+        label = part.get("Label")
+        if text:
+            paragraphs.append(f"{label.capitalize()}: {text}" if label else text)
+    return "\n\n".join(paragraphs)
+
+
+def _notices(article, pmid: str, doi: str, types: list[str]) -> list[FoundNotice]:
+    found = []
+    for comment in article.iterfind(".//CommentsCorrectionsList/CommentsCorrections"):
+        kind = NOTICE_REFTYPES.get(comment.get("RefType", ""))
+        if kind is None:
+            continue
+        try:
+            notice_pmid = identifiers.normalize_pmid(_text(comment, "PMID"))
+        except ValidationError:
+            notice_pmid = ""
+        source = _text(comment, "RefSource")
+        match = REFSOURCE_DATE_RE.search(source)
+        found.append(
+            FoundNotice(
+                kind=kind,
+                source=ReferenceNotice.Source.PUBMED,
+                target_pmid=pmid,
+                target_doi=doi,
+                pmid=notice_pmid,
+                url=identifiers.pubmed_url(notice_pmid),
+                date=date_from_parts(parse_date(match.group(1))) if match else None,
+                reason=source,
+            )
+        )
+    retracted = any(t.lower() == RETRACTED_TYPE for t in types)
+    if retracted and not any(n.kind == ReferenceNotice.Kind.RETRACTION for n in found):
+        # PubMed marks the article retracted without linking the notice.
+        found.append(
+            FoundNotice(
+                kind=ReferenceNotice.Kind.RETRACTION,
+                source=ReferenceNotice.Source.PUBMED,
+                target_pmid=pmid,
+                target_doi=doi,
+                url=identifiers.pubmed_url(pmid),
+            )
+        )
+    return found
+
+
+def parse_article(article) -> Work:
+    """A Work from one ``PubmedArticle`` element."""
+    citation = article.find("MedlineCitation")
+    if citation is None:
+        raise http.Malformed(_("PubMed's answer holds an article without a citation."))
+    try:
+        pmid = identifiers.normalize_pmid(_text(citation, "PMID"))
+    except ValidationError:
+        raise http.Malformed(
+            _("PubMed's answer holds an article without a PMID.")
+        ) from None
+    journal_issue = ".//Article/Journal/JournalIssue"
+    pub_date = citation.find(f"{journal_issue}/PubDate")
+    year = month = day = None
+    if pub_date is not None:
+        medline_date = _text(pub_date, "MedlineDate")
+        year, month, day = parse_date(
+            medline_date
+            or " ".join(
+                filter(None, (_text(pub_date, p) for p in ("Year", "Month", "Day")))
+            )
+        )
+    types = [
+        clean_text("".join(t.itertext()))
+        for t in citation.iterfind(".//Article/PublicationTypeList/PublicationType")
+    ]
+    doi = _doi_of(article)
+    record = Record(
+        number=1,
+        line=0,
+        title=_text(citation, ".//Article/ArticleTitle").rstrip(".")
+        or _text(citation, ".//Article/VernacularTitle"),
+        authors=_authors(citation),
+        source=_text(citation, ".//Article/Journal/ISOAbbreviation")
+        or _text(citation, "MedlineJournalInfo/MedlineTA")
+        or _text(citation, ".//Article/Journal/Title"),
+        year=year,
+        month=month,
+        day=day,
+        volume=_text(citation, f"{journal_issue}/Volume"),
+        issue=_text(citation, f"{journal_issue}/Issue"),
+        pages=_text(citation, ".//Article/Pagination/MedlinePgn"),
+        doi=doi,
+        pmid=pmid,
+        kind=kind_from_labels(types, default="research"),
+    )
+    return Work(
+        record=record,
+        abstract=_abstract(citation),
+        publication_types=types,
+        notices=_notices(article, pmid, doi, types),
+    )

@@ -1,0 +1,77 @@
+"""watch_literature end to end against the recorded Crossref and PubMed."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from references.models import ReferenceNotice
+from tests.factories import ReferenceFactory, make_article
+from tests.scholarly_api import Scripted
+
+pytestmark = pytest.mark.django_db
+Kind = ReferenceNotice.Kind
+
+
+@pytest.fixture
+def library():
+    return {
+        "retracted": ReferenceFactory(
+            doi="10.5555/myo.2019.001", pmid="900000001", citation_key="cohort"
+        ),
+        "concern": ReferenceFactory(doi="10.5555/myo.2018.003"),
+        "erratum": ReferenceFactory(pmid="900000004"),
+        "clean": ReferenceFactory(doi="10.5555/myo.2020.002", pmid="900000002"),
+        "no_identifier": ReferenceFactory(),
+    }
+
+
+def test_the_watch_records_each_notice_once(scholarly_api, library, capsys):
+    call_command("watch_literature")
+
+    retracted = library["retracted"]
+    kinds = sorted(retracted.notices.values_list("kind", flat=True))
+    # Crossref's updated-by and PubMed's RetractionIn are one retraction.
+    assert kinds == [Kind.CORRECTION, Kind.RETRACTION]
+    retraction = retracted.notices.get(kind=Kind.RETRACTION)
+    assert (retraction.doi, retraction.pmid) == ("10.5555/myo.2024.901", "900000009")
+    assert library["concern"].notices.get().kind == Kind.CONCERN
+    assert library["erratum"].notices.get().kind == Kind.CORRECTION
+    assert not library["clean"].notices.exists()
+    out = capsys.readouterr().out
+    assert "Checked 4 references" in out and "4 new recorded" in out
+
+    call_command("watch_literature")
+
+    assert ReferenceNotice.objects.count() == 4
+    assert "0 new recorded" in capsys.readouterr().out
+
+
+def test_references_cited_by_published_articles_are_checked_first(
+    scholarly_api, library
+):
+    make_article(body="Cited [@cohort].", approve=True)
+
+    call_command("watch_literature")
+
+    first = scholarly_api.seen("/crossref/works/")[0]
+    assert first.path == "/crossref/works/10.5555/myo.2019.001"
+
+
+def test_a_dry_run_records_nothing(scholarly_api, library, capsys):
+    call_command("watch_literature", "--dry-run")
+
+    assert not ReferenceNotice.objects.exists()
+    assert "4 new would be recorded" in capsys.readouterr().out
+
+
+def test_a_failing_service_is_reported_and_the_rest_recorded(
+    scholarly_api, library, capsys
+):
+    scholarly_api.fail("/crossref/", *[Scripted(503, b"down")] * 30)
+
+    with pytest.raises(CommandError, match="checks failed"):
+        call_command("watch_literature")
+
+    # PubMed's notices are recorded all the same.
+    assert library["retracted"].notices.get().pmid == "900000009"
+    assert library["erratum"].notices.exists()
+    assert "Crossref answered with an error (HTTP 503)" in capsys.readouterr().err

@@ -1,0 +1,218 @@
+"""A local stand-in for Crossref and NCBI E-utilities, serving recorded answers.
+
+Real HTTP on 127.0.0.1 (an ephemeral port): the clients in
+``references.sources`` are pointed at it by the ``scholarly_api`` fixture and
+talk to it exactly as to the real services. The answers are the files in
+``tests/recorded/`` (see its README), put together as the services do: a list
+of works for ``/works?filter=updates:...``, a ``PubmedArticleSet`` of the
+requested PMIDs for ``efetch``, an ``esearch`` JSON for a DOI.
+
+A test can script failures for a path prefix (``fail()``): each request that
+matches takes the next scripted answer (a status, a body, a delay) until the
+script runs out. Every request is kept in ``requests`` for assertions.
+"""
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from lxml import etree
+
+RECORDED = Path(__file__).parent / "recorded"
+EFETCH_HEAD = (
+    b'<?xml version="1.0" ?>\n'
+    b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
+    b'2024//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_240101.dtd">\n'
+    b"<PubmedArticleSet>\n"
+)
+
+
+@dataclass
+class Scripted:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    delay: float = 0.0
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass
+class Seen:
+    path: str
+    query: dict
+    headers: dict
+    at: float
+
+
+def _crossref_works() -> dict:
+    works = {}
+    for path in (RECORDED / "crossref").glob("*.json"):
+        message = json.loads(path.read_text(encoding="utf-8"))["message"]
+        works[message["DOI"].lower()] = message
+    return works
+
+
+def _pubmed_articles() -> dict:
+    return {
+        path.stem: path.read_bytes() for path in (RECORDED / "pubmed").glob("*.xml")
+    }
+
+
+class ScholarlyAPI:
+    """The server; ``url`` is its base, ``crossref_url`` and ``eutils_url`` the two
+    services' roots under it."""
+
+    def __init__(self):
+        self.works = _crossref_works()
+        self.articles = _pubmed_articles()
+        self.doi_to_pmid = {}
+        for pmid, xml in self.articles.items():
+            root = etree.fromstring(xml)
+            for doi in root.iterfind(".//ArticleId[@IdType='doi']"):
+                self.doi_to_pmid[doi.text.lower()] = pmid
+        self.scripts = {}
+        self.requests = []
+        self._lock = threading.Lock()
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the http.server API)
+                api.handle(self)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.crossref_url = f"{self.url}/crossref"
+        self.eutils_url = f"{self.url}/eutils"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        )
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail(self, prefix: str, *answers: Scripted) -> None:
+        """The next requests whose path starts with ``prefix`` get ``answers``."""
+        with self._lock:
+            self.scripts.setdefault(prefix, []).extend(answers)
+
+    def seen(self, prefix: str) -> list[Seen]:
+        return [r for r in self.requests if r.path.startswith(prefix)]
+
+    def handle(self, request):
+        split = urlsplit(request.path)
+        path, query = unquote(split.path), parse_qs(split.query)
+        with self._lock:
+            self.requests.append(
+                Seen(path, query, dict(request.headers.items()), time.monotonic())
+            )
+            script = next(
+                (
+                    answers
+                    for prefix, answers in self.scripts.items()
+                    if path.startswith(prefix) and answers
+                ),
+                None,
+            )
+            scripted = script.pop(0) if script else None
+        if scripted is None:
+            scripted = self.answer(path, query)
+        if scripted.delay:
+            time.sleep(scripted.delay)
+        try:
+            request.send_response(scripted.status)
+            request.send_header("Content-Type", scripted.content_type)
+            request.send_header("Content-Length", str(len(scripted.body)))
+            for name, value in scripted.headers.items():
+                request.send_header(name, value)
+            request.end_headers()
+            request.wfile.write(scripted.body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (a timeout test): nothing to answer.
+            pass
+
+    # What the real services answer.
+
+    def answer(self, path: str, query: dict) -> Scripted:
+        if path.startswith("/crossref/works/"):
+            return self.crossref_work(path.removeprefix("/crossref/works/"))
+        if path == "/crossref/works":
+            return self.crossref_updates(query.get("filter", [""])[0])
+        if path == "/eutils/efetch.fcgi":
+            return self.efetch(query.get("id", [""])[0])
+        if path == "/eutils/esearch.fcgi":
+            return self.esearch(query.get("term", [""])[0])
+        return Scripted(404, b"Not found", "text/plain")
+
+    def crossref_work(self, doi: str) -> Scripted:
+        message = self.works.get(doi.lower())
+        if message is None:
+            # Crossref's answer for a DOI it does not know.
+            return Scripted(404, b"Resource not found.", "text/plain")
+        body = {
+            "status": "ok",
+            "message-type": "work",
+            "message-version": "1.0.0",
+            "message": message,
+        }
+        return Scripted(body=json.dumps(body).encode())
+
+    def crossref_updates(self, filters: str) -> Scripted:
+        wanted = {
+            part.split(":", 1)[1].lower()
+            for part in filters.split(",")
+            if part.startswith("updates:")
+        }
+        items = [
+            work
+            for work in self.works.values()
+            if any(u["DOI"].lower() in wanted for u in work.get("update-to", []))
+        ]
+        body = {
+            "status": "ok",
+            "message-type": "work-list",
+            "message-version": "1.0.0",
+            "message": {
+                "facets": {},
+                "total-results": len(items),
+                "items": items,
+                "items-per-page": 1000,
+                "query": {"start-index": 0, "search-terms": None},
+            },
+        }
+        return Scripted(body=json.dumps(body).encode())
+
+    def efetch(self, ids: str) -> Scripted:
+        articles = [self.articles[i] for i in ids.split(",") if i in self.articles]
+        body = EFETCH_HEAD + b"\n".join(articles) + b"\n</PubmedArticleSet>\n"
+        return Scripted(body=body, content_type="text/xml; charset=UTF-8")
+
+    def esearch(self, term: str) -> Scripted:
+        doi = term.removesuffix("[doi]").strip().lower()
+        ids = [self.doi_to_pmid[doi]] if doi in self.doi_to_pmid else []
+        body = {
+            "header": {"type": "esearch", "version": "0.3"},
+            "esearchresult": {
+                "count": str(len(ids)),
+                "retmax": str(len(ids)),
+                "retstart": "0",
+                "idlist": ids,
+                "translationset": [],
+                "querytranslation": term,
+            },
+        }
+        return Scripted(body=json.dumps(body).encode())
