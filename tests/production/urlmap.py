@@ -70,12 +70,16 @@ def public_args(data):
         "references:export": {"extension": "ris"},
         "portal:article-references-ris": {"slug": data["article"].slug},
         "references:topic-feed": {"slug": data["topic"].slug},
+        "references_editorial:inbox": {"slug": data["topic"].slug},
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},
         "editorial:transition": {"pk": data["article"].pk},
         "editorial:history": {"pk": data["article"].pk},
         "editorial:compare": {"pk": data["article"].pk},
         "editorial:revert": {"pk": data["article"].pk},
+        "editorial:assign": {"pk": data["article"].pk},
+        "editorial:declare-conflict": {"pk": data["article"].pk},
+        "articles:changes": {"slug": data["article"].slug},
     }
 
 

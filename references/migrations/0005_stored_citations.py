@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("references", "0003_reference_notice"),
+        ("references", "0004_curation_inbox_abstract_kinds"),
     ]
 
     operations = [
