@@ -1,10 +1,15 @@
 import pytest
 from django.template import Context, Template
 
-from references import importing
+from references import importing, services
 from references.citations import format_citation
 from references.models import Reference
-from tests.factories import ReferenceFactory, TopicFactory, make_article
+from tests.factories import (
+    ReferenceFactory,
+    SectionFactory,
+    TopicFactory,
+    make_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,8 +164,13 @@ def test_imported_references_are_formatted_on_first_use_and_stored_once(
         b"\r\nJO  - Arthritis Rheum\r\nPY  - 2013\r\nER  - \r\n"
     )
     parsed = importing.read_file(ris, filename="one.ris")
-    importing.import_records(records=parsed.records, topic=TopicFactory())
+    topic = TopicFactory()
+    importing.import_records(records=parsed.records, topic=topic)
     reference = Reference.objects.get()
+    services.place_in_section(
+        references=[reference], section=SectionFactory(topic=topic), user=None
+    )
+    reference.refresh_from_db()
     assert reference.citation_vancouver == reference.citation_ama == ""
 
     page = client.get(reference.get_absolute_url()).content.decode()
