@@ -1,7 +1,8 @@
 """Site pages that compose articles and literature."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import (
     HttpResponse,
     HttpResponsePermanentRedirect,
@@ -44,10 +45,29 @@ class TopicDetailView(DetailView):
         Prefetch("also_see", queryset=topics.with_content()),
         Prefetch(
             "sections",
-            queryset=Section.objects.prefetch_related(
+            # Each section's first entries and how many it has: the page's
+            # size and queries stay the same whatever the library holds; the
+            # rest are a link away, on the paginated literature list.
+            queryset=Section.objects.annotate(
+                visible_entries=Coalesce(
+                    Subquery(
+                        Entry.objects.visible()
+                        .filter(section=OuterRef("pk"))
+                        .order_by()
+                        .values("section")
+                        .annotate(count=Count("pk"))
+                        .values("count")
+                    ),
+                    0,
+                )
+            ).prefetch_related(
                 Prefetch(
                     "entries",
-                    queryset=Entry.objects.visible().select_related("reference"),
+                    queryset=Entry.objects.visible().select_related("reference")[
+                        : settings.PORTAL_TOPIC_SECTION_ENTRIES
+                    ],
+                    # A sliced prefetch needs its own attribute.
+                    to_attr="first_entries",
                 )
             ),
         ),
@@ -60,7 +80,7 @@ class TopicDetailView(DetailView):
         return super().get_context_data(
             overview=overview,
             other_articles=[a for a in articles if a is not overview],
-            sections=[s for s in self.object.sections.all() if s.entries.all()],
+            sections=[s for s in self.object.sections.all() if s.visible_entries],
             **kwargs,
         )
 
