@@ -69,15 +69,16 @@ class _Field:
             f"“{key}” should be {what}", record=self.number, line=self.line
         )
 
-    def text(self, value, key):
-        """A text value: a string, or a number written as one (volume 12)."""
+    def text(self, value, key, *, numbers=True):
+        """A text value: a string, or (where ``numbers``) a number written as
+        one, as tools write a volume or page."""
         if isinstance(value, list):
             # Some tools write a container title as a list of variants.
             value = next((v for v in value if v), None)
         if value is None:
             return ""
-        if isinstance(value, bool):
-            self.refuse(key, "text, not true or false")
+        if isinstance(value, bool) or not numbers and not isinstance(value, str):
+            self.refuse(key, "text")
         if isinstance(value, int):
             return str(value)
         if isinstance(value, float):
@@ -107,25 +108,17 @@ class _Field:
             return clean_text(name)
         if not isinstance(name, dict):
             self.refuse(key, "a list of names, each {“family”: ..., “given”: ...}")
+
+        def part(name_part):
+            return self.text(name.get(name_part), key, numbers=False)
+
         if name.get("literal"):
-            return self.text(name["literal"], key)
+            return part("literal")
         family = " ".join(
-            part
-            for part in (
-                self.text(name.get("non-dropping-particle"), key),
-                self.text(name.get("family"), key),
-            )
-            if part
+            p for p in (part("non-dropping-particle"), part("family")) if p
         )
-        given = " ".join(
-            part
-            for part in (
-                self.text(name.get("given"), key),
-                self.text(name.get("dropping-particle"), key),
-            )
-            if part
-        )
-        return person(family, given, self.text(name.get("suffix"), key))
+        given = " ".join(p for p in (part("given"), part("dropping-particle")) if p)
+        return person(family, given, part("suffix"))
 
     def names(self, value, key):
         if value is None:
