@@ -250,7 +250,7 @@ def _texts(reference):
         yield "links", str(link)
 
 
-def _reference(record: Record):
+def reference_from_record(record: Record):
     """An unsaved Reference for a record, normalised and checked without queries."""
     reference = Reference(
         kind=record.kind or Reference.Kind.RESEARCH,
@@ -330,7 +330,7 @@ def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
     for batch in _batches(records, batch_size):
         candidates = []
         for record in batch:
-            reference, messages = _reference(record)
+            reference, messages = reference_from_record(record)
             if messages:
                 result.problems.append(Problem(record, messages))
                 continue

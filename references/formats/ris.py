@@ -60,13 +60,21 @@ def _record_spans(lines):
     rispy quietly drops text outside records and records that never end; an
     import must refuse such a file instead, saying where it goes wrong.
     """
-    spans, start = [], None
+    spans, start, previous = [], None, None
     preamble = _preamble_length(lines) or 0
     for number, line in enumerate(lines, start=1):
         if number <= preamble:
             continue
         match = TAG_RE.match(line)
         tag = match.group(1) if match else None
+        if start is not None and tag is None and line.strip() and previous == "TY":
+            raise ParseError(
+                "this line continues no field (each line of a record starts "
+                "with a tag, such as “TI  - ”)",
+                record=len(spans) + 1,
+                line=number,
+            )
+        previous = tag or previous
         if start is None:
             if tag == "TY":
                 start = number
@@ -195,7 +203,14 @@ def parse(text):
     # so that line numbers stay those of the file.
     preamble = _preamble_length(lines) or 0
     body = "\n".join([""] * preamble + lines[preamble:])
-    entries = rispy.loads(body, skip_unknown_tags=True, mapping=MAPPING)
+    try:
+        entries = rispy.loads(body, skip_unknown_tags=True, mapping=MAPPING)
+    except (KeyError, IndexError, ValueError, TypeError) as exc:
+        # The structure was checked above; rispy tripping over a file anyway
+        # is still a file that cannot be read, not a server error.
+        raise ParseError(
+            f"this file cannot be read as RIS ({type(exc).__name__}: {exc})"
+        ) from None
     if len(entries) != len(spans):
         raise ParseError(
             f"found {len(spans)} records but could read only {len(entries)}"
