@@ -1,16 +1,14 @@
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import ApprovedVersion, Article, ChangeClass
+from references.feeds import PortalFeed
 
 
-class ApprovedArticlesFeed(Feed):
+class ApprovedArticlesFeed(PortalFeed):
     """Atom feed of approved articles, newest approval first."""
 
-    feed_type = Atom1Feed
     link = reverse_lazy("portal:home")
     subtitle = _("Articles newly approved by the editorial board.")
 
@@ -23,7 +21,7 @@ class ApprovedArticlesFeed(Feed):
     def item_title(self, item):
         return item.live.title
 
-    def item_description(self, item):
+    def item_text(self, item):
         return item.live.summary
 
     def item_pubdate(self, item):
@@ -36,14 +34,13 @@ class ApprovedArticlesFeed(Feed):
         return [item.live.topic.title]
 
 
-class UpdatesFeed(Feed):
+class UpdatesFeed(PortalFeed):
     """Atom feed of approved versions with their change notes, newest first.
 
     ``?class=practice-changing`` keeps only the updates that change what
     clinicians should do.
     """
 
-    feed_type = Atom1Feed
     link = reverse_lazy("portal:home")
 
     def get_object(self, request):
@@ -72,7 +69,7 @@ class UpdatesFeed(Feed):
         label = item.get_change_class_display() or _("First published")
         return f"{item.title} ({label})"
 
-    def item_description(self, item):
+    def item_text(self, item):
         return item.change_note or item.summary
 
     def item_link(self, item):

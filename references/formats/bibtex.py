@@ -35,6 +35,7 @@ from pylatexenc.latex2text import (
 
 from ..kinds import kind_from_bibtex_type
 from . import (
+    ET_AL,
     MONTHS,
     ParseError,
     Record,
@@ -222,6 +223,9 @@ def _names(value):
     names = []
     for raw in split_multiple_persons_names(value):
         raw = raw.strip()
+        if raw == "others":
+            names.append(ET_AL)  # BibTeX's own word for "and more authors"
+            continue
         if raw.startswith("{") and raw.endswith("}"):
             names.append(decode(raw))  # {World Health Organization}: a group
             continue
@@ -429,6 +433,9 @@ def encode(value):
 
 
 def _bib_name(name):
+    if name == ET_AL:
+        # BibTeX's own word for "and more authors".
+        return "others"
     if is_group(name):
         return "{" + encode(name) + "}"
     family, given, suffix = split_person(name)
