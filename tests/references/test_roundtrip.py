@@ -11,6 +11,8 @@ PMIDs and citation keys. Fields that may legitimately differ, and why:
   ``genre``, so all three keep it; it is compared.
 - ``authors``: compared as written; a name without a given name ("WHO")
   is written as a group author and read back as one.
+- ``doi``: compared without regard to case (DOIs are case-insensitive and
+  the importers store them lower-cased).
 """
 
 import pytest
@@ -58,7 +60,11 @@ def library(settings):
 
 
 def values(reference):
-    return {name: getattr(reference, name) for name in COMPARED}
+    found = {name: getattr(reference, name) for name in COMPARED}
+    # DOIs are case-insensitive; the importers store them lower-cased, while
+    # a row written without validation may keep the publisher's capitals.
+    found["doi"] = found["doi"].lower()
+    return found
 
 
 def test_exports_are_read_back_by_our_importers_and_by_pybtex(library):
@@ -82,6 +88,6 @@ def test_exports_are_read_back_by_our_importers_and_by_pybtex(library):
     assert len(data.entries) == len(library)
     for reference in library:
         entry = data.entries[reference.citation_key]
-        assert entry.fields.get("doi", "") == reference.doi
+        assert entry.fields.get("doi", "").lower() == reference.doi.lower()
         assert entry.fields.get("pmid", "") == reference.pmid
         assert entry.fields.get("url", "") == reference.url
