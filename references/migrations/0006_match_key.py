@@ -22,7 +22,7 @@ def fill_match_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("references", "0004_curation_inbox_abstract_kinds"),
+        ("references", "0005_stored_citations"),
     ]
 
     operations = [
