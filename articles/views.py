@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from . import workflow
 from .models import ApprovedCitation, ApprovedVersion, Article, BoardMember
 
 
@@ -51,6 +52,7 @@ class ArticleDetailView(DetailView):
                 version=article,
                 citations=article.citations.select_related("reference"),
                 pending=True,
+                progress=workflow.approval_progress(article),
                 # Names this text of the reference list: a draft's citations
                 # change with each saved version.
                 references_key=f"draft-{article.pk}-{article.version}",

@@ -97,6 +97,13 @@ class TestQuorum:
         review = client.get(reverse("editorial:review", args=[article.pk]))
         assert "(2 of 3 approvals)" in review.content.decode()
 
+    def test_a_pending_article_shows_its_approvals_to_readers(self, client, settings):
+        settings.PORTAL_SHOW_UNREVIEWED = True
+        article = in_review()
+        workflow.approve(article=article, user=board_member())
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "(1 of 3 approvals)" in html
+
     def test_dashboard_counts_cost_one_query_for_any_number_of_articles(
         self, client, django_assert_max_num_queries
     ):
