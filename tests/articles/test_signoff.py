@@ -271,6 +271,15 @@ class TestChangeNotes:
             workflow.approve(article=article, user=board_member(), note=note)
         assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
 
+    def test_an_overlong_note_is_refused(self):
+        article = self.revised()
+        with pytest.raises(workflow.WorkflowError, match="under 2000 characters"):
+            workflow.approve(
+                article=article,
+                user=board_member(),
+                note=workflow.ChangeNote(text="x" * 2001, change_class="minor"),
+            )
+
     def test_an_unknown_class_is_refused(self):
         article = self.revised()
         with pytest.raises(workflow.WorkflowError, match="kind of change"):
