@@ -1,11 +1,13 @@
 """The editors' synonym sets, as search reads them, cached until one changes.
 
 Editors keep them in the admin (``portal.models.SearchSynonym``);
-``portal.signals`` forgets the cached copy whenever a set is saved or deleted.
+``portal.signals`` calls ``forget()`` whenever a set is saved or deleted. With
+the cache down the sets are read from the database on each search.
 """
 
-from django.core.cache import cache
+from django.db import transaction
 
+from .. import caching
 from ..models import SearchSynonym
 from .query import normalise_forms
 
@@ -14,12 +16,23 @@ CACHE_KEY = "portal:search-synonyms"
 
 def synonym_sets() -> list[tuple[tuple[str, ...], ...]]:
     """Every synonym set, each a tuple of forms (tuples of search words)."""
-    sets = cache.get(CACHE_KEY)
+    sets = caching.shared_cache.get(CACHE_KEY)
     if sets is None:
         sets = [
             forms
             for forms in (normalise_forms(s.forms) for s in SearchSynonym.objects.all())
             if len(forms) > 1
         ]
-        cache.set(CACHE_KEY, sets, None)
+        caching.shared_cache.set(CACHE_KEY, sets, None)
     return sets
+
+
+def forget() -> None:
+    """Drop the cached sets: now, and again when the transaction commits (a
+    search in between may have cached the old sets)."""
+
+    def drop():
+        caching.shared_cache.delete(CACHE_KEY)
+
+    drop()
+    transaction.on_commit(drop)
