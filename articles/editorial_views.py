@@ -71,6 +71,7 @@ class DashboardView(EditorialMixin, TemplateView):
             changes_requested=articles.filter(status=Status.CHANGES_REQUESTED),
             recently_approved=articles.recently_approved()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
+            needs_attention=articles.needing_attention().order_by("title"),
             can_write=workflow.is_editor(user),
             **kwargs,
         )
@@ -172,7 +173,10 @@ class ReviewView(ArticleMixin, DetailView):
             if live_text is not None
             else None,
             events=article.events.select_related("actor"),
-            citations=article.citations.select_related("reference"),
+            citations=article.citations.select_related("reference").prefetch_related(
+                "reference__notices"
+            ),
+            retracted=workflow.cited_retractions(article),
             can_edit=workflow.can_edit(article=article, user=self.request.user),
             **kwargs,
         )

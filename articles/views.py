@@ -22,17 +22,23 @@ class ArticleDetailView(DetailView):
         if article.live_id is None:
             return super().get_context_data(
                 version=article,
-                citations=article.citations.select_related("reference"),
+                citations=article.citations.select_related(
+                    "reference"
+                ).prefetch_related("reference__notices"),
                 pending=True,
                 **kwargs,
             )
         live = article.live
-        citations = ApprovedCitation.objects.filter(version=live).select_related(
-            "reference"
+        # The references' notices in one query: badges and the caution.
+        citations = list(
+            ApprovedCitation.objects.filter(version=live)
+            .select_related("reference")
+            .prefetch_related("reference__notices")
         )
         return super().get_context_data(
             version=live,
             citations=citations,
+            cautions=live.notice_cautions(citations),
             update_in_review=article.is_with_board,
             **kwargs,
         )

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from references.models import Reference, ReferenceNotice
+
 from . import notifications
 from .models import ApprovedCitation, ApprovedVersion, Article, ReviewEvent
 
@@ -249,6 +251,8 @@ def transition(
     writer_ids = writers(locked) if rule and rule.independent else None
     check(action, article=locked, user=user, comment=comment, writer_ids=writer_ids)
     if action == Action.APPROVE:
+        check_retractions_acknowledged(article=locked, comment=comment)
+    if action == Action.APPROVE:
         event = _approve(article=locked, approved_by=user, comment=comment)[1]
     else:
         from_state = locked.status
@@ -267,6 +271,38 @@ def transition(
     notifications.transition_done(event=event, writer_ids=writer_ids)
     article.status, article.live_id = locked.status, locked.live_id
     return event
+
+
+def cited_retractions(article: Article) -> list:
+    """The references the article's current text cites that were retracted or
+    withdrawn (by a recorded notice), by title."""
+    return list(
+        Reference.objects.filter(
+            pk__in=article.citations.values("reference_id"),
+            notices__kind__in=ReferenceNotice.RETRACTED,
+        )
+        .distinct()
+        .order_by("title")
+    )
+
+
+def check_retractions_acknowledged(*, article: Article, comment: str) -> None:
+    """Refuse to approve, without a comment, text that cites a retracted paper.
+
+    Some articles cite a retraction on purpose (to say a finding no longer
+    stands), so it is not forbidden; the approving board member says so.
+    """
+    if comment.strip():
+        return
+    retracted = cited_retractions(article)
+    if retracted:
+        raise WorkflowError(
+            _(
+                "This text cites a retracted publication (%(titles)s). Approve it "
+                "only with a comment saying why it still cites it."
+            )
+            % {"titles": "; ".join(f"“{r.title}”" for r in retracted)}
+        )
 
 
 def submit(*, article: Article, user, comment: str = "") -> ReviewEvent:

@@ -39,7 +39,12 @@ class TopicDetailView(DetailView):
         Prefetch(
             "sections",
             queryset=Section.objects.prefetch_related(
-                Prefetch("entries", queryset=Entry.objects.select_related("reference"))
+                Prefetch(
+                    "entries",
+                    queryset=Entry.objects.select_related("reference").prefetch_related(
+                        "reference__notices"
+                    ),
+                )
             ),
         ),
     )

@@ -18,7 +18,9 @@ class LiteratureListView(ListView):
 
     def get_queryset(self):
         self.form = LiteratureFilterForm(self.request.GET or None)
-        return self.form.filter(Reference.objects.all()).newest_first()
+        return self.form.filter(
+            Reference.objects.prefetch_related("notices")
+        ).newest_first()
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -32,7 +34,8 @@ class ReferenceDetailView(DetailView):
     template_name = "references/reference_detail.html"
     context_object_name = "reference"
     queryset = Reference.objects.prefetch_related(
-        Prefetch("entries", queryset=Entry.objects.select_related("section__topic"))
+        Prefetch("entries", queryset=Entry.objects.select_related("section__topic")),
+        "notices",
     )
 
 

@@ -52,6 +52,8 @@ class Work:
     abstract: str = ""
     publication_types: list[str] = field(default_factory=list)
     notices: list[FoundNotice] = field(default_factory=list)
+    # The services that described it: "Crossref", "PubMed".
+    services: set[str] = field(default_factory=set)
 
     def merge(self, other: "Work") -> None:
         """Fill what this description lacks from ``other`` (another service's)."""
@@ -66,6 +68,7 @@ class Work:
             self.record.kind = other.record.kind
         self.abstract = self.abstract or other.abstract
         self.notices += other.notices
+        self.services |= other.services
 
 
 def date_from_parts(parts) -> datetime.date | None:

@@ -238,4 +238,5 @@ def parse_work(message: dict) -> Work:
         abstract=abstract_text(message.get("abstract", "")),
         publication_types=[crossref_type] if crossref_type else [],
         notices=_updated_by(message) + _update_to(message),
+        services={SERVICE},
     )

@@ -256,4 +256,5 @@ def parse_article(article) -> Work:
         abstract=_abstract(citation),
         publication_types=types,
         notices=_notices(article, pmid, doi, types),
+        services={SERVICE},
     )
