@@ -44,6 +44,7 @@ EXPECTED = {
     "portal:glossary": PUBLIC,
     "portal:article-references-ris": PUBLIC,
     "portal:feed-articles": PUBLIC,
+    "portal:feed-notices": PUBLIC,
     "portal:robots": PUBLIC,
     "portal:sitemap": PUBLIC,
     # Choosing an audience sets a cookie and goes back to the page.
