@@ -21,6 +21,8 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
+from references.models import Topic
+
 from . import diff, services, workflow
 from .forms import ArticleForm
 from .models import Article, ReviewEvent
@@ -72,6 +74,7 @@ class DashboardView(EditorialMixin, TemplateView):
             recently_approved=articles.recently_approved()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
             needs_attention=articles.needing_attention().order_by("title"),
+            inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
             can_write=workflow.is_editor(user),
             **kwargs,
         )

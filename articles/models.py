@@ -15,14 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from references.fields import EditorTextField
 from references.models import Reference, ReferenceNotice, Topic
 
 from . import rendering
 
-# What the public article page reads besides the article row.
+# What the public article page reads besides the article row. The topic is
+# the live version's; the article's own is only for a never-approved article
+# shown as pending review.
 PUBLIC_RELATED = (
     "topic",
     "live",
+    "live__topic",
     "live__approved_by",
     "live__approved_by__board_profile",
 )
@@ -77,11 +81,33 @@ class ArticleQuerySet(models.QuerySet):
             .distinct()
         )
 
+    def at_address(self, slug):
+        """The article whose public page is ``/articles/<slug>/``.
+
+        An approved article is where its live version says, whatever slug a
+        newer draft proposes; a never-approved one (shown pending review) has
+        only its working slug.
+        """
+        return self.filter(Q(live__slug=slug) | Q(live__isnull=True, slug=slug))
+
+    def moved_from(self, slug):
+        """The approved article that lived at ``slug`` before a renaming."""
+        return (
+            self.for_public()
+            .filter(approved_versions__slug=slug)
+            .exclude(live__slug=slug)
+            .order_by("-approved_versions__approved_at")
+        )
+
     def recently_approved(self):
         return self.for_public().order_by("-live__approved_at")
 
+    def on_topic(self, topic):
+        """Approved articles that the public sees under ``topic``."""
+        return self.for_public().filter(live__topic=topic)
+
     def overview_of(self, topic):
-        return self.for_public().filter(topic=topic, is_overview=True)
+        return self.on_topic(topic).filter(live__is_overview=True)
 
 
 # Status and the live pointer belong to the workflow, not to the text: a
@@ -112,8 +138,8 @@ class Article(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(
+    summary = EditorTextField(_("summary"), blank=True)
+    body = EditorTextField(
         _("body"),
         help_text=_(
             "Markdown. Cite references as [@key] or [@a; @b]. State a recommendation "
@@ -122,8 +148,8 @@ class Article(models.Model):
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
-    plain_summary = models.TextField(_("plain-language summary"), blank=True)
-    plain_body = models.TextField(
+    plain_summary = EditorTextField(_("plain-language summary"), blank=True)
+    plain_body = EditorTextField(
         _("plain-language body"),
         blank=True,
         help_text=_("Optional version for patients and caregivers, in Markdown."),
@@ -190,7 +216,9 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        """The public address: the approved slug once there is one."""
+        slug = self.live.slug if self.live_id else self.slug
+        return reverse("articles:detail", kwargs={"slug": slug})
 
     def clean(self):
         errors = {}
@@ -198,6 +226,10 @@ class Article(models.Model):
             self.render()
         except ValidationError as exc:
             errors.update(exc.error_dict)
+        if self.slug and self.slug_taken_by_another():
+            errors["slug"] = _(
+                "Another article is published at this address; choose another slug."
+            )
         if self.is_overview and self.topic_id:
             others = Article.objects.filter(topic_id=self.topic_id, is_overview=True)
             if others.exclude(pk=self.pk).exists():
@@ -247,6 +279,15 @@ class Article(models.Model):
     def is_with_board(self):
         return self.status in self.WITH_BOARD
 
+    def slug_taken_by_another(self) -> bool:
+        """Whether another article's approved version is public at this slug.
+
+        Working copies have unique slugs (a database constraint), but an
+        article keeps its approved address until a new slug is approved, so
+        a slug one article is leaving is not free for another until then.
+        """
+        return Article.objects.filter(live__slug=self.slug).exclude(pk=self.pk).exists()
+
 
 class BaseCitation(models.Model):
     reference = models.ForeignKey(
@@ -295,7 +336,11 @@ class ApprovedVersionQuerySet(models.QuerySet):
 
 
 class ApprovedVersion(models.Model):
-    """The text the board approved, frozen: what the public reads."""
+    """The text the board approved, frozen: what the public reads.
+
+    With the text go the address, topic and overview flag the board approved:
+    an editor's draft may propose new ones, but only approval publishes them.
+    """
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="approved_versions"
@@ -303,6 +348,11 @@ class ApprovedVersion(models.Model):
     number = models.PositiveIntegerField(
         _("version"), help_text=_("The article's version number that was approved.")
     )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="+", verbose_name=_("topic")
+    )
+    slug = models.SlugField(_("slug"), max_length=100)
+    is_overview = models.BooleanField(_("topic overview"), default=False)
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body_html = models.TextField()
@@ -459,7 +509,7 @@ class ReviewEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = EditorTextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

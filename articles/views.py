@@ -1,3 +1,5 @@
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from .models import ApprovedCitation, Article, BoardMember
@@ -16,6 +18,24 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Built per request: which articles show depends on a setting.
         return Article.objects.for_article_page()
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        article = queryset.at_address(self.kwargs["slug"]).first()
+        if article is None:
+            raise Http404(_("No article at this address."))
+        return article
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address the board approved once keeps working after an
+            # approved renaming: links in the wild lead to the new one.
+            moved = Article.objects.moved_from(kwargs["slug"]).first()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 import reversion
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -126,17 +127,12 @@ def is_editor(user) -> bool:
 
 
 def next_review_due(approved_on: datetime.date) -> datetime.date:
-    """The date a newly approved text is due for its next review."""
-    months = settings.PORTAL_REVIEW_PERIOD_MONTHS
-    month_index = approved_on.month - 1 + months
-    year, month = approved_on.year + month_index // 12, month_index % 12 + 1
-    # The 31st of a month becomes the last day of a shorter month.
-    for day in range(approved_on.day, 27, -1):
-        try:
-            return approved_on.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return approved_on.replace(year=year, month=month, day=28)
+    """The date a newly approved text is due for its next review.
+
+    The same day ``PORTAL_REVIEW_PERIOD_MONTHS`` later; a day the target month
+    lacks (31 August + 1 month, 29 February + 12) becomes its last day.
+    """
+    return approved_on + relativedelta(months=settings.PORTAL_REVIEW_PERIOD_MONTHS)
 
 
 def writers(article: Article) -> set:
@@ -355,10 +351,22 @@ def record_approval(
 def _approve(*, article: Article, approved_by, comment: str):
     # The one code path that makes text live; the caller holds the row lock.
     from_state = article.status
+    if article.slug_taken_by_another():
+        raise WorkflowError(
+            _(
+                "Another article is published at the address “%(slug)s”: give "
+                "this one another slug before approving it."
+            )
+            % {"slug": article.slug}
+        )
     now = timezone.now()
     version = ApprovedVersion.objects.create(
         article=article,
         number=article.version,
+        # The address, topic and overview flag are published with the text.
+        topic_id=article.topic_id,
+        slug=article.slug,
+        is_overview=article.is_overview,
         title=article.title,
         summary=article.summary,
         body_html=article.body_html,

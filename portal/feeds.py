@@ -36,7 +36,7 @@ class ApprovedArticlesFeed(Feed):
         return item.live.approved_at
 
     def item_categories(self, item):
-        return [item.topic.title]
+        return [item.live.topic.title]
 
 
 class NoticesFeed(Feed):

@@ -37,7 +37,7 @@ class SearchForm(forms.Form):
         """The search documents the valid filters allow."""
         self.is_valid()
         data = self.cleaned_data
-        documents = SearchDocument.objects.all()
+        documents = SearchDocument.objects.public()
         if data.get("topic"):
             documents = documents.in_topic(data["topic"])
         if data.get("kind"):

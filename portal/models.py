@@ -63,6 +63,14 @@ KIND_CHOICES = [(ARTICLE_KIND, _("Reviewed article")), *Reference.Kind.choices]
 class SearchDocumentQuerySet(models.QuerySet):
     """Filters the search page applies before the full-text match."""
 
+    def public(self):
+        """Documents readers may find: articles (only their approved text is
+        indexed) and the references ``Reference.objects.visible()`` allows."""
+        return self.filter(
+            Q(reference__isnull=True)
+            | Q(reference__in=Reference.objects.visible().values("pk"))
+        )
+
     def in_topic(self, topic):
         # Resolved at query time, so moving literature between topics needs
         # no reindexing.

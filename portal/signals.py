@@ -44,9 +44,9 @@ PUBLIC_MODELS = [
     GlossaryTerm,
     ReferenceNotice,
 ]
-# Fields of an Article row that public pages show directly (the text itself
-# comes from its ApprovedVersion).
-ARTICLE_PUBLIC_FIELDS = {"live", "slug", "topic", "is_overview"}
+# Fields of an Article row that public pages show directly: only which version
+# is live (text, address, topic and overview flag come from that version).
+ARTICLE_PUBLIC_FIELDS = {"live"}
 
 
 def _public_model_changed(sender, **kwargs):

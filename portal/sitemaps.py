@@ -48,7 +48,7 @@ class ReferenceSitemap(Sitemap):
     priority = 0.3
 
     def items(self):
-        return Reference.objects.order_by("pk")
+        return Reference.objects.visible().order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at

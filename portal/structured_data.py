@@ -65,7 +65,7 @@ def article_data(*, article, version, plain, url) -> dict:
     with their strength and evidence level.
     """
     audience = Audience.PATIENT if plain else Audience.CLINICIAN
-    condition = {"@type": "MedicalCondition", "name": article.topic.title}
+    condition = {"@type": "MedicalCondition", "name": version.topic.title}
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",

@@ -41,19 +41,18 @@ class TopicDetailView(DetailView):
             queryset=Section.objects.prefetch_related(
                 Prefetch(
                     "entries",
-                    queryset=Entry.objects.select_related("reference").prefetch_related(
-                        "reference__notices"
-                    ),
+                    queryset=Entry.objects.visible()
+                    .select_related("reference")
+                    .prefetch_related("reference__notices"),
                 )
             ),
         ),
     )
 
     def get_context_data(self, **kwargs):
-        articles = list(
-            Article.objects.for_public().filter(topic=self.object).order_by("title")
-        )
-        overview = next((a for a in articles if a.is_overview), None)
+        # Where the approved versions put them, not where drafts propose.
+        articles = list(Article.objects.on_topic(self.object).order_by("title"))
+        overview = next((a for a in articles if a.live.is_overview), None)
         return super().get_context_data(
             overview=overview,
             other_articles=[a for a in articles if a is not overview],
@@ -133,6 +132,7 @@ class ArticleReferencesRisView(DetailView):
     """An approved article's reference list as an RIS file for citation managers."""
 
     queryset = Article.objects.for_public()
+    slug_field = "live__slug"
 
     def render_to_response(self, context):
         citations = ApprovedCitation.objects.filter(
@@ -143,6 +143,6 @@ class ArticleReferencesRisView(DetailView):
             content_type=exporting.media_type("ris"),
         )
         response["Content-Disposition"] = (
-            f'attachment; filename="{self.object.slug}-references.ris"'
+            f'attachment; filename="{self.object.live.slug}-references.ris"'
         )
         return response

@@ -92,9 +92,18 @@ class SectionAdmin(VersionAdmin):
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
     inlines = [ListedInInline]
-    list_display = ["title", "kind", "source", "year", "link_status"]
-    list_filter = ["kind", "link_status", "entries__section__topic"]
-    search_fields = ["title", "authors", "source", "doi", "pmid", "citation_key"]
+    list_display = ["title", "kind", "source", "year", "link_status", "inbox_topic"]
+    list_filter = ["kind", "link_status", "inbox_topic", "entries__section__topic"]
+    list_select_related = ["inbox_topic"]
+    search_fields = [
+        "title",
+        "authors",
+        "source",
+        "doi",
+        "pmid",
+        "citation_key",
+        "abstract",
+    ]
     # A pasted "example.org/paper" means https; saying so also keeps Django 6's
     # change of default from raising a deprecation warning on the add page.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -106,7 +115,20 @@ class ReferenceAdmin(VersionAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["kind", "title", "authors", "summary", "citation_key"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "title",
+                    "authors",
+                    "abstract",
+                    "summary",
+                    "citation_key",
+                    "inbox_topic",
+                ]
+            },
+        ),
         (
             "Publication",
             {
@@ -117,7 +139,10 @@ class ReferenceAdmin(VersionAdmin):
                 ]
             },
         ),
-        ("Identifiers and link", {"fields": ["doi", "pmid", "url", "link_status"]}),
+        (
+            "Identifiers and link",
+            {"fields": ["doi", "pmid", "url", "links", "link_status"]},
+        ),
         (
             "Record",
             {

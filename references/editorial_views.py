@@ -1,4 +1,5 @@
-"""Editorial pages of the literature library: import a file, add a reference.
+"""Editorial pages of the literature library: import a file, add a reference,
+curate what waits in each topic's inbox.
 
 An import takes three requests: the upload (the file is read at once and
 only its records are kept, in the session, never the file), a preview the
@@ -9,14 +10,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import CreateView, FormView, TemplateView
 
 from . import identifiers, importing, services, sources
-from .forms import ImportForm, ReferenceAddForm
-from .models import Reference, ReferenceNotice, Section, Topic
+from .forms import ImportForm, InboxActionForm, ReferenceAddForm
+from .models import Reference, ReferenceNotice, Topic
 
 PENDING = "references_import_pending"
 RESULT = "references_import_result"
@@ -45,12 +47,10 @@ class ImportUploadView(EditorMixin, FormView):
 
     def form_valid(self, form):
         parsed = form.cleaned_data["file"]
-        section = form.cleaned_data["section"]
         self.request.session[PENDING] = {
             "filename": self.request.FILES["file"].name,
             "format": parsed.format_label,
             "topic": form.cleaned_data["topic"].pk,
-            "section": section.pk if section else None,
             "records": [record.as_dict() for record in parsed.records],
         }
         return redirect("references_editorial:import-preview")
@@ -62,14 +62,12 @@ class ImportPreviewView(EditorMixin, TemplateView):
     def _no_pending_import(self):
         """A redirect to the upload page when there is nothing to preview.
 
-        Also when the topic or section chosen was deleted in the meantime.
+        Also when the topic chosen was deleted in the meantime.
         """
         self.pending = self.request.session.get(PENDING)
         if self.pending:
-            self.topic = Topic.objects.filter(pk=self.pending["topic"]).first()
-            section_pk = self.pending["section"]
-            self.section = Section.objects.filter(pk=section_pk).first()
-            if self.topic and (self.section or not section_pk):
+            self.topic = Topic.objects.filter(pk=self.pending.get("topic")).first()
+            if self.topic:
                 return None
             del self.request.session[PENDING]
         messages.info(self.request, _("Choose a file to import first."))
@@ -84,7 +82,6 @@ class ImportPreviewView(EditorMixin, TemplateView):
         return super().get_context_data(
             pending=self.pending,
             topic=self.topic,
-            section=self.section,
             record_count=len(records),
             preview=preview,
             shown=[reference for _, reference in preview.new[:PREVIEW_LIMIT]],
@@ -103,7 +100,6 @@ class ImportPreviewView(EditorMixin, TemplateView):
             result = importing.import_records(
                 records=importing.records_from_dicts(self.pending["records"]),
                 topic=self.topic,
-                section=self.section,
                 user=request.user,
                 comment=_("Imported from %(file)s")
                 % {"file": self.pending["filename"]},
@@ -116,8 +112,10 @@ class ImportPreviewView(EditorMixin, TemplateView):
         request.session[RESULT] = {
             "created": result.created,
             "filename": self.pending["filename"],
-            "section": str(result.section),
-            "section_url": result.section.get_absolute_url(),
+            "topic": result.topic.title,
+            "inbox_url": reverse(
+                "references_editorial:inbox", kwargs={"slug": result.topic.slug}
+            ),
             "skipped": [
                 {
                     "where": str(skipped.record.where),
@@ -149,17 +147,25 @@ class ReferenceAddView(EditorMixin, CreateView):
     template_name = "references/editorial/reference_add.html"
     form_class = ReferenceAddForm
 
+    def get_initial(self):
+        return {
+            "topic": Topic.objects.filter(slug=self.request.GET.get("topic")).first()
+        }
+
     def form_valid(self, form):
-        self.object = services.add_reference(
-            reference=form.instance,
-            section=form.cleaned_data["section"],
-            user=self.request.user,
+        topic = form.cleaned_data["topic"]
+        self.object = services.add_to_inbox(
+            reference=form.instance, topic=topic, user=self.request.user
         )
         messages.success(
             self.request,
-            _("“%(title)s” was added to the library.") % {"title": self.object.title},
+            _(
+                "“%(title)s” was added to the curation inbox of %(topic)s; place "
+                "it in a section for readers to see it."
+            )
+            % {"title": self.object.title, "topic": topic.title},
         )
-        return redirect(reverse("references:detail", kwargs={"pk": self.object.pk}))
+        return redirect("references_editorial:inbox", slug=topic.slug)
 
     def post(self, request, *args, **kwargs):
         if "lookup" in request.POST:
@@ -236,3 +242,65 @@ class ReferenceAddView(EditorMixin, CreateView):
                 for notice in work.notices
             ],
         }
+
+
+class InboxListView(EditorMixin, TemplateView):
+    """Every topic's curation inbox, with how many references wait in it."""
+
+    template_name = "references/editorial/inbox_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            topics=Topic.objects.with_inbox_count(), **kwargs
+        )
+
+
+class InboxView(EditorMixin, FormView):
+    """One topic's curation inbox: what waits there, and bulk actions on it."""
+
+    template_name = "references/editorial/inbox.html"
+    form_class = InboxActionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.topic = get_object_or_404(Topic, slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "topic": self.topic}
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form") or self.get_form()
+        return super().get_context_data(
+            topic=self.topic,
+            references=form.fields["references"].queryset.order_by("-created_at", "pk"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data, user = form.cleaned_data, self.request.user
+        chosen = list(data["references"])
+        if data["action"] == form.PLACE:
+            services.place_in_section(
+                references=chosen, section=data["section"], user=user
+            )
+            message = ngettext(
+                "%(count)d reference was placed in “%(section)s”.",
+                "%(count)d references were placed in “%(section)s”.",
+                len(chosen),
+            ) % {"count": len(chosen), "section": data["section"].title}
+        elif data["action"] == form.KIND:
+            services.set_kind(references=chosen, kind=data["kind"], user=user)
+            message = ngettext(
+                "%(count)d reference is now marked “%(kind)s”.",
+                "%(count)d references are now marked “%(kind)s”.",
+                len(chosen),
+            ) % {"count": len(chosen), "kind": Reference.Kind(data["kind"]).label}
+        else:
+            count = services.delete_from_inbox(references=chosen)
+            message = ngettext(
+                "%(count)d reference was deleted.",
+                "%(count)d references were deleted.",
+                count,
+            ) % {"count": count}
+        messages.success(self.request, message)
+        return redirect("references_editorial:inbox", slug=self.topic.slug)

@@ -22,7 +22,7 @@ class LatestLiteratureFeed(Feed):
     link = reverse_lazy("references:list")
 
     def items(self):
-        return Reference.objects.order_by("-created_at")[:FEED_LENGTH]
+        return Reference.objects.visible().order_by("-created_at")[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title
@@ -60,7 +60,8 @@ class TopicLiteratureFeed(LatestLiteratureFeed):
     def items(self, obj):
         # When it was listed in this topic, not when it entered the library.
         return (
-            Reference.objects.filter(entries__section__topic=obj)
+            Reference.objects.visible()
+            .filter(entries__section__topic=obj)
             .annotate(added_at=Max("entries__added_at"))
             .order_by("-added_at")[:FEED_LENGTH]
         )

@@ -61,13 +61,13 @@ class ImportForm(forms.Form):
             "in UTF-8, up to %(limit)s."
         ),
     )
-    topic = forms.ModelChoiceField(queryset=Topic.objects.all(), label=_("Topic"))
-    section = forms.ModelChoiceField(
-        queryset=Section.objects.select_related("topic"),
-        required=False,
-        label=_("Section"),
-        empty_label=_("A section called “Imported”"),
-        help_text=_("Leave empty to list the references in an “Imported” section."),
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        label=_("Topic"),
+        help_text=_(
+            "The references wait in this topic's curation inbox, unseen by "
+            "readers, until you place each in a section."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -84,17 +84,6 @@ class ImportForm(forms.Form):
             return importing.read_file(upload.read(), filename=upload.name)
         except importing.ImportRejected as exc:
             raise forms.ValidationError(exc.messages) from None
-
-    def clean(self):
-        data = super().clean()
-        section, topic = data.get("section"), data.get("topic")
-        if section and topic and section.topic_id != topic.pk:
-            self.add_error(
-                "section",
-                _("“%(section)s” is a section of another topic.")
-                % {"section": section.title},
-            )
-        return data
 
 
 class ReferenceAddForm(forms.ModelForm):
@@ -118,11 +107,13 @@ class ReferenceAddForm(forms.ModelForm):
         assume_scheme="https",
         help_text=_("Leave empty to link to the DOI or PubMed entry."),
     )
-    section = forms.ModelChoiceField(
-        queryset=Section.objects.select_related("topic"),
-        required=False,
-        label=_("List it under"),
-        empty_label=_("Not in a topic yet"),
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        label=_("Topic"),
+        help_text=_(
+            "It waits in this topic's curation inbox, unseen by readers, until "
+            "you place it in a section."
+        ),
     )
 
     class Meta:
@@ -141,6 +132,7 @@ class ReferenceAddForm(forms.ModelForm):
             "doi",
             "pmid",
             "url",
+            "abstract",
             "summary",
         ]
         error_messages = {
@@ -149,7 +141,7 @@ class ReferenceAddForm(forms.ModelForm):
         }
         widgets = {"authors": forms.Textarea(attrs={"rows": 4})}
 
-    field_order = ["identifier", "section"]
+    field_order = ["identifier", "topic"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,4 +168,50 @@ class ReferenceAddForm(forms.ModelForm):
                 else:
                     # The model validates it again, duplicates included.
                     data[name] = value
+        return data
+
+
+class InboxActionForm(forms.Form):
+    """A bulk action on references chosen in a topic's curation inbox."""
+
+    PLACE, KIND, DELETE = "place", "kind", "delete"
+
+    references = forms.ModelMultipleChoiceField(
+        queryset=Reference.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("References"),
+        error_messages={"required": _("Choose at least one reference.")},
+    )
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[
+            (PLACE, _("Place in a section")),
+            (KIND, _("Set the kind")),
+            (DELETE, _("Delete")),
+        ],
+    )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.none(),
+        required=False,
+        label=_("Section"),
+        empty_label=_("Choose a section"),
+    )
+    kind = forms.ChoiceField(
+        choices=[("", _("Choose a kind")), *Reference.Kind.choices],
+        required=False,
+        label=_("Kind"),
+    )
+
+    def __init__(self, *args, topic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["references"].queryset = Reference.objects.in_inbox(topic)
+        self.fields["section"].queryset = topic.sections.all()
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == self.PLACE and not data.get("section"):
+            self.add_error("section", _("Choose the section to place them in."))
+        if action == self.KIND and not data.get("kind"):
+            self.add_error("kind", _("Choose the kind to give them."))
         return data

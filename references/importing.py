@@ -25,14 +25,11 @@ from reversion.models import Revision, Version
 
 from .formats import ParseError, Record, bibtex, csljson, medline, ris
 from .models import (
-    Entry,
     Reference,
-    Section,
     Topic,
     citation_key_validator,
     unique_citation_key,
 )
-from .services import next_position
 from .signals import references_changed
 
 # Sniffed in this order: the first whose looks_like() matches reads the file.
@@ -43,7 +40,6 @@ FORMATS = {
     "bibtex": bibtex,
 }
 BATCH_SIZE = 1000
-DEFAULT_SECTION_SLUG = "imported"
 
 
 def _batches(items, size):
@@ -211,6 +207,8 @@ def _reference(record: Record):
         doi=record.doi,
         pmid=record.pmid,
         url=record.url,
+        links=record.links,
+        abstract=record.abstract,
     )
     messages = []
     try:
@@ -226,7 +224,7 @@ def _reference(record: Record):
 
 
 def _usable_key(key, taken):
-    if not key or key in taken or len(key) > 100:
+    if not key or key.lower() in taken or len(key) > 100:
         return False
     try:
         citation_key_validator(key)
@@ -255,7 +253,9 @@ def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
     result = Preview()
     # Keys are made unique against the whole library; reading them once is
     # cheaper than asking about each record.
-    taken = set(Reference.objects.values_list("citation_key", flat=True))
+    taken = {
+        key.lower() for key in Reference.objects.values_list("citation_key", flat=True)
+    }
     in_file_doi, in_file_pmid = {}, {}
     for batch in _batches(records, batch_size):
         candidates = []
@@ -313,24 +313,9 @@ def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
                 reference.citation_key = unique_citation_key(
                     reference.citation_key_base(), taken
                 )
-            taken.add(reference.citation_key)
+            taken.add(reference.citation_key.lower())
             result.new.append((record, reference))
     return result
-
-
-def _default_section(topic: Topic) -> tuple[Section, bool]:
-    """The topic's "Imported" section and whether it is new (unsaved)."""
-    section = Section.objects.filter(topic=topic, slug=DEFAULT_SECTION_SLUG).first()
-    if section is not None:
-        return section, False
-    section = Section(
-        topic=topic,
-        slug=DEFAULT_SECTION_SLUG,
-        title=_("Imported"),
-        position=next_position(topic.sections),
-    )
-    section.full_clean()
-    return section, True
 
 
 def _record_revision(objects, *, user, comment):
@@ -374,7 +359,7 @@ def _record_revision(objects, *, user, comment):
 class ImportResult:
     created: int
     skipped: list[Skipped]
-    section: Section
+    topic: Topic
 
 
 @transaction.atomic
@@ -382,46 +367,30 @@ def import_records(
     *,
     records: list[Record],
     topic: Topic,
-    section: Section | None = None,
     user=None,
     comment: str = "",
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportResult:
-    """Create the new references and list them in ``section`` of ``topic``.
+    """Create the new references in ``topic``'s curation inbox.
 
-    Without a section they go to the topic's "Imported" section (made if
-    missing). Everything is one transaction and one reversion revision: if
-    any record has a problem, ImportRejected is raised and nothing is
-    written. ``progress`` is called with (done, total) after each batch.
+    There they wait, hidden from readers, until an editor places each in a
+    section (``services.place_in_section``). Everything is one transaction
+    and one reversion revision: if any record has a problem, ImportRejected
+    is raised and nothing is written. ``progress`` is called with (done,
+    total) after each batch.
     """
     plan = preview(records, batch_size=batch_size)
     if plan.problems:
         raise ImportRejected([str(problem) for problem in plan.problems])
-    if section is not None and section.topic_id != topic.pk:
-        raise ImportRejected(
-            _("The section “%(section)s” is not part of the topic “%(topic)s”.")
-            % {"section": section.title, "topic": topic.title}
-        )
     written = []
-    if section is None:
-        section, is_new = _default_section(topic)
-        if is_new:
-            # bulk_create, like the rows below, so that a revision the request
-            # may have open (RevisionMiddleware) does not record it twice.
-            Section.objects.bulk_create([section])
-            written.append(section)
-    position = next_position(section.entries)
     total, done = len(plan.new), 0
     try:
         for batch in _batches(plan.new, batch_size):
+            for _record, reference in batch:
+                reference.inbox_topic = topic
             created = Reference.objects.bulk_create([ref for _, ref in batch])
-            entries = Entry.objects.bulk_create(
-                Entry(section=section, reference=ref, position=position + i)
-                for i, ref in enumerate(created)
-            )
-            position += len(entries)
-            written += created + entries
+            written += created
             done += len(created)
             if progress:
                 progress(done, total)
@@ -435,8 +404,8 @@ def import_records(
         written,
         user=user,
         comment=comment
-        or _("Imported %(count)s references into %(section)s")
-        % {"count": total, "section": section},
+        or _("Imported %(count)s references into the curation inbox of %(topic)s")
+        % {"count": total, "topic": topic.title},
     )
     references_changed.send(sender=Reference, references=[ref for _, ref in plan.new])
-    return ImportResult(created=total, skipped=plan.skipped, section=section)
+    return ImportResult(created=total, skipped=plan.skipped, topic=topic)

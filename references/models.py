@@ -9,19 +9,30 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import evidence, identifiers
+from . import evidence, identifiers, kinds
+from .fields import EditorTextField
+
+# Publication years the library accepts: the one range forms, the admin and
+# imports all check (through the field's validators and the constraint).
+YEAR_MIN = 1000
+YEAR_MAX = 2100
 
 
 def unique_citation_key(base, taken):
-    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``."""
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``.
+
+    BibTeX compares keys without regard to case, and so does the library:
+    ``taken`` holds lower-cased keys.
+    """
     key, n = base, 1
-    while key in taken:
+    while key.lower() in taken:
         n += 1
         key = f"{base}-{n}"
     return key
@@ -36,11 +47,30 @@ citation_key_validator = RegexValidator(
 )
 
 
+def year_range_message():
+    return _("A year is a number from %(min)s to %(max)s.") % {
+        "min": YEAR_MIN,
+        "max": YEAR_MAX,
+    }
+
+
+def validate_year(value):
+    """The publication year range, for forms, the admin and imports alike."""
+    if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
+        raise ValidationError(year_range_message(), code="year_range")
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_inbox_count(self):
+        """Topics with ``inbox_count``: references waiting in their inbox."""
+        return self.annotate(inbox_count=models.Count("inbox"))
+
+
 @reversion.register()
 class Topic(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = EditorTextField(_("summary"), blank=True)
     also_see = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -51,6 +81,8 @@ class Topic(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -74,7 +106,7 @@ class Section(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = EditorTextField(_("introduction"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -95,6 +127,21 @@ class Section(models.Model):
 
 
 class ReferenceQuerySet(models.QuerySet):
+    def visible(self):
+        """References readers may see: all but those waiting in a curation inbox.
+
+        Every public view, feed, export, the sitemap and search go through
+        this one filter; an imported or added reference stays hidden until an
+        editor places it in a section (``services.place_in_section``).
+        """
+        return self.filter(inbox_topic__isnull=True)
+
+    def in_inbox(self, topic=None):
+        """References waiting in a curation inbox (``topic``'s, or any)."""
+        if topic is not None:
+            return self.filter(inbox_topic=topic)
+        return self.filter(inbox_topic__isnull=False)
+
     def in_topic(self, topic):
         return self.filter(entries__section__topic=topic).distinct()
 
@@ -132,13 +179,14 @@ class ReferenceQuerySet(models.QuerySet):
 @reversion.register()
 class Reference(models.Model):
     class Kind(models.TextChoices):
-        GUIDELINE = "guideline", _("Guideline")
-        SYSTEMATIC_REVIEW = "systematic_review", _("Systematic review")
-        TRIAL = "trial", _("Trial")
-        RESEARCH = "research", _("Research")
-        CASE_REPORT = "case_report", _("Case report")
-        NEWS = "news", _("News")
-        OTHER = "other", _("Other")
+        GUIDELINE = kinds.GUIDELINE, _("Guideline")
+        SYSTEMATIC_REVIEW = kinds.SYSTEMATIC_REVIEW, _("Systematic review")
+        TRIAL = kinds.TRIAL, _("Trial")
+        OBSERVATIONAL = kinds.OBSERVATIONAL, _("Observational study")
+        RESEARCH = kinds.RESEARCH, _("Research")
+        CASE_REPORT = kinds.CASE_REPORT, _("Case report")
+        NEWS = kinds.NEWS, _("News")
+        OTHER = kinds.OTHER, _("Other")
 
     class LinkStatus(models.TextChoices):
         UNCHECKED = "unchecked", _("Not yet checked")
@@ -162,7 +210,12 @@ class Reference(models.Model):
         blank=True,
         help_text=_("Journal, publisher or website."),
     )
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[validate_year],
+    )
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
     volume = models.CharField(_("volume"), max_length=50, blank=True)
@@ -173,7 +226,21 @@ class Reference(models.Model):
     )
     pmid = models.CharField(_("PMID"), max_length=12, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
-    summary = models.TextField(
+    links = models.JSONField(
+        _("other links"),
+        default=list,
+        blank=True,
+        help_text=_("Further addresses the imported file gave, after the URL."),
+    )
+    abstract = EditorTextField(
+        _("abstract"),
+        blank=True,
+        help_text=_(
+            "The publisher's abstract, for editors only: readers never see it. "
+            "Write the summary from it in our own words."
+        ),
+    )
+    summary = EditorTextField(
         _("summary"), blank=True, help_text=_("One or two sentences in our own words.")
     )
     citation_key = models.CharField(
@@ -181,7 +248,20 @@ class Reference(models.Model):
         max_length=100,
         unique=True,
         validators=[citation_key_validator],
-        help_text=_("Cite it in an article as [@key]."),
+        help_text=_(
+            "Cite it in an article as [@key]. Keys are unique whatever their case."
+        ),
+    )
+    # Set while the reference waits in a topic's curation inbox: hidden from
+    # readers until an editor places it in a section. PROTECT: deleting the
+    # topic must not silently publish what waits in its inbox.
+    inbox_topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbox",
+        verbose_name=_("waiting in the curation inbox of"),
     )
     link_status = models.CharField(
         _("link status"),
@@ -213,6 +293,15 @@ class Reference(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["pmid"], condition=~Q(pmid=""), name="reference_unique_pmid"
+            ),
+            # BibTeX reads "Smith2020" and "smith2020" as one key.
+            models.UniqueConstraint(
+                Lower("citation_key"), name="reference_unique_citation_key_any_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True)
+                | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
+                name="reference_year_in_range",
             ),
             models.CheckConstraint(
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
@@ -268,6 +357,7 @@ class Reference(models.Model):
         if not self.citation_key:
             self.citation_key = self.suggest_citation_key()
         errors = self._duplicate_identifier_errors()
+        errors.update(self._duplicate_key_errors())
         errors.update(self.date_errors())
         if errors:
             raise ValidationError(errors)
@@ -297,8 +387,33 @@ class Reference(models.Model):
                 )
         return errors
 
+    def _duplicate_key_errors(self):
+        """The key taken by another reference, in any case (constraint repeated)."""
+        if not self.citation_key:
+            return {}
+        existing = (
+            Reference.objects.filter(citation_key__iexact=self.citation_key)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if existing is None:
+            return {}
+        return {
+            "citation_key": ValidationError(
+                _("The key “%(key)s” is taken by “%(title)s” (%(url)s)."),
+                code="duplicate",
+                params={
+                    "key": existing.citation_key,
+                    "title": existing.title,
+                    "url": existing.get_absolute_url(),
+                },
+            )
+        }
+
     def date_errors(self):
         """Messages for impossible dates, by field (no database needed)."""
+        if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
+            return {"year": year_range_message()}
         if self.month and not self.year:
             return {"month": _("Give the year as well as the month.")}
         if self.day and not self.month:
@@ -314,11 +429,12 @@ class Reference(models.Model):
     def suggest_citation_key(self):
         """A readable key from the first author's family name (or title) and year."""
         base = self.citation_key_base()
-        taken = set(
-            Reference.objects.filter(citation_key__startswith=base)
+        taken = {
+            key.lower()
+            for key in Reference.objects.filter(citation_key__istartswith=base)
             .exclude(pk=self.pk)
             .values_list("citation_key", flat=True)
-        )
+        }
         return unique_citation_key(base, taken)
 
     def citation_key_base(self):
@@ -381,6 +497,11 @@ class Reference(models.Model):
         return self.link_status == self.LinkStatus.EXPIRED
 
     @property
+    def is_in_inbox(self):
+        """Waiting for an editor to place it: hidden from readers."""
+        return self.inbox_topic_id is not None
+
+    @property
     def source_line(self):
         """“Clin Rheumatol, 2019;38(8):2039-2051”, from whatever parts exist."""
         details = ""
@@ -396,6 +517,10 @@ class Reference(models.Model):
 
 
 class EntryQuerySet(models.QuerySet):
+    def visible(self):
+        """Entries of references readers may see (``ReferenceQuerySet.visible``)."""
+        return self.filter(reference__in=Reference.objects.visible())
+
     def for_display(self):
         return self.select_related("reference", "section")
 

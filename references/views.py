@@ -19,7 +19,7 @@ class LiteratureListView(ListView):
     def get_queryset(self):
         self.form = LiteratureFilterForm(self.request.GET or None)
         return self.form.filter(
-            Reference.objects.prefetch_related("notices")
+            Reference.objects.visible().prefetch_related("notices")
         ).newest_first()
 
     def get_context_data(self, **kwargs):
@@ -31,12 +31,21 @@ class LiteratureListView(ListView):
 
 
 class ReferenceDetailView(DetailView):
+    """One reference; one still in a curation inbox only for the editorial team."""
+
     template_name = "references/reference_detail.html"
     context_object_name = "reference"
-    queryset = Reference.objects.prefetch_related(
-        Prefetch("entries", queryset=Entry.objects.select_related("section__topic")),
-        "notices",
-    )
+
+    def get_queryset(self):
+        references = Reference.objects.select_related("inbox_topic").prefetch_related(
+            Prefetch(
+                "entries", queryset=Entry.objects.select_related("section__topic")
+            ),
+            "notices",
+        )
+        if self.request.user.has_perm("references.view_reference"):
+            return references
+        return references.visible()
 
 
 class LiteratureExportView(View):
@@ -50,7 +59,7 @@ class LiteratureExportView(View):
         if extension not in exporting.EXPORT_FORMATS:
             raise Http404("Unknown export format.")
         form = LiteratureFilterForm(request.GET or None)
-        references = form.filter(Reference.objects.all()).newest_first()
+        references = form.filter(Reference.objects.visible()).newest_first()
         response = HttpResponse(
             exporting.export(references, extension),
             content_type=exporting.media_type(extension),

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from articles import services, workflow
 from articles.models import Article, BoardMember
+from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
 
 from ..models import GlossaryTerm
@@ -219,6 +220,8 @@ def _load_article(topic, references, report, with_accounts):
             encoding="utf-8"
         ),
     }
+    # Stored text is normalised (references.fields): compare like with like.
+    text = {name: normalize_text(value) for name, value in text.items()}
     article = Article.objects.filter(slug=data["slug"]).first()
     if article and all(getattr(article, k) == v for k, v in text.items()):
         if article.live_id:

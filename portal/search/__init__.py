@@ -75,7 +75,8 @@ class Results:
 
 
 def search(text: str, documents=None) -> Results:
-    """Search the reader's ``text`` among ``documents`` (all by default)."""
+    """Search the reader's ``text`` among ``documents`` (by default, all that
+    readers may find: ``SearchDocument.objects.public()``)."""
     if documents is None:
-        documents = SearchDocument.objects.all()
+        documents = SearchDocument.objects.public()
     return Results(parse_query(text), documents)

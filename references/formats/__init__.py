@@ -31,6 +31,9 @@ class Record:
     doi: str = ""
     pmid: str = ""
     url: str = ""
+    # Further web addresses after ``url`` (RIS files may carry several UR).
+    links: list[str] = field(default_factory=list)
+    abstract: str = ""
     kind: str = ""
     citation_key: str = ""
 
@@ -146,63 +149,6 @@ def parse_date(value):
         else:
             break
     return year, month, day
-
-
-# Which of our kinds a label from a file means, by the label's lower-cased
-# text. The labels are our own kinds (as exported) and PubMed's publication
-# types, RIS types and CSL types that say the same.
-KIND_LABELS = {
-    "guideline": "guideline",
-    "practice guideline": "guideline",
-    "consensus development conference": "guideline",
-    "systematic_review": "systematic_review",
-    "systematic review": "systematic_review",
-    "meta-analysis": "systematic_review",
-    "trial": "trial",
-    "clinical trial": "trial",
-    "clinical trial, phase i": "trial",
-    "clinical trial, phase ii": "trial",
-    "clinical trial, phase iii": "trial",
-    "clinical trial, phase iv": "trial",
-    "randomized controlled trial": "trial",
-    "controlled clinical trial": "trial",
-    "pragmatic clinical trial": "trial",
-    "case_report": "case_report",
-    "case report": "case_report",
-    "case reports": "case_report",
-    "news": "news",
-    "newspaper article": "news",
-    "article-newspaper": "news",
-    "research": "research",
-    "journal article": "research",
-    "article": "research",
-    "article-journal": "research",
-    "jour": "research",
-    "ejour": "research",
-    "other": "other",
-    "letter": "other",
-    "comment": "other",
-    "editorial": "other",
-}
-# When a record carries several labels, the most specific one wins.
-KIND_PRIORITY = [
-    "guideline",
-    "systematic_review",
-    "trial",
-    "case_report",
-    "news",
-    "research",
-    "other",
-]
-
-
-def kind_from_labels(labels, default="research"):
-    """Our kind for a record's type labels, or ``default`` if none is known."""
-    found = {KIND_LABELS.get(clean_text(label).lower()) for label in labels if label}
-    for kind in KIND_PRIORITY:
-        if kind in found:
-            return kind
-    return default
 
 
 def person(family, given="", suffix=""):

@@ -15,13 +15,13 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
+from ..kinds import kind_from_bibtex_type
 from . import (
     ParseError,
     Record,
     clean_text,
     first,
     is_group,
-    kind_from_labels,
     parse_date,
     parse_month,
     person,
@@ -49,7 +49,6 @@ _ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _ESCAPE_RE = re.compile("|".join(re.escape(char) for char in _ESCAPES))
-RESEARCH_TYPES = {"article"}
 
 
 def looks_like(text):
@@ -102,7 +101,6 @@ def _date(fields):
 
 def to_record(entry, *, number, line):
     fields = {field.key.lower(): str(field.value) for field in entry.fields}
-    type_ = entry.entry_type.lower()
     year, month, day = _date(fields)
     # "12--15" is BibTeX for the range 12-15; an en dash already there stays.
     pages = decode(fields.get("pages", "").replace("--", "-"))
@@ -135,9 +133,8 @@ def to_record(entry, *, number, line):
             )
         ),
         url=_verbatim(fields.get("url", "")),
-        kind=kind_from_labels(
-            [fields.get("type", ""), fields.get("entrysubtype", "")],
-            default="research" if type_ in RESEARCH_TYPES else "other",
+        kind=kind_from_bibtex_type(
+            entry.entry_type, [fields.get("type", ""), fields.get("entrysubtype", "")]
         ),
         citation_key=entry.key.strip(),
     )

@@ -2,13 +2,13 @@
 
 import json
 
+from ..kinds import kind_from_csl_type
 from . import (
     ParseError,
     Record,
     clean_text,
     first,
     is_group,
-    kind_from_labels,
     parse_date,
     person,
     split_person,
@@ -89,10 +89,6 @@ def to_record(item, *, number, line):
         raise ParseError(
             "each CSL-JSON item must be an object", record=number, line=line
         )
-    type_ = clean_text(item.get("type")).lower()
-    default = {"article-journal": "research", "article-newspaper": "news"}.get(
-        type_, "other"
-    )
     year, month, day = _date(item.get("issued"))
     key = clean_text(first(item.get("citation-key"), item.get("id")))
     return Record(
@@ -110,7 +106,7 @@ def to_record(item, *, number, line):
         doi=clean_text(item.get("DOI")),
         pmid=clean_text(item.get("PMID")),
         url=clean_text(item.get("URL")),
-        kind=kind_from_labels([item.get("genre", "")], default=default),
+        kind=kind_from_csl_type(clean_text(item.get("type")), [item.get("genre", "")]),
         citation_key=key,
     )
 

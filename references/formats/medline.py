@@ -7,7 +7,8 @@ indented by six spaces; a blank line between records.
 
 import re
 
-from . import ParseError, Record, clean_text, kind_from_labels, parse_date
+from ..kinds import kind_from_publication_types
+from . import ParseError, Record, clean_text, parse_date
 
 LABEL = "PubMed/MEDLINE"
 EXTENSIONS = (".nbib", ".medline", ".txt")
@@ -95,7 +96,7 @@ def to_record(fields, *, number, line):
         pages=one("PG"),
         doi=clean_text(_identifier(ids, "doi")),
         pmid=one("PMID"),
-        kind=kind_from_labels(values.get("PT", []), default="research"),
+        kind=kind_from_publication_types(values.get("PT", [])),
     )
 
 

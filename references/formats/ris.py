@@ -4,17 +4,14 @@ import re
 
 import rispy
 
-from . import ParseError, Record, clean_text, first, kind_from_labels, parse_date
+from ..kinds import kind_from_ris_type
+from . import ParseError, Record, clean_text, first, parse_date
 
 LABEL = "RIS"
 EXTENSIONS = (".ris",)
 MEDIA_TYPE = "application/x-research-info-systems"
 
 TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
-# RIS types that are journal-like research, and the one for news; every other
-# type (books, web pages, reports...) is "other" unless M3 says more.
-RESEARCH_TYPES = {"JOUR", "JFULL", "EJOUR", "ABST", "INPR"}
-NEWS_TYPES = {"NEWS", "MGZN"}
 # rispy numbers the records it writes ("1.", "2."); such lines carry nothing.
 COUNTER_RE = re.compile(r"^\d+\.$")
 # Embase writes authors as "Adler D.G.": a family name, then initials.
@@ -100,14 +97,6 @@ def _pmid(entry):
 
 
 def to_record(entry, *, number, line):
-    type_ = clean_text(entry.get("type_of_reference")).upper()
-    default = (
-        "research"
-        if type_ in RESEARCH_TYPES
-        else "news"
-        if type_ in NEWS_TYPES
-        else "other"
-    )
     authors = []
     for name in [*entry.get("authors", []), *entry.get("first_authors", [])]:
         name = _name(name)
@@ -148,7 +137,9 @@ def to_record(entry, *, number, line):
             (url for url in urls if url.startswith(("http://", "https://"))),
             urls[0] if urls else "",
         ),
-        kind=kind_from_labels([entry.get("type_of_work", "")], default=default),
+        kind=kind_from_ris_type(
+            entry.get("type_of_reference", ""), [entry.get("type_of_work", "")]
+        ),
         # EndNote's ID is a record number, not a key anyone would cite by.
         citation_key=key if any(c.isalpha() for c in key) else "",
     )

@@ -49,11 +49,14 @@ class Work:
     """One work as a service describes it."""
 
     record: Record
-    abstract: str = ""
     publication_types: list[str] = field(default_factory=list)
     notices: list[FoundNotice] = field(default_factory=list)
     # The services that described it: "Crossref", "PubMed".
     services: set[str] = field(default_factory=set)
+
+    @property
+    def abstract(self) -> str:
+        return self.record.abstract
 
     def merge(self, other: "Work") -> None:
         """Fill what this description lacks from ``other`` (another service's)."""
@@ -66,7 +69,6 @@ class Work:
             # PubMed's publication types say more than Crossref's "journal-article".
             self.publication_types = other.publication_types
             self.record.kind = other.record.kind
-        self.abstract = self.abstract or other.abstract
         self.notices += other.notices
         self.services |= other.services
 
@@ -128,6 +130,7 @@ FILLED_FIELDS = (
     "doi",
     "pmid",
     "url",
+    "abstract",
 )
 
 

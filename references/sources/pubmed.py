@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from .. import identifiers
-from ..formats import Record, clean_text, kind_from_labels, parse_date
+from ..formats import Record, clean_text, parse_date
+from ..kinds import kind_from_publication_types
 from ..models import ReferenceNotice
 from . import FoundNotice, Work, date_from_parts, http
 
@@ -249,11 +250,11 @@ def parse_article(article) -> Work:
         pages=_text(citation, ".//Article/Pagination/MedlinePgn"),
         doi=doi,
         pmid=pmid,
-        kind=kind_from_labels(types, default="research"),
+        abstract=_abstract(citation),
+        kind=kind_from_publication_types(types),
     )
     return Work(
         record=record,
-        abstract=_abstract(citation),
         publication_types=types,
         notices=_notices(article, pmid, doi, types),
         services={SERVICE},

@@ -357,3 +357,74 @@ def test_every_transition_through_the_screens_is_recorded(client, people):
         ("start_review", people["board"].username, ""),
         ("approve", people["board"].username, "Accurate"),
     ]
+
+
+BODY = (
+    "## Treatment\n\n"
+    "Rituximab is often chosen when steroids fail.\n"
+    "IVIG helps in dermatomyositis with skin disease.\n\n"
+    "## Monitoring\n\n"
+    "Check creatine kinase and strength at each visit.\n"
+    "Review the dose every three months.\n"
+)
+
+
+def browser_form(article, **changes):
+    """The edit form as a browser posts it: textareas with CRLF line endings,
+    empty optional fields sent empty, an unticked checkbox left out."""
+    data = {
+        "topic": str(article.topic_id),
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "body": article.body,
+        "plain_summary": article.plain_summary,
+        "plain_body": article.plain_body,
+        "change_note": "",
+        "loaded_version": str(article.version),
+    }
+    if article.is_overview:
+        data["is_overview"] = "on"
+    data.update(changes)
+    return {
+        name: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for name, value in data.items()
+    }
+
+
+def test_a_browser_edit_of_one_sentence_shows_only_that_sentence_in_the_diff(
+    client, people
+):
+    article = make_article(body=BODY, summary="Two lines\nof summary.", approve=True)
+    client.force_login(people["editor"])
+    edited = BODY.replace("every three months", "every six months")
+    response = client.post(
+        reverse("editorial:edit", args=[article.pk]),
+        browser_form(article, body=edited + "   \n"),
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert "\r" not in article.body and "\r" not in article.summary
+    assert article.body == edited.rstrip()
+
+    client.force_login(people["board"])
+    html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
+    assert html.count("<del>") == 1 and html.count("<ins>") == 1
+    assert "<del>three</del><ins>six</ins>" in html
+
+
+def test_a_comment_posted_with_crlf_is_stored_with_lf(client, people):
+    article = advance_to(make_article(), Status.IN_REVIEW)
+    client.force_login(people["board"])
+    client.post(
+        reverse("editorial:transition", args=[article.pk]),
+        {
+            "action": "request_changes",
+            "comment": "Cite the guideline.  \r\nAnd the trial.\r\n",
+            "version": article.version,
+        },
+    )
+    event = ReviewEvent.objects.get(
+        article=article, action=ReviewEvent.Action.REQUEST_CHANGES
+    )
+    assert event.comment == "Cite the guideline.\nAnd the trial."

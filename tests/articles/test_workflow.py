@@ -1,5 +1,6 @@
 """The review workflow: the whole transition table, four eyes, the record."""
 
+import datetime
 import itertools
 
 import pytest
@@ -282,6 +283,40 @@ class TestReviewPeriod:
         assert (due.year * 12 + due.month) - (
             live.approved_at.year * 12 + live.approved_at.month
         ) == 6
+
+    @pytest.mark.parametrize(
+        ("approved_on", "months", "due"),
+        [
+            # An ordinary day keeps its day of the month (main gave the 28th).
+            ("2026-11-23", 12, "2027-11-23"),
+            ("2026-01-05", 1, "2026-02-05"),
+            ("2026-03-27", 6, "2026-09-27"),
+            # A day the target month lacks becomes its last day.
+            ("2026-01-31", 1, "2026-02-28"),
+            ("2027-01-31", 13, "2028-02-29"),
+            ("2026-08-31", 1, "2026-09-30"),
+            ("2026-10-31", 2, "2026-12-31"),
+            # Leap days.
+            ("2024-02-29", 12, "2025-02-28"),
+            ("2024-02-29", 48, "2028-02-29"),
+            ("2023-02-28", 12, "2024-02-28"),
+        ],
+    )
+    def test_next_review_is_the_same_day_months_later(
+        self, settings, approved_on, months, due
+    ):
+        settings.PORTAL_REVIEW_PERIOD_MONTHS = months
+        approved = datetime.date.fromisoformat(approved_on)
+        assert workflow.next_review_due(approved) == datetime.date.fromisoformat(due)
+
+    def test_approval_on_23_november_is_due_23_november_a_year_on(
+        self, settings, monkeypatch
+    ):
+        settings.PORTAL_REVIEW_PERIOD_MONTHS = 12
+        approval = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.UTC)
+        monkeypatch.setattr(workflow.timezone, "now", lambda: approval)
+        article = make_article(approve=True)
+        assert article.live.next_review_due == datetime.date(2027, 11, 23)
 
     def test_overdue_articles_are_listed(self):
         article = make_article(approve=True)

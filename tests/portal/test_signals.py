@@ -3,7 +3,7 @@
 import pytest
 
 from portal.search import search
-from references import importing
+from references import importing, services
 from references.models import Reference
 from references.signals import references_changed
 from tests.factories import EntryFactory, ReferenceFactory, SectionFactory
@@ -24,7 +24,7 @@ def found(text):
     return [hit.document.title for hit in search(text)[:10]]
 
 
-def test_an_import_is_searchable_and_refreshes_the_topic_page(client):
+def test_a_placed_import_is_searchable_and_refreshes_the_topic_page(client):
     section = SectionFactory()
     EntryFactory(section=section)
     url = section.topic.get_absolute_url()
@@ -32,8 +32,15 @@ def test_an_import_is_searchable_and_refreshes_the_topic_page(client):
     assert client.get(url)["X-Cache"] == "hit"
 
     parsed = importing.read_file(RIS, filename="new.ris")
-    importing.import_records(
-        records=parsed.records, topic=section.topic, section=section
+    importing.import_records(records=parsed.records, topic=section.topic)
+    # In the curation inbox: neither found nor shown.
+    assert found("lenabasum") == []
+    assert b"Lenabasum" not in client.get(url).content
+
+    services.place_in_section(
+        references=Reference.objects.in_inbox(section.topic),
+        section=section,
+        user=None,
     )
 
     assert found("lenabasum") == ["Lenabasum in refractory dermatomyositis"]

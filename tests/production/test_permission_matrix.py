@@ -73,6 +73,8 @@ EXPECTED = {
     "references_editorial:tools": WRITERS,
     "references_editorial:import": WRITERS,
     "references_editorial:add": WRITERS,
+    "references_editorial:inboxes": WRITERS,
+    "references_editorial:inbox": WRITERS,
     # Preview and result need an upload in the session first: back to the form.
     "references_editorial:import-*": {
         "anonymous": 302,

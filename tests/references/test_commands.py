@@ -19,16 +19,13 @@ def ris_file(tmp_path):
     return path
 
 
-def test_import_command_imports_into_a_section(ris_file, capsys):
+def test_import_command_imports_into_the_topics_curation_inbox(ris_file, capsys):
     section = SectionFactory()
-    call_command(
-        "import_references",
-        str(ris_file),
-        topic=section.topic.slug,
-        section=section.slug,
-    )
-    assert section.entries.count() == 2
-    assert "Imported 2 references" in capsys.readouterr().out
+    call_command("import_references", str(ris_file), topic=section.topic.slug)
+    assert Reference.objects.in_inbox(section.topic).count() == 2
+    assert not section.entries.exists()
+    out = capsys.readouterr().out
+    assert f"Imported 2 references into the curation inbox of “{section.topic}”" in out
 
 
 def test_dry_run_writes_nothing(ris_file, capsys):
@@ -62,20 +59,19 @@ def test_progress_lines_on_long_imports(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "content, topic, section, message",
+    "content, topic, message",
     [
-        (RIS.encode(), "nope", None, "no topic with the slug"),
-        (RIS.encode(), "topic", "nope", "has no section"),
-        (b"TY  - JOUR\nTI  - Caf\xe9\nER  - \n", "topic", None, "not UTF-8"),
-        (b"TY  - JOUR\nTI  - Open\n", "topic", None, "Record 1, line 1"),
+        (RIS.encode(), "nope", "no topic with the slug"),
+        (b"TY  - JOUR\nTI  - Caf\xe9\nER  - \n", "topic", "not UTF-8"),
+        (b"TY  - JOUR\nTI  - Open\n", "topic", "Record 1, line 1"),
     ],
 )
-def test_bad_input_stops_with_a_message(tmp_path, content, topic, section, message):
+def test_bad_input_stops_with_a_message(tmp_path, content, topic, message):
     TopicFactory(slug="topic")
     path = tmp_path / "bad.ris"
     path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
-        call_command("import_references", str(path), topic=topic, section=section)
+        call_command("import_references", str(path), topic=topic)
     assert not Reference.objects.exists()
 
 

@@ -27,6 +27,7 @@ PAGES = [
     "/editorial/literature/",
     "/editorial/literature/import/",
     "/editorial/literature/add/",
+    "/editorial/literature/inbox/",
 ]
 
 
@@ -38,15 +39,11 @@ def login(client, user):
     return user
 
 
-def upload(client, data=RIS, name="refs.ris", topic=None, section=None):
+def upload(client, data=RIS, name="refs.ris", topic=None):
     topic = topic or TopicFactory()
     return client.post(
         "/editorial/literature/import/",
-        {
-            "file": SimpleUploadedFile(name, data),
-            "topic": topic.pk,
-            "section": section.pk if section else "",
-        },
+        {"file": SimpleUploadedFile(name, data), "topic": topic.pk},
     )
 
 
@@ -95,9 +92,10 @@ def test_upload_preview_confirm_result(client, django_assert_max_num_queries):
     response = client.post("/editorial/literature/import/preview/", {"confirm": "1"})
     assert response["Location"] == "/editorial/literature/import/done/"
     result = client.get(response["Location"]).content.decode()
-    assert "1 reference from refs.ris was added" in result
+    assert "1 reference from refs.ris was added to the curation inbox" in result
     created = Reference.objects.get(title="IVIg in dermatomyositis")
-    assert created.entries.get().section.topic == topic
+    assert created.inbox_topic == topic
+    assert not created.entries.exists()
     # One revision for the import, none left behind by the request's own.
     assert Revision.objects.get().comment == "Imported from refs.ris"
     assert Revision.objects.get().user == user
@@ -146,12 +144,6 @@ def test_bad_files_are_refused_with_a_message(client, data, name, message):
     assert not Reference.objects.exists()
 
 
-def test_section_of_another_topic_is_refused(client):
-    login(client, editor())
-    response = upload(client, section=SectionFactory())
-    assert "a section of another topic" in response.content.decode()
-
-
 def test_add_a_reference_by_pasting_a_doi(client):
     login(client, editor())
     section = SectionFactory()
@@ -164,14 +156,17 @@ def test_add_a_reference_by_pasting_a_doi(client):
             "authors": "Marie, Isabelle",
             "source": "Autoimmun Rev",
             "year": "2011",
-            "section": section.pk,
+            "topic": section.topic.pk,
         },
     )
     reference = Reference.objects.get()
-    assert response["Location"] == reference.get_absolute_url()
+    assert response["Location"] == f"/editorial/literature/inbox/{section.topic.slug}/"
     assert reference.doi == "10.1016/j.autrev.2011.04.010"
-    assert reference.entries.get().section == section
-    assert "was added" in client.get(response["Location"]).content.decode()
+    assert reference.inbox_topic == section.topic
+    assert not reference.entries.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "was added to the curation inbox" in page
+    assert reference.title in page
 
 
 def test_add_a_reference_by_pasting_a_pmid(client):
@@ -183,6 +178,7 @@ def test_add_a_reference_by_pasting_a_pmid(client):
             "kind": "research",
             "title": "A",
             "source": "B",
+            "topic": TopicFactory().pk,
         },
     )
     assert Reference.objects.get().pmid == "21504801"
@@ -239,3 +235,44 @@ def test_preview_after_the_topic_was_deleted_starts_again(client):
     response = client.get("/editorial/literature/import/preview/")
     assert response["Location"] == "/editorial/literature/import/"
     assert "references_import_pending" not in client.session
+
+
+@pytest.mark.parametrize("year", ["10000", "999", "32767", "2101"])
+def test_a_year_out_of_range_is_refused_in_words_not_a_500(client, year):
+    login(client, editor())
+    response = client.post(
+        "/editorial/literature/add/",
+        {
+            "kind": "research",
+            "title": "A",
+            "source": "B",
+            "year": year,
+            "month": "1",
+            "topic": TopicFactory().pk,
+            "url": "",
+            "summary": "Line one\r\nline two",
+        },
+    )
+    assert response.status_code == 200
+    assert "A year is a number from 1000 to 2100." in response.content.decode()
+    assert not Reference.objects.exists()
+
+
+def test_a_citation_key_taken_in_another_case_is_refused(client):
+    ReferenceFactory(citation_key="Keytest")
+    login(client, administrator())
+    response = client.post(
+        "/admin/references/reference/add/",
+        {
+            "kind": "research",
+            "title": "Another",
+            "citation_key": "keytest",
+            "link_status": "unchecked",
+            "links": "[]",
+            "entries-TOTAL_FORMS": "0",
+            "entries-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "The key “Keytest” is taken by" in response.content.decode()
+    assert Reference.objects.count() == 1

@@ -1,8 +1,8 @@
-"""The format helpers every parser shares: text, dates, kinds, names."""
+"""The format helpers every parser shares: text, dates, names."""
 
 import pytest
 
-from references.formats import clean_text, kind_from_labels, parse_date, person
+from references.formats import clean_text, parse_date, person
 
 
 @pytest.mark.parametrize(
@@ -29,22 +29,6 @@ def test_decomposed_unicode_is_composed():
 
 def test_line_breaks_fold_but_no_break_spaces_stay():
     assert clean_text(" a\r\n  b\u00a0c ") == "a b\u00a0c"
-
-
-@pytest.mark.parametrize(
-    "labels, kind",
-    [
-        (["Journal Article", "Randomized Controlled Trial"], "trial"),
-        (["Journal Article", "Meta-Analysis", "Review"], "systematic_review"),
-        (["Practice Guideline"], "guideline"),
-        (["Case Reports"], "case_report"),
-        (["Letter", "Comment"], "other"),
-        (["systematic_review"], "systematic_review"),
-        (["Something else"], "research"),
-    ],
-)
-def test_kind_follows_the_most_specific_label(labels, kind):
-    assert kind_from_labels(labels) == kind
 
 
 def test_person_is_stored_family_first():

@@ -33,7 +33,8 @@ def test_every_real_export_imports_cleanly(fixture_bytes, name):
     topic = TopicFactory()
     result = importing.import_records(records=parsed.records, topic=topic)
     assert result.created == created == Reference.objects.count()
-    assert Entry.objects.filter(section__topic=topic).count() == created
+    assert Reference.objects.in_inbox(topic).count() == created
+    assert not Entry.objects.exists()
 
 
 def test_pubmed_nbib_keeps_names_groups_dates_and_identifiers(fixture_bytes):
@@ -209,29 +210,20 @@ def test_import_is_one_revision_with_user_and_comment():
     [version] = Version.objects.get_for_object(one)
     assert version.revision == revision
     assert version.field_dict["title"] == "One"
-    # The section made for the import and both entries are in it too.
-    assert Version.objects.filter(revision=revision).count() == 5
-    assert result.section.slug == "imported"
+    assert Version.objects.filter(revision=revision).count() == 2
+    assert result.topic == topic
 
 
-def test_import_into_a_chosen_section_appends_in_file_order():
+def test_imported_references_wait_in_the_topics_inbox_not_in_a_section():
     section = SectionFactory()
-    ReferenceFactory()  # not listed: does not shift positions
-    Entry.objects.create(section=section, reference=ReferenceFactory(), position=4)
     data = b"TY  - JOUR\nTI  - One\nER  - \n\nTY  - JOUR\nTI  - Two\nER  - \n"
-    import_bytes(data, topic=section.topic, section=section)
-    titles = [e.reference.title for e in section.entries.order_by("position")]
-    assert titles[1:] == ["One", "Two"]
-    assert list(section.entries.values_list("position", flat=True)) == [4, 5, 6]
+    import_bytes(data, topic=section.topic)
+    assert set(
+        Reference.objects.in_inbox(section.topic).values_list("title", flat=True)
+    ) == {"One", "Two"}
+    assert not Reference.objects.visible().exists()
+    assert not section.entries.exists()
     assert not Section.objects.filter(slug="imported").exists()
-
-
-def test_section_of_another_topic_is_refused():
-    section = SectionFactory()
-    data = b"TY  - JOUR\nTI  - One\nER  - \n"
-    with pytest.raises(importing.ImportRejected):
-        import_bytes(data, topic=TopicFactory(), section=section)
-    assert not Reference.objects.exists()
 
 
 def test_citation_key_from_file_is_kept_unless_taken():

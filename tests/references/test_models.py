@@ -122,3 +122,20 @@ def test_queryset_in_topic_finds_each_reference_once():
     EntryFactory(section=section, reference=reference)
     EntryFactory(section=other, reference=reference)
     assert list(Reference.objects.in_topic(section.topic)) == [reference]
+
+
+def test_citation_keys_are_unique_whatever_their_case():
+    ReferenceFactory(citation_key="Keytest")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferenceFactory(citation_key="keytest")
+
+
+def test_a_suggested_key_avoids_a_key_taken_in_another_case():
+    ReferenceFactory(citation_key="Marie-2011")
+    reference = Reference(title="T", authors="Marie, Isabelle", year=2011)
+    assert reference.suggest_citation_key() == "marie-2011-2"
+
+
+def test_the_year_range_is_a_database_constraint_too():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferenceFactory(year=10000)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from references import importing
-from references.models import Section, Topic
+from references.models import Topic
 
 
 class DryRun(Exception):
@@ -14,19 +14,18 @@ class DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Import references from an RIS, BibTeX, PubMed/MEDLINE (.nbib) or CSL-JSON "
-        "file into a topic. Duplicates (same DOI or PMID) are skipped; a file "
-        "with any broken record is refused whole and nothing is written."
+        "file into a topic's curation inbox, where editors place each reference "
+        "in a section; until then readers do not see them. Duplicates are "
+        "skipped; a file with any broken record is refused whole and nothing is "
+        "written."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The file to import (UTF-8).")
         parser.add_argument(
-            "--topic", required=True, help="Slug of the topic to list them in."
-        )
-        parser.add_argument(
-            "--section",
-            help="Slug of the topic's section to list them in (default: a section "
-            "called “Imported”, made if missing).",
+            "--topic",
+            required=True,
+            help="Slug of the topic whose curation inbox receives them.",
         )
         parser.add_argument(
             "--dry-run",
@@ -43,15 +42,6 @@ class Command(BaseCommand):
         topic = Topic.objects.filter(slug=options["topic"]).first()
         if topic is None:
             raise CommandError(f"There is no topic with the slug {options['topic']!r}.")
-        section = None
-        if options["section"]:
-            section = Section.objects.filter(
-                topic=topic, slug=options["section"]
-            ).first()
-            if section is None:
-                raise CommandError(
-                    f"The topic {topic.slug!r} has no section {options['section']!r}."
-                )
         verbosity = options["verbosity"]
         try:
             parsed = importing.read_file(data, filename=path.name)
@@ -61,7 +51,7 @@ class Command(BaseCommand):
                     f"({parsed.format_label})."
                 )
             result = self._import(
-                parsed, topic, section, options["dry_run"], verbosity, path.name
+                parsed, topic, options["dry_run"], verbosity, path.name
             )
         except importing.ImportRejected as exc:
             raise CommandError("\n".join(exc.messages)) from None
@@ -71,12 +61,13 @@ class Command(BaseCommand):
             verb = "Would import" if options["dry_run"] else "Imported"
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{verb} {result.created} references into “{result.section}”; "
+                    f"{verb} {result.created} references into the curation inbox "
+                    f"of “{result.topic}”; "
                     f"skipped {len(result.skipped)} duplicates."
                 )
             )
 
-    def _import(self, parsed, topic, section, dry_run, verbosity, filename):
+    def _import(self, parsed, topic, dry_run, verbosity, filename):
         def progress(done, count):
             # A line per batch, only when there are several batches.
             if verbosity >= 1 and count > importing.BATCH_SIZE:
@@ -88,7 +79,6 @@ class Command(BaseCommand):
                 result = importing.import_records(
                     records=parsed.records,
                     topic=topic,
-                    section=section,
                     user=None,
                     comment=f"Imported from {filename} with import_references",
                     progress=progress,
