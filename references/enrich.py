@@ -2,7 +2,8 @@
 
 Only empty fields are filled, never an editor's value overwritten: the PMID
 from the DOI (PubMed's search), the DOI from the PMID, and the journal and
-abstract from PubMed or Crossref. All changes are saved in one transaction and one revision.
+abstract from PubMed or Crossref. All changes are saved in one transaction
+and one revision.
 """
 
 from collections.abc import Callable
@@ -84,9 +85,7 @@ def enrich(
         _fill(result, reference, "doi", work.record.doi, taken_dois)
         _fill(result, reference, "source", work.record.source)
         _fill(result, reference, "abstract", work.record.abstract)
-    without_source = [
-        r for r in references if r.doi and not (r.source and r.abstract)
-    ]
+    without_source = [r for r in references if r.doi and not (r.source and r.abstract)]
     for done, reference in enumerate(without_source, start=1):
         try:
             work = crossref.fetch_work(reference.doi, timeout=timeout, retries=retries)

@@ -3,14 +3,14 @@
 import pytest
 
 from references.models import Reference, ReferenceNotice
-from tests.factories import ReferenceFactory, editor
+from tests.factories import ReferenceFactory, TopicFactory, editor
 from tests.scholarly_api import Scripted
 
 pytestmark = pytest.mark.django_db
 URL = "/editorial/literature/add/"
 EMPTY_FORM = {
     "identifier": "",
-    "section": "",
+    "topic": "",
     "kind": "research",
     "title": "",
     "authors": "",
@@ -24,6 +24,7 @@ EMPTY_FORM = {
     "doi": "",
     "pmid": "",
     "url": "",
+    "abstract": "",
     "summary": "",
 }
 
@@ -60,10 +61,12 @@ def test_look_up_fills_the_form_and_saves_nothing(signed_in, scholarly_api):
 
 
 def test_a_looked_up_reference_is_saved_by_the_save_button(signed_in, scholarly_api):
-    filled = look_up(signed_in, "900000002").context["form"].initial
+    topic = TopicFactory()
+    filled = look_up(signed_in, "900000002", topic=topic.pk).context["form"].initial
     posted = {**EMPTY_FORM, **{k: v for k, v in filled.items() if v is not None}}
     # A browser sends textarea lines with CRLF.
-    posted["authors"] = posted["authors"].replace("\n", "\r\n")
+    for name in ("authors", "abstract"):
+        posted[name] = posted[name].replace("\n", "\r\n")
 
     response = signed_in.post(URL, posted)
 
@@ -71,6 +74,9 @@ def test_a_looked_up_reference_is_saved_by_the_save_button(signed_in, scholarly_
     reference = Reference.objects.get()
     assert (reference.pmid, reference.doi) == ("900000002", "10.5555/myo.2020.002")
     assert reference.author_list == ["Fictional, Dee", "Notreal, Eli"]
+    assert reference.abstract.startswith("Objectives: To compare")
+    # Added like an imported one: it waits in the topic's curation inbox.
+    assert reference.inbox_topic == topic
 
 
 def test_a_retracted_work_is_flagged_in_the_form(signed_in, scholarly_api):
