@@ -6,7 +6,7 @@ from reversion.admin import VersionAdmin
 
 from . import services, workflow
 from .forms import ArticleForm
-from .models import ApprovedVersion, Article, BoardMember, ReviewEvent
+from .models import ApprovedVersion, Article, BoardMember, Disclosure, ReviewEvent
 
 
 class ReviewEventInline(admin.TabularInline):
@@ -39,6 +39,7 @@ class ArticleAdmin(VersionAdmin):
         "body",
         "plain_summary",
         "plain_body",
+        "review_period_months",
         "author",
         "status",
         "version",
@@ -95,3 +96,17 @@ class BoardMemberAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     search_fields = ["user__first_name", "user__last_name", "credentials", "role"]
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    """Declarations of interests of authors and board members."""
+
+    list_display = ["__str__", "declared_on", "is_due"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    search_fields = ["user__first_name", "user__last_name", "statement"]
+
+    @admin.display(boolean=True, description=_("due for renewal"))
+    def is_due(self, obj):
+        return obj.is_due()

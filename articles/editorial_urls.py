@@ -26,6 +26,16 @@ urlpatterns = [
     path("articles/<int:pk>/", views.ReviewView.as_view(), name="review"),
     path("articles/<int:pk>/edit/", views.ArticleUpdateView.as_view(), name="edit"),
     path("articles/<int:pk>/act/", views.TransitionView.as_view(), name="transition"),
+    path(
+        "articles/<int:pk>/assign/",
+        views.AssignReviewersView.as_view(),
+        name="assign",
+    ),
+    path(
+        "articles/<int:pk>/conflict/",
+        views.DeclareConflictView.as_view(),
+        name="declare-conflict",
+    ),
     path("articles/<int:pk>/history/", views.HistoryView.as_view(), name="history"),
     path("articles/<int:pk>/compare/", views.CompareView.as_view(), name="compare"),
     path("articles/<int:pk>/revert/", views.RevertView.as_view(), name="revert"),

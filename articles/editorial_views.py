@@ -6,6 +6,7 @@ views only show and post what it allows.
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -25,7 +26,7 @@ from references.models import Topic
 
 from . import diff, services, workflow
 from .forms import ArticleForm
-from .models import Article, ReviewEvent
+from .models import Article, ChangeClass, ReviewAssignment, ReviewEvent
 
 TEXT_LABELS = {
     "title": _("Title"),
@@ -67,9 +68,15 @@ class DashboardView(EditorialMixin, TemplateView):
         mine = Q(author=user) | Q(
             events__action=ReviewEvent.Action.EDIT, events__actor=user
         )
+        with_board = workflow.with_approval_counts(articles.with_board())
         return super().get_context_data(
+            # Assigned reviewers see their articles first.
+            assigned_to_me=with_board.filter(assignments__reviewer=user).order_by(
+                "updated_at"
+            ),
+            awaiting_review=with_board.order_by("updated_at"),
+            approvals_required=workflow.approvals_required(),
             my_drafts=articles.filter(mine, status=Status.DRAFT).distinct(),
-            awaiting_review=articles.with_board().order_by("updated_at"),
             changes_requested=articles.filter(status=Status.CHANGES_REQUESTED),
             recently_approved=articles.recently_approved()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
@@ -170,8 +177,26 @@ class ReviewView(ArticleMixin, DetailView):
             saved = services.text_versions(article).get(article.live.number)
             live_text = saved.fields if saved else None
         current = {name: getattr(article, name) for name in TEXT_LABELS}
+        user = self.request.user
+        facts = workflow.review_facts(article)
+        assigned = ReviewAssignment.objects.filter(article=article).select_related(
+            "reviewer"
+        )
         return super().get_context_data(
-            actions=workflow.allowed_actions(article=article, user=self.request.user),
+            actions=workflow.allowed_actions(article=article, user=user, facts=facts),
+            progress={
+                "approvals": len(set(facts.approver_ids)),
+                "required": workflow.approvals_required(),
+            },
+            change_classes=ChangeClass.choices,
+            assignments=assigned,
+            can_assign=workflow.is_board_member(user) and article.is_with_board,
+            assignable=workflow.assignable_reviewers(article=article, facts=facts)
+            if workflow.is_board_member(user) and article.is_with_board
+            else [],
+            conflicted=user.pk in facts.conflicted_ids,
+            can_declare_conflict=workflow.is_board_member(user)
+            and user.pk not in facts.conflicted_ids,
             changes=diff.field_diffs(live_text, current, TEXT_LABELS)
             if live_text is not None
             else None,
@@ -206,6 +231,10 @@ class TransitionView(ArticleMixin, SingleObjectMixin, View):
                 user=request.user,
                 comment=request.POST.get("comment", ""),
                 version=_posted_version(request),
+                note=workflow.ChangeNote(
+                    text=request.POST.get("change_note", ""),
+                    change_class=request.POST.get("change_class", ""),
+                ),
             )
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
@@ -217,6 +246,52 @@ class TransitionView(ArticleMixin, SingleObjectMixin, View):
                     "action": ReviewEvent.Action(action).label,
                     "version": article.version,
                 },
+            )
+        return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
+
+
+class AssignReviewersView(ArticleMixin, SingleObjectMixin, View):
+    """A board member asks one or more colleagues to review the article."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        article = self.get_object()
+        ids = [value for value in request.POST.getlist("reviewer") if value.isdigit()]
+        reviewers = list(get_user_model().objects.filter(pk__in=ids))
+        if not reviewers:
+            messages.error(request, _("Choose at least one board member."))
+        else:
+            try:
+                workflow.assign_reviewers(
+                    article=article, reviewers=reviewers, user=request.user
+                )
+            except workflow.WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Reviewers assigned and emailed."))
+        return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
+
+
+class DeclareConflictView(ArticleMixin, SingleObjectMixin, View):
+    """A board member declares a conflict with the article, which bars them."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        article = self.get_object()
+        try:
+            workflow.declare_conflict(
+                article=article,
+                user=request.user,
+                statement=request.POST.get("statement", ""),
+            )
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Your conflict is recorded: you will not review this article."),
             )
         return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
 

@@ -35,6 +35,7 @@ class ArticleForm(forms.ModelForm):
             "body",
             "plain_summary",
             "plain_body",
+            "review_period_months",
         ]
         help_texts = {"slug": _("The address of the page. Leave empty to make one.")}
 

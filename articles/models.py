@@ -6,6 +6,9 @@ at that snapshot: the public only ever reads the snapshot, so a newer draft can
 be written and reviewed while the approved text stays online unchanged.
 """
 
+import calendar
+import datetime
+
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +22,10 @@ from references.fields import EditorTextField
 from references.models import Reference, ReferenceNotice, Topic
 
 from . import rendering
+
+# Different references one article may cite: its reference list is formatted
+# on the public page, and a list of thousands helps no reader.
+MAX_CITED_REFERENCES = 300
 
 # What the public article page reads besides the article row. The topic is
 # the live version's; the article's own is only for a never-approved article
@@ -186,6 +193,15 @@ class Article(models.Model):
         related_name="articles_written",
         verbose_name=_("author"),
     )
+    review_period_months = models.PositiveSmallIntegerField(
+        _("review period (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Months from an approval to the next review, for a fast-moving topic. "
+            "Leave empty for the site's default."
+        ),
+    )
     live = models.OneToOneField(
         "ApprovedVersion",
         on_delete=models.SET_NULL,
@@ -220,6 +236,11 @@ class Article(models.Model):
         slug = self.live.slug if self.live_id else self.slug
         return reverse("articles:detail", kwargs={"slug": slug})
 
+    def get_changes_url(self):
+        """The change log of the approved versions, at the public address."""
+        slug = self.live.slug if self.live_id else self.slug
+        return reverse("articles:changes", kwargs={"slug": slug})
+
     def clean(self):
         errors = {}
         try:
@@ -241,13 +262,25 @@ class Article(models.Model):
         """Render both bodies into their HTML fields; return the cited references.
 
         One numbering covers both bodies, so the plain-language version points
-        into the same reference list. An unknown key raises ValidationError
-        naming it. The references are also kept in ``cited_references``, so a
-        caller that validated with ``full_clean()`` need not render again.
+        into the same reference list. An unknown key, or text over the
+        renderer's limits, raises ValidationError naming the field. The
+        references are kept in ``cited_references`` and the text they were
+        rendered from remembered, so the second ``full_clean()`` of one save
+        (the form's, then the service's) does not render again.
         """
+        source = (self.body, self.plain_body)
+        if getattr(self, "_rendered_source", None) == source:
+            return self.cited_references
         errors = {}
         for field in ("body", "plain_body"):
-            faults = rendering.check_blocks(getattr(self, field))
+            text = getattr(self, field)
+            try:
+                # Bounds first: nothing else may read text beyond them.
+                rendering.check_limits(text)
+            except ValidationError as exc:
+                errors[field] = exc
+                continue
+            faults = rendering.check_blocks(text)
             if faults:
                 errors[field] = [
                     ValidationError(str(fault), code="invalid_block")
@@ -258,6 +291,22 @@ class Article(models.Model):
         numbering = {}
         body = rendering.render(self.body, numbering)
         plain = rendering.render(self.plain_body, numbering, plain=True)
+        if len(numbering) > MAX_CITED_REFERENCES:
+            raise ValidationError(
+                {
+                    "body": ValidationError(
+                        _(
+                            "This article cites %(count)s different references; "
+                            "the most is %(limit)s."
+                        ),
+                        code="too_many_references",
+                        params={
+                            "count": len(numbering),
+                            "limit": MAX_CITED_REFERENCES,
+                        },
+                    )
+                }
+            )
         found = Reference.objects.in_bulk(list(numbering), field_name="citation_key")
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
@@ -273,6 +322,7 @@ class Article(models.Model):
         self.plain_body_html = plain.html
         self.recommendations = body.recommendations
         self.cited_references = [found[key] for key in numbering]
+        self._rendered_source = source
         return self.cited_references
 
     @property
@@ -326,6 +376,14 @@ class Citation(BaseCitation):
 
 
 class ApprovedVersionQuerySet(models.QuerySet):
+    def updates(self):
+        """Approved versions of articles still public, newest first."""
+        return (
+            self.filter(article__live__isnull=False)
+            .select_related("article__live", "topic", "approved_by")
+            .order_by("-approved_at", "-pk")
+        )
+
     def with_references(self):
         return self.prefetch_related(
             models.Prefetch(
@@ -335,12 +393,26 @@ class ApprovedVersionQuerySet(models.QuerySet):
         )
 
 
+class ChangeClass(models.TextChoices):
+    """How much an approved version changes what readers should do."""
+
+    PRACTICE_CHANGING = "practice-changing", _("Practice-changing")
+    MAJOR = "major", _("Major update")
+    MINOR = "minor", _("Minor update")
+    CORRECTION = "correction", _("Correction")
+
+
 class ApprovedVersion(models.Model):
     """The text the board approved, frozen: what the public reads.
 
     With the text go the address, topic and overview flag the board approved:
     an editor's draft may propose new ones, but only approval publishes them.
+    Every version after the first carries the board's change note for
+    readers and its class; the people who wrote it and the board members who
+    approved it are kept with it.
     """
+
+    ChangeClass = ChangeClass
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="approved_versions"
@@ -369,6 +441,22 @@ class ApprovedVersion(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"))
     next_review_due = models.DateField(_("next review due"))
+    change_class = models.CharField(
+        _("kind of change"), max_length=20, choices=ChangeClass.choices, blank=True
+    )
+    change_note = models.TextField(_("what changed, for readers"), blank=True)
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        blank=True,
+        verbose_name=_("approved by (all board members)"),
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        blank=True,
+        verbose_name=_("written by"),
+    )
 
     objects = ApprovedVersionQuerySet.as_manager()
 
@@ -380,11 +468,15 @@ class ApprovedVersion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "number"], name="approved_version_unique_number"
-            )
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} (v{self.number})"
+
+    @property
+    def is_practice_changing(self) -> bool:
+        return self.change_class == ChangeClass.PRACTICE_CHANGING
 
     def is_overdue(self, today=None) -> bool:
         """Whether the next review date has come: the same rule as
@@ -478,6 +570,120 @@ class BoardMember(models.Model):
         return f"{name}, {self.credentials}" if self.credentials else name
 
 
+class DisclosureQuerySet(models.QuerySet):
+    def for_users(self, users):
+        return {d.user_id: d for d in self.filter(user__in=users)}
+
+
+class Disclosure(models.Model):
+    """What an author or board member declared about their interests, and when."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="disclosure",
+        verbose_name=_("person"),
+    )
+    statement = models.TextField(
+        _("declared interests"),
+        help_text=_(
+            "Payments, grants, shares, advisory roles or other interests relevant "
+            "to the articles, or “No interests to declare”."
+        ),
+    )
+    declared_on = models.DateField(_("last declared"), default=timezone.localdate)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("disclosure of interests")
+        verbose_name_plural = _("disclosures of interests")
+
+    def __str__(self):
+        return person_name(self.user)
+
+    def due_on(self) -> datetime.date:
+        """The date by which the declaration must be renewed."""
+        months = settings.PORTAL_DISCLOSURE_VALID_MONTHS
+        index = self.declared_on.month - 1 + months
+        year, month = self.declared_on.year + index // 12, index % 12 + 1
+        last_day = calendar.monthrange(year, month)[1]
+        return datetime.date(year, month, min(self.declared_on.day, last_day))
+
+    def is_due(self, today=None) -> bool:
+        """Whether the declaration is older than the period it is valid for."""
+        return self.due_on() <= (today or timezone.localdate())
+
+
+class Conflict(models.Model):
+    """A board member's declared conflict with an article: they may not review it.
+
+    The workflow refuses every review action to a conflicted member, in the
+    same check as the four-eyes rule.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="declared_conflicts",
+        verbose_name=_("board member"),
+    )
+    statement = models.TextField(_("the conflict"), blank=True)
+    declared_at = models.DateTimeField(_("declared"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-declared_at"]
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "member"], name="conflict_unique_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"{person_name(self.member)}: {self.article}"
+
+
+class ReviewAssignment(models.Model):
+    """A board member asked to review a submitted article."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+        verbose_name=_("reviewer"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+
+    class Meta:
+        ordering = ["assigned_at"]
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "reviewer"], name="assignment_unique_reviewer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{person_name(self.reviewer)}: {self.article}"
+
+
 class ReviewEvent(models.Model):
     """One step in an article's record: who did what to which version, and why.
 
@@ -492,6 +698,8 @@ class ReviewEvent(models.Model):
         START_REVIEW = "start_review", _("Review started")
         REQUEST_CHANGES = "request_changes", _("Changes requested")
         APPROVE = "approve", _("Approved")
+        ASSIGN = "assign", _("Reviewer assigned")
+        DECLARE_CONFLICT = "conflict", _("Conflict declared")
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"

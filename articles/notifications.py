@@ -21,8 +21,9 @@ Action = ReviewEvent.Action
 def recipients(*, event: ReviewEvent, writer_ids) -> list:
     """Email addresses of the people an event concerns, never its actor.
 
-    A submission goes to the board; changes requested and approvals go to the
-    author and the editors of the text.
+    A submission goes to the board; changes requested and the approval that
+    publishes go to the author and the editors of the text (an approval that
+    still waits for others' is only recorded).
     """
     # Imported here: workflow imports this module.
     from .workflow import BOARD
@@ -30,7 +31,10 @@ def recipients(*, event: ReviewEvent, writer_ids) -> list:
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     if event.action == Action.SUBMIT:
         users = users.filter(groups__name=BOARD)
-    elif event.action in (Action.REQUEST_CHANGES, Action.APPROVE):
+    elif event.action == Action.REQUEST_CHANGES or (
+        event.action == Action.APPROVE
+        and event.to_state == event.article.Status.APPROVED
+    ):
         users = users.filter(pk__in=writer_ids or ())
     else:
         return []
@@ -41,7 +45,22 @@ def recipients(*, event: ReviewEvent, writer_ids) -> list:
 
 def transition_done(*, event: ReviewEvent, writer_ids=None) -> None:
     """Email the people concerned by ``event`` once the transaction commits."""
-    to = recipients(event=event, writer_ids=writer_ids)
+    _send(event=event, to=recipients(event=event, writer_ids=writer_ids))
+
+
+def reviewers_assigned(*, event: ReviewEvent, reviewer_ids) -> None:
+    """Email the board members just asked to review, once the transaction commits."""
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=reviewer_ids, is_active=True)
+        .exclude(email="")
+    )
+    if event.actor_id:
+        users = users.exclude(pk=event.actor_id)
+    _send(event=event, to=sorted(set(users.values_list("email", flat=True))))
+
+
+def _send(*, event: ReviewEvent, to) -> None:
     if not to:
         return
     article = event.article

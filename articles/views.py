@@ -1,8 +1,15 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from .models import ApprovedCitation, Article, BoardMember
+from .models import ApprovedCitation, ApprovedVersion, Article, BoardMember
+
+
+def _people():
+    # Authors and approvers as pages name them, with their disclosures.
+    return get_user_model().objects.select_related("disclosure", "board_profile")
 
 
 class ArticleDetailView(DetailView):
@@ -59,14 +66,81 @@ class ArticleDetailView(DetailView):
             version=live,
             citations=citations,
             cautions=live.notice_cautions(citations),
+            authors=list(_people().filter(pk__in=live.authors.values("pk"))),
+            approvers=list(_people().filter(pk__in=live.approvers.values("pk"))),
             update_in_review=article.is_with_board,
             **kwargs,
         )
 
 
+def reference_changes(versions) -> list:
+    """Pair each approved version (newest first) with the references it added
+    and removed compared with the version before it."""
+    changes = []
+    for index, version in enumerate(versions):
+        cited = {c.reference_id: c.reference for c in version.citations.all()}
+        older = versions[index + 1] if index + 1 < len(versions) else None
+        before = (
+            {c.reference_id: c.reference for c in older.citations.all()}
+            if older
+            else {}
+        )
+        changes.append(
+            {
+                "version": version,
+                "added": [cited[pk] for pk in cited if pk not in before]
+                if older
+                else [],
+                "removed": [before[pk] for pk in before if pk not in cited],
+            }
+        )
+    return changes
+
+
+class ArticleChangesView(DetailView):
+    """Every approved version of an article: its change note, date, approvers,
+    and the references it added and removed, newest first."""
+
+    template_name = "articles/article_changes.html"
+    context_object_name = "article"
+
+    def get_object(self, queryset=None):
+        article = Article.objects.for_public().at_address(self.kwargs["slug"]).first()
+        if article is None:
+            raise Http404(_("No article at this address."))
+        return article
+
+    def get_context_data(self, **kwargs):
+        versions = list(
+            ApprovedVersion.objects.filter(article=self.object)
+            .order_by("-number")
+            .prefetch_related(
+                Prefetch(
+                    "citations",
+                    queryset=ApprovedCitation.objects.select_related("reference"),
+                ),
+                Prefetch("approvers", queryset=_people()),
+            )
+        )
+        return super().get_context_data(
+            version=self.object.live, changes=reference_changes(versions), **kwargs
+        )
+
+
 class EditorialBoardView(ListView):
-    """The editorial board: who reviews the articles, with their credentials."""
+    """The editorial board and the authors of published articles, with the
+    interests each has declared."""
 
     template_name = "articles/editorial_board.html"
     context_object_name = "members"
-    queryset = BoardMember.objects.listed()
+    queryset = BoardMember.objects.listed().select_related("user__disclosure")
+
+    def get_context_data(self, **kwargs):
+        members = {member.user_id for member in self.object_list}
+        authors = (
+            _people()
+            .filter(pk__in=Article.objects.approved().values("live__authors"))
+            .exclude(pk__in=members)
+            .order_by("last_name", "first_name", "username")
+        )
+        return super().get_context_data(authors=authors, **kwargs)

@@ -9,12 +9,14 @@ concerned.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import reversion
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,16 @@ from django.utils.translation import gettext_lazy as _
 from references.models import Reference, ReferenceNotice
 
 from . import notifications
-from .models import ApprovedCitation, ApprovedVersion, Article, ReviewEvent
+from .models import (
+    ApprovedCitation,
+    ApprovedVersion,
+    Article,
+    ChangeClass,
+    Conflict,
+    ReviewAssignment,
+    ReviewEvent,
+    person_name,
+)
 
 EDITORS = "Editors"
 BOARD = "Editorial Board"
@@ -44,9 +55,13 @@ class Transition:
     target: str
     role: str
     label: Promise
-    # Four eyes: the actor must not have written or edited the current text.
+    # A review action. Four eyes: the actor must not have written or edited
+    # the current text; and must not have declared a conflict with the article.
     independent: bool = False
     comment_required: bool = False
+    # Counts towards PORTAL_APPROVALS_REQUIRED: the text is published by the
+    # approval that completes the quorum; earlier ones are recorded and wait.
+    quorum: bool = False
 
 
 TRANSITIONS = {
@@ -90,6 +105,7 @@ TRANSITIONS = {
             BOARD,
             _("Approve and publish"),
             independent=True,
+            quorum=True,
         ),
     )
 }
@@ -126,13 +142,20 @@ def is_editor(user) -> bool:
     return has_role(user, EDITORS)
 
 
-def next_review_due(approved_on: datetime.date) -> datetime.date:
-    """The date a newly approved text is due for its next review.
+def review_period(article: Article) -> int:
+    """Months from an approval of ``article`` to its next review."""
+    return article.review_period_months or settings.PORTAL_REVIEW_PERIOD_MONTHS
 
-    The same day ``PORTAL_REVIEW_PERIOD_MONTHS`` later; a day the target month
-    lacks (31 August + 1 month, 29 February + 12) becomes its last day.
+
+def next_review_due(approved_on: datetime.date, months=None) -> datetime.date:
+    """The date a text approved on ``approved_on`` is due for its next review.
+
+    The same day ``months`` later (the article's ``review_period()``; by
+    default ``PORTAL_REVIEW_PERIOD_MONTHS``); a day the target month lacks
+    (31 August + 1 month, 29 February + 12) becomes its last day.
     """
-    return approved_on + relativedelta(months=settings.PORTAL_REVIEW_PERIOD_MONTHS)
+    months = months or settings.PORTAL_REVIEW_PERIOD_MONTHS
+    return approved_on + relativedelta(months=months)
 
 
 def writers(article: Article) -> set:
@@ -147,10 +170,102 @@ def writers(article: Article) -> set:
     return {article.author_id, *edited_by} - {None}
 
 
-def check(action: str, *, article: Article, user, comment: str = "", writer_ids=None):
+@dataclass(frozen=True)
+class ChangeNote:
+    """What the board tells readers about a new version, and its class."""
+
+    text: str = ""
+    change_class: str = ""
+
+
+@dataclass
+class ReviewFacts:
+    """What the review rules need to know about an article, read once."""
+
+    writer_ids: set = field(default_factory=set)
+    conflicted_ids: set = field(default_factory=set)
+    # Who approved the current text in this round, not yet enough to publish.
+    approver_ids: list = field(default_factory=list)
+
+
+def approvals_required() -> int:
+    """How many board members must approve a text before it is published."""
+    return settings.PORTAL_APPROVALS_REQUIRED
+
+
+def _round_start(article_ref):
+    # A round of review starts with each submission; a request for changes or
+    # a withdrawal ends it, and the next submission starts afresh.
+    started = (
+        ReviewEvent.objects.filter(article=article_ref, action=Action.SUBMIT)
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    return Coalesce(Subquery(started), Value(0))
+
+
+def _round_approvals(article_ref):
+    # Approvals recorded in this round that did not (yet) publish the text.
+    return ReviewEvent.objects.filter(
+        article=article_ref,
+        action=Action.APPROVE,
+        to_state=Status.IN_REVIEW,
+        pk__gt=_round_start(article_ref),
+    )
+
+
+def round_approver_ids(article: Article) -> list:
+    """Ids of the board members who approved the current text in this round."""
+    return list(_round_approvals(article.pk).values_list("actor_id", flat=True))
+
+
+def with_approval_counts(queryset):
+    """Annotate articles with ``approvals``: this round's approvals so far.
+
+    One subquery for the whole list, for the dashboard.
+    """
+    votes = (
+        _round_approvals(OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        approvals=Coalesce(Subquery(votes, output_field=IntegerField()), Value(0))
+    )
+
+
+def review_facts(article: Article) -> ReviewFacts:
+    """Writers, conflicted members and this round's approvers of ``article``."""
+    return ReviewFacts(
+        writer_ids=writers(article),
+        conflicted_ids=set(
+            Conflict.objects.filter(article=article).values_list("member_id", flat=True)
+        ),
+        approver_ids=round_approver_ids(article),
+    )
+
+
+def _publishes(article: Article, facts: ReviewFacts) -> bool:
+    # Whether one more approval completes the quorum.
+    return len(set(facts.approver_ids)) + 1 >= approvals_required()
+
+
+def check(
+    action: str,
+    *,
+    article: Article,
+    user,
+    comment: str = "",
+    facts: ReviewFacts | None = None,
+    note: ChangeNote | None = None,
+):
     """Raise WorkflowError unless ``user`` may do ``action`` to ``article`` now.
 
-    ``writer_ids`` may be passed when already known, to save a query.
+    ``facts`` may be passed when already known, to save queries. ``note`` is
+    the change note given with an approval; None when not yet known (to list
+    the buttons a page offers).
     """
     rule = TRANSITIONS.get(action)
     if rule is None:
@@ -170,29 +285,63 @@ def check(action: str, *, article: Article, user, comment: str = "", writer_ids=
                 "done": Action(action).label.lower(),
             }
         )
-    if rule.independent and not settings.PORTAL_ALLOW_SELF_APPROVAL:
-        if writer_ids is None:
-            writer_ids = writers(article)
-        if user.pk in writer_ids:
+    if rule.independent:
+        facts = facts or review_facts(article)
+        if not settings.PORTAL_ALLOW_SELF_APPROVAL and user.pk in facts.writer_ids:
             raise WorkflowError(
                 _(
                     "You wrote or edited this text, so another board member must "
                     "review it."
                 )
             )
+        if user.pk in facts.conflicted_ids:
+            raise WorkflowError(
+                _(
+                    "You declared a conflict with this article, so another board "
+                    "member must review it."
+                )
+            )
+    if rule.quorum and user.pk in facts.approver_ids:
+        raise WorkflowError(
+            _(
+                "You have already approved this version: %(missing)s more approval "
+                "from other board members is needed before it is published."
+            )
+            % {"missing": approvals_required() - len(set(facts.approver_ids))}
+        )
     if rule.comment_required and not comment.strip():
         raise WorkflowError(
             _("Say what needs to change: a comment is required to request changes.")
         )
+    if rule.quorum and note is not None:
+        _check_note(article=article, facts=facts, note=note)
 
 
-def allowed_actions(*, article: Article, user) -> list:
-    """The transitions ``user`` may take on ``article`` now, for buttons."""
-    writer_ids = None
+def _check_note(*, article: Article, facts: ReviewFacts, note: ChangeNote) -> None:
+    # Readers are told what changed in every version after the first; the
+    # approval that publishes it carries the note.
+    if note.change_class and note.change_class not in ChangeClass.values:
+        raise WorkflowError(_("Choose what kind of change this is from the list."))
+    if not article.live_id or not _publishes(article, facts):
+        return
+    if not note.text.strip() or not note.change_class:
+        raise WorkflowError(
+            _(
+                "Write a short note for readers saying what changed in this "
+                "version, and choose what kind of change it is."
+            )
+        )
+
+
+def allowed_actions(*, article: Article, user, facts=None) -> list:
+    """The transitions ``user`` may take on ``article`` now, for buttons.
+
+    ``facts`` (``review_facts()``) may be passed when already known.
+    """
     allowed = []
     for action, rule in TRANSITIONS.items():
-        if rule.independent and writer_ids is None:
-            writer_ids = writers(article)
+        if rule.independent and facts is None:
+            facts = review_facts(article)
         try:
             # The comment is not known before the form is posted.
             check(
@@ -200,12 +349,20 @@ def allowed_actions(*, article: Article, user) -> list:
                 article=article,
                 user=user,
                 comment="-" if rule.comment_required else "",
-                writer_ids=writer_ids,
+                facts=facts,
             )
         except WorkflowError:
             continue
         allowed.append(rule)
     return allowed
+
+
+def approval_progress(article: Article) -> dict:
+    """This round's approvals and how many are needed, for pages."""
+    return {
+        "approvals": len(set(round_approver_ids(article))),
+        "required": approvals_required(),
+    }
 
 
 def _lock(article: Article) -> Article:
@@ -227,12 +384,22 @@ def _record(*, article, action, from_state, actor, comment) -> ReviewEvent:
 
 @transaction.atomic
 def transition(
-    action: str, *, article: Article, user, comment: str = "", version=None
+    action: str,
+    *,
+    article: Article,
+    user,
+    comment: str = "",
+    version=None,
+    note: ChangeNote | None = None,
 ) -> ReviewEvent:
     """Take ``action`` on the article, or raise WorkflowError saying why not.
 
     ``version``, when given, is the version the user was looking at: if the
     text changed since, nothing happens, so nobody approves unseen text.
+    ``note`` is the change note for readers that an approval publishing a
+    new version must carry. An approval that does not yet complete the
+    quorum (PORTAL_APPROVALS_REQUIRED) is recorded and the text stays under
+    review.
     """
     locked = _lock(article)
     if version is not None and int(version) != locked.version:
@@ -244,12 +411,29 @@ def transition(
             % {"version": locked.version}
         )
     rule = TRANSITIONS.get(action)
-    writer_ids = writers(locked) if rule and rule.independent else None
-    check(action, article=locked, user=user, comment=comment, writer_ids=writer_ids)
+    facts = review_facts(locked) if rule and rule.independent else None
+    note = note or ChangeNote()
+    check(action, article=locked, user=user, comment=comment, facts=facts, note=note)
     if action == Action.APPROVE:
         check_retractions_acknowledged(article=locked, comment=comment)
-    if action == Action.APPROVE:
-        event = _approve(article=locked, approved_by=user, comment=comment)[1]
+    writer_ids = facts.writer_ids if facts else None
+    if rule.quorum and not _publishes(locked, facts):
+        event = _record(
+            article=locked,
+            action=action,
+            from_state=locked.status,
+            actor=user,
+            comment=comment,
+        )
+    elif action == Action.APPROVE:
+        event = _approve(
+            article=locked,
+            approved_by=user,
+            comment=comment,
+            note=note,
+            approver_ids=[*facts.approver_ids, user.pk],
+            author_ids=writer_ids,
+        )[1]
     else:
         from_state = locked.status
         with reversion.create_revision():
@@ -323,10 +507,25 @@ def request_changes(*, article: Article, user, comment: str) -> ReviewEvent:
     )
 
 
-def approve(*, article: Article, user, comment: str = "", version=None):
-    """Approve the article's current text and make it the live version."""
+def approve(
+    *,
+    article: Article,
+    user,
+    comment: str = "",
+    version=None,
+    note: ChangeNote | None = None,
+):
+    """Approve the article's current text; the last approval needed publishes it.
+
+    Returns the live version (unchanged while more approvals are needed).
+    """
     transition(
-        Action.APPROVE, article=article, user=user, comment=comment, version=version
+        Action.APPROVE,
+        article=article,
+        user=user,
+        comment=comment,
+        version=version,
+        note=note,
     )
     article.refresh_from_db()
     return article.live
@@ -334,7 +533,11 @@ def approve(*, article: Article, user, comment: str = "", version=None):
 
 @transaction.atomic
 def record_approval(
-    *, article: Article, approved_by, comment: str = ""
+    *,
+    article: Article,
+    approved_by,
+    comment: str = "",
+    note: ChangeNote | None = None,
 ) -> ApprovedVersion:
     """Freeze the article's current text as approved and put it live.
 
@@ -343,12 +546,27 @@ def record_approval(
     directly, with ``approved_by=None``.
     """
     locked = _lock(article)
-    version, _event = _approve(article=locked, approved_by=approved_by, comment=comment)
+    version, _event = _approve(
+        article=locked,
+        approved_by=approved_by,
+        comment=comment,
+        note=note or ChangeNote(),
+        approver_ids=[approved_by.pk] if approved_by else [],
+        author_ids=writers(locked),
+    )
     article.status, article.live_id = locked.status, locked.live_id
     return version
 
 
-def _approve(*, article: Article, approved_by, comment: str):
+def _approve(
+    *,
+    article: Article,
+    approved_by,
+    comment: str,
+    note: ChangeNote,
+    approver_ids,
+    author_ids,
+):
     # The one code path that makes text live; the caller holds the row lock.
     from_state = article.status
     if article.slug_taken_by_another():
@@ -375,8 +593,14 @@ def _approve(*, article: Article, approved_by, comment: str):
         recommendations=article.recommendations,
         approved_by=approved_by,
         approved_at=now,
-        next_review_due=next_review_due(timezone.localdate(now)),
+        next_review_due=next_review_due(
+            timezone.localdate(now), review_period(article)
+        ),
+        change_class=note.change_class if article.live_id else "",
+        change_note=note.text.strip() if article.live_id else "",
     )
+    version.approvers.set(set(approver_ids))
+    version.authors.set(set(author_ids or ()))
     ApprovedCitation.objects.bulk_create(
         ApprovedCitation(version=version, reference_id=c.reference_id, number=c.number)
         for c in article.citations.all()
@@ -442,3 +666,110 @@ def record_edit(*, article: Article, user, comment: str, from_state: str):
         actor=actor,
         comment=comment,
     )
+
+
+def assignable_reviewers(*, article: Article, facts: ReviewFacts | None = None):
+    """Board members who may be asked to review ``article``: not its writers,
+    not conflicted, not already assigned."""
+    from django.contrib.auth import get_user_model
+
+    facts = facts or review_facts(article)
+    barred = set(facts.conflicted_ids)
+    if not settings.PORTAL_ALLOW_SELF_APPROVAL:
+        barred |= facts.writer_ids
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=BOARD)
+        .exclude(pk__in=barred)
+        .exclude(review_assignments__article=article)
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+@transaction.atomic
+def assign_reviewers(*, article: Article, reviewers, user) -> list:
+    """Ask board members to review an article the board holds; email them.
+
+    Only a board member assigns; only board members who may review it (not
+    its writers, not conflicted) are assigned. Anyone eligible may still
+    review it. Returns the new assignments (a reviewer already assigned is
+    left as they were).
+    """
+    if not is_board_member(user):
+        raise WorkflowError(_("Only members of the editorial board assign reviewers."))
+    locked = _lock(article)
+    if locked.status not in Article.WITH_BOARD:
+        raise WorkflowError(
+            _("Only an article submitted for review or under review gets reviewers.")
+        )
+    facts = review_facts(locked)
+    for reviewer in reviewers:
+        name = person_name(reviewer)
+        if not is_board_member(reviewer):
+            raise WorkflowError(
+                _("%(name)s is not a member of the editorial board.") % {"name": name}
+            )
+        if reviewer.pk in facts.conflicted_ids:
+            raise WorkflowError(
+                _("%(name)s declared a conflict with this article.") % {"name": name}
+            )
+        if not settings.PORTAL_ALLOW_SELF_APPROVAL and reviewer.pk in facts.writer_ids:
+            raise WorkflowError(
+                _("%(name)s wrote or edited this text and may not review it.")
+                % {"name": name}
+            )
+    taken = set(
+        ReviewAssignment.objects.filter(article=locked).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+    new = [
+        ReviewAssignment(article=locked, reviewer=reviewer, assigned_by=user)
+        for reviewer in {r.pk: r for r in reviewers}.values()
+        if reviewer.pk not in taken
+    ]
+    for assignment in new:
+        assignment.full_clean()
+    ReviewAssignment.objects.bulk_create(new)
+    if new:
+        event = _record(
+            article=locked,
+            action=Action.ASSIGN,
+            from_state=locked.status,
+            actor=user,
+            comment=", ".join(person_name(a.reviewer) for a in new),
+        )
+        notifications.reviewers_assigned(
+            event=event, reviewer_ids=[a.reviewer_id for a in new]
+        )
+    return new
+
+
+@transaction.atomic
+def declare_conflict(*, article: Article, user, statement: str = "") -> Conflict:
+    """Record that a board member has a conflict with an article.
+
+    From then on ``check()`` refuses them every review action on it, and any
+    assignment to review it is withdrawn.
+    """
+    if not is_board_member(user):
+        raise WorkflowError(
+            _("Only members of the editorial board declare conflicts with articles.")
+        )
+    locked = _lock(article)
+    conflict = Conflict.objects.filter(article=locked, member=user).first()
+    if conflict is not None:
+        return conflict
+    conflict = Conflict(article=locked, member=user, statement=statement.strip())
+    conflict.full_clean()
+    conflict.save()
+    ReviewAssignment.objects.filter(article=locked, reviewer=user).delete()
+    _record(
+        article=locked,
+        action=Action.DECLARE_CONFLICT,
+        from_state=locked.status,
+        actor=user,
+        comment=conflict.statement,
+    )
+    return conflict

@@ -304,6 +304,11 @@ PORTAL_REVIEW_PERIOD_MONTHS = env_int("PORTAL_REVIEW_PERIOD_MONTHS", 12)
 # Four eyes: nobody approves their own text, superusers included, unless this
 # is switched on (for a one-person test site, never for a real board).
 PORTAL_ALLOW_SELF_APPROVAL = env_bool("PORTAL_ALLOW_SELF_APPROVAL", False)
+# Board sign-off: how many distinct, independent, unconflicted board members
+# must approve a text before it is published.
+PORTAL_APPROVALS_REQUIRED = max(1, env_int("PORTAL_APPROVALS_REQUIRED", 1))
+# A declared interest older than this many months shows as due for renewal.
+PORTAL_DISCLOSURE_VALID_MONTHS = env_int("PORTAL_DISCLOSURE_VALID_MONTHS", 12)
 # Show a never-approved article that the board holds (submitted or under
 # review) on its public page, under a prominent "pending review" caution.
 PORTAL_SHOW_UNREVIEWED = env_bool("PORTAL_SHOW_UNREVIEWED", False)

@@ -108,9 +108,19 @@ def approve_through_review(article, *, editor_user=None, reviewer=None):
     reviewer = reviewer or board_member()
     workflow.submit(article=article, user=editor_user)
     workflow.start_review(article=article, user=reviewer)
-    workflow.approve(article=article, user=reviewer)
+    workflow.approve(article=article, user=reviewer, note=change_note(article))
     article.refresh_from_db()
     return article
+
+
+def change_note(article, change_class="minor"):
+    """The note for readers an approval of a version after the first carries."""
+    if article.live_id is None:
+        return None
+    return workflow.ChangeNote(
+        text=f"Version {article.version}: wording brought up to date.",
+        change_class=change_class,
+    )
 
 
 def advance_to(article, status, *, reviewer=None):

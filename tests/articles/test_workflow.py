@@ -14,6 +14,7 @@ from tests.factories import (
     advance_to,
     approve_through_review,
     board_member,
+    change_note,
     editor,
     make_article,
 )
@@ -156,7 +157,7 @@ class TestFourEyes:
         services.save_article(article=article, user=article.author)
         workflow.submit(article=article, user=article.author)
         workflow.start_review(article=article, user=reviewer)
-        workflow.approve(article=article, user=reviewer)
+        workflow.approve(article=article, user=reviewer, note=change_note(article))
         assert Article.objects.get(pk=article.pk).live.approved_by == reviewer
 
     def test_the_setting_allows_self_approval(self, settings):

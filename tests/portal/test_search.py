@@ -15,6 +15,7 @@ from tests.factories import (
     SectionFactory,
     TopicFactory,
     board_member,
+    change_note,
     make_article,
 )
 
@@ -235,7 +236,7 @@ def test_a_newer_draft_is_not_found_until_approved():
     workflow.submit(article=article, user=article.author)
     workflow.start_review(article=article, user=reviewer)
     assert titles("belimumab") == []
-    workflow.approve(article=article, user=reviewer)
+    workflow.approve(article=article, user=reviewer, note=change_note(article))
     assert titles("belimumab") == ["Antibodies"]
     assert titles("rituximab") == []
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from articles.models import Article
+from articles.models import Article, Disclosure
 from portal.models import LoginEvent
 from references.models import Reference, Topic
 from tests.factories import BoardMemberFactory, board_member, editor
@@ -45,6 +45,8 @@ EXPECTED = {
     "portal:article-references-ris": PUBLIC,
     "portal:feed-articles": PUBLIC,
     "portal:feed-notices": PUBLIC,
+    "portal:feed-updates": PUBLIC,
+    "articles:changes": PUBLIC,
     "portal:robots": PUBLIC,
     "portal:sitemap": PUBLIC,
     # Choosing an audience sets a cookie and goes back to the page.
@@ -68,6 +70,13 @@ EXPECTED = {
         "admin": 405,
     },
     "editorial:revert": {"anonymous": 302, "editor": 405, "board": 403, "admin": 405},
+    "editorial:assign": {"anonymous": 302, "editor": 405, "board": 405, "admin": 405},
+    "editorial:declare-conflict": {
+        "anonymous": 302,
+        "editor": 405,
+        "board": 405,
+        "admin": 405,
+    },
     "editorial:create": WRITERS,
     "editorial:edit": WRITERS,
     "references_editorial:tools": WRITERS,
@@ -114,6 +123,8 @@ ADMIN_ACCESS = {
     "articles.Article": {"editor": "vac", "board": "vc", "admin": "vacd"},
     # Who sits on the board is the administrators' business.
     "articles.BoardMember": {"editor": "", "board": "", "admin": "vacd"},
+    # Declarations of interests are kept by the administrators.
+    "articles.Disclosure": {"editor": "", "board": "", "admin": "vacd"},
     # Approved text is frozen: nobody edits it.
     "articles.ApprovedVersion": {"editor": "v", "board": "v", "admin": "vd"},
     # The login audit is for administrators, and read-only.
@@ -171,7 +182,9 @@ def site_data(settings):
         "site-admin", "admin@example.org", "correct horse 42"
     )
     LoginEvent.objects.create(kind="failure", username="someone")
-    BoardMemberFactory()
+    Disclosure.objects.create(
+        user=BoardMemberFactory().user, statement="No interests to declare."
+    )
     data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
     return data
 

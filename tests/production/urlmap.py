@@ -77,6 +77,9 @@ def public_args(data):
         "editorial:history": {"pk": data["article"].pk},
         "editorial:compare": {"pk": data["article"].pk},
         "editorial:revert": {"pk": data["article"].pk},
+        "editorial:assign": {"pk": data["article"].pk},
+        "editorial:declare-conflict": {"pk": data["article"].pk},
+        "articles:changes": {"slug": data["article"].slug},
     }
 
 
