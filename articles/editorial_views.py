@@ -182,6 +182,11 @@ class ReviewView(ArticleMixin, DetailView):
         assigned = ReviewAssignment.objects.filter(article=article).select_related(
             "reviewer"
         )
+        citations = list(
+            article.citations.select_related("reference").prefetch_related(
+                "reference__notices"
+            )
+        )
         return super().get_context_data(
             actions=workflow.allowed_actions(article=article, user=user, facts=facts),
             progress={
@@ -201,10 +206,8 @@ class ReviewView(ArticleMixin, DetailView):
             if live_text is not None
             else None,
             events=article.events.select_related("actor"),
-            citations=article.citations.select_related("reference").prefetch_related(
-                "reference__notices"
-            ),
-            retracted=workflow.cited_retractions(article),
+            citations=citations,
+            retracted=workflow.cited_retractions(article, citations),
             can_edit=workflow.can_edit(article=article, user=self.request.user),
             **kwargs,
         )

@@ -118,12 +118,14 @@ def test_approving_text_that_still_cites_a_retraction_needs_a_comment(
     services.save_article(article=article, user=article.author)
     advance_to(article, Article.Status.IN_REVIEW, reviewer=board)
 
+    note = workflow.ChangeNote(text="One sentence added.", change_class="minor")
     with pytest.raises(workflow.WorkflowError, match="cites a retracted publication"):
-        workflow.approve(article=article, user=board)
+        workflow.approve(article=article, user=board, note=note)
     workflow.approve(
         article=article,
         user=board,
         comment="Cited on purpose: the text says the finding was withdrawn.",
+        note=note,
     )
 
     article.refresh_from_db()
@@ -158,11 +160,17 @@ def test_the_approval_form_posted_without_a_comment_is_refused(
 
     response = client.post(
         f"/editorial/articles/{article.pk}/act/",
-        {"action": "approve", "comment": "  \r\n", "version": article.version},
+        {
+            "action": "approve",
+            "comment": "  \r\n",
+            "version": article.version,
+            "change_class": "minor",
+            "change_note": "Reviewed again.",
+        },
         follow=True,
     )
 
-    assert "cites a retracted publication" in response.content.decode()
+    assert "Approve it only with a comment saying why" in response.content.decode()
     article.refresh_from_db()
     assert article.status == Article.Status.IN_REVIEW
 
