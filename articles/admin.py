@@ -49,6 +49,34 @@ class ArticleAdmin(VersionAdmin):
     ]
     actions = ["approve_selected"]
 
+    # Writing is the editors' job on every path: the board reads the admin
+    # (and approves from it), as on the editorial screens.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and workflow.is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.is_editor(
+            request.user
+        )
+
+    def has_review_permission(self, request):
+        return workflow.is_board_member(request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (services.EditConflict, workflow.WorkflowError):
+            # Someone saved (or submitted) between this form's check and its
+            # save; the save's transaction was rolled back. Shown again, the
+            # form fails its own check against the stored version: the same
+            # message as the editorial screens, with the posted text kept.
+            pass
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (services.EditConflict, workflow.WorkflowError) as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(request.path)
+
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
@@ -65,7 +93,10 @@ class ArticleAdmin(VersionAdmin):
         messages.info(request, _("Revert here: it saves the old text as a draft."))
         return redirect(reverse("editorial:history", kwargs={"pk": object_id}))
 
-    @admin.action(description=_("Approve the current text of the selected articles"))
+    @admin.action(
+        description=_("Approve the current text of the selected articles"),
+        permissions=["review"],
+    )
     def approve_selected(self, request, queryset):
         for article in queryset:
             try:

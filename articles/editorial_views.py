@@ -343,6 +343,12 @@ class RevertView(EditorsOnlyMixin, ArticleMixin, SingleObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         article = self.get_object()
+        if _posted_version(request) is None:
+            messages.error(
+                request,
+                _("This form did not say which version you were looking at. Retry."),
+            )
+            return HttpResponseRedirect(reverse("editorial:history", args=[article.pk]))
         try:
             services.revert_article(
                 article=article,

@@ -41,8 +41,11 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
-        self.fields["loaded_version"].initial = self.instance.version
+        # The admin's read-only view (board members) builds it without fields.
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+        if "loaded_version" in self.fields:
+            self.fields["loaded_version"].initial = self.instance.version
 
     def clean_slug(self):
         return self.cleaned_data["slug"] or slugify(self.data.get("title", ""))[:100]
@@ -50,6 +53,16 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
+            if cleaned.get("loaded_version") is None:
+                # Without it a save could silently overwrite a newer version.
+                raise ValidationError(
+                    _(
+                        "This form did not say which version of the article it "
+                        "was editing, so it was not saved. Reload the page and "
+                        "make your change again."
+                    ),
+                    code="missing_version",
+                )
             # Checked again under a row lock when saving; here so the editor
             # sees the refusal beside the text they wrote.
             try:

@@ -47,8 +47,11 @@ def save_article(
     citation list is rebuilt from the text, and the whole write is one
     reversion revision carrying the user and comment. The workflow decides
     whether the text may change now (and whether this starts a new draft);
-    ``expected_version`` refuses a save over someone else's newer one.
+    ``expected_version`` refuses a save over someone else's newer one; forms
+    always send it (``ArticleForm`` refuses a post without it), and only
+    scripts, which edit whatever is stored, leave it out.
     """
+    workflow.check_writer(user)
     stored = workflow.prepare_edit(article=article)
     if stored is not None:
         check_version(current=stored.version, expected=expected_version)

@@ -648,6 +648,16 @@ def check_editable(article: Article) -> None:
         )
 
 
+def check_writer(user) -> None:
+    """Raise WorkflowError unless ``user`` may write article text.
+
+    ``None`` is the system itself (the demo loader, scripts); people must be
+    editors, whichever screen or command they write through.
+    """
+    if user is not None and not is_editor(user):
+        raise WorkflowError(_("Only editors can write or change articles."))
+
+
 def can_edit(*, article: Article, user) -> bool:
     """Whether ``user`` may change the article's text now (for what screens offer)."""
     return is_editor(user) and article.status in EDITABLE

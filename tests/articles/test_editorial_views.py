@@ -439,3 +439,23 @@ def test_a_comment_posted_with_crlf_is_stored_with_lf(client, people):
         article=article, action=ReviewEvent.Action.REQUEST_CHANGES
     )
     assert event.comment == "Cite the guideline.\nAnd the trial."
+
+
+def test_an_edit_form_without_the_loaded_version_is_refused(client, people):
+    article = make_article(body="Kept.")
+    client.force_login(people["editor"])
+    data = browser_form(article, body="Saved without a version.")
+    del data["loaded_version"]
+    response = client.post(reverse("editorial:edit", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert "did not say which version" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).body == "Kept."
+
+
+def test_a_revert_without_the_version_is_refused(client, people, article):
+    article.body = "Rituximab does not help."
+    services.save_article(article=article, user=people["editor"])
+    client.force_login(people["editor"])
+    client.post(reverse("editorial:revert", args=[article.pk]), {"number": 1})
+    article.refresh_from_db()
+    assert (article.version, article.body) == (2, "Rituximab does not help.")

@@ -96,6 +96,41 @@ def parallel_saves() -> dict:
     }
 
 
+ADMIN_SAVERS = 10
+
+
+def parallel_admin_saves() -> dict:
+    """ADMIN_SAVERS editors save the same loaded version in the admin: one wins,
+    the others get the conflict message (never a 500)."""
+    from django.urls import reverse
+
+    from articles.models import Article
+    from tests.factories import editor, make_article
+
+    article = make_article(body="The text everyone opened in the admin.")
+    form = {
+        "topic": article.topic_id,
+        "title": article.title,
+        "slug": article.slug,
+        "summary": "",
+        "plain_summary": "",
+        "plain_body": "",
+        "author": article.author_id,
+        "loaded_version": article.version,
+        "change_note": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    path = reverse("admin:articles_article_change", args=[article.pk])
+    posts = [
+        (_client(editor()), path, {**form, "body": f"Admin edit {n}.\r\n"})
+        for n in range(ADMIN_SAVERS)
+    ]
+    outcomes = Counter(_outcome(r) for r in _post_all(posts))
+    article = Article.objects.get(pk=article.pk)
+    return {"outcomes": dict(outcomes), "version": article.version}
+
+
 def approve_racing_withdraw() -> dict:
     """Two board members approve while the editor withdraws: one action wins."""
     from django.urls import reverse
@@ -147,7 +182,11 @@ def main(db_file: str) -> None:
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ).enable()
     call_command("migrate", verbosity=0)
-    result = {"saves": parallel_saves(), "transitions": approve_racing_withdraw()}
+    result = {
+        "saves": parallel_saves(),
+        "admin_saves": parallel_admin_saves(),
+        "transitions": approve_racing_withdraw(),
+    }
     print("RESULT " + json.dumps(result))
 
 

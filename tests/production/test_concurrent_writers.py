@@ -31,6 +31,12 @@ def assert_one_writer_won(result):
     assert saves["outcomes"] == {"saved": 1, "conflict": racing.SAVERS - 1}
     assert saves["version"] == 2
     assert saves["edit_events"] == 2  # the first save and the winner
+    admin_saves = result["admin_saves"]
+    assert admin_saves["outcomes"] == {
+        "saved": 1,
+        "conflict": racing.ADMIN_SAVERS - 1,
+    }
+    assert admin_saves["version"] == 2
     transitions = result["transitions"]
     assert transitions["statuses"] == {"302": 3 * racing.ROUNDS}
     assert transitions["rounds_by_winners"] == {"1": racing.ROUNDS}
@@ -66,6 +72,7 @@ def test_parallel_writers_on_postgresql_one_wins(settings):
         pytest.skip("runs when DATABASE_URL names PostgreSQL (CI's second pass)")
     result = {
         "saves": racing.parallel_saves(),
+        "admin_saves": racing.parallel_admin_saves(),
         "transitions": racing.approve_racing_withdraw(),
     }
     assert_one_writer_won(json.loads(json.dumps(result)))

@@ -11,7 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
+from articles import services, workflow
 from articles.models import Article, Disclosure
 from portal.models import LoginEvent
 from references.models import Reference, Topic
@@ -120,7 +122,9 @@ ADMIN_ACCESS = {
     "references.Section": {"editor": "vac", "board": "v", "admin": "vacd"},
     "references.Reference": {"editor": "vac", "board": "v", "admin": "vacd"},
     "references.Entry": {"editor": "vacd", "board": "v", "admin": "vacd"},
-    "articles.Article": {"editor": "vac", "board": "vc", "admin": "vacd"},
+    # The board reads articles in the admin (and approves from the list); only
+    # editors write them, as on the editorial screens.
+    "articles.Article": {"editor": "vac", "board": "v", "admin": "vacd"},
     # Who sits on the board is the administrators' business.
     "articles.BoardMember": {"editor": "", "board": "", "admin": "vacd"},
     # Declarations of interests are kept by the administrators.
@@ -222,3 +226,63 @@ def test_permission_matrix(site_data):
             if got != want:
                 wrong.append(f"{role:9} GET {url}: {got}, expected {want}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_admin_change_and_add_forms_refuse_a_post_without_the_permission(site_data):
+    """GET shows a read-only page to a role that may only view; a POST of the
+    change or add form must be refused (403) for every role lacking the right."""
+    clients = {
+        role: client_for(role, site_data) for role in ROLES if role != "anonymous"
+    }
+    wrong = []
+    for route in urlmap.walk():
+        model, view = urlmap._model_for(route.name)
+        if model is None or view not in ("change", "add"):
+            continue
+        url = urlmap.url_for(route, site_data)
+        access = ADMIN_ACCESS[model._meta.label]
+        letter = "c" if view == "change" else "a"
+        for role, client in clients.items():
+            got = client.post(url, {}).status_code
+            refused = got == 403
+            if refused == (letter in access[role]):
+                wrong.append(f"{role:9} POST {url}: {got}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_a_board_member_cannot_rewrite_an_article_through_the_admin(site_data):
+    article = site_data["article"]
+    client = client_for("board", site_data)
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        {
+            "topic": article.topic_id,
+            "is_overview": "on",
+            "title": article.title,
+            "slug": article.slug,
+            "summary": article.summary,
+            "body": "Rewritten by a board member.",
+            "plain_summary": article.plain_summary,
+            "plain_body": article.plain_body,
+            "author": "",
+            "loaded_version": article.version,
+            "change_note": "",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 403
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.body, stored.version) == (article.body, article.version)
+
+
+def test_the_service_refuses_a_writer_who_is_not_an_editor(site_data):
+    article = site_data["article"]
+    article.body = "Rewritten outside any screen."
+    with pytest.raises(workflow.WorkflowError):
+        services.save_article(
+            article=article,
+            user=site_data["users"]["board"],
+            expected_version=article.version,
+        )
+    assert Article.objects.get(pk=article.pk).body != article.body
