@@ -208,3 +208,38 @@ def test_badges_cost_no_query_per_reference(client, db):
         assert page.count("badge--notice-concern") == n
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_editor_records_a_notice_in_the_admin_and_the_board_hears_once(
+    client, db, django_capture_on_commit_callbacks
+):
+    from tests.factories import administrator
+
+    reference = ReferenceFactory()
+    board_member(email="board@example.org")
+    admin_user = administrator()
+    admin_user.save()
+    client.force_login(admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/references/referencenotice/add/",
+            {
+                "reference": reference.pk,
+                "kind": "concern",
+                "date": "2025-01-31",
+                "doi": "",
+                "pmid": "",
+                "url": "https://example.org/notice",
+                "source": "editor",
+                "reason": "The journal is investigating.\r\n",
+            },
+        )
+
+    assert response.status_code == 302
+    notice = ReferenceNotice.objects.get()
+    assert (notice.kind, notice.source) == (Kind.CONCERN, "editor")
+    to_board = [m for m in mail.outbox if m.to == ["board@example.org"]]
+    assert [m.subject for m in to_board] == [
+        f"Expression of concern: {reference.title}"
+    ]
