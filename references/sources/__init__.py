@@ -90,6 +90,7 @@ def lookup(value: str, *, timeout=None, retries=None) -> Work:
     that is no identifier, NotFound when no service knows it, Unavailable or
     Malformed when they cannot say.
     """
+    # Imported here: both modules import this one's dataclasses.
     from . import crossref, pubmed
 
     name, identifier = identifiers.parse_identifier(value)
