@@ -339,6 +339,15 @@ class Article(models.Model):
         return Article.objects.filter(live__slug=self.slug).exclude(pk=self.pk).exists()
 
 
+# The record of review (events, approved versions, declared conflicts) outlives
+# a deleted article: the rows stay, pointing at its id, without a database
+# constraint, and an article recovered from the admin (same id, through
+# django-reversion) finds its whole history again, so the four-eyes rule and
+# the public change log still read it. Nothing public reaches them meanwhile:
+# every public query goes through the article.
+KEEP_WITH_DELETED_ARTICLE = {"on_delete": models.DO_NOTHING, "db_constraint": False}
+
+
 class BaseCitation(models.Model):
     reference = models.ForeignKey(
         Reference,
@@ -414,8 +423,9 @@ class ApprovedVersion(models.Model):
 
     ChangeClass = ChangeClass
 
+    # Kept when the article is deleted (see KEEP_WITH_DELETED_ARTICLE).
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="approved_versions"
+        Article, related_name="approved_versions", **KEEP_WITH_DELETED_ARTICLE
     )
     number = models.PositiveIntegerField(
         _("version"), help_text=_("The article's version number that was approved.")
@@ -623,8 +633,9 @@ class Conflict(models.Model):
     same check as the four-eyes rule.
     """
 
+    # Kept when the article is deleted (see KEEP_WITH_DELETED_ARTICLE).
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="conflicts"
+        Article, related_name="conflicts", **KEEP_WITH_DELETED_ARTICLE
     )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -701,8 +712,9 @@ class ReviewEvent(models.Model):
         ASSIGN = "assign", _("Reviewer assigned")
         DECLARE_CONFLICT = "conflict", _("Conflict declared")
 
+    # Kept when the article is deleted (see KEEP_WITH_DELETED_ARTICLE).
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="events"
+        Article, related_name="events", **KEEP_WITH_DELETED_ARTICLE
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_state = models.CharField(

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 import bleach
 import markdown
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
@@ -34,6 +36,10 @@ from . import grading
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&+?<>~/-](?=[A-Za-z0-9_]))*"
 CITATION_RE = rf"\[(@{KEY}(?:\s*;\s*@{KEY})*)\]"
 KEY_RE = re.compile(rf"@({KEY})")
+# A list item: its indent, marker ("-", "*", "+", "1." or "1)") and the rest.
+LIST_ITEM_RE = re.compile(r"^( *)([*+-]|\d+[.)])(\s.*)?$")
+# Nested list items are indented by this many spaces for mdx_truly_sane_lists.
+NESTED_INDENT = 2
 
 # Bounds on one Markdown text (an article has two: body and plain body).
 MAX_CHARS = 100_000
@@ -59,6 +65,7 @@ ALLOWED_TAGS = frozenset(
         "br",
         "code",
         "dd",
+        "div",
         "dl",
         "dt",
         "em",
@@ -87,6 +94,15 @@ ALLOWED_TAGS = frozenset(
     }
 )
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Ids the renderer gives section headings, for the "On this page" contents.
+HEADING_ID_PREFIX = "h-"
+HEADING_ID_RE = re.compile(rf"{HEADING_ID_PREFIX}[a-z0-9]+(?:-[a-z0-9]+)*")
+# The renderer's wrapper that lets a wide table scroll on a narrow screen.
+TABLE_WRAPPER = {
+    "class": "table-scroll",
+    "role": "region",
+    "tabindex": "0",
+}
 
 
 # Absolute http(s) and mailto links, fragments on the page, and paths on this
@@ -138,6 +154,8 @@ def _allowed_attribute(tag, name, value):
     if tag == "p" and name == "class":
         return value == "recommendation__grade"
     if re.fullmatch(r"h[2-6]", tag) and name == "id":
+        if tag == "h2" and HEADING_ID_RE.fullmatch(value):
+            return True
         return re.fullmatch(BOX_ID + "-heading", value) is not None
     if tag == "a":
         if name == "href":
@@ -156,6 +174,10 @@ def _allowed_attribute(tag, name, value):
         return name in {"colspan", "rowspan", "scope"} and value.isalnum()
     if tag == "ol":
         return name == "start" and value.isdigit()
+    if tag == "div":
+        if name == "aria-label":
+            return True
+        return TABLE_WRAPPER.get(name) == value
     return False
 
 
@@ -236,6 +258,77 @@ class DemoteHeadings(Treeprocessor):
         for el in root.iter():
             if re.fullmatch(r"h[1-6]", el.tag):
                 el.tag = f"h{min(int(el.tag[1]) + shift, 6)}"
+
+
+class SectionAnchors(Treeprocessor):
+    """Give each h2 an id from its words, for the page's contents box."""
+
+    def run(self, root):
+        taken = set()
+        for el in root.iter("h2"):
+            if el.get("id"):
+                continue
+            words = slugify("".join(el.itertext()))[:60].strip("-") or "section"
+            anchor, n = f"{HEADING_ID_PREFIX}{words}", 1
+            while anchor in taken:
+                n += 1
+                anchor = f"{HEADING_ID_PREFIX}{words}-{n}"
+            taken.add(anchor)
+            el.set("id", anchor)
+
+
+class ScrollableTables(Treeprocessor):
+    """Wrap each table in a focusable region that scrolls sideways on phones."""
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "table":
+                    continue
+                wrapper = etree.Element("div", dict(TABLE_WRAPPER))
+                wrapper.set("aria-label", _("Table"))
+                wrapper.tail, child.tail = child.tail, None
+                parent.remove(child)
+                wrapper.append(child)
+                parent.insert(index, wrapper)
+
+
+class NormaliseListIndent(Preprocessor):
+    """Give nested list items one indent width, however the editor wrote them.
+
+    Editors indent sub-items by two spaces (most editors' habit) or by four
+    (Markdown's own rule); either means "one level deeper than the item
+    above". Each item's level is found from the indents of the items open
+    above it, and the item is rewritten with ``NESTED_INDENT`` spaces per
+    level, which ``mdx_truly_sane_lists`` then nests. Lines indented under an
+    item (a second paragraph) follow their item; text outside lists is left
+    as it is.
+    """
+
+    def run(self, lines):
+        out, open_items = [], []  # open_items: (source indent, level)
+        for line in lines:
+            expanded = line.expandtabs(4)
+            indent = len(expanded) - len(expanded.lstrip(" "))
+            item = LIST_ITEM_RE.match(expanded)
+            if item:
+                while open_items and indent < open_items[-1][0]:
+                    open_items.pop()
+                if not open_items or indent > open_items[-1][0]:
+                    open_items.append((indent, len(open_items)))
+                level = open_items[-1][1]
+                out.append(" " * (NESTED_INDENT * level) + expanded.lstrip(" "))
+            elif not expanded.strip():
+                out.append(line)
+            elif open_items and indent > 0:
+                owner = next(
+                    (lvl for ind, lvl in reversed(open_items) if ind < indent), 0
+                )
+                out.append(" " * (NESTED_INDENT * (owner + 1)) + expanded.lstrip(" "))
+            else:
+                open_items = []
+                out.append(line)
+        return out
 
 
 class RecommendationBlock(Block):
@@ -388,6 +481,11 @@ class CitationExtension(Extension):
             "recommendation_boxes",
             4,
         )
+        # After the boxes, whose headings already carry their own ids.
+        md.treeprocessors.register(SectionAnchors(md), "section_anchors", 3)
+        md.treeprocessors.register(ScrollableTables(md), "scrollable_tables", 2)
+        # Before everything else, so the list parser sees even indents.
+        md.preprocessors.register(NormaliseListIndent(md), "normalise_lists", 100)
 
 
 # What opens a line: quote markers, list markers and indentation.
@@ -663,11 +761,14 @@ def render(text, numbering=None, *, plain=False):
     citations = CitationExtension(numbering, plain=plain)
     md = markdown.Markdown(
         extensions=[
-            "sane_lists",
+            "mdx_truly_sane_lists",
             "tables",
             citations,
             RecommendationBlocksExtension(),
         ],
+        extension_configs={
+            "mdx_truly_sane_lists": {"nested_indent": NESTED_INDENT, "truly_sane": True}
+        },
         output_format="html",
     )
     html = sanitize_html(md.convert(defuse(text)))

@@ -7,10 +7,13 @@ anyone may ask for the other with ``?version=clinical`` or ``?version=plain``.
 Nobody who has not chosen gets the clinical text, which is the complete one.
 """
 
+import html as html_lib
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,8 @@ COOKIE = "portal_audience"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 VERSION_PARAM = "version"
 PLAIN, CLINICAL = "plain", "clinical"
+# The section headings the renderer gave ids (articles.rendering.SectionAnchors).
+SECTION_HEADING_RE = re.compile(r'<h2 id="(h-[a-z0-9-]+)">(.*?)</h2>', re.DOTALL)
 
 
 class Audience(models.TextChoices):
@@ -57,6 +62,22 @@ class ArticleText:
     html: str
     terms: list = field(default_factory=list)
     choices = Audience.choices
+
+    @property
+    def selected(self):
+        """The audience the selector shows as chosen: the reader's, or else
+        the one whose text is on the page."""
+        if self.audience:
+            return self.audience
+        return Audience.PATIENT if self.is_plain else Audience.CLINICIAN
+
+    @property
+    def contents(self):
+        """(id, heading) of each section, for the "On this page" box."""
+        return [
+            (anchor, " ".join(html_lib.unescape(strip_tags(text)).split()))
+            for anchor, text in SECTION_HEADING_RE.findall(self.html)
+        ]
 
 
 def has_plain(version) -> bool:

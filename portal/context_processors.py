@@ -1,10 +1,28 @@
 from django.conf import settings
+from django.templatetags.static import static
+
+# The one query parameter that names a different page of the same list.
+PAGE_PARAM = "page"
+
+
+def canonical_url(request):
+    """The page's address without filters or ``?version=``, but with its page.
+
+    Filters and the audience never make a new page; page 2 of a list is a
+    page of its own, and pointing its canonical link at page 1 would tell
+    search engines to drop it.
+    """
+    url = request.build_absolute_uri(request.path)
+    page = request.GET.get(PAGE_PARAM, "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?{PAGE_PARAM}={int(page)}"
+    return url
 
 
 def site(request):
     """What every page's frame needs: the portal's name and canonical address."""
     return {
         "portal_name": settings.PORTAL_NAME,
-        # Query strings (filters, pages, ?version=) never make a new page.
-        "canonical_url": request.build_absolute_uri(request.path),
+        "canonical_url": canonical_url(request),
+        "og_image_url": request.build_absolute_uri(static("img/og-image.png")),
     }

@@ -1,19 +1,16 @@
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.db.models import Exists, F, OuterRef
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import ApprovedCitation, ApprovedVersion, Article, ChangeClass
+from references.feeds import PortalFeed
 from references.models import ReferenceNotice
 
 
-class ApprovedArticlesFeed(Feed):
+class ApprovedArticlesFeed(PortalFeed):
     """Atom feed of approved articles, newest approval first."""
 
-    feed_type = Atom1Feed
     link = reverse_lazy("portal:home")
     subtitle = _("Articles newly approved by the editorial board.")
 
@@ -26,7 +23,7 @@ class ApprovedArticlesFeed(Feed):
     def item_title(self, item):
         return item.live.title
 
-    def item_description(self, item):
+    def item_text(self, item):
         return item.live.summary
 
     def item_pubdate(self, item):
@@ -39,11 +36,10 @@ class ApprovedArticlesFeed(Feed):
         return [item.live.topic.title]
 
 
-class NoticesFeed(Feed):
+class NoticesFeed(PortalFeed):
     """Atom feed of notices (retractions, corrections...) on literature that
     published articles cite, newest first."""
 
-    feed_type = Atom1Feed
     link = reverse_lazy("portal:home")
     subtitle = _(
         "Retractions, expressions of concern and corrections of publications "
@@ -82,13 +78,12 @@ class NoticesFeed(Feed):
     def item_link(self, item):
         return f"{item.reference.get_absolute_url()}#notice-{item.pk}"
 
-    def item_description(self, item):
-        # Atom summaries are HTML; every part is ours to escape.
+    def item_text(self, item):
         cited_by = _("Cited by: %(titles)s.") % {
             "titles": "; ".join(version.title for version in item.citing_versions)
         }
         parts = [item.get_kind_display(), item.reason, cited_by]
-        return escape(" — ".join(part for part in parts if part))
+        return " — ".join(part for part in parts if part)
 
     def item_pubdate(self, item):
         return item.first_seen_at
@@ -97,14 +92,13 @@ class NoticesFeed(Feed):
         return item.first_seen_at
 
 
-class UpdatesFeed(Feed):
+class UpdatesFeed(PortalFeed):
     """Atom feed of approved versions with their change notes, newest first.
 
     ``?class=practice-changing`` keeps only the updates that change what
     clinicians should do.
     """
 
-    feed_type = Atom1Feed
     link = reverse_lazy("portal:home")
 
     def get_object(self, request):
@@ -133,7 +127,7 @@ class UpdatesFeed(Feed):
         label = item.get_change_class_display() or _("First published")
         return f"{item.title} ({label})"
 
-    def item_description(self, item):
+    def item_text(self, item):
         return item.change_note or item.summary
 
     def item_link(self, item):

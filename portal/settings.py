@@ -299,6 +299,8 @@ LOGGING = {
 # The portal's own settings.
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Myositis Knowledge Portal")
 PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25)
+# Entries a topic page shows per section; the rest are on /literature/.
+PORTAL_TOPIC_SECTION_ENTRIES = env_int("PORTAL_TOPIC_SECTION_ENTRIES", 25)
 # Months between an approval and the article's next review.
 PORTAL_REVIEW_PERIOD_MONTHS = env_int("PORTAL_REVIEW_PERIOD_MONTHS", 12)
 # Four eyes: nobody approves their own text, superusers included, unless this

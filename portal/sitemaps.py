@@ -4,7 +4,9 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.models import Article
-from references.models import Reference, Topic
+from references.models import Reference
+
+from . import topics
 
 
 class StaticPagesSitemap(Sitemap):
@@ -16,6 +18,7 @@ class StaticPagesSitemap(Sitemap):
             "references:list",
             "portal:glossary",
             "portal:editorial-policy",
+            "portal:editorial-board",
         ]
 
     def location(self, item):
@@ -26,7 +29,7 @@ class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Topic.objects.order_by("pk")
+        return topics.with_content().order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at

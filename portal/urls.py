@@ -29,6 +29,8 @@ site_patterns = [
     path("feeds/notices/", NoticesFeed(), name="feed-notices"),
     path("feeds/updates/", UpdatesFeed(), name="feed-updates"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap,

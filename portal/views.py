@@ -1,8 +1,14 @@
 """Site pages that compose articles and literature."""
 
 from django.conf import settings
-from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -12,7 +18,7 @@ from articles.models import ApprovedCitation, Article
 from references import exporting
 from references.models import Entry, Section, Topic
 
-from . import audience
+from . import audience, topics
 from .forms import SearchForm
 from .models import GlossaryTerm
 from .search import search
@@ -23,7 +29,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            topics=Topic.objects.all(),
+            topics=topics.with_content(),
             recent_articles=Article.objects.recently_approved()[:6],
             **kwargs,
         )
@@ -35,15 +41,35 @@ class TopicDetailView(DetailView):
     template_name = "portal/topic_detail.html"
     context_object_name = "topic"
     queryset = Topic.objects.prefetch_related(
-        "also_see",
+        # An "also see" link to an empty topic would lead nowhere useful.
+        Prefetch("also_see", queryset=topics.with_content()),
         Prefetch(
             "sections",
-            queryset=Section.objects.prefetch_related(
+            # Each section's first entries and how many it has: the page's
+            # size and queries stay the same whatever the library holds; the
+            # rest are a link away, on the paginated literature list.
+            queryset=Section.objects.annotate(
+                visible_entries=Coalesce(
+                    Subquery(
+                        Entry.objects.visible()
+                        .filter(section=OuterRef("pk"))
+                        .order_by()
+                        .values("section")
+                        .annotate(count=Count("pk"))
+                        .values("count")
+                    ),
+                    0,
+                )
+            ).prefetch_related(
                 Prefetch(
                     "entries",
                     queryset=Entry.objects.visible()
                     .select_related("reference")
-                    .prefetch_related("reference__notices"),
+                    .prefetch_related("reference__notices")[
+                        : settings.PORTAL_TOPIC_SECTION_ENTRIES
+                    ],
+                    # A sliced prefetch needs its own attribute.
+                    to_attr="first_entries",
                 )
             ),
         ),
@@ -56,7 +82,7 @@ class TopicDetailView(DetailView):
         return super().get_context_data(
             overview=overview,
             other_articles=[a for a in articles if a is not overview],
-            sections=[s for s in self.object.sections.all() if s.entries.all()],
+            sections=[s for s in self.object.sections.all() if s.visible_entries],
             **kwargs,
         )
 
@@ -121,6 +147,12 @@ class GlossaryView(ListView):
     template_name = "portal/glossary.html"
     context_object_name = "terms"
     model = GlossaryTerm
+
+
+def favicon(request):
+    """The site icon for clients that ask for /favicon.ico, not the page's link."""
+    # Resolved per request: the static files manifest may not exist at import.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 class RobotsView(TemplateView):

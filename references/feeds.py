@@ -1,5 +1,6 @@
 """Atom feeds of newly added literature: overall and per topic."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
@@ -13,10 +14,39 @@ from .models import Reference, Topic
 FEED_LENGTH = 30
 
 
-class LatestLiteratureFeed(Feed):
-    """The references most recently added to the library."""
+def board_name() -> str:
+    """Who publishes the portal's feeds: its editorial board."""
+    return str(_("%(site)s editorial board") % {"site": settings.PORTAL_NAME})
+
+
+class PortalFeed(Feed):
+    """An Atom feed of the portal, valid by RFC 4287 and safe in any reader.
+
+    The editorial board is the feed's author and the author of every entry
+    that names no other. Summaries are ``type="html"``: ``item_text()`` is
+    plain text, escaped here once, so "< 5 mg", "AT&T" or a pasted ``<img
+    onerror=…>`` reach the reader as the characters that were written.
+    """
 
     feed_type = Atom1Feed
+
+    def author_name(self):
+        return board_name()
+
+    def item_author_name(self, item):
+        return board_name()
+
+    def item_text(self, item) -> str:
+        """The entry's summary as plain text."""
+        return ""
+
+    def item_description(self, item):
+        return escape(self.item_text(item))
+
+
+class LatestLiteratureFeed(PortalFeed):
+    """The references most recently added to the library."""
+
     title = _("New literature")
     subtitle = _("References our editors have added most recently.")
     link = reverse_lazy("references:list")
@@ -27,16 +57,15 @@ class LatestLiteratureFeed(Feed):
     def item_title(self, item):
         return item.title
 
-    def item_description(self, item):
-        # Atom summaries are HTML; the text is ours to escape.
+    def item_text(self, item):
         parts = [item.source_line, item.summary]
-        return escape(" — ".join(part for part in parts if part))
+        return " — ".join(part for part in parts if part)
 
     def item_link(self, item):
         return item.get_absolute_url()
 
     def item_author_name(self, item):
-        return item.authors_display or None
+        return item.authors_display or board_name()
 
     def item_pubdate(self, item):
         return getattr(item, "added_at", None) or item.created_at

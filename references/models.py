@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from . import evidence, identifiers, kinds
 from .fields import EditorTextField
+from .formats import ET_AL
+
+# Vancouver lists six authors, then "et al.".
+AUTHORS_SHOWN = 6
 
 # Publication years the library accepts: the one range forms, the admin and
 # imports all check (through the field's validators and the constraint).
@@ -200,6 +204,7 @@ class Reference(models.Model):
     authors = models.TextField(
         _("authors"),
         blank=True,
+        # A line "et al." (formats.ET_AL) marks a list that is not complete.
         help_text=_(
             "One author per line, “Family, Given”; a group author on a line of its own."
         ),
@@ -450,11 +455,27 @@ class Reference(models.Model):
 
     @property
     def authors_display(self):
-        """Authors as a short byline: up to three, then “et al.”."""
-        names = self.author_list
-        if len(names) > 3:
-            return _("%(names)s, et al.") % {"names": "; ".join(names[:3])}
-        return "; ".join(names)
+        """Authors as Vancouver gives them: the first six, then “et al.”.
+
+        A stored "et al." line (the list is incomplete) is kept where it
+        stands, so a group author after it still shows.
+        """
+        shown, people = [], 0
+        for name in self.author_list:
+            if name != ET_AL:
+                people += 1
+                if people > AUTHORS_SHOWN:
+                    shown.append(ET_AL)
+                    break
+            shown.append(name)
+        text = ""
+        for name in shown:
+            if name == ET_AL:
+                if text and not text.endswith(ET_AL):
+                    text += f", {_('et al.')}"
+            else:
+                text += f"; {name}" if text else name
+        return text
 
     @property
     def date_display(self):

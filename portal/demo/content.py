@@ -7,7 +7,14 @@ come from two seed pages: a reviewed question-and-answer article on antibody
 therapy for polymyositis versus dermatomyositis, and a curated literature
 list on treatments for dermatomyositis and polymyositis. Reference titles
 and sources are reproduced exactly because they are bibliographic facts.
+
+Identifiers (DOI, PMID, web addresses) are only those confirmed in public
+bibliographic records (``shared/seeds/IDENTIFIERS.md``); where none is known
+the field stays empty. Author lists name the first author the records give,
+then "et al." (``references.models.ET_AL``) rather than guess the rest.
 """
+
+from references.models import ET_AL
 
 ARTICLE = {
     "slug": "antibody-therapy-pm-dm",
@@ -204,13 +211,22 @@ REFERENCES = [
         citation_key="marie-autoimmun-rev-2011",
         kind="research",
         title="Therapy of polymyositis and dermatomyositis.",
-        source="Autoimmunity Reviews",
+        authors=["Marie, I."],
+        source="Autoimmun Rev",
         year=2011,
+        volume="11",
+        issue="1",
+        pages="6-13",
+        doi="10.1016/j.autrev.2011.06.007",
+        pmid="21740984",
         summary=(
             "A review of treatment options for the two myopathies, drawn on "
             "here for rituximab dosing, retreatment and monitoring."
         ),
-        placements=[["myositis-treatment", "guidelines-and-reviews"]],
+        placements=[
+            ["myositis-treatment", "guidelines-and-reviews"],
+            ["dermatomyositis-polymyositis", "general"],
+        ],
     ),
     # Literature list: Biological Agents.
     _ref(
@@ -221,10 +237,16 @@ REFERENCES = [
             "disease (RP–ILD) related to anti-MDA5 antibody–positive amyopathic "
             "dermatomyositis."
         ),
+        authors=["So, H.", ET_AL],
         source="Clin Rheumatol",
         year=2018,
         month=4,
         day=30,
+        volume="37",
+        issue="7",
+        pages="1983-1989",
+        doi="10.1007/s10067-018-4122-2",
+        pmid="29713969",
         summary=(
             "Rituximab looked helpful for fast-worsening lung disease in "
             "anti-MDA5-positive amyopathic dermatomyositis, with infection "
@@ -246,6 +268,10 @@ REFERENCES = [
         volume="16",
         issue="2",
         pages="162-166",
+        url=(
+            "https://jddonline.com/articles/the-use-of-rituximab-in-the-"
+            "management-of-refractory-dermatomyositis-S1545961617P0162X"
+        ),
         summary=(
             "A look back at 25 people with dermatomyositis who received rituximab."
         ),
@@ -259,6 +285,7 @@ REFERENCES = [
             "Corbus Pharmaceuticals to Commence Phase 3 Study of Lenabasum for "
             "the Treatment of Rare Autoimmune Disease Dermatomyositis."
         ),
+        authors=["Corbus Pharmaceuticals"],
         source="Globe Newswire",
         year=2018,
         month=7,
@@ -281,7 +308,13 @@ REFERENCES = [
             "Dermatomyositis and Polymyositis Associated with Malignancy: "
             "A 21-year Retrospective Study."
         ),
+        authors=["Andras, C.", ET_AL],
         source="J Rheumatol",
+        year=2008,
+        volume="35",
+        issue="3",
+        pages="438-444",
+        pmid="18203322",
         link_status="expired",
         summary=(
             "People whose myositis was linked to cancer more often needed "
@@ -302,6 +335,8 @@ REFERENCES = [
         volume="38",
         issue="8",
         pages="2039-2051",
+        authors=["Van Thillo, A.", ET_AL],
+        doi="10.1007/s10067-019-04571-9",
         summary=(
             "In inactive inflammatory myopathy, physical therapy did not worsen "
             "disease activity and may help people function better."
@@ -324,10 +359,16 @@ REFERENCES = [
             "polymyositis or dermatomyositis and effects of conventional "
             "immunosuppressive treatment."
         ),
+        authors=["Helmers, S. B.", ET_AL],
         source="Rheumatology (Oxford)",
         year=2018,
         month=8,
         day=8,
+        volume="57",
+        issue="12",
+        pages="2149-2157",
+        doi="10.1093/rheumatology/key222",
+        pmid="30102381",
         summary=(
             "Inflamed muscle in these myopathies contains high levels of IL-18, "
             "which the authors propose as a possible future drug target."
@@ -352,12 +393,16 @@ REFERENCES = [
         volume="19",
         issue="1",
         pages="102431",
+        pmid="31734403",
         summary=(
             "Across 52 patients with myopathy linked to systemic sclerosis, "
             "add-on IVIg was reasonably well tolerated and appeared to reduce "
             "the need for steroids."
         ),
-        placements=[["myositis-treatment", "ivig"]],
+        placements=[
+            ["myositis-treatment", "ivig"],
+            ["autoimmune-diseases", "general"],
+        ],
     ),
     _ref(
         citation_key="open-rheumatol-j-ivig-adm-cases",
@@ -367,7 +412,12 @@ REFERENCES = [
             "Dermatomyositis (ADM) – Report of Two Cases and Review of the "
             "Literature."
         ),
+        authors=["Cafardi, J. M.", ET_AL],
         source="Open Rheumatol J",
+        year=2015,
+        volume="9",
+        pages="77-81",
+        doi="10.2174/1874312901409010077",
         summary=(
             "Two patients with severe, treatment-resistant amyopathic "
             "dermatomyositis in whom IVIG served as rescue and then ongoing "
@@ -404,16 +454,206 @@ REFERENCES = [
         volume="58",
         issue="6",
         pages="790-795",
+        doi="10.1002/mus.26341",
+        pmid="30194844",
         summary=(
             "Weakness is frequent after allogeneic stem cell transplant, and "
             "inflammatory myopathy occurs more often in these recipients."
         ),
         placements=[["myositis-treatment", "stem-cell-transplants"]],
     ),
+    # Further literature a topic page on this subject carries: the trials,
+    # the classification criteria and the guideline reviews the overview
+    # cites for the claims they support.
+    _ref(
+        citation_key="oddis-2013-rim",
+        kind="trial",
+        title=(
+            "Rituximab in the treatment of refractory adult and juvenile "
+            "dermatomyositis and adult polymyositis: a randomized, "
+            "placebo-phase trial."
+        ),
+        authors=["Oddis, C. V.", ET_AL, "RIM Study Group"],
+        source="Arthritis Rheum",
+        year=2013,
+        volume="65",
+        issue="2",
+        pages="314-324",
+        doi="10.1002/art.37754",
+        pmid="23124935",
+        summary=(
+            "The RIM trial gave rituximab to about 200 people with refractory "
+            "myositis, half of them eight weeks later than the rest; starting "
+            "earlier did not speed improvement, but most patients improved, "
+            "which supports rituximab once standard drugs have failed."
+        ),
+        placements=[
+            ["myositis-treatment", "biological-agents"],
+            ["biologic-agents", "general"],
+            ["clinical-trials", "general"],
+        ],
+    ),
+    _ref(
+        citation_key="aggarwal-2022-proderm",
+        kind="trial",
+        title="Trial of Intravenous Immune Globulin in Dermatomyositis.",
+        authors=["Aggarwal, R.", ET_AL, "ProDERM Trial Group"],
+        source="N Engl J Med",
+        year=2022,
+        volume="387",
+        issue="14",
+        pages="1264-1278",
+        doi="10.1056/NEJMoa2117912",
+        pmid="36198179",
+        summary=(
+            "In the placebo-controlled ProDERM trial, adults with "
+            "dermatomyositis given IVIg at 2 g/kg every four weeks improved "
+            "more often than those given placebo; blood clots were among the "
+            "side effects seen."
+        ),
+        placements=[
+            ["myositis-treatment", "ivig"],
+            ["clinical-trials", "general"],
+        ],
+    ),
+    _ref(
+        citation_key="lundberg-2017-eular-acr",
+        kind="guideline",
+        title=(
+            "2017 European League Against Rheumatism/American College of "
+            "Rheumatology classification criteria for adult and juvenile "
+            "idiopathic inflammatory myopathies and their major subgroups."
+        ),
+        authors=["Lundberg, I. E.", ET_AL],
+        source="Arthritis Rheumatol",
+        year=2017,
+        volume="69",
+        issue="12",
+        pages="2271-2282",
+        doi="10.1002/art.40320",
+        pmid="29106061",
+        summary=(
+            "The joint EULAR/ACR criteria that weigh muscle weakness, skin "
+            "signs, blood tests and biopsy findings to classify a myositis "
+            "and its subgroup."
+        ),
+        placements=[
+            ["myositis-treatment", "guidelines-and-reviews"],
+            ["dermatomyositis-polymyositis", "general"],
+            ["autoimmune-diseases", "general"],
+        ],
+    ),
+    _ref(
+        citation_key="oldroyd-2022-bsr",
+        kind="guideline",
+        title=(
+            "British Society for Rheumatology guideline on management of "
+            "paediatric, adolescent and adult patients with idiopathic "
+            "inflammatory myopathy."
+        ),
+        authors=["Oldroyd, A. G. S.", ET_AL],
+        source="Rheumatology (Oxford)",
+        year=2022,
+        volume="61",
+        issue="5",
+        pages="1760-1768",
+        doi="10.1093/rheumatology/keac115",
+        summary=(
+            "The British guideline for myositis at every age: steroids with "
+            "an early steroid-sparing drug, IVIg or rituximab when that "
+            "fails, and treatment aimed at the skin in dermatomyositis."
+        ),
+        placements=[
+            ["myositis-treatment", "guidelines-and-reviews"],
+            ["dermatomyositis-polymyositis", "general"],
+        ],
+    ),
+    _ref(
+        citation_key="paik-2025-guideline-review",
+        kind="research",
+        title=(
+            "Treatment guidelines for idiopathic inflammatory myopathies in "
+            "adults: a comparative review."
+        ),
+        authors=["Paik, J. J.", ET_AL],
+        source="Rheumatology (Oxford)",
+        year=2025,
+        volume="64",
+        issue="6",
+        pages="3288-3302",
+        doi="10.1093/rheumatology/keaf116",
+        pmid="39999025",
+        summary=(
+            "Sets the published treatment guidelines for adult myositis side "
+            "by side, showing where they agree and where advice still differs."
+        ),
+        placements=[["myositis-treatment", "guidelines-and-reviews"]],
+    ),
+    _ref(
+        citation_key="meyer-2019-guidelines-state-of-art",
+        kind="research",
+        title=(
+            "Idiopathic inflammatory myopathies: state of the art on clinical "
+            "practice guidelines."
+        ),
+        authors=["Meyer, A.", ET_AL],
+        source="RMD Open",
+        year=2019,
+        volume="4",
+        issue="Suppl 1",
+        pages="e000784",
+        doi="10.1136/rmdopen-2018-000784",
+        pmid="30886730",
+        summary=(
+            "A survey of the guidance available on diagnosing and treating "
+            "myositis, and of the gaps that remain for rare diseases like it."
+        ),
+        placements=[
+            ["myositis-treatment", "guidelines-and-reviews"],
+            ["autoimmune-diseases", "general"],
+        ],
+    ),
+    _ref(
+        citation_key="nct03813160-determine",
+        kind="trial",
+        title=(
+            "DETERMINE: a phase 3 study of lenabasum in dermatomyositis (NCT03813160)."
+        ),
+        source="ClinicalTrials.gov",
+        url="https://clinicaltrials.gov/study/NCT03813160",
+        summary=(
+            "The registry record of the phase 3 lenabasum trial announced in "
+            "2018; the topline results reported in June 2021 did not meet "
+            "the main goal."
+        ),
+        placements=[
+            ["myositis-treatment", "cb2-agonist"],
+            ["endocannabinoid-system", "general"],
+            ["clinical-trials", "general"],
+        ],
+    ),
 ]
 
 # Plain-language definitions for the glossary, written for the portal.
 GLOSSARY = [
+    {
+        "slug": "polymyositis",
+        "term": "polymyositis",
+        "synonyms": ["PM"],
+        "definition": (
+            "A long-lasting illness in which the immune system inflames the "
+            "muscles, mostly those near the trunk, so they become weak."
+        ),
+    },
+    {
+        "slug": "dermatomyositis",
+        "term": "dermatomyositis",
+        "synonyms": ["DM"],
+        "definition": (
+            "An illness like polymyositis that weakens the muscles and also "
+            "causes a typical skin rash."
+        ),
+    },
     {
         "slug": "gottrons-papules",
         "term": "Gottron's papules",

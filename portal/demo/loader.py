@@ -7,9 +7,10 @@ import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from articles import services, workflow
-from articles.models import Article, BoardMember
+from articles.models import Article, BoardMember, ChangeClass
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
 
@@ -58,27 +59,47 @@ DEMO_ACCOUNTS = [
 class LoadReport:
     """What a load created or changed, for the command to print."""
 
+    # Whether rows that exist are brought back to the demo's values
+    # (``seed_demo --reset``); otherwise they are kept as they are.
+    reset: bool = False
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     accounts: list[dict] = field(default_factory=list)
+    # Rows as (model, pk): a section several references are placed in is
+    # one row, however often the load meets it.
+    _touched: set = field(default_factory=set)
+    _kept: set = field(default_factory=set)
 
     def note(self, obj, created):
         label = f"{obj._meta.verbose_name}: {obj}"
         (self.created if created else self.updated).append(label)
+        self._touched.add((obj._meta.label, obj.pk))
+
+    def keep(self, obj):
+        """Count ``obj`` as an existing row left as it was."""
+        row = (obj._meta.label, obj.pk)
+        if row not in self._touched:
+            self._kept.add(row)
+
+    @property
+    def kept(self) -> int:
+        return len(self._kept)
 
 
 @transaction.atomic
-def load_demo_content(*, with_accounts: bool) -> LoadReport:
-    """Create or bring up to date the demo topics, literature and article.
+def load_demo_content(*, with_accounts: bool, reset: bool = False) -> LoadReport:
+    """Create whatever of the demo content and accounts is missing.
 
-    Running it again changes nothing that is already as the demo defines it;
-    the article gets a new approved version only when its text changed.
+    A row that exists is never changed or deleted: an editor's draft of the
+    demo article, an edited summary or a changed password survive any number
+    of runs. With ``reset=True`` the existing rows are brought back to the
+    demo's values instead, and the article's demo text is approved again.
     """
-    report = LoadReport()
+    report = LoadReport(reset=reset)
     with reversion.create_revision():
         reversion.set_comment("Loaded the myositis demo content")
         if with_accounts:
-            report.accounts = _load_accounts()
+            report.accounts = _load_accounts(report)
         topics = _load_topics(report)
         references = _load_references(topics, report)
     _load_glossary(report)
@@ -86,24 +107,39 @@ def load_demo_content(*, with_accounts: bool) -> LoadReport:
     return report
 
 
-def _update_or_create(model, report, lookup, values):
+def _ensure(model, report, lookup, values):
+    """The row ``lookup`` finds, created with ``values`` if missing.
+
+    An existing row is kept as it is, unless the load resets the demo.
+    Returns the row and whether it was created.
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
         report.note(obj, created=True)
-    elif any(getattr(obj, name) != value for name, value in values.items()):
+        return obj, True
+    if report.reset and any(
+        getattr(obj, name) != value for name, value in values.items()
+    ):
         for name, value in values.items():
             setattr(obj, name, value)
         obj.save()
         report.note(obj, created=False)
-    return obj
+    else:
+        report.keep(obj)
+    return obj, False
 
 
-def _load_accounts():
+def _load_accounts(report):
     User = get_user_model()
     accounts = []
     for account in DEMO_ACCOUNTS:
-        user, _ = User.objects.get_or_create(username=account["username"])
+        user, created = User.objects.get_or_create(username=account["username"])
+        accounts.append(account)
+        if not created and not report.reset:
+            report.keep(user)
+            continue
+        report.note(user, created=created)
         user.first_name = account["first_name"]
         user.last_name = account["last_name"]
         user.email = f"{account['username']}@example.org"
@@ -116,23 +152,27 @@ def _load_accounts():
             BoardMember.objects.update_or_create(
                 user=user, defaults=account["board_profile"]
             )
-        accounts.append(account)
     return accounts
 
 
 def _load_topics(report):
-    topics = {}
+    topics, created = {}, set()
     for data in content.TOPICS:
-        topics[data["slug"]] = _update_or_create(
+        topics[data["slug"]], new = _ensure(
             Topic,
             report,
             {"slug": data["slug"]},
             {"title": data["title"], "summary": data["summary"]},
         )
+        if new:
+            created.add(data["slug"])
     for data in content.TOPICS:
-        topics[data["slug"]].also_see.set([topics[slug] for slug in data["also_see"]])
+        if data["slug"] in created or report.reset:
+            topics[data["slug"]].also_see.set(
+                [topics[slug] for slug in data["also_see"]]
+            )
     for position, data in enumerate(content.SECTIONS):
-        _update_or_create(
+        _ensure(
             Section,
             report,
             {"topic": topics["myositis-treatment"], "slug": data["slug"]},
@@ -169,7 +209,7 @@ def _load_references(topics, report):
             )
         }
         values["authors"] = "\n".join(data["authors"])
-        reference = _update_or_create(
+        reference, _created = _ensure(
             Reference, report, {"citation_key": data["citation_key"]}, values
         )
         references[reference.citation_key] = reference
@@ -181,9 +221,11 @@ def _load_references(topics, report):
             )
             if created:
                 report.note(section, created=True)
+            else:
+                report.keep(section)
             position = positions.setdefault(section.pk, 0)
             positions[section.pk] += 1
-            _update_or_create(
+            _ensure(
                 Entry,
                 report,
                 {"section": section, "reference": reference},
@@ -194,7 +236,7 @@ def _load_references(topics, report):
 
 def _load_glossary(report):
     for data in content.GLOSSARY:
-        _update_or_create(
+        _ensure(
             GlossaryTerm,
             report,
             {"slug": data["slug"]},
@@ -222,9 +264,22 @@ def _load_article(topic, references, report, with_accounts):
     }
     # Stored text is normalised (references.fields): compare like with like.
     text = {name: normalize_text(value) for name, value in text.items()}
-    article = Article.objects.filter(slug=data["slug"]).first()
+    # Found by its working slug or any address it was published at: an
+    # editor may be renaming it.
+    article = (
+        Article.objects.filter(
+            Q(slug=data["slug"]) | Q(approved_versions__slug=data["slug"])
+        )
+        .distinct()
+        .first()
+    )
+    if article is not None and not report.reset:
+        # Whatever state an editor or the board left it in stays.
+        report.keep(article)
+        return
     if article and all(getattr(article, k) == v for k, v in text.items()):
-        if article.live_id:
+        if article.live_id and article.status == Article.Status.APPROVED:
+            report.keep(article)
             return
     else:
         created = article is None
@@ -239,9 +294,21 @@ def _load_article(topic, references, report, with_accounts):
             article=article, user=editor, comment="Demo content loaded by seed_demo"
         )
         report.note(article, created=created)
+    # A version replacing a live one tells readers what changed (--reset).
+    note = (
+        workflow.ChangeNote(
+            text="The original demo text was restored.",
+            change_class=ChangeClass.CORRECTION,
+        )
+        if article.live_id
+        else None
+    )
     if board is None:
         workflow.record_approval(
-            article=article, approved_by=None, comment="Demo content, reviewed"
+            article=article,
+            approved_by=None,
+            comment="Demo content, reviewed",
+            note=note,
         )
         return
     # With accounts the demo goes through the real review, as the site would.
@@ -249,4 +316,6 @@ def _load_article(topic, references, report, with_accounts):
         workflow.submit(article=article, user=editor)
     if article.status == Article.Status.SUBMITTED:
         workflow.start_review(article=article, user=board)
-    workflow.approve(article=article, user=board, comment="Demo content approved")
+    workflow.approve(
+        article=article, user=board, comment="Demo content approved", note=note
+    )

@@ -170,9 +170,13 @@ def split_person(name):
     return family, given, suffix
 
 
+# A line of its own in an author list: more authors than those listed.
+ET_AL = "et al."
+
+
 def is_group(name):
     """Group authors ("PRIME Study Group") are stored without a comma."""
-    return "," not in name
+    return "," not in name and name != ET_AL
 
 
 def first(*values):

@@ -17,6 +17,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from ..kinds import kind_from_bibtex_type
 from . import (
+    ET_AL,
     ParseError,
     Record,
     clean_text,
@@ -167,6 +168,9 @@ def encode(value):
 
 
 def _bib_name(name):
+    if name == ET_AL:
+        # BibTeX's own word for "and more authors".
+        return "others"
     if is_group(name):
         return "{" + encode(name) + "}"
     family, given, suffix = split_person(name)

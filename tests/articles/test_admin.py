@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import services
-from articles.models import Article
+from articles import services, workflow
+from articles.models import ApprovedVersion, Article, ReviewEvent
 from tests.factories import UserFactory, editor, make_article
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +94,40 @@ def test_a_deleted_article_is_recovered_as_a_draft(admin_client):
     assert recovered.body == "Worth keeping."
     # Recovered text is not public until it is reviewed again.
     assert (recovered.status, recovered.live) == (Status.DRAFT, None)
+
+
+def test_delete_and_recover_keeps_the_record_of_review(admin_client):
+    article = make_article(body="Reviewed text.", approve=True)
+    events = list(article.events.values_list("pk", "action", "actor_id"))
+    approved = list(article.approved_versions.values_list("pk", "approved_by_id"))
+    assert [action for _, action, _ in events][-1] == "approve"
+    admin_client.post(
+        reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}
+    )
+    assert not Article.objects.exists()
+    # Out of view, but kept.
+    assert ReviewEvent.objects.filter(article_id=article.pk).count() == len(events)
+    assert ApprovedVersion.objects.filter(article_id=article.pk).count() == 1
+    deleted = Version.objects.get_deleted(Article).get()
+    admin_client.post(
+        reverse("admin:articles_article_recover", args=[deleted.pk]),
+        form_data(article),
+    )
+    recovered = Article.objects.get(pk=article.pk)
+    record = list(recovered.events.values_list("pk", "action", "actor_id"))
+    # The whole record, then the recovery itself, saved by the admin.
+    assert record[:-1] == events
+    admin_id = int(admin_client.session["_auth_user_id"])
+    assert record[-1][1:] == ("edit", admin_id)
+    assert (
+        list(recovered.approved_versions.values_list("pk", "approved_by_id"))
+        == approved
+    )
+    history = admin_client.get(reverse("editorial:history", args=[article.pk]))
+    assert history.status_code == 200
+    assert "Approved" in history.content.decode()
+    # Who wrote the text is still known: neither may approve it (four eyes).
+    assert workflow.writers(recovered) == {recovered.author_id, admin_id}
 
 
 def test_a_save_that_loses_a_race_gets_the_conflict_message_not_a_500(

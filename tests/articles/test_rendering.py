@@ -47,7 +47,7 @@ def test_trailing_punctuation_is_not_part_of_the_key():
 def test_body_headings_start_below_the_page_title():
     html = rendering.render("# Top\n\n## Next").html
     assert "<h1>" not in html
-    assert "<h2>Top</h2>" in html and "<h3>Next</h3>" in html
+    assert '<h2 id="h-top">Top</h2>' in html and "<h3>Next</h3>" in html
 
 
 @pytest.mark.parametrize(
@@ -126,3 +126,50 @@ def test_unknown_key_in_plain_language_body_is_reported_on_that_field():
     with pytest.raises(ValidationError) as excinfo:
         article.full_clean()
     assert "plain_body" in excinfo.value.message_dict
+
+
+@pytest.mark.parametrize("indent", ["  ", "    ", "\t"])
+def test_sub_items_indented_by_two_or_four_spaces_become_nested_lists(indent):
+    text = (
+        f"- **When it is used:**\r\n{indent}- skin disease\r\n{indent}- dysphagia\r\n"
+        f"{indent}{indent}- even deeper\r\n- **Dose:** 2 g/kg\r\n"
+    )
+    html = rendering.render(text).html.replace("\n", "")
+    assert html.startswith("<ul><li><strong>When it is used:</strong><ul>")
+    assert "<li>dysphagia<ul><li>even deeper</li></ul></li></ul></li>" in html
+    assert html.endswith("<li><strong>Dose:</strong> 2 g/kg</li></ul>")
+
+
+def test_numbered_steps_keep_their_nested_bullets_and_numbering():
+    html = rendering.render("1. First:\n  - a\n  - b\n2. Second\n").html
+    assert html.replace("\n", "") == (
+        "<ol><li>First:<ul><li>a</li><li>b</li></ul></li><li>Second</li></ol>"
+    )
+
+
+def test_indented_text_outside_a_list_is_still_code():
+    html = rendering.render("Para.\n\n    code here\n").html
+    assert "<pre><code>code here" in html
+
+
+def test_section_headings_get_unique_ids_for_the_contents_box():
+    html = rendering.render("## Bottom line\n\n## Bottom line\n\n### Detail").html
+    assert '<h2 id="h-bottom-line">' in html and '<h2 id="h-bottom-line-2">' in html
+    assert "<h3>Detail</h3>" in html
+
+
+def test_editor_written_ids_and_wrappers_are_not_trusted():
+    html = rendering.render(
+        '<h2 id="main">x</h2><div class="evil" tabindex="5" onclick="y()">z</div>'
+    ).html
+    assert 'id="main"' not in html and "onclick" not in html
+    assert 'class="evil"' not in html and 'tabindex="5"' not in html
+
+
+def test_tables_are_wrapped_in_a_focusable_scrolling_region():
+    html = rendering.render("| Drug | Dose |\n|---|---|\n| IVIG | 2 g/kg |\n").html
+    assert html.startswith(
+        '<div aria-label="Table" class="table-scroll" role="region" tabindex="0">'
+        "<table>"
+    )
+    assert html.endswith("</table></div>")

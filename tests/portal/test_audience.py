@@ -82,7 +82,7 @@ def test_patient_gets_plain_text_with_glossary_and_clinical_link(client, article
     assert 'href="?version=clinical"' in html
     # The first use in running text (not the heading) links to its definition.
     assert html.count('<a class="term" href="#term-ivig">IVIG</a>') == 1
-    assert "<h2>IVIG</h2>" in html
+    assert '<h2 id="h-ivig">IVIG</h2>' in html
     assert '<dt id="term-ivig"><dfn>IVIG</dfn></dt>' in html
     assert "Donor antibodies given through a drip." in html
     assert 'value="patient" checked' in html
@@ -117,3 +117,15 @@ def test_the_audience_cookie_never_shows_an_unapproved_plain_text(client, articl
     html = client.get(article.get_absolute_url()).content
     assert b"Unreviewed plain claim." not in html
     assert b"Plain text" in html
+
+
+def test_plain_view_collapses_the_citation_block_and_clinical_view_does_not(
+    client, article
+):
+    plain = client.get(article.get_absolute_url(), {"version": "plain"}).content
+    assert b'<details class="cite cite--collapsed">' in plain
+    # Nobody chose yet: the selector shows the audience of the text on screen.
+    assert b'value="patient" checked' in plain
+    clinical = client.get(article.get_absolute_url()).content
+    assert b"<details" not in clinical and b'<section class="cite"' in clinical
+    assert b'value="clinician" checked' in clinical

@@ -1,5 +1,7 @@
 """Every public page, as an anonymous reader sees it."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -10,6 +12,7 @@ from tests.factories import (
     ReferenceFactory,
     SectionFactory,
     TopicFactory,
+    editor,
     make_article,
 )
 
@@ -66,7 +69,9 @@ def test_topic_page_shows_overview_beside_literature_by_section(client, live_art
         ),
     )
     related = TopicFactory(title="Interleukins", slug="interleukins")
-    topic.also_see.add(related)
+    EntryFactory(section=SectionFactory(topic=related))
+    empty = TopicFactory(title="Empty topic", slug="empty-topic")
+    topic.also_see.add(related, empty)
 
     response = client.get(topic.get_absolute_url())
     html = response.content.decode()
@@ -79,6 +84,7 @@ def test_topic_page_shows_overview_beside_literature_by_section(client, live_art
     assert "Expired link" in html
     assert "Empty section" not in html
     assert related.get_absolute_url() in html
+    assert empty.get_absolute_url() not in html
 
 
 def test_topic_page_without_approved_overview_hides_the_draft(client, topic):
@@ -192,3 +198,84 @@ def test_unknown_address_gets_the_sites_404_page(client, url):
     assert b"We could not find that page" in response.content
     assert b"Traceback" not in response.content
     assert b'class="site-header"' in response.content
+
+
+def test_reference_page_shows_authors_journal_and_links_but_key_only_to_editors(
+    client,
+):
+    reference = ReferenceFactory(
+        title="Trial of Intravenous Immune Globulin in Dermatomyositis.",
+        authors="\n".join(f"Author{n}, A" for n in range(1, 9)),
+        source="N Engl J Med",
+        year=2022,
+        volume="387",
+        issue="14",
+        pages="1264-1278",
+        doi="10.1056/NEJMoa2117912",
+        pmid="36198179",
+        citation_key="aggarwal-2022",
+    )
+    html = client.get(reference.get_absolute_url()).content.decode()
+    facts = html[html.index('class="facts"') :]
+    assert "Author6, A, et al." in facts and "Author7" not in facts
+    assert "N Engl J Med" in html and "Volume 387, issue 14, pages 1264-1278" in html
+    assert 'href="https://doi.org/10.1056/NEJMoa2117912"' in html
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/36198179/"' in html
+    assert "aggarwal-2022" not in html
+    client.force_login(editor())
+    assert "aggarwal-2022" in client.get(reference.get_absolute_url()).content.decode()
+
+
+def test_literature_entry_title_links_to_its_source_with_a_pubmed_link(client):
+    doi_only = ReferenceFactory(
+        title="Has a DOI", url="", doi="10.1000/one", pmid="123"
+    )
+    url_first = ReferenceFactory(
+        title="Has a page", url="https://example.org/paper", doi="10.1000/two"
+    )
+    pubmed_only = ReferenceFactory(title="Has a PMID", url="", pmid="456")
+    html = client.get("/literature/").content.decode()
+    assert f'href="https://doi.org/10.1000/one" rel="noopener">{doi_only.title}' in html
+    assert f'href="https://example.org/paper" rel="noopener">{url_first.title}' in html
+    pubmed = "https://pubmed.ncbi.nlm.nih.gov/456/"
+    assert f'href="{pubmed}" rel="noopener">{pubmed_only.title}' in html
+    assert 'class="ref-pubmed" href="https://pubmed.ncbi.nlm.nih.gov/123/"' in html
+
+
+def test_article_page_has_contents_preselected_audience_and_whole_second_dates(
+    client, live_article
+):
+    html = client.get(live_article.get_absolute_url()).content.decode()
+    assert 'aria-labelledby="contents-heading"' not in html  # one section only
+    services_article = live_article
+    services_article.body = "## First\n\nA [@marie-2011].\n\n## Second\n\nB."
+    services.save_article(article=services_article, user=None, comment="")
+    from articles import workflow
+
+    workflow.record_approval(article=services_article, approved_by=None, comment="")
+    html = client.get(live_article.get_absolute_url()).content.decode()
+    contents = html[html.index('id="contents-heading"') :]
+    assert contents.index('href="#h-first"') < contents.index('href="#h-second"')
+    assert 'value="clinician" checked' in html
+    assert 'value="patient" checked' not in html
+    for value in re.findall(r'datetime="([^"]+)"', html):
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), value
+
+
+def test_paginated_list_keeps_its_page_in_the_canonical_link(client, settings):
+    ReferenceFactory.create_batch(settings.PORTAL_PAGE_SIZE + 1)
+    html = client.get("/literature/?page=2&kind=").content.decode()
+    assert '<link rel="canonical" href="http://testserver/literature/?page=2">' in html
+    html = client.get("/literature/?page=1").content.decode()
+    assert '<link rel="canonical" href="http://testserver/literature/">' in html
+
+
+def test_every_page_has_a_favicon_and_an_og_image(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert (
+        '<meta property="og:image" content="http://testserver/static/img/og-image.png">'
+        in html
+    )
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"

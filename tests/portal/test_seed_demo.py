@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from articles import services, workflow
 from articles.models import ApprovedVersion, Article
+from portal.models import GlossaryTerm
 from references.models import Entry, Reference, Section, Topic
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def test_seed_demo_loads_the_myositis_topic_article_and_literature(client, setti
     assert sections.index("Biological Agents") < sections.index("Stem Cell Transplants")
     expired = Reference.objects.expired().get()
     assert "21-year Retrospective Study" in expired.title
-    assert article.citations.count() == 3
+    assert article.citations.count() == 9
 
     page = client.get(topic.get_absolute_url()).content.decode()
     assert article.live.title in page and "Expired link" in page
@@ -63,3 +65,189 @@ def test_seed_demo_refuses_demo_accounts_when_debug_is_off(settings, capsys):
     assert "refusing to create demo accounts" in capsys.readouterr().err
     article = Article.objects.approved().get()
     assert article.live.approved_by is None
+
+
+def _demo_article():
+    return Article.objects.get(slug="antibody-therapy-pm-dm")
+
+
+def test_seed_demo_keeps_an_editors_pending_version_of_the_demo_article(
+    settings, capsys
+):
+    """``make run`` re-runs seed_demo: an editor's work must survive it."""
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    article = _demo_article()
+    live = article.live
+    article.body += "\n\nA paragraph an editor added."
+    services.save_article(
+        article=article,
+        user=get_user_model().objects.get(username="editor"),
+        expected_version=article.version,
+    )
+    workflow.submit(article=article, user=article.author)
+    reference = Reference.objects.first()
+    reference.summary = "An editor's better summary."
+    reference.save()
+    capsys.readouterr()
+
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    article = _demo_article()
+    assert article.body.endswith("A paragraph an editor added.")
+    assert article.status == Article.Status.SUBMITTED
+    assert article.live == live and ApprovedVersion.objects.count() == 1
+    assert Reference.objects.get(pk=reference.pk).summary == (
+        "An editor's better summary."
+    )
+    kept = (
+        sum(
+            model.objects.count()
+            for model in (Topic, Section, Reference, Entry, GlossaryTerm, Article)
+        )
+        + 3
+    )  # the demo accounts
+    assert f"0 created, 0 reset, kept {kept} existing rows." in out
+
+
+def test_seed_demo_keeps_a_changed_password(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    user = get_user_model().objects.get(username="editor")
+    user.set_password("a password of my own")
+    user.save()
+    call_command("seed_demo", verbosity=0)
+    user.refresh_from_db()
+    assert user.check_password("a password of my own")
+
+
+def test_seed_demo_creates_only_what_is_missing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    Topic.objects.filter(slug="interleukins").delete()
+    reference = Reference.objects.first()
+    reference.summary = "Edited."
+    reference.save()
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    assert Topic.objects.filter(slug="interleukins").exists()
+    assert Reference.objects.get(pk=reference.pk).summary == "Edited."
+
+
+def test_seed_demo_reset_restores_the_demo_text_after_confirmation(
+    settings, monkeypatch
+):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    article = _demo_article()
+    demo_body = article.body
+    article.body = "An editor's rewrite."
+    services.save_article(
+        article=article, user=article.author, expected_version=article.version
+    )
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    with pytest.raises(CommandError, match="cancelled"):
+        call_command("seed_demo", "--reset", verbosity=0)
+    assert _demo_article().body == "An editor's rewrite."
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    call_command("seed_demo", "--reset", verbosity=0)
+    article = _demo_article()
+    assert article.body == demo_body
+    assert article.status == Article.Status.APPROVED
+    assert article.live.number == article.version
+
+
+def test_seed_demo_reset_without_input_does_not_ask(settings, monkeypatch):
+    settings.DEBUG = True
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    reference = Reference.objects.first()
+    original = reference.summary
+    reference.summary = "Edited."
+    reference.save()
+
+    def refuse(prompt):
+        raise AssertionError("--no-input must not ask")
+
+    monkeypatch.setattr("builtins.input", refuse)
+    call_command("seed_demo", "--no-accounts", "--reset", "--no-input", verbosity=0)
+    assert Reference.objects.get(pk=reference.pk).summary == original
+
+
+def test_seed_demo_dry_run_saves_nothing(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", "--dry-run")
+    assert "Dry run, nothing saved" in capsys.readouterr().out
+    assert not Topic.objects.exists() and not Article.objects.exists()
+
+
+# Identifiers confirmed in public bibliographic records (seeds/IDENTIFIERS.md).
+CONFIRMED = {
+    "clin-rheumatol-2018-rtx-mda5": ("10.1007/s10067-018-4122-2", "29713969"),
+    "marie-autoimmun-rev-2011": ("10.1016/j.autrev.2011.06.007", "21740984"),
+    "rheumatology-2018-il18-myositis": ("10.1093/rheumatology/key222", "30102381"),
+    "muscle-nerve-2018-myopathy-after-allo-sct": ("10.1002/mus.26341", "30194844"),
+    "oddis-2013-rim": ("10.1002/art.37754", "23124935"),
+    "aggarwal-2022-proderm": ("10.1056/NEJMoa2117912", "36198179"),
+    "lundberg-2017-eular-acr": ("10.1002/art.40320", "29106061"),
+    "oldroyd-2022-bsr": ("10.1093/rheumatology/keac115", ""),
+}
+
+
+def test_demo_literature_links_out_to_its_sources(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    for key, (doi, pmid) in CONFIRMED.items():
+        reference = Reference.objects.get(citation_key=key)
+        assert (reference.doi, reference.pmid) == (doi, pmid), key
+    page = client.get("/topics/myositis-treatment/").content.decode()
+    # The title links to the DOI (no web address stored), with PubMed beside it.
+    assert 'href="https://doi.org/10.1002/art.37754"' in page
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/23124935/"' in page
+    # A stored web address wins; a PMID alone still links out.
+    assert 'href="https://jddonline.com/articles/the-use-of-rituximab' in page
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/31734403/"' in page
+
+
+def test_demo_overview_cites_the_trials_criteria_and_guidelines(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    article = Article.objects.get(slug="antibody-therapy-pm-dm")
+    cited = set(article.citations.values_list("reference__citation_key", flat=True))
+    assert {
+        "oddis-2013-rim",
+        "aggarwal-2022-proderm",
+        "lundberg-2017-eular-acr",
+        "oldroyd-2022-bsr",
+        "paik-2025-guideline-review",
+        "meyer-2019-guidelines-state-of-art",
+    } <= cited
+    body = article.live.body_html
+    for claim in ("TNF-α antagonists are best avoided", "Hydroxychloroquine can be"):
+        sentence = body[body.index(claim) :].split("</li>")[0]
+        assert 'class="citation"' in sentence, claim
+
+
+def test_demo_also_see_topics_have_literature_and_home_hides_empty_ones(
+    client, settings
+):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    empty = Topic.objects.create(title="Nothing here yet", slug="nothing-here")
+    home = client.get("/").content.decode()
+    for slug in (
+        "biologic-agents",
+        "clinical-trials",
+        "interleukins",
+        "endocannabinoid-system",
+        "autoimmune-diseases",
+        "dermatomyositis-polymyositis",
+    ):
+        assert Entry.objects.filter(section__topic__slug=slug).exists(), slug
+        assert f'href="/topics/{slug}/"' in home
+    assert empty.get_absolute_url() not in home
+    # The topic with the reviewed overview leads.
+    topics = home[home.index('id="topics"') :]
+    assert topics.index("/topics/myositis-treatment/") < topics.index(
+        "/topics/clinical-trials/"
+    )

@@ -53,6 +53,8 @@ EXPECTED = {
     "portal:sitemap": PUBLIC,
     # Choosing an audience sets a cookie and goes back to the page.
     "portal:audience": {role: 302 for role in ROLES},
+    # A permanent redirect to the icon under /static/.
+    "portal:favicon": {role: 301 for role in ROLES},
     "references:export": PUBLIC,
     "references:feed": PUBLIC,
     "references:topic-feed": PUBLIC,

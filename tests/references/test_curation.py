@@ -60,10 +60,13 @@ def test_a_reference_can_be_listed_in_several_topics(client):
 
 def test_also_see_links_show_on_the_topic_page(client):
     entry = EntryFactory()
-    related = SectionFactory().topic
-    entry.section.topic.also_see.add(related)
+    related = EntryFactory().section.topic
+    empty = SectionFactory().topic
+    entry.section.topic.also_see.add(related, empty)
     page = client.get(entry.section.topic.get_absolute_url()).content.decode()
     assert related.get_absolute_url() in page
+    # A topic with nothing to read is not offered as somewhere to go.
+    assert empty.get_absolute_url() not in page
 
 
 def test_admin_actions_move_entries(client, section):

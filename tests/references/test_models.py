@@ -124,6 +124,19 @@ def test_queryset_in_topic_finds_each_reference_once():
     assert list(Reference.objects.in_topic(section.topic)) == [reference]
 
 
+def test_authors_show_the_first_six_then_et_al():
+    names = [f"Author{n}, A" for n in range(1, 9)]
+    reference = ReferenceFactory.build(authors="\n".join(names))
+    assert reference.authors_display == "; ".join(names[:6]) + ", et al."
+
+
+def test_an_incomplete_author_list_keeps_et_al_before_the_group_author():
+    reference = ReferenceFactory.build(
+        authors="Oddis, C. V.\r\net al.\r\nRIM Study Group\r\n"
+    )
+    assert reference.authors_display == "Oddis, C. V., et al.; RIM Study Group"
+
+
 def test_citation_keys_are_unique_whatever_their_case():
     ReferenceFactory(citation_key="Keytest")
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -1,0 +1,36 @@
+"""Which topics a reader is shown: those with something to read.
+
+A topic with neither an approved article nor any literature is an empty page
+("still being reviewed", "no literature yet"), so the home page, the "also
+see" links and the sitemap leave it out; ``with_content()`` is the one rule
+they share.
+"""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from articles.models import Article
+from references.models import Entry, Topic
+
+
+def with_content(topics=None):
+    """Topics with an approved article or visible literature; overviews first.
+
+    Each topic carries ``has_overview`` and ``entry_count`` (its visible
+    entries). Articles count where their approved version puts them.
+    """
+    topics = Topic.objects.all() if topics is None else topics
+    approved = Article.objects.approved().filter(live__topic=OuterRef("pk"))
+    entries = Entry.objects.visible().filter(section__topic=OuterRef("pk"))
+    entry_count = (
+        entries.order_by().values("section__topic").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        topics.annotate(
+            has_overview=Exists(approved.filter(live__is_overview=True)),
+            has_article=Exists(approved),
+            entry_count=Coalesce(Subquery(entry_count, output_field=IntegerField()), 0),
+        )
+        .filter(Q(has_article=True) | Q(entry_count__gt=0))
+        .order_by("-has_overview", "-entry_count", "title")
+    )
