@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test-only tools from npm (the W3C Nu HTML checker), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint serve-prod bench clean
 
@@ -13,6 +15,12 @@ $(STAMP): $(BIN)/python requirements.txt requirements-test.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
+
+# --ignore-scripts: vnu-jar's install script would download a Java runtime;
+# the suite uses the system's Java (/usr/bin/java).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 ## run: install, migrate, load the demo content and serve on http://127.0.0.1:8000
 run: $(STAMP)
@@ -26,8 +34,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
-## test: install, lint, run the whole suite
-test: lint
+## test: install, lint, run the whole suite (with the HTML checker from npm)
+test: lint $(NODE_STAMP)
 	$(BIN)/pytest
 
 ## serve-prod: production server: migrate, collect static files, gunicorn (settings from the environment)
@@ -41,4 +49,4 @@ bench: $(STAMP)
 	bash bench/load.sh
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

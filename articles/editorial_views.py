@@ -117,6 +117,7 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
         editable = workflow.can_edit(article=article, user=self.request.user)
         return super().get_context_data(
             editable=editable,
+            open_comments=workflow.open_comments(article),
             can_withdraw=not editable
             and any(
                 rule.action == workflow.Action.WITHDRAW
@@ -172,20 +173,17 @@ class ReviewView(ArticleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        live_text = None
-        if article.live_id:
-            saved = services.text_versions(article).get(article.live.number)
-            live_text = saved.fields if saved else None
-        current = {name: getattr(article, name) for name in TEXT_LABELS}
         user = self.request.user
-        facts = workflow.review_facts(article)
-        assigned = ReviewAssignment.objects.filter(article=article).select_related(
-            "reviewer"
-        )
+        events = list(article.events.select_related("actor"))
+        # The references' notices come along: badges and the retraction warning.
         citations = list(
             article.citations.select_related("reference").prefetch_related(
                 "reference__notices"
             )
+        )
+        facts = workflow.review_facts(article)
+        assigned = ReviewAssignment.objects.filter(article=article).select_related(
+            "reviewer"
         )
         return super().get_context_data(
             actions=workflow.allowed_actions(article=article, user=user, facts=facts),
@@ -202,15 +200,53 @@ class ReviewView(ArticleMixin, DetailView):
             conflicted=user.pk in facts.conflicted_ids,
             can_declare_conflict=workflow.is_board_member(user)
             and user.pk not in facts.conflicted_ids,
-            changes=diff.field_diffs(live_text, current, TEXT_LABELS)
-            if live_text is not None
-            else None,
-            events=article.events.select_related("actor"),
+            **self.comparison(article, events, citations),
+            open_comments=workflow.open_comments(article, events),
+            events=events,
             citations=citations,
             retracted=workflow.cited_retractions(article, citations),
             can_edit=workflow.can_edit(article=article, user=self.request.user),
             **kwargs,
         )
+
+    def comparison(self, article, events, citations):
+        """The diff the board asked for (``?against=live`` or ``round``).
+
+        Against the live version, and against the version the board last
+        reviewed (the one it sent back), each one link away; the live one
+        first, else the last round's.
+        """
+        versions = services.text_versions(article)
+        bases = {}
+        if article.live_id and article.live.number in versions:
+            bases["live"] = versions[article.live.number]
+        round_number = workflow.last_reviewed_version(article, events)
+        if round_number in versions:
+            bases["round"] = versions[round_number]
+        against = self.request.GET.get("against")
+        if against not in bases:
+            against = next(iter(bases), None)
+        if against is None:
+            return {"comparison": None, "bases": bases, "against": None}
+        after = [citation.reference for citation in citations]
+        if against == "live":
+            # The approved version keeps its own citations.
+            before = [
+                c.reference for c in article.live.citations.select_related("reference")
+            ]
+        else:
+            before = services.cited_references(bases[against], known=after)
+        return {
+            "comparison": services.Comparison(
+                article=article,
+                saved=bases[against],
+                labels=TEXT_LABELS,
+                before=before,
+                after=after,
+            ),
+            "bases": bases,
+            "against": against,
+        }
 
 
 def _posted_version(request):

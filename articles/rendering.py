@@ -774,3 +774,25 @@ def render(text, numbering=None, *, plain=False):
     html = sanitize_html(md.convert(defuse(text)))
     cited = list(citations.occurrences)
     return Rendered(html=html, keys=cited, recommendations=citations.recommendations)
+
+
+# Attributes of the rendered HTML that name an id on the page.
+_ID_REF_RE = re.compile(r'\b(id|aria-labelledby)="([^"]*)"|\bhref="#([^"]*)"')
+
+
+def with_id_prefix(html: str, prefix: str) -> str:
+    """Rendered HTML whose ids (and the links and labels naming them) start
+    with ``prefix``, so two texts can share one page without repeating ids
+    (the review page shows the clinical and the plain-language text).
+
+    Citation links keep pointing at the page's one reference list.
+    """
+
+    def rename(match):
+        if match.group(3) is not None:
+            if re.fullmatch(r"ref-\d+", match.group(3)):
+                return match.group(0)
+            return f'href="#{prefix}{match.group(3)}"'
+        return f'{match.group(1)}="{prefix}{match.group(2)}"'
+
+    return _ID_REF_RE.sub(rename, html)

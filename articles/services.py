@@ -5,7 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from . import workflow
+from references.models import Reference
+
+from . import diff, workflow
 from .models import Article, Citation
 
 # The fields that make up an article's text: what a revert restores.
@@ -65,10 +67,14 @@ def save_article(
     with reversion.create_revision():
         article.save()
         article.citations.all().delete()
-        Citation.objects.bulk_create(
+        citations = Citation.objects.bulk_create(
             Citation(article=article, reference=reference, number=number)
             for number, reference in enumerate(cited, start=1)
         )
+        # bulk_create sends no signals: put the version's citations in its
+        # revision by hand, so the history knows what each version cited.
+        for citation in citations:
+            reversion.add_to_revision(citation)
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
         reversion.set_comment(comment)
@@ -115,6 +121,49 @@ class SavedText:
         self.saved_by = version.revision.user
         self.comment = version.revision.comment
         self.version_id = version.pk
+        self.revision_id = version.revision_id
+
+    def cited_reference_ids(self) -> list:
+        """The references this version cited, in citation order.
+
+        Read from the same revision: the article's citations are saved with
+        its text (``save_article``) and followed by reversion.
+        """
+        citations = Version.objects.get_for_model(Citation).filter(
+            revision_id=self.revision_id
+        )
+        rows = sorted(
+            (v.field_dict["number"], v.field_dict["reference_id"]) for v in citations
+        )
+        return [reference_id for _number, reference_id in rows]
+
+
+class Comparison:
+    """What changed from an earlier saved version to the article's working copy:
+    the text, field by field, and the references cited or no longer cited."""
+
+    def __init__(
+        self, *, article: Article, saved: SavedText, labels: dict, before, after
+    ):
+        """``before`` and ``after``: the references (in citation order) the
+        earlier version and the working copy cite."""
+        current = {name: getattr(article, name) for name in labels}
+        self.saved = saved
+        self.changes = diff.field_diffs(saved.fields, current, labels)
+        before_ids = {r.pk for r in before}
+        after_ids = {r.pk for r in after}
+        self.added = [r for r in after if r.pk not in before_ids]
+        self.removed = [r for r in before if r.pk not in after_ids]
+
+
+def cited_references(saved: SavedText, *, known=()) -> list:
+    """The references ``saved`` cited, in order; ``known`` ones need no query."""
+    by_pk = {reference.pk: reference for reference in known}
+    ids = saved.cited_reference_ids()
+    missing = [pk for pk in ids if pk not in by_pk]
+    if missing:
+        by_pk.update(Reference.objects.in_bulk(missing))
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def text_versions(article: Article) -> dict:

@@ -252,6 +252,63 @@ def _publishes(article: Article, facts: ReviewFacts) -> bool:
     return len(set(facts.approver_ids)) + 1 >= approvals_required()
 
 
+# Board actions whose comments speak to the editors about the text.
+COMMENTED_BOARD_ACTIONS = frozenset(
+    {Action.START_REVIEW, Action.REQUEST_CHANGES, Action.APPROVE}
+)
+
+
+def _events(article: Article, events) -> list:
+    # A page that lists the record already has the events, in order.
+    if events is None:
+        events = article.events.select_related("actor").order_by("created_at", "pk")
+    return list(events)
+
+
+def last_reviewed_version(article: Article, events=None) -> int | None:
+    """The version the board last sent back with a request for changes.
+
+    None unless it is newer than the live version: once a version is approved,
+    the live one is what a new round is read against. ``events``: the
+    article's record in order, when the caller has it.
+    """
+    requests = [
+        e.version
+        for e in _events(article, events)
+        if e.action == Action.REQUEST_CHANGES
+    ]
+    number = requests[-1] if requests else None
+    live = article.live.number if article.live_id else 0
+    return number if number and number > live else None
+
+
+def open_comments(article: Article, events=None) -> list:
+    """The board's comments the editors are answering now, oldest first.
+
+    A round of review runs from a submission to the board's decision. The
+    comments of the round that ended in a request for changes stay open while
+    the editors work and while the board reads the resubmitted text, with any
+    comments of the round under way; publishing the text closes them all.
+    """
+    answered, current, requested = [], [], False
+    for event in _events(article, events):
+        if event.to_state == Status.APPROVED:
+            answered, current, requested = [], [], False
+        elif event.action == Action.SUBMIT:
+            if requested:
+                answered = current
+            else:
+                answered += current
+            current, requested = [], False
+        elif event.action in COMMENTED_BOARD_ACTIONS and event.comment.strip():
+            current.append(event)
+        if event.action == Action.REQUEST_CHANGES:
+            # The board decided on the resubmitted text: this round's
+            # comments replace those of the round before.
+            answered, requested = [], True
+    return answered + current
+
+
 def check(
     action: str,
     *,

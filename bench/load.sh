@@ -155,3 +155,162 @@ for pid in $(pgrep -P "$SERVER_PID"); do
   printf '  worker %s: %s MB\n' "$pid" "$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status")"
 done
 printf '  master %s: %s MB\n' "$SERVER_PID" "$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status")"
+
+# ---------------------------------------------------------------------------
+# Fault round: the cache stops mid-run. A second gunicorn uses a private Redis
+# started here (FAULT_REDIS_PORT); after a third of FAULT_SECONDS the Redis is
+# stopped, after two thirds started again. Readers (anonymous, and patients
+# with the glossary) and a signed-in editor keep asking; every answer must be
+# a 200 (or a styled 503), never a 500. /readyz must say 503 while it is down.
+# ---------------------------------------------------------------------------
+FAULT_PORT=${FAULT_PORT:-21181}
+FAULT_REDIS_PORT=${FAULT_REDIS_PORT:-21179}
+FAULT_SECONDS=${FAULT_SECONDS:-15}
+FAULT_BASE="http://127.0.0.1:${FAULT_PORT}"
+REDIS_PID="" FAULT_PID=""
+start_redis() {
+  redis-server --bind 127.0.0.1 --port "$FAULT_REDIS_PORT" --save "" --appendonly no \
+    >"$WORK/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 50); do
+    redis-cli -p "$FAULT_REDIS_PORT" ping >/dev/null 2>&1 && return
+    sleep 0.1
+  done
+}
+stop_redis() {
+  if [ -n "$REDIS_PID" ] && kill -0 "$REDIS_PID" 2>/dev/null; then
+    kill -TERM "$REDIS_PID"
+    wait "$REDIS_PID" 2>/dev/null || true
+  fi
+  REDIS_PID=""
+}
+stop_fault_server() {
+  if [ -n "$FAULT_PID" ] && kill -0 "$FAULT_PID" 2>/dev/null; then
+    kill -TERM "$FAULT_PID"
+    wait "$FAULT_PID" 2>/dev/null || true
+  fi
+}
+trap 'stop_fault_server; stop_redis; cleanup' EXIT
+
+echo
+echo "== fault round: cache (private Redis on ${FAULT_REDIS_PORT}) stopped mid-run, ${FAULT_SECONDS}s"
+start_redis
+export FAULT_CACHE_URL="redis://127.0.0.1:${FAULT_REDIS_PORT}/0"
+# A signed-in editor: a session made the way a login makes one.
+EDITOR_SESSION=$(CACHE_URL="$FAULT_CACHE_URL" "$PY" - 2>/dev/null <<'PYEOF' | awk '/^=>/ {print $2}'
+import secrets
+
+import django
+
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group, User
+from django.utils.module_loading import import_string
+from django.conf import settings
+
+user, _ = User.objects.get_or_create(username="bench-fault-editor")
+user.set_password(secrets.token_urlsafe(24))
+user.save()
+user.groups.add(Group.objects.get(name="Editors"))
+store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
+store[SESSION_KEY] = str(user.pk)
+store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+store.save()
+print("=>", store.session_key)
+PYEOF
+)
+CACHE_URL="$FAULT_CACHE_URL" GUNICORN_BIND="127.0.0.1:${FAULT_PORT}" \
+  "$GUNICORN" -c gunicorn.conf.py portal.wsgi >"$WORK/fault-server.log" 2>&1 &
+FAULT_PID=$!
+for _ in $(seq 50); do
+  curl -fs "${FAULT_BASE}/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+"$PY" - "$FAULT_BASE" "$FAULT_SECONDS" "$WORK/phase" "$EDITOR_SESSION" "$TOPIC" "$ARTICLE" <<'PYEOF' &
+import collections
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+base, seconds, phase_file, session, topic, article = sys.argv[1:]
+seconds = float(seconds)
+REQUESTS = [
+    ("reader", "/", ""),
+    ("reader", topic, ""),
+    ("reader", article, ""),
+    ("patient", article, "portal_audience=patient"),
+    ("editor", "/editorial/", f"sessionid={session}"),
+    ("editor", article, f"sessionid={session}; portal_audience=patient"),
+    ("readyz", "/readyz", ""),
+]
+counts = collections.Counter()
+lock = threading.Lock()
+deadline = time.monotonic() + seconds
+
+
+def phase():
+    try:
+        with open(phase_file) as f:
+            return f.read().strip() or "up"
+    except FileNotFoundError:
+        return "up"
+
+
+def worker(offset):
+    i = offset
+    while time.monotonic() < deadline:
+        who, path, cookie = REQUESTS[i % len(REQUESTS)]
+        i += 1
+        when = phase()
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        except OSError:
+            status, body = "no answer", b""
+        signed_in = b"bench-fault-editor" in body
+        if path == "/editorial/" and status == 200 and not signed_in:
+            status = "200 signed out"
+        with lock:
+            counts[(when, who, status)] += 1
+
+
+threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+for when in ("up", "down", "back"):
+    for who in ("reader", "patient", "editor", "readyz"):
+        row = {s: n for (w, o, s), n in counts.items() if w == when and o == who}
+        shown = "  ".join(f"{s}: {n}" for s, n in sorted(row.items(), key=str))
+        print(f"  cache {when:5} {who:8} {shown}")
+totals = collections.Counter()
+for (_, who, status), n in counts.items():
+    if who != "readyz":
+        totals[status] += n
+print(
+    "  pages in total: 200: {} 503: {} 500: {} other: {}".format(
+        totals[200],
+        totals[503],
+        totals[500],
+        sum(n for s, n in totals.items() if s not in (200, 503, 500)),
+    )
+)
+print("  zero 500s" if not totals[500] else "  500s SEEN")
+PYEOF
+LOAD_PID=$!
+third=$(awk -v s="$FAULT_SECONDS" 'BEGIN {printf "%.1f", s/3}')
+sleep "$third"
+stop_redis
+echo down >"$WORK/phase"
+sleep "$third"
+start_redis
+echo back >"$WORK/phase"
+wait "$LOAD_PID"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 
-from .models import GlossaryTerm, LoginEvent
+from .models import GlossaryTerm, LoginEvent, SearchSynonym
 from .throttling import ThrottledAuthenticationForm
 
 # ---------------------------------------------------------------------------
@@ -43,3 +43,11 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     list_display = ["term", "slug", "updated_at"]
     search_fields = ["term", "synonyms", "definition"]
     prepopulated_fields = {"slug": ["term"]}
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Editors keep the words search treats as one (IVIG, IVIg, ...)."""
+
+    list_display = ["__str__", "note", "updated_at"]
+    search_fields = ["terms", "note"]

@@ -9,6 +9,7 @@ migration: an FTS5 table on SQLite, a stored ``tsvector`` on PostgreSQL).
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -163,3 +164,41 @@ class GlossaryTerm(models.Model):
         """The term and its other forms, longest first so the longest wins."""
         others = [line.strip() for line in self.synonyms.splitlines() if line.strip()]
         return sorted({self.term, *others}, key=len, reverse=True)
+
+
+class SearchSynonym(models.Model):
+    """Ways of writing one thing that search treats as the same word.
+
+    Readers type "IVIG dose" where an article says "intravenous
+    immunoglobulin"; editors keep these sets in the admin, and search finds a
+    document with any form of the set (``portal.search.query.expand``).
+    """
+
+    terms = models.TextField(
+        _("words that mean the same"),
+        help_text=_(
+            "One form per line, for example IVIG, IVIg and intravenous "
+            "immunoglobulin. A form may be several words."
+        ),
+    )
+    note = models.CharField(_("note for editors"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("search synonym set")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return " ↔ ".join(self.forms)
+
+    def clean(self):
+        if len(self.forms) < 2:
+            raise ValidationError(
+                {"terms": _("Give at least two forms, one per line.")}
+            )
+
+    @property
+    def forms(self):
+        """The forms as written, one per line (search normalises them)."""
+        return [line.strip() for line in self.terms.splitlines() if line.strip()]

@@ -28,8 +28,8 @@ from references.signals import notices_recorded, references_changed
 
 from . import accounts, glossary, throttling
 from .caching import invalidate_public_pages, shared_cache
-from .models import GlossaryTerm, LoginEvent
-from .search import indexing
+from .models import GlossaryTerm, LoginEvent, SearchSynonym
+from .search import indexing, synonyms
 
 # Whatever the public pages show. Any save or delete of one of these models
 # invalidates them; issue-specific models that appear on public pages belong
@@ -43,6 +43,8 @@ PUBLIC_MODELS = [
     ApprovedCitation,
     GlossaryTerm,
     ReferenceNotice,
+    # What search finds (the search page is cached like any other).
+    SearchSynonym,
 ]
 # Fields of an Article row that public pages show directly: only which version
 # is live (text, address, topic and overview flag come from that version).
@@ -82,6 +84,10 @@ def _notices_recorded(sender, notices, **kwargs):
 
 def _forget_glossary(sender, **kwargs):
     shared_cache.delete(glossary.CACHE_KEY)
+
+
+def _forget_synonyms(sender, **kwargs):
+    shared_cache.delete(synonyms.CACHE_KEY)
 
 
 def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
@@ -157,6 +163,12 @@ def connect() -> None:
             _forget_glossary,
             sender=GlossaryTerm,
             dispatch_uid=f"portal-glossary-{name}",
+        )
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(
+            _forget_synonyms,
+            sender=SearchSynonym,
+            dispatch_uid=f"portal-synonyms-{name}",
         )
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="portal-user")
     user_logged_in.connect(_logged_in, dispatch_uid="portal-logged-in")

@@ -759,3 +759,13 @@ GLOSSARY = [
         ),
     },
 ]
+
+# Words readers and the literature use for the same thing; search treats each
+# set as one word (editors keep these in the admin).
+SEARCH_SYNONYMS = [
+    ["IVIG", "IVIg", "intravenous immunoglobulin", "intravenous immune globulin"],
+    ["side effects", "adverse effects", "adverse events"],
+    ["dose", "dosage", "dosing"],
+    ["PM", "polymyositis"],
+    ["DM", "dermatomyositis"],
+]

@@ -14,7 +14,7 @@ from articles.models import Article, BoardMember, ChangeClass
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
 
-from ..models import GlossaryTerm
+from ..models import GlossaryTerm, SearchSynonym
 from . import content
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
@@ -103,6 +103,7 @@ def load_demo_content(*, with_accounts: bool, reset: bool = False) -> LoadReport
         topics = _load_topics(report)
         references = _load_references(topics, report)
     _load_glossary(report)
+    _load_synonyms(report)
     _load_article(topics["myositis-treatment"], references, report, with_accounts)
     return report
 
@@ -246,6 +247,26 @@ def _load_glossary(report):
                 "definition": data["definition"],
             },
         )
+
+
+def _load_synonyms(report):
+    # A set is the demo's when it lists the demo's first form: an editor may
+    # have added or removed other forms since, and their set is kept.
+    existing = {
+        synonym.forms[0].lower(): synonym
+        for synonym in SearchSynonym.objects.all()
+        if synonym.forms
+    }
+    for forms in content.SEARCH_SYNONYMS:
+        found = existing.get(forms[0].lower())
+        if found is None:
+            _ensure(SearchSynonym, report, {"terms": "\n".join(forms)}, {})
+        elif report.reset:
+            _ensure(
+                SearchSynonym, report, {"pk": found.pk}, {"terms": "\n".join(forms)}
+            )
+        else:
+            report.keep(found)
 
 
 def _load_article(topic, references, report, with_accounts):

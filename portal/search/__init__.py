@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..models import SearchDocument
+from ..models import ARTICLE_KIND, SearchDocument
+from . import synonyms
 from .backends import MARK_END, MARK_START, get_backend
-from .query import ParsedQuery, parse_query
+from .query import ParsedQuery, expand, parse_query
 
 # Counting stops here: nobody reads past the best thousand results, and an
 # exact count of tens of thousands of matches costs more than the page itself.
@@ -37,13 +38,36 @@ class Hit:
 
 
 class Results:
-    """Ranked matches, fetched a page at a time (count() and slicing only)."""
+    """Ranked matches, fetched a page at a time (count() and slicing only).
+
+    Reviewed articles that match come first, best first, then the literature,
+    best first: a reader looking for an answer should meet the board's
+    answer before the papers it rests on. It is one list, ranked in two tiers.
+    """
 
     def __init__(self, query: ParsedQuery, documents):
         self.query = query
         self.documents = documents
         self.backend = get_backend(documents.db)
         self._count = None
+        self._articles = None
+
+    @property
+    def tiers(self):
+        return (
+            self.documents.filter(kind=ARTICLE_KIND),
+            self.documents.exclude(kind=ARTICLE_KIND),
+        )
+
+    def article_count(self):
+        """How many reviewed articles match (the first tier)."""
+        if self._articles is None:
+            self._articles = (
+                self.backend.count(self.query, self.tiers[0], MAX_RESULTS + 1)
+                if self.query
+                else 0
+            )
+        return self._articles
 
     def count(self):
         """How many matches, up to MAX_RESULTS (see ``more``)."""
@@ -70,7 +94,18 @@ class Results:
         if not self.query or (stop is not None and stop <= start):
             return []
         limit = (stop - start) if stop is not None else self.count() - start
-        rows = self.backend.page(self.query, self.documents, start, limit)
+        articles, literature = self.tiers
+        first = self.article_count()
+        rows = []
+        if start < first:
+            rows = self.backend.page(self.query, articles, start, limit)
+        if len(rows) < limit:
+            rows += self.backend.page(
+                self.query,
+                literature,
+                max(start - first, 0),
+                limit - len(rows),
+            )
         return [Hit(document, highlight(snippet)) for document, snippet in rows]
 
 
@@ -79,4 +114,4 @@ def search(text: str, documents=None) -> Results:
     readers may find: ``SearchDocument.objects.public()``)."""
     if documents is None:
         documents = SearchDocument.objects.public()
-    return Results(parse_query(text), documents)
+    return Results(expand(parse_query(text), synonyms.synonym_sets()), documents)

@@ -39,11 +39,21 @@ class PostgresBackend:
     """PostgreSQL: a stored tsvector with a GIN index, ts_rank and ts_headline."""
 
     @staticmethod
-    def tsquery(query: ParsedQuery) -> SearchQuery:
-        words = [f"{w}:*" if query.is_prefix(w) else w for w in query.words]
-        phrases = ["(" + " <-> ".join(p) + ")" for p in query.phrases]
+    def _term(query: ParsedQuery, form) -> str:
+        if len(form) == 1:
+            return f"{form[0]}:*" if query.is_prefix(form[0]) else form[0]
+        return "(" + " <-> ".join(form) + ")"
+
+    @classmethod
+    def tsquery(cls, query: ParsedQuery) -> SearchQuery:
+        words = [cls._term(query, (w,)) for w in query.words]
+        phrases = [cls._term(query, p) for p in query.phrases]
+        groups = [
+            "(" + " | ".join(cls._term(query, form) for form in group) + ")"
+            for group in query.either
+        ]
         return SearchQuery(
-            " & ".join(words + phrases), search_type="raw", config=PG_CONFIG
+            " & ".join(words + phrases + groups), search_type="raw", config=PG_CONFIG
         )
 
     def count(self, query, documents, limit):
@@ -63,8 +73,7 @@ class PostgresBackend:
         it matched, keeps each long body from being lowercased or scanned
         once per word.
         """
-        phrase_words = {w for p in query.phrases for w in p} - STOP_WORDS
-        tokens = sorted({*query.words, *phrase_words})
+        tokens = sorted(query.all_words - STOP_WORDS) or sorted(query.all_words)
         alternatives = ", ".join(
             "%s, (ts_lexize('english_stem', %s))[1]" for _ in tokens
         )
@@ -72,10 +81,13 @@ class PostgresBackend:
             f"'(?i)(?:^|\\W)(?:' || array_to_string(ARRAY[{alternatives}], '|') || ')'"
         )
         first = f"nullif(strpos(body, substring(body from {pattern})), 0)"
+        start = f"greatest(coalesce({first}, 1) - {SNIPPET_LEAD}, 1)"
+        # A window that starts inside a word would show its tail ("ximab"):
+        # drop the partial word, so the snippet starts at a word boundary.
         return RawSQL(
-            f"substr(body, greatest(coalesce({first}, 1) - {SNIPPET_LEAD}, 1), "
-            f"{SNIPPET_WINDOW})",
-            [value for token in tokens for value in (token, token)],
+            f"regexp_replace(substr(body, {start}, {SNIPPET_WINDOW}), "
+            f"CASE WHEN {start} > 1 THEN '^\\S*\\s+' ELSE '^$' END, '')",
+            [value for token in tokens for value in (token, token)] * 2,
             output_field=TextField(),
         )
 
@@ -122,9 +134,18 @@ class SqliteBackend:
     def match(query: ParsedQuery) -> str:
         # Every token is letters and digits only (parse_query), so quoting
         # it makes it a plain string to FTS5, never an operator.
-        words = [f'"{w}"*' if query.is_prefix(w) else f'"{w}"' for w in query.words]
-        phrases = ['"' + " ".join(p) + '"' for p in query.phrases]
-        return " ".join(words + phrases)
+        def term(form):
+            if len(form) == 1:
+                return f'"{form[0]}"*' if query.is_prefix(form[0]) else f'"{form[0]}"'
+            return '"' + " ".join(form) + '"'
+
+        words = [term((w,)) for w in query.words]
+        phrases = [term(p) for p in query.phrases]
+        groups = [
+            "(" + " OR ".join(term(form) for form in group) + ")"
+            for group in query.either
+        ]
+        return " AND ".join(words + phrases + groups)
 
     def _where(self, query, documents):
         """The WHERE clause for the matches among ``documents``, with params.

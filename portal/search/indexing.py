@@ -19,6 +19,10 @@ from .backends import FTS_TABLE, PG_VECTOR_INDEX
 
 CITATION_RE = re.compile(r'<sup class="citation">.*?</sup>', re.DOTALL)
 TAG_RE = re.compile(r"<[^>]+>")
+INLINE_TAG_RE = re.compile(
+    r"</?(?:a|abbr|b|code|dfn|em|i|mark|span|strong|sub|sup)\b[^>]*>", re.IGNORECASE
+)
+SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?)\]])")
 # Control characters would clash with the engines' match markers.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 BATCH = 1000
@@ -32,11 +36,15 @@ def clean_text(text: str) -> str:
 def html_to_text(*parts: str) -> str:
     """Plain text of sanitised HTML fragments, for indexing.
 
-    Citation numbers are dropped (they would glue onto the word before them)
-    and every tag becomes a space, so list items do not run together.
+    Citation numbers are dropped (they would glue onto the word before them).
+    Block tags become a space, so list items do not run together; inline
+    tags (bold, links) vanish, so "<strong>Dose:</strong>" stays "Dose:".
+    No space is left before punctuation ("rituximab ." where a citation was).
     """
-    text = " ".join(CITATION_RE.sub(" ", part or "") for part in parts)
-    return clean_text(html.unescape(TAG_RE.sub(" ", text)))
+    text = " ".join(CITATION_RE.sub("", part or "") for part in parts)
+    text = INLINE_TAG_RE.sub("", text)
+    text = clean_text(html.unescape(TAG_RE.sub(" ", text)))
+    return SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", text)
 
 
 def article_values(article: Article) -> dict:

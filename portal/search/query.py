@@ -39,13 +39,25 @@ STOP_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """Words that must all appear, and phrases that must appear as written."""
+    """Words that must all appear, and phrases that must appear as written.
+
+    ``either`` holds synonym groups (see ``expand``): each group must match
+    one of its forms, a form being a word (a 1-tuple) or a phrase.
+    """
 
     words: tuple[str, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
+    either: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
     def __bool__(self):
-        return bool(self.words or self.phrases)
+        return bool(self.words or self.phrases or self.either)
+
+    @property
+    def all_words(self):
+        """Every word the query may match, for highlighting windows."""
+        found = {*self.words, *(w for p in self.phrases for w in p)}
+        found.update(w for group in self.either for form in group for w in form)
+        return found
 
     @staticmethod
     def is_prefix(word):
@@ -85,3 +97,54 @@ def parse_query(text: str) -> ParsedQuery:
             words.append(word)
             budget -= 1
     return ParsedQuery(words=tuple(words), phrases=tuple(phrases))
+
+
+def normalise_forms(forms) -> tuple[tuple[str, ...], ...]:
+    """A synonym set's forms as tuples of search words, each form once."""
+    out = []
+    for form in forms:
+        words = tuple(_words(form))[:MAX_WORDS]
+        if words and words not in out:
+            out.append(words)
+    return tuple(out)
+
+
+def expand(query: ParsedQuery, synonym_sets) -> ParsedQuery:
+    """Let each word or phrase of ``query`` that an editor listed as a synonym
+    match any form of its set ("ivig" also finds "intravenous immunoglobulin").
+
+    ``synonym_sets`` are tuples of forms from ``normalise_forms``. A form of
+    several words matches when the reader typed those words in that order (as
+    separate words or as a phrase). Each matched part of the query becomes one
+    group in ``either``; the rest of the query is unchanged.
+    """
+    words, phrases, either = list(query.words), list(query.phrases), []
+    for forms in synonym_sets:
+        if len(forms) < 2:
+            continue
+        for form in sorted(forms, key=len, reverse=True):
+            if form in phrases:
+                phrases.remove(form)
+            elif len(form) == 1 and form[0] in words:
+                words.remove(form[0])
+            elif len(form) > 1 and _contains_run(words, form):
+                start = _find_run(words, form)
+                del words[start : start + len(form)]
+            else:
+                continue
+            either.append(forms)
+            break
+    if not either:
+        return query
+    return ParsedQuery(words=tuple(words), phrases=tuple(phrases), either=tuple(either))
+
+
+def _find_run(words, form):
+    for start in range(len(words) - len(form) + 1):
+        if tuple(words[start : start + len(form)]) == form:
+            return start
+    return -1
+
+
+def _contains_run(words, form):
+    return _find_run(words, form) >= 0

@@ -9,9 +9,11 @@ from django.urls import reverse
 from articles import services, workflow
 from articles.models import Article, ReviewEvent
 from tests.factories import (
+    ReferenceFactory,
     TopicFactory,
     UserFactory,
     advance_to,
+    approve_through_review,
     board_member,
     editor,
     make_article,
@@ -345,8 +347,9 @@ def test_editorial_pages_cost_a_fixed_number_of_queries(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     # The review page also reads conflicts, this round's approvals, the
-    # assigned reviewers and who may be assigned.
-    with django_assert_max_num_queries(14):
+    # assigned reviewers and who may be assigned, and the live version's
+    # citations (for the citations added and removed).
+    with django_assert_max_num_queries(15):
         client.get(url)
 
 
@@ -459,3 +462,99 @@ def test_a_revert_without_the_version_is_refused(client, people, article):
     client.post(reverse("editorial:revert", args=[article.pk]), {"number": 1})
     article.refresh_from_db()
     assert (article.version, article.body) == (2, "Rituximab does not help.")
+
+
+def _act(client, article, action, comment=""):
+    article.refresh_from_db()
+    return client.post(
+        reverse("editorial:transition", args=[article.pk]),
+        {"action": action, "comment": comment, "version": article.version},
+    )
+
+
+def test_after_a_round_the_review_page_shows_what_changed_since_it(client, people):
+    ReferenceFactory(citation_key="old-trial", title="An older open trial")
+    ReferenceFactory(citation_key="eular-2017", title="EULAR/ACR criteria")
+    article = make_article(body=BODY + "\nSee the trial [@old-trial].\n")
+    article.author = people["editor"]
+    article.save()
+    client.force_login(people["editor"])
+    _act(client, article, "submit")
+    client.force_login(people["board"])
+    _act(client, article, "start_review")
+    _act(client, article, "request_changes", "Cite the classification criteria.")
+    article.refresh_from_db()
+    sent_back = article.version
+
+    client.force_login(people["editor"])
+    edited = BODY.replace("every three months", "every six months")
+    client.post(
+        reverse("editorial:edit", args=[article.pk]),
+        browser_form(article, body=edited + "\nSee the criteria [@eular-2017].\n"),
+    )
+    _act(client, article, "submit")
+
+    client.force_login(people["board"])
+    html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
+    assert f"Changes since the version the board last reviewed ({sent_back})" in html
+    assert "all of its text is new" not in html
+    assert "<del>three</del><ins>six</ins>" in html
+    added = html[html.index("Citations added") : html.index("Citations removed")]
+    removed = html[html.index("Citations removed") : html.index('class="diff-legend')]
+    assert "EULAR/ACR criteria" in added and "An older open trial" not in added
+    assert "An older open trial" in removed
+    # The comment the editors answered is at the top, with who and when.
+    top = html[: html.index('id="changes-heading"')]
+    assert "Cite the classification criteria." in top
+    assert people["board"].get_full_name() in top
+
+
+def test_both_diffs_are_one_link_away(client, people):
+    article = make_article(body=BODY, approve=True)
+    article = advance_to(article, Status.DRAFT)
+    edited = BODY.replace("each visit", "every visit")
+    article.body = edited
+    services.save_article(
+        article=article, user=people["editor"], expected_version=article.version
+    )
+    advance_to(article, Status.CHANGES_REQUESTED)
+    article.refresh_from_db()
+    round_version = article.version
+    article.body = edited.replace("three months", "six months")
+    services.save_article(
+        article=article, user=people["editor"], expected_version=article.version
+    )
+    client.force_login(people["board"])
+    url = reverse("editorial:review", args=[article.pk])
+
+    since_live = client.get(url).content.decode()
+    assert "Changes since the live version (1)" in since_live
+    assert "<del>each</del><ins>every</ins>" in since_live
+    assert "?against=round#changes" in since_live
+
+    since_round = client.get(url, {"against": "round"}).content.decode()
+    assert (
+        f"Changes since the version the board last reviewed ({round_version})"
+        in since_round
+    )
+    assert "<del>three</del><ins>six</ins>" in since_round
+    assert "<del>each</del>" not in since_round
+    assert "?against=live#changes" in since_round
+
+
+def test_the_edit_page_opens_with_the_boards_open_comments(client, people):
+    article = advance_to(make_article(author=people["editor"]), Status.IN_REVIEW)
+    client.force_login(people["board"])
+    _act(client, article, "request_changes", "Add the IVIG dose.\r\nAnd cite it.")
+    client.force_login(people["editor"])
+    html = client.get(reverse("editorial:edit", args=[article.pk])).content.decode()
+    top = html[: html.index("article-form")]
+    assert "Open comments from the board" in top
+    assert "Add the IVIG dose.<br>And cite it." in top
+    assert people["board"].get_full_name() in top
+
+    # Approval closes them.
+    article.refresh_from_db()
+    approve_through_review(article, editor_user=people["editor"])
+    html = client.get(reverse("editorial:edit", args=[article.pk])).content.decode()
+    assert "Open comments from the board" not in html

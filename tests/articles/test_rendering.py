@@ -173,3 +173,18 @@ def test_tables_are_wrapped_in_a_focusable_scrolling_region():
         "<table>"
     )
     assert html.endswith("</table></div>")
+
+
+@pytest.mark.django_db
+def test_ids_can_be_prefixed_so_two_texts_share_a_page():
+    ReferenceFactory(citation_key="k")
+    html = rendering.render(
+        "## Dose\n\nIVIG [@k].\n\n/// recommendation | strength=strong "
+        "certainty=high\nGive IVIG [@k].\n///\n"
+    ).html
+    prefixed = rendering.with_id_prefix(html, "plain-")
+    assert 'id="plain-h-dose"' in prefixed and 'id="plain-cite-1-1"' in prefixed
+    assert 'id="plain-recommendation-1"' in prefixed
+    assert 'aria-labelledby="plain-recommendation-1-heading"' in prefixed
+    # Citations still lead to the page's one reference list.
+    assert 'href="#ref-1"' in prefixed and 'id="h-dose"' not in prefixed

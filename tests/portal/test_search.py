@@ -1,12 +1,13 @@
 """Search, on whichever database the suite runs against (CI runs both)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from articles import services, workflow
-from portal.models import SearchDocument
+from portal.models import SearchDocument, SearchSynonym
 from portal.search import parse_query, search
 from portal.search.backends import PostgresBackend, SqliteBackend, get_backend
 from tests.factories import (
@@ -309,3 +310,107 @@ def test_counting_stops_at_the_limit(client, monkeypatch):
     assert results.count() == 5 and results.more
     html = client.get(reverse("portal:search"), {"q": "methotrexate"}).content
     assert b"More than 5 results" in html
+
+
+def test_a_reviewed_article_comes_first_even_when_papers_rank_higher(corpus):
+    # The article mentions rituximab once, deep in its text; the papers carry
+    # it in their titles, which the engines weigh most.
+    make_article(
+        title="Antibody choices",
+        body="Long text about myositis. " * 40 + "Rituximab is one option.",
+        approve=True,
+    )
+    found = titles("rituximab")
+    assert found[0] == "Antibody choices"
+    assert set(found[1:]) == {
+        "Rituximab in refractory myositis",
+        "Outcomes of a cohort",
+        "IVIG and rituximab together",
+    }
+    # Paging keeps the one order: the second page starts after the first.
+    results = search("rituximab")
+    assert [h.document.title for h in results[0:2] + results[2:4]] == found
+
+
+def test_results_say_what_each_one_is(client, corpus):
+    make_article(title="Rituximab explained", body="Rituximab.", approve=True)
+    html = client.get(reverse("portal:search"), {"q": "rituximab"}).content.decode()
+    assert '<span class="ref-kind ref-kind--article">Reviewed article</span>' in html
+    assert '<span class="ref-kind ref-kind--trial">Trial</span>' in html
+    assert '<span class="ref-kind ref-kind--guideline">Guideline</span>' in html
+
+
+def test_snippets_have_no_space_before_punctuation_left_by_citations_or_tags():
+    ReferenceFactory(citation_key="k9")
+    make_article(
+        title="Dosing",
+        body="- **Dose:** 1000 mg of rituximab [@k9].\n- Then *wait*, and see.",
+        approve=True,
+    )
+    document = SearchDocument.objects.get(title="Dosing")
+    assert "Dose: 1000 mg of rituximab. Then wait, and see." in document.body
+    snippet = search("rituximab")[0:1][0].snippet
+    assert "rituximab</mark>." in snippet and " ." not in snippet
+
+
+def test_synonyms_kept_by_editors_find_every_form(corpus):
+    ReferenceFactory(title="High-dose intravenous immunoglobulin in myositis")
+    ReferenceFactory(title="IVIg for skin disease")
+    assert titles("ivig") == ["IVIG and rituximab together", "IVIg for skin disease"]
+    synonyms = SearchSynonym(terms="IVIG\r\nIVIg\r\nintravenous immunoglobulin\r\n")
+    synonyms.full_clean()
+    synonyms.save()
+    expected = {
+        "IVIG and rituximab together",
+        "IVIg for skin disease",
+        "High-dose intravenous immunoglobulin in myositis",
+    }
+    assert set(titles("ivig")) == expected
+    assert set(titles("Intravenous Immunoglobulin")) == expected
+    assert set(titles('"intravenous immunoglobulin"')) == expected
+    # The other words of the query still have to match.
+    assert titles("ivig skin") == ["IVIg for skin disease"]
+    # Deleting the set is seen at once (the cached copy is forgotten).
+    synonyms.delete()
+    assert len(titles("ivig")) == 2
+
+
+def test_a_synonym_set_needs_two_forms():
+    with pytest.raises(ValidationError) as excinfo:
+        SearchSynonym(terms="IVIG\r\n\r\n").full_clean()
+    assert "at least two" in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    ['"; DROP TABLE x; --\nOR', "NEAR(a b)\n*", "<script>\n)))(((", "ä ß\n𝔘"],
+)
+def test_hostile_synonyms_never_break_a_search(corpus, forms):
+    SearchSynonym.objects.create(terms=forms)
+    for query in ("drop table", "near a b", "script", "ä", "rituximab OR"):
+        search(query)[0:10]
+
+
+def test_the_three_reader_queries_find_the_demo_overview_first(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    overview = "Choosing antibody therapies in polymyositis and dermatomyositis"
+    for query in (
+        "treating skin rash in dermatomyositis",
+        "IVIG dose",
+        "rituximab side effects",
+        "rituximab",
+    ):
+        assert titles(query)[0] == overview, query
+
+
+def test_a_snippet_deep_in_a_long_text_starts_at_a_word_boundary():
+    make_article(
+        title="Long",
+        body="alphabetically " * 80 + "rituximab works well.",
+        approve=True,
+    )
+    snippet = search("rituximab")[0:1][0].snippet
+    words = snippet.replace("…", " ").split()
+    assert words[0] == "alphabetically", snippet
+    assert "<mark>rituximab</mark>" in snippet

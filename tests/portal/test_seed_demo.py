@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from articles import services, workflow
 from articles.models import ApprovedVersion, Article
-from portal.models import GlossaryTerm
+from portal.models import GlossaryTerm, SearchSynonym
 from references.models import Entry, Reference, Section, Topic
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,15 @@ def test_seed_demo_keeps_an_editors_pending_version_of_the_demo_article(
     kept = (
         sum(
             model.objects.count()
-            for model in (Topic, Section, Reference, Entry, GlossaryTerm, Article)
+            for model in (
+                Topic,
+                Section,
+                Reference,
+                Entry,
+                GlossaryTerm,
+                SearchSynonym,
+                Article,
+            )
         )
         + 3
     )  # the demo accounts

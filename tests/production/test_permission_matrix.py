@@ -138,6 +138,8 @@ ADMIN_ACCESS = {
     "articles.ApprovedVersion": {"editor": "v", "board": "v", "admin": "vd"},
     # The login audit is for administrators, and read-only.
     "portal.LoginEvent": {"editor": "", "board": "", "admin": "v"},
+    # Editors keep the search synonyms (IVIG, IVIg, intravenous immunoglobulin).
+    "portal.SearchSynonym": {"editor": "vacd", "board": "", "admin": "vacd"},
     # Glossary definitions are public medical text: administrators only, until
     # they go through the board's review like articles do.
     "portal.GlossaryTerm": {"editor": "", "board": "", "admin": "vacd"},

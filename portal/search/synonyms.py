@@ -1,0 +1,25 @@
+"""The editors' synonym sets, as search reads them, cached until one changes.
+
+Editors keep them in the admin (``portal.models.SearchSynonym``);
+``portal.signals`` forgets the cached copy whenever a set is saved or deleted.
+"""
+
+from django.core.cache import cache
+
+from ..models import SearchSynonym
+from .query import normalise_forms
+
+CACHE_KEY = "portal:search-synonyms"
+
+
+def synonym_sets() -> list[tuple[tuple[str, ...], ...]]:
+    """Every synonym set, each a tuple of forms (tuples of search words)."""
+    sets = cache.get(CACHE_KEY)
+    if sets is None:
+        sets = [
+            forms
+            for forms in (normalise_forms(s.forms) for s in SearchSynonym.objects.all())
+            if len(forms) > 1
+        ]
+        cache.set(CACHE_KEY, sets, None)
+    return sets

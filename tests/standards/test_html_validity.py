@@ -1,0 +1,125 @@
+"""Every page a reader or an editor sees is valid HTML: the W3C Nu HTML checker.
+
+The checker is vnu.jar from the npm package ``vnu-jar`` (pinned in
+package.json, installed by ``make test`` with ``npm ci``), run with Java. The
+pages are rendered by the real views from the demo content, written to files
+and checked in one run of the checker; any error fails the test with the
+checker's own message, page and line. A missing checker or Java is a failure,
+not a skip: CI must never pass without checking.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from articles import services, workflow
+from articles.models import Article
+from references.models import Reference
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java") or "/usr/bin/java"
+ARTICLE = "/articles/antibody-therapy-pm-dm/"
+
+PUBLIC_PAGES = [
+    "/",
+    "/topics/myositis-treatment/",
+    "/topics/clinical-trials/",
+    ARTICLE + "?version=clinical",
+    ARTICLE + "?version=plain",
+    ARTICLE + "changes/",
+    "/literature/",
+    "/literature/?kind=trial&topic=myositis-treatment",
+    "/search/?q=rituximab",
+    "/search/?q=IVIG+dose",
+    "/search/?q=zebrafish",
+    "/search/?q=%3Cscript%3E%22NEAR(*",
+    "/glossary/",
+    "/editorial-policy/",
+    "/editorial-board/",
+    "/no-such-page/",
+    "/editorial/login/",
+]
+EDITOR_PAGES = [
+    "/editorial/",
+    "/editorial/articles/new/",
+    "/editorial/literature/",
+    "/editorial/literature/import/",
+    "/editorial/literature/add/",
+    "/editorial/literature/inbox/",
+]
+
+
+def _article_pages():
+    article = Article.objects.get(slug="antibody-therapy-pm-dm")
+    return [
+        f"/editorial/articles/{article.pk}/",
+        f"/editorial/articles/{article.pk}/edit/",
+        f"/editorial/articles/{article.pk}/history/",
+        f"/editorial/articles/{article.pk}/compare/",
+    ]
+
+
+def _pending_update(editor):
+    """A submitted revision of the demo article, so the review page has a diff."""
+    article = Article.objects.get(slug="antibody-therapy-pm-dm")
+    article.body += "\n\n## A new section\n\n- a point\n  - a sub-point\n"
+    services.save_article(article=article, user=editor, comment="Update")
+    workflow.submit(article=article, user=editor)
+
+
+def _check(files):
+    if not VNU_JAR.exists():
+        pytest.fail(f"{VNU_JAR} is missing: run `npm ci` (make test does).")
+    if not Path(JAVA).exists():
+        pytest.fail("Java is missing: install a JRE (Debian: default-jre-headless).")
+    result = subprocess.run(
+        [JAVA, "-jar", str(VNU_JAR), "--format", "json", "--errors-only"]
+        + [str(f) for f in files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')} "
+        f"[{m.get('extract', '').strip()}]"
+        for m in messages["messages"]
+        if m.get("type") == "error"
+    ]
+
+
+def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_path):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    users = get_user_model().objects
+    editor, board = users.get(username="editor"), users.get(username="board")
+    _pending_update(editor)
+    reference = Reference.objects.get(citation_key="oddis-2013-rim")
+    pages = [("anonymous", url) for url in PUBLIC_PAGES]
+    pages += [("anonymous", reference.get_absolute_url())]
+    pages += [("editor", url) for url in EDITOR_PAGES + _article_pages()]
+    pages += [("editor", reference.get_absolute_url())]
+    pages += [("board", url) for url in ["/editorial/", *_article_pages()[:1]]]
+
+    files, who = [], {"editor": editor, "board": board}
+    for number, (role, url) in enumerate(pages):
+        client.logout()
+        if role in who:
+            client.force_login(who[role])
+        response = client.get(url)
+        assert response.status_code in (200, 404), (role, url, response.status_code)
+        path = tmp_path / f"{number:02d}-{role}.html"
+        path.write_bytes(response.content)
+        files.append(path)
+
+    errors = _check(files)
+    index = "\n".join(f"{n:02d}-{role}: {url}" for n, (role, url) in enumerate(pages))
+    assert errors == [], "\n".join(errors) + "\n\nPages:\n" + index
