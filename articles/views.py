@@ -53,6 +53,9 @@ class ArticleDetailView(DetailView):
                     "reference"
                 ).prefetch_related("reference__notices"),
                 pending=True,
+                # Names this text of the reference list: a draft's citations
+                # change with each saved version.
+                references_key=f"draft-{article.pk}-{article.version}",
                 **kwargs,
             )
         live = article.live
@@ -66,6 +69,7 @@ class ArticleDetailView(DetailView):
             version=live,
             citations=citations,
             cautions=live.notice_cautions(citations),
+            references_key=f"approved-{live.pk}",
             authors=list(_people().filter(pk__in=live.authors.values("pk"))),
             approvers=list(_people().filter(pk__in=live.approvers.values("pk"))),
             update_in_review=article.is_with_board,

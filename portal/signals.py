@@ -83,7 +83,7 @@ def _notices_recorded(sender, notices, **kwargs):
 
 
 def _forget_glossary(sender, **kwargs):
-    shared_cache.delete(glossary.CACHE_KEY)
+    glossary.forget()
 
 
 def _forget_synonyms(sender, **kwargs):
