@@ -667,8 +667,9 @@ def _approve(
         next_review_due=next_review_due(
             timezone.localdate(now), review_period(article)
         ),
-        change_class=note.change_class if article.live_id else "",
-        change_note=note.text.strip() if article.live_id else "",
+        # Optional on a first version, required after it (see check()).
+        change_class=note.change_class,
+        change_note=note.text.strip(),
     )
     version.approvers.set(set(approver_ids))
     version.authors.set(set(author_ids or ()))
