@@ -49,6 +49,7 @@ class ImportUploadView(EditorMixin, FormView):
             "filename": self.request.FILES["file"].name,
             "format": parsed.format_label,
             "topic": form.cleaned_data["topic"].pk,
+            "skipped_lines": parsed.skipped_lines,
             "records": [record.as_dict() for record in parsed.records],
         }
         return redirect("references_editorial:import-preview")
@@ -82,7 +83,11 @@ class ImportPreviewView(EditorMixin, TemplateView):
             topic=self.topic,
             record_count=len(records),
             preview=preview,
-            shown=[reference for _, reference in preview.new[:PREVIEW_LIMIT]],
+            shown=[
+                (record.number, reference)
+                for record, reference in preview.new[:PREVIEW_LIMIT]
+            ],
+            kinds=Reference.Kind.choices,
             not_shown=max(0, len(preview.new) - PREVIEW_LIMIT),
             **kwargs,
         )
@@ -94,9 +99,15 @@ class ImportPreviewView(EditorMixin, TemplateView):
             del request.session[PENDING]
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("references_editorial:import")
+        records = importing.records_from_dicts(self.pending["records"])
+        for record in records:
+            # The kind the editor chose in the preview, where it was shown.
+            chosen = request.POST.get(f"kind-{record.number}")
+            if chosen in Reference.Kind.values:
+                record.kind = chosen
         try:
             result = importing.import_records(
-                records=importing.records_from_dicts(self.pending["records"]),
+                records=records,
                 topic=self.topic,
                 user=request.user,
                 comment=_("Imported from %(file)s")
