@@ -217,32 +217,43 @@ class Rendered:
 
 
 class CitationProcessor(InlineProcessor):
-    """Turn ``[@a; @b]`` into superscript links numbered by first appearance."""
-
-    def __init__(self, pattern, numbering, occurrences):
-        super().__init__(pattern)
-        self.numbering = numbering
-        self.occurrences = occurrences
+    """Turn ``[@a; @b]`` into superscript links, numbered by ``NumberCitations``."""
 
     def handleMatch(self, m, data):  # noqa: N802 (python-markdown's API)
         sup = etree.Element("sup", {"class": "citation"})
         link = None
         for key in KEY_RE.findall(m.group(1)):
-            number = self.numbering.setdefault(key, len(self.numbering) + 1)
-            self.occurrences[key] = self.occurrences.get(key, 0) + 1
             if link is not None:
                 link.tail = ", "
-            link = etree.SubElement(
-                sup,
-                "a",
-                {
-                    "href": f"#ref-{number}",
-                    "id": f"cite-{number}-{self.occurrences[key]}",
-                    "aria-label": _("Reference %(number)s") % {"number": number},
-                },
-            )
-            link.text = str(number)
+            link = etree.SubElement(sup, "a", {"data-key": key})
         return sup, m.start(0), m.end(0)
+
+
+class NumberCitations(Treeprocessor):
+    """Number the citation links by first appearance in the document.
+
+    Done on the finished tree, in document order: python-markdown parses the
+    inline text of nested blocks (list items, recommendation boxes) after
+    the paragraphs around them, so numbering while parsing would not follow
+    the order a reader meets the citations in.
+    """
+
+    def __init__(self, md, numbering, occurrences):
+        super().__init__(md)
+        self.numbering = numbering
+        self.occurrences = occurrences
+
+    def run(self, root):
+        for link in root.iter("a"):
+            key = link.attrib.pop("data-key", None)
+            if key is None:
+                continue
+            number = self.numbering.setdefault(key, len(self.numbering) + 1)
+            self.occurrences[key] = self.occurrences.get(key, 0) + 1
+            link.set("href", f"#ref-{number}")
+            link.set("id", f"cite-{number}-{self.occurrences[key]}")
+            link.set("aria-label", _("Reference %(number)s") % {"number": number})
+            link.text = str(number)
 
 
 class DemoteHeadings(Treeprocessor):
@@ -470,10 +481,13 @@ class CitationExtension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API)
         # Priority above links (160) so "[@key]" is never read as a link.
-        md.inlinePatterns.register(
-            CitationProcessor(CITATION_RE, self.numbering, self.occurrences),
-            "citation",
-            175,
+        md.inlinePatterns.register(CitationProcessor(CITATION_RE), "citation", 175)
+        # After the inline text of every block is parsed (python-markdown's
+        # "inline" is 20, pymdown's blocks finish at 19.99).
+        md.treeprocessors.register(
+            NumberCitations(md, self.numbering, self.occurrences),
+            "number_citations",
+            10,
         )
         md.treeprocessors.register(DemoteHeadings(md), "demote_headings", 5)
         md.treeprocessors.register(
