@@ -51,6 +51,9 @@ class ArticleDetailView(DetailView):
                 version=article,
                 citations=article.citations.select_related("reference"),
                 pending=True,
+                # Names this text of the reference list: a draft's citations
+                # change with each saved version.
+                references_key=f"draft-{article.pk}-{article.version}",
                 **kwargs,
             )
         live = article.live
@@ -60,6 +63,7 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             version=live,
             citations=citations,
+            references_key=f"approved-{live.pk}",
             authors=list(_people().filter(pk__in=live.authors.values("pk"))),
             approvers=list(_people().filter(pk__in=live.approvers.values("pk"))),
             update_in_review=article.is_with_board,

@@ -105,7 +105,7 @@ def article_text(request, version) -> ArticleText:
             mark_safe(version.body_html),
         )
     # The stored HTML is sanitised; define_terms only adds links of its own.
-    html, terms = glossary.define_terms(version.plain_body_html, glossary.all_terms())
+    html, terms = glossary.linked(version.plain_body_html)
     return ArticleText(
         audience,
         True,

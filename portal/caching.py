@@ -32,6 +32,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
@@ -200,7 +201,8 @@ def _page_key(request, generation: str) -> str:
     parts = [
         request.get_host(),
         request.get_full_path(),
-        getattr(request, "LANGUAGE_CODE", ""),
+        # The language LocaleMiddleware will choose: the cache runs before it.
+        translation.get_language_from_request(request),
         *(request.COOKIES.get(name, "") for name in KEY_COOKIES),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -7,13 +7,23 @@ at tags is reliable; text inside links, headings, citations and code is left
 alone.
 """
 
+import hashlib
 import re
+import time
 from dataclasses import dataclass
+
+from django.db import transaction
 
 from . import caching
 from .models import GlossaryTerm
 
 CACHE_KEY = "portal:glossary"
+# Changes whenever a term is saved or deleted (forget()); linked texts are
+# cached under it, so a glossary change relinks every text on its next view.
+VERSION_KEY = "portal:glossary:version"
+# A linked text stays cached this long without a view (the glossary's version
+# in its key makes it unreachable at once after a glossary change).
+LINKED_TIMEOUT = 7 * 24 * 60 * 60
 TAG_RE = re.compile(r"(<[^>]+>)")
 SKIP_TAGS = frozenset(
     {"a", "abbr", "code", "dfn", "h2", "h3", "h4", "h5", "h6", "pre", "sup"}
@@ -45,6 +55,45 @@ def all_terms() -> list[Term]:
         ]
         caching.shared_cache.set(CACHE_KEY, terms, None)
     return terms
+
+
+def forget() -> None:
+    """Drop the cached terms and start a new glossary version: a term changed.
+
+    Now and again when the transaction commits, as with the page cache: a
+    reader between the two still sees the old terms.
+    """
+
+    def bump():
+        caching.shared_cache.delete(CACHE_KEY)
+        caching.shared_cache.set(VERSION_KEY, str(time.time()), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _version() -> str:
+    version = caching.shared_cache.get(VERSION_KEY)
+    if version is None:
+        caching.shared_cache.add(VERSION_KEY, str(time.time()), timeout=None)
+        version = caching.shared_cache.get(VERSION_KEY)
+    return version
+
+
+def linked(html: str) -> tuple[str, list[Term]]:
+    """``define_terms(html, all_terms())``, done once per text and glossary version.
+
+    Approved texts never change, so the result is cached under the text's own
+    hash and the glossary's version: readers of the plain-language page get
+    the stored result instead of a glossary scan per request.
+    """
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    key = f"portal:glossary:linked:{_version()}:{digest}"
+    result = caching.shared_cache.get(key)
+    if result is None:
+        result = define_terms(html, all_terms())
+        caching.shared_cache.set(key, result, timeout=LINKED_TIMEOUT)
+    return result
 
 
 def _pattern(form):

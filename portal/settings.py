@@ -83,21 +83,22 @@ INSTALLED_APPS = [
 ]
 
 # Order matters (production, issue 6): the request log is outermost so it
-# times everything; the CSP header is added outside the page cache so cached
-# pages carry it; ConditionalGet sits outside the page cache so cache hits can
-# answer 304; the page cache sits after Session/Locale (it reads the language)
-# and before anything per-user; the database-failure handler is innermost so
-# it sees the view's exceptions.
+# times everything; ConditionalGet sits outside the page cache so cache hits
+# can answer 304; the page cache comes next, as early as it can (issue 12): a
+# hit is answered before the CSP, session, locale and common middleware run,
+# with the headers they added when the page was stored (the CSP header is the
+# same for every page: no nonces); the database-failure handler is innermost
+# so it sees the view's exceptions.
 MIDDLEWARE = [
     "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "portal.caching.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
-    "portal.caching.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

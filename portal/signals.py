@@ -77,7 +77,7 @@ def _references_changed(sender, references, **kwargs):
 
 
 def _forget_glossary(sender, **kwargs):
-    shared_cache.delete(glossary.CACHE_KEY)
+    glossary.forget()
 
 
 def _forget_synonyms(sender, **kwargs):

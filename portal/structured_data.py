@@ -6,6 +6,7 @@ from the content can close the script element.
 """
 
 import json
+import re
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import grading
+from references.formats import ET_AL, is_group
 
 from .audience import Audience
 
@@ -28,6 +30,46 @@ def jsonld_script(data) -> str:
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(JSON_ESCAPES)),
     )
+
+
+# The conditions the portal writes about, as schema.org MedicalConditions.
+# An article is "about" those its title or summary names (a topic's title is
+# a heading, not a condition: "Treatment of dermatomyositis and ...").
+CONDITIONS = {
+    "polymyositis": {"name": "Polymyositis", "alternateName": "PM"},
+    "dermatomyositis": {"name": "Dermatomyositis", "alternateName": "DM"},
+    "inclusion body myositis": {"name": "Inclusion body myositis"},
+    "necrotising myopathy": {"name": "Immune-mediated necrotising myopathy"},
+    "antisynthetase syndrome": {"name": "Antisynthetase syndrome"},
+}
+# Google shows at most this many characters of a headline.
+HEADLINE_CHARS = 110
+
+
+def headline(title: str) -> str:
+    """``title`` shortened to HEADLINE_CHARS at a word boundary, with "…"."""
+    title = " ".join(title.split())
+    if len(title) <= HEADLINE_CHARS:
+        return title
+    cut = title[: HEADLINE_CHARS - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
+def conditions(*texts: str) -> list[dict]:
+    """The MedicalConditions named in ``texts``, in CONDITIONS order."""
+    text = " ".join(texts).lower()
+    return [
+        {"@type": "MedicalCondition", **condition}
+        for words, condition in CONDITIONS.items()
+        if re.search(rf"\b{re.escape(words)}\b", text)
+    ]
+
+
+def author_data(name: str) -> dict:
+    """A Person, or an Organization for a group author ("RIM Study Group")."""
+    return {"@type": "Organization" if is_group(name) else "Person", "name": name}
 
 
 def _publisher():
@@ -49,8 +91,9 @@ def _recommendation(item, *, condition, url) -> dict:
         "name": str(grading.HEADINGS[item["kind"]]) % {"number": item["number"]},
         "description": item["text"],
         "url": f"{url}#{item['anchor']}",
-        "guidelineSubject": condition,
     }
+    if condition:
+        data["guidelineSubject"] = condition
     if item["strength"]:
         data["recommendationStrength"] = grading.wording(item["strength"])
         data["evidenceLevel"] = grading.SCHEMA_EVIDENCE_LEVEL[item["certainty"]]
@@ -65,13 +108,13 @@ def article_data(*, article, version, plain, url) -> dict:
     with their strength and evidence level.
     """
     audience = Audience.PATIENT if plain else Audience.CLINICIAN
-    condition = {"@type": "MedicalCondition", "name": version.topic.title}
+    about = conditions(version.title, version.summary)
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
         "name": version.title,
-        "headline": version.title,
+        "headline": headline(version.title),
         "description": (plain and version.plain_summary) or version.summary,
         "inLanguage": "en",
         "datePublished": version.approved_at.date(),
@@ -83,11 +126,12 @@ def article_data(*, article, version, plain, url) -> dict:
             "@type": "MedicalAudience",
             "audienceType": AUDIENCE_TYPES[audience],
         },
-        "about": condition,
     }
+    if about:
+        data["about"] = about
     if version.recommendations:
         data["mentions"] = [
-            _recommendation(item, condition=condition, url=url)
+            _recommendation(item, condition=about, url=url)
             for item in version.recommendations
         ]
     return data
@@ -99,9 +143,11 @@ def reference_data(*, reference, url) -> dict:
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "url": url,
-        "headline": reference.title[:110],
+        "headline": headline(reference.title),
         "name": reference.title,
-        "author": [{"@type": "Person", "name": name} for name in reference.author_list],
+        "author": [
+            author_data(name) for name in reference.author_list if name != ET_AL
+        ],
         "genre": reference.get_kind_display(),
     }
     if reference.summary:
@@ -122,5 +168,46 @@ def reference_data(*, reference, url) -> dict:
             "@type": "PropertyValue",
             "propertyID": "DOI",
             "value": reference.doi,
+        }
+    return data
+
+
+def topic_data(*, topic, url, overview, overview_url, entries) -> dict:
+    """CollectionPage for a topic: its reviewed overview and its literature.
+
+    ``entries`` are (reference, absolute url) pairs in the page's order.
+    """
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "url": url,
+        "name": topic.title,
+        "inLanguage": "en",
+        "publisher": _publisher(),
+        "mainEntity": {
+            "@type": "ItemList",
+            "numberOfItems": len(entries),
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "url": item_url,
+                    "name": reference.title,
+                }
+                for position, (reference, item_url) in enumerate(entries, start=1)
+            ],
+        },
+    }
+    if topic.summary:
+        data["description"] = topic.summary
+    about = conditions(topic.title, topic.summary)
+    if about:
+        data["about"] = about
+    if overview is not None:
+        data["hasPart"] = {
+            "@type": "MedicalWebPage",
+            "url": overview_url,
+            "name": overview.live.title,
+            "lastReviewed": overview.live.approved_at.date(),
         }
     return data

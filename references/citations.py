@@ -2,8 +2,11 @@
 
 The CSL style files are bundled in ``references/csl/`` (see its README), so
 formatting never touches the network. ``format_citation`` is the one way the
-portal formats a reference as a citation: the "Cite" box on a reference page
-and article reference lists both use it, through the ``citation`` filter.
+portal formats a reference as a citation. It is slow (milliseconds per
+reference and style), so its results are stored on the reference when it is
+saved (``Reference.format_citations``) and pages read them through
+``stored_citation`` (the ``citation`` filter): the "Cite" box on a reference
+page and article reference lists never format anything per request.
 """
 
 import functools
@@ -87,3 +90,24 @@ def format_citation(reference, style="vancouver"):
         bibliography.register(Citation([CitationItem("ref")]))
         text = str(bibliography.bibliography()[0])
     return mark_safe(_NUMBER_RE.sub("", text, count=1))
+
+
+def stored_citation(reference, style="vancouver"):
+    """The reference's stored citation in ``style``, as safe HTML.
+
+    A reference written in bulk (an import) has none yet: it is formatted on
+    first use and stored, once, unless a save stored a newer one meanwhile.
+    """
+    if style not in STYLES:
+        raise ValueError(f"Unknown citation style {style!r}; use one of {list(STYLES)}")
+    text = getattr(reference, f"citation_{style}")
+    if not text:
+        reference.format_citations()
+        fields = {name: getattr(reference, name) for name in reference.CITATION_FIELDS}
+        if reference.pk is not None:
+            type(reference).objects.filter(
+                pk=reference.pk, **{name: "" for name in fields}
+            ).update(**fields)
+        text = fields[f"citation_{style}"]
+    # Stored by format_citation, which escapes every value it was given.
+    return mark_safe(text)

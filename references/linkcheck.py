@@ -133,6 +133,7 @@ def check_links(
     for reference in references.exclude(url=""):
         by_url.setdefault(reference.url, []).append(reference)
     summary = CheckSummary()
+    reformatted = []
     opener = urllib.request.build_opener()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {
@@ -152,6 +153,10 @@ def check_links(
             for reference in by_url[futures[future]]:
                 was_expired = reference.is_expired
                 record_result(reference, result, now=now, expire_after=expire_after)
+                if reference.is_expired != was_expired:
+                    # An expired link is left out of the stored citations.
+                    reference.format_citations()
+                    reformatted.append(reference)
                 summary.checked += 1
                 setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)
                 summary.expired += reference.is_expired and not was_expired
@@ -165,6 +170,9 @@ def check_links(
             checked,
             ["link_status", "link_http_status", "link_checked_at", "link_failures"],
             batch_size=500,
+        )
+        Reference.objects.bulk_update(
+            reformatted, Reference.CITATION_FIELDS, batch_size=500
         )
         references_changed.send(sender=Reference, references=checked)
     return summary

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import evidence, identifiers, kinds
+from . import citations, evidence, identifiers, kinds
 from .fields import EditorTextField
 from .formats import ET_AL
 
@@ -283,10 +283,40 @@ class Reference(models.Model):
     link_failures = models.PositiveSmallIntegerField(
         _("failed link checks in a row"), default=0, editable=False
     )
+    # The reference formatted in each citation style (references.citations),
+    # stored because citeproc takes milliseconds per reference and style: too
+    # slow to repeat for every page that lists references. "" means not
+    # formatted yet: rows written in bulk (imports) are formatted on first use.
+    citation_vancouver = models.TextField(
+        _("Vancouver citation"), blank=True, editable=False
+    )
+    citation_ama = models.TextField(_("AMA citation"), blank=True, editable=False)
     created_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ReferenceQuerySet.as_manager()
+
+    # What a formatted citation is made of (references.formats.csljson.csl_item
+    # and the expired-link rule): saving any of them formats it again.
+    CITATION_SOURCES = frozenset(
+        {
+            "kind",
+            "title",
+            "authors",
+            "source",
+            "year",
+            "month",
+            "day",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+            "url",
+            "link_status",
+        }
+    )
+    CITATION_FIELDS = ("citation_vancouver", "citation_ama")
 
     class Meta:
         ordering = ["title"]
@@ -329,6 +359,14 @@ class Reference(models.Model):
     def save(self, *args, **kwargs):
         if not self.citation_key:
             self.citation_key = self.suggest_citation_key()
+        # Like the key, the stored citations are columns of this row derived
+        # from its other columns: formatted whenever what they show is saved,
+        # so no save can leave a stale citation behind.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.CITATION_SOURCES & set(update_fields):
+            self.format_citations()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *self.CITATION_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -430,6 +468,16 @@ class Reference(models.Model):
             if not 1 <= self.day <= last:
                 return {"day": _("That day does not exist in that month.")}
         return {}
+
+    def format_citations(self):
+        """Format the reference in every citation style and keep the results.
+
+        Sets the stored fields without saving; ``save()`` calls it.
+        """
+        for style in citations.STYLES:
+            setattr(
+                self, f"citation_{style}", str(citations.format_citation(self, style))
+            )
 
     def suggest_citation_key(self):
         """A readable key from the first author's family name (or title) and year."""

@@ -55,3 +55,30 @@ def reference_jsonld(context, reference):
     return structured_data.jsonld_script(
         structured_data.reference_data(reference=reference, url=url)
     )
+
+
+@register.simple_tag(takes_context=True)
+def topic_jsonld(context, topic, overview, sections):
+    """CollectionPage JSON-LD for a topic page: what the page lists, in order."""
+    request = context["request"]
+    entries = [
+        (
+            entry.reference,
+            request.build_absolute_uri(entry.reference.get_absolute_url()),
+        )
+        for section in sections
+        for entry in section.first_entries
+    ]
+    return structured_data.jsonld_script(
+        structured_data.topic_data(
+            topic=topic,
+            url=request.build_absolute_uri(topic.get_absolute_url()),
+            overview=overview,
+            overview_url=(
+                request.build_absolute_uri(overview.get_absolute_url())
+                if overview
+                else None
+            ),
+            entries=entries,
+        )
+    )

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles import services
+from portal import glossary
 from portal.audience import COOKIE
 from portal.models import GlossaryTerm
 from tests.factories import make_article
@@ -117,6 +118,34 @@ def test_the_audience_cookie_never_shows_an_unapproved_plain_text(client, articl
     html = client.get(article.get_absolute_url()).content
     assert b"Unreviewed plain claim." not in html
     assert b"Plain text" in html
+
+
+@pytest.mark.usefixtures("no_page_cache")
+def test_plain_text_is_linked_once_until_the_glossary_changes(
+    client, article, monkeypatch
+):
+    client.cookies[COOKIE] = "patient"
+    url = article.get_absolute_url()
+    client.get(url)
+    calls = []
+    real = glossary.define_terms
+
+    def counted(html, terms):
+        calls.append(html)
+        return real(html, terms)
+
+    monkeypatch.setattr(glossary, "define_terms", counted)
+    assert '<a class="term" href="#term-ivig">' in client.get(url).content.decode()
+    assert calls == []
+
+    GlossaryTerm.objects.create(
+        term="Drip", slug="drip", definition="Fluid given slowly into a vein."
+    )
+    html = client.get(url).content.decode()
+    assert '<a class="term" href="#term-drip">drip</a>' in html
+    assert "Fluid given slowly into a vein." in html
+    client.get(url)
+    assert len(calls) == 1
 
 
 def test_plain_view_collapses_the_citation_block_and_clinical_view_does_not(

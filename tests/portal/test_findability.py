@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from articles import services
 from portal.audience import COOKIE
-from tests.factories import ReferenceFactory, TopicFactory, make_article
+from tests.factories import (
+    EntryFactory,
+    ReferenceFactory,
+    SectionFactory,
+    TopicFactory,
+    make_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +60,10 @@ def test_article_jsonld_is_a_reviewed_medical_web_page(client, article):
         "name": version.approved_by.get_full_name(),
     }
     assert data["audience"] == {"@type": "MedicalAudience", "audienceType": "Clinician"}
-    assert data["about"] == {"@type": "MedicalCondition", "name": "Dermatomyositis"}
+    # The condition the article names, not its topic's heading.
+    assert data["about"] == [
+        {"@type": "MedicalCondition", "name": "Dermatomyositis", "alternateName": "DM"}
+    ]
     # The title cannot close the script element early: it is escaped.
     assert "IVIG in dermatomyositis \\u003C/script\\u003E\\u003Cb\\u003E" in html
 
@@ -112,6 +121,7 @@ def test_sitemap_lists_approved_content_only(client, article):
     assert base + article.topic.get_absolute_url() in locations
     assert base + reference.get_absolute_url() in locations
     assert base + reverse("portal:editorial-policy") in locations
+    assert base + reverse("portal:editorial-board") in locations
     assert base + draft.get_absolute_url() not in locations
 
 
@@ -149,3 +159,58 @@ def test_every_page_has_a_search_box_in_the_header(client):
     html = client.get("/").content.decode()
     assert '<form class="site-search" role="search"' in html
     assert '<label class="visually-hidden" for="site-search-q">' in html
+
+
+def test_group_authors_are_organizations_and_et_al_is_not_an_author(client):
+    reference = ReferenceFactory(
+        authors="Oddis, C. V.\net al.\nRIM Study Group",
+        title="Rituximab in the treatment of refractory adult and juvenile "
+        "dermatomyositis and adult polymyositis: a randomized, placebo-phase "
+        "trial with a title long enough to be shortened",
+    )
+    data = jsonld(client.get(reference.get_absolute_url()).content.decode())
+    assert data["author"] == [
+        {"@type": "Person", "name": "Oddis, C. V."},
+        {"@type": "Organization", "name": "RIM Study Group"},
+    ]
+    # Shortened at a word boundary, never mid-word.
+    assert data["headline"].endswith("…") and len(data["headline"]) <= 110
+    assert reference.title.startswith(data["headline"][:-1])
+    assert reference.title[len(data["headline"]) - 1] == " "
+
+
+def test_article_about_names_each_condition_in_its_title(client):
+    article = make_article(
+        title="Choosing antibody therapies in polymyositis and dermatomyositis",
+        topic=TopicFactory(title="Treatment of myositis"),
+        approve=True,
+    )
+    data = jsonld(client.get(article.get_absolute_url()).content.decode())
+    assert [c["name"] for c in data["about"]] == ["Polymyositis", "Dermatomyositis"]
+    assert {c["@type"] for c in data["about"]} == {"MedicalCondition"}
+
+
+def test_topic_page_is_a_collection_page_listing_its_literature(client, article):
+    topic = article.topic
+    overview = make_article(
+        topic=topic, slug="overview", title="Overview", is_overview=True, approve=True
+    )
+    section = SectionFactory(topic=topic)
+    first = EntryFactory(section=section, position=0).reference
+    second = EntryFactory(section=section, position=1).reference
+    data = jsonld(client.get(topic.get_absolute_url()).content.decode())
+    assert data["@type"] == "CollectionPage"
+    assert data["name"] == "Dermatomyositis"
+    assert data["hasPart"]["url"] == "http://testserver" + overview.get_absolute_url()
+    items = data["mainEntity"]["itemListElement"]
+    assert [(i["position"], i["name"]) for i in items] == [
+        (1, first.title),
+        (2, second.title),
+    ]
+    assert items[0]["url"] == "http://testserver" + first.get_absolute_url()
+
+
+def test_every_page_has_an_og_image(client, article):
+    for url in ("/", "/literature/", article.get_absolute_url(), "/search/?q=x"):
+        html = client.get(url).content.decode()
+        assert '<meta property="og:image" content="http://testserver/static/' in html

@@ -1,5 +1,7 @@
 """Anonymous pages come from the cache until what they show changes."""
 
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django.utils.http import http_date
@@ -173,3 +175,30 @@ def test_an_invalidation_made_by_another_worker_is_seen_at_once(client, topic_pa
     response = client.get(url)
     assert response["X-Cache"] == "miss"
     assert response["Last-Modified"] == http_date(1800000000.0)
+
+
+def test_a_hit_is_answered_before_the_session_and_keeps_every_header(
+    client, topic_page
+):
+    url, _, _ = topic_page
+    first = client.get(url)
+    with (
+        mock.patch(
+            "django.contrib.sessions.middleware.SessionMiddleware.process_request",
+            side_effect=AssertionError("the session middleware ran"),
+        ),
+        mock.patch(
+            "csp.middleware.CSPMiddleware.process_response",
+            side_effect=AssertionError("the CSP was built again"),
+        ),
+    ):
+        second = client.get(url)
+    assert second["X-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Content-Language",
+    ):
+        assert second[header] == first[header], header

@@ -1,8 +1,15 @@
 import pytest
 from django.template import Context, Template
 
+from references import importing, services
 from references.citations import format_citation
-from tests.factories import ReferenceFactory
+from references.models import Reference
+from tests.factories import (
+    ReferenceFactory,
+    SectionFactory,
+    TopicFactory,
+    make_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +88,94 @@ def test_an_expired_link_is_left_out_of_citations(reference):
     reference.url = "https://gone.example/paper"
     reference.link_status = "expired"
     assert "gone.example" not in format_citation(reference)
+
+
+def test_saving_a_reference_stores_both_citations():
+    reference = ReferenceFactory(
+        title="Therapy of myositis", source="Autoimmun Rev", year=2011
+    )
+    reference.refresh_from_db()
+    assert reference.citation_vancouver == format_citation(reference, "vancouver")
+    assert reference.citation_ama == format_citation(reference, "ama")
+    assert "Therapy of myositis" in reference.citation_ama
+
+
+def test_an_edit_in_the_admin_formats_the_citations_again(admin_client):
+    reference = ReferenceFactory(title="Old title", year=2011)
+    url = f"/admin/references/reference/{reference.pk}/change/"
+    context = admin_client.get(url).context
+    form = context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    for formset in context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update(
+            {
+                f"{management.prefix}-{name}": value
+                for name, value in management.initial.items()
+            }
+        )
+    data.update(
+        title="New title\r\n",
+        authors="Oddis, Chester V\r\nReed, Ann M",
+        kind=reference.kind,
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    reference.refresh_from_db()
+    assert "New title" in reference.citation_vancouver
+    assert reference.citation_vancouver.startswith("Oddis CV, Reed AM.")
+    assert "Old title" not in reference.citation_ama
+
+
+def test_a_save_of_other_fields_keeps_the_stored_citations(monkeypatch):
+    reference = ReferenceFactory()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("formatted again")
+
+    monkeypatch.setattr("references.citations.format_citation", fail)
+    reference.summary = "A new summary"
+    reference.save(update_fields=["summary"])
+
+
+def test_article_page_reads_stored_citations_without_formatting(client, monkeypatch):
+    references = ReferenceFactory.create_batch(3)
+    body = " ".join(f"Claim [@{r.citation_key}]." for r in references)
+    article = make_article(body=body, approve=True)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("formatted per request")
+
+    monkeypatch.setattr("references.citations.format_citation", fail)
+    page = client.get(article.get_absolute_url()).content.decode()
+    for reference in references:
+        assert reference.citation_vancouver in page
+
+
+def test_imported_references_are_formatted_on_first_use_and_stored_once(
+    client, django_assert_max_num_queries
+):
+    ris = (
+        b"TY  - JOUR\r\nAU  - Oddis, Chester V\r\nTI  - Rituximab <b>in</b> myositis"
+        b"\r\nJO  - Arthritis Rheum\r\nPY  - 2013\r\nER  - \r\n"
+    )
+    parsed = importing.read_file(ris, filename="one.ris")
+    topic = TopicFactory()
+    importing.import_records(records=parsed.records, topic=topic)
+    reference = Reference.objects.get()
+    services.place_in_section(
+        references=[reference], section=SectionFactory(topic=topic), user=None
+    )
+    reference.refresh_from_db()
+    assert reference.citation_vancouver == reference.citation_ama == ""
+
+    page = client.get(reference.get_absolute_url()).content.decode()
+    reference.refresh_from_db()
+    assert reference.citation_vancouver.startswith("Oddis CV. Rituximab &lt;b&gt;in")
+    assert reference.citation_ama in page
+    with django_assert_max_num_queries(3):
+        client.get(reference.get_absolute_url())

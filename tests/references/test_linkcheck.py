@@ -191,3 +191,14 @@ def test_a_check_announces_the_references_it_changed(server):
     finally:
         references_changed.disconnect(receiver)
     assert announced == [reference]
+
+
+def test_an_expiring_link_leaves_the_stored_citations(server, settings):
+    settings.REFERENCES_LINKCHECK_EXPIRE_AFTER = 1
+    reference = ReferenceFactory(url=server + "/gone")
+    assert "/gone" in reference.citation_vancouver
+    linkcheck.check_links(Reference.objects.all(), timeout=0.3)
+    reference.refresh_from_db()
+    assert reference.is_expired
+    assert "/gone" not in reference.citation_vancouver
+    assert "/gone" not in reference.citation_ama

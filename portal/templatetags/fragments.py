@@ -1,0 +1,61 @@
+"""Parts of public pages rendered once per public change, then reused.
+
+``{% public_fragment "name" part ... %}...{% endpublic_fragment %}`` keeps the
+rendered block in this worker's memory (the page cache's store) under the page
+cache's generation (see ``portal.caching``): any change to what public pages
+show starts a new generation, so a stored fragment is never older than the
+data it shows. It serves those the page cache cannot: signed-in editors,
+readers with a query string, and the first reader after a change of another
+page. Only for blocks that show public data alone (nothing from the request,
+the reader or the user) and cost real work to render, such as the reference
+list of an article citing forty references.
+"""
+
+import hashlib
+
+from django import template
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from .. import caching
+
+register = template.Library()
+
+# Fragments last as long as a generation at most; this bounds the memory
+# that one generation's fragments keep when nothing changes for a long time.
+FRAGMENT_SECONDS = 24 * 60 * 60
+
+
+class PublicFragmentNode(template.Node):
+    def __init__(self, nodelist, parts):
+        self.nodelist = nodelist
+        self.parts = parts
+
+    def render(self, context):
+        generation = caching.current_generation()
+        if generation is None:  # the shared cache is down: render each time
+            return self.nodelist.render(context)
+        parts = [str(part.resolve(context)) for part in self.parts]
+        digest = hashlib.sha256(
+            "\n".join([translation.get_language() or "", *parts]).encode()
+        ).hexdigest()
+        key = f"public-fragments:{generation}:{digest}"
+        html = caching.page_store.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            caching.page_store.set(key, str(html), timeout=FRAGMENT_SECONDS)
+        # Rendered by the template engine, which escaped what needed it.
+        return mark_safe(html)
+
+
+@register.tag
+def public_fragment(parser, token):
+    """``{% public_fragment "article-references" version.pk %}``: see module."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} needs a name and the values that identify the fragment."
+        )
+    nodelist = parser.parse(("endpublic_fragment",))
+    parser.delete_first_token()
+    return PublicFragmentNode(nodelist, [parser.compile_filter(b) for b in bits[1:]])

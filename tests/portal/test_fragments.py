@@ -1,0 +1,43 @@
+"""Reference lists are rendered once per public change, for readers and editors."""
+
+import pytest
+
+from references.templatetags import citations
+from tests.factories import ReferenceFactory, editor, make_article
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
+
+
+@pytest.fixture
+def article():
+    references = ReferenceFactory.create_batch(3)
+    body = " ".join(f"Claim [@{r.citation_key}]." for r in references)
+    return make_article(body=body, approve=True), references
+
+
+def test_the_reference_list_is_rendered_once(client, article, monkeypatch):
+    article, references = article
+    url = article.get_absolute_url()
+    first = client.get(url).content.decode()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the reference list was rendered again")
+
+    monkeypatch.setattr(citations, "stored_citation", fail)
+    second = client.get(url).content.decode()
+    assert second == first
+    assert references[0].citation_vancouver in second
+
+
+def test_a_reference_edit_shows_at_once_for_readers_and_editors(client, article):
+    article, references = article
+    url = article.get_absolute_url()
+    client.get(url)
+    references[0].title = "A renamed study of dermatomyositis"
+    references[0].save()
+    assert "A renamed study of dermatomyositis" in client.get(url).content.decode()
+
+    client.force_login(editor())
+    references[1].title = "Another renamed study"
+    references[1].save()
+    assert "Another renamed study" in client.get(url).content.decode()
