@@ -7,6 +7,10 @@ reference and style), so its results are stored on the reference when it is
 saved (``Reference.format_citations``) and pages read them through
 ``stored_citation`` (the ``citation`` filter): the "Cite" box on a reference
 page and article reference lists never format anything per request.
+A change to how citations are formatted (this module, the CSL files, the CSL
+item) needs a migration that empties the stored citations
+(``citation_vancouver`` and ``citation_ama``): each is then formatted again
+on first use.
 """
 
 import functools
@@ -57,6 +61,35 @@ def _style(name):
     return style
 
 
+_RANGE_RE = re.compile(
+    r"^(?P<prefix>[^\d\s-]*)(?P<first>\d+)\s*[-\u2013]\s*(?P=prefix)?(?P<last>\d+)$"
+)
+
+
+def expand_page_range(pages: str) -> str:
+    """Page ranges written in full: "1453-4" becomes "1453-1454".
+
+    Files abbreviate ranges in many ways; each CSL style then says how it
+    prints them (``page-range-format``: Vancouver "minimal", AMA "expanded").
+    citeproc-py can shorten a full range but does not lengthen a short one,
+    so it is given every range in full. Anything not a plain numeric range
+    ("S12-S14", "iii-v", "e1234") stays as it is.
+    """
+
+    def expand(part):
+        match = _RANGE_RE.match(part.strip())
+        if not match:
+            return part
+        first, last = match["first"], match["last"]
+        if len(last) < len(first):
+            full = first[: len(first) - len(last)] + last
+            if int(full) > int(first):
+                last = full
+        return f"{match['prefix']}{first}-{match['prefix']}{last}"
+
+    return ", ".join(expand(part) for part in pages.split(","))
+
+
 def _escaped(value):
     """The CSL item with every text escaped: citeproc's HTML output is not."""
     if isinstance(value, str):
@@ -77,6 +110,8 @@ def format_citation(reference, style="vancouver"):
     if style not in STYLES:
         raise ValueError(f"Unknown citation style {style!r}; use one of {list(STYLES)}")
     item = _escaped(csl_item(reference))
+    if item.get("page"):
+        item["page"] = expand_page_range(item["page"])
     item["id"] = "ref"
     # The export keeps our kind as "genre"; a style would print it.
     item.pop("genre", None)

@@ -6,17 +6,19 @@ only its records are kept, in the session, never the file), a preview the
 editor confirms, and the result.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import CreateView, FormView, TemplateView
 
-from . import importing, services
+from . import identifiers, importing, services, sources
 from .forms import ImportForm, InboxActionForm, ReferenceAddForm
-from .models import Reference, Topic
+from .models import Reference, ReferenceNotice, Topic
 
 PENDING = "references_import_pending"
 RESULT = "references_import_result"
@@ -49,6 +51,7 @@ class ImportUploadView(EditorMixin, FormView):
             "filename": self.request.FILES["file"].name,
             "format": parsed.format_label,
             "topic": form.cleaned_data["topic"].pk,
+            "skipped_lines": parsed.skipped_lines,
             "records": [record.as_dict() for record in parsed.records],
         }
         return redirect("references_editorial:import-preview")
@@ -82,7 +85,11 @@ class ImportPreviewView(EditorMixin, TemplateView):
             topic=self.topic,
             record_count=len(records),
             preview=preview,
-            shown=[reference for _, reference in preview.new[:PREVIEW_LIMIT]],
+            shown=[
+                (record.number, reference)
+                for record, reference in preview.new[:PREVIEW_LIMIT]
+            ],
+            kinds=Reference.Kind.choices,
             not_shown=max(0, len(preview.new) - PREVIEW_LIMIT),
             **kwargs,
         )
@@ -94,9 +101,15 @@ class ImportPreviewView(EditorMixin, TemplateView):
             del request.session[PENDING]
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("references_editorial:import")
+        records = importing.records_from_dicts(self.pending["records"])
+        for record in records:
+            # The kind the editor chose in the preview, where it was shown.
+            chosen = request.POST.get(f"kind-{record.number}")
+            if chosen in Reference.Kind.values:
+                record.kind = chosen
         try:
             result = importing.import_records(
-                records=importing.records_from_dicts(self.pending["records"]),
+                records=records,
                 topic=self.topic,
                 user=request.user,
                 comment=_("Imported from %(file)s")
@@ -164,6 +177,82 @@ class ReferenceAddView(EditorMixin, CreateView):
             % {"title": self.object.title, "topic": topic.title},
         )
         return redirect("references_editorial:inbox", slug=topic.slug)
+
+    def post(self, request, *args, **kwargs):
+        if "lookup" in request.POST:
+            return self.lookup()
+        return super().post(request, *args, **kwargs)
+
+    def lookup(self):
+        """Fill the form from Crossref and PubMed; save nothing.
+
+        What the editor typed is kept, and the services' values fill the form
+        for them to check and save. A duplicate is caught before anything is
+        asked; a failure says what went wrong and leaves the form as it was.
+        """
+        self.object = None
+        posted = self.request.POST
+        form_class = self.get_form_class()
+        initial = {
+            name: posted.get(name, "")
+            for name in form_class.base_fields
+            if posted.get(name, "") != ""
+        }
+        result = {"ok": False}
+        try:
+            name, value = identifiers.parse_identifier(posted.get("identifier", ""))
+        except ValidationError as exc:
+            result["message"] = " ".join(exc.messages)
+        else:
+            result.update(self._look_up(name, value, initial))
+        form = form_class(initial=initial)
+        return self.render_to_response(self.get_context_data(form=form, lookup=result))
+
+    def _look_up(self, name, value, initial):
+        existing = Reference.objects.with_identifier(**{name: value}).first()
+        if existing:
+            return {
+                "existing": existing,
+                "message": _("This reference is already in the library."),
+            }
+        try:
+            work = sources.lookup(
+                value, timeout=settings.REFERENCES_LOOKUP_TIMEOUT, retries=0
+            )
+        except sources.NotFound:
+            return {
+                "message": _(
+                    "Neither Crossref nor PubMed knows %(value)s. Check it, or type "
+                    "the details by hand."
+                )
+                % {"value": value}
+            }
+        except sources.SourceError as exc:
+            return {
+                "message": _(
+                    "%(problem)s Try again later, or type the details by hand."
+                )
+                % {"problem": exc}
+            }
+        found = sources.reference_values(work)
+        existing = Reference.objects.with_identifier(
+            doi=found["doi"], pmid=found["pmid"]
+        ).first()
+        if existing:
+            return {
+                "existing": existing,
+                "message": _("This reference is already in the library."),
+            }
+        initial.update({key: value for key, value in found.items() if value})
+        return {
+            "ok": True,
+            "message": _("Filled in from %(services)s. Check the details, then save.")
+            % {"services": ", ".join(sorted(work.services))},
+            "notices": [
+                (ReferenceNotice.Kind(notice.kind).label, notice.date)
+                for notice in work.notices
+            ],
+        }
 
 
 class InboxListView(EditorMixin, TemplateView):

@@ -28,6 +28,7 @@ from .models import (
     Reference,
     Topic,
     citation_key_validator,
+    probably_different,
     unique_citation_key,
 )
 from .signals import references_changed
@@ -63,6 +64,8 @@ class ImportRejected(Exception):
 class ParsedFile:
     format: str
     records: list[Record]
+    # Lines before the first record that are no part of it (vendor headers).
+    skipped_lines: int = 0
 
     @property
     def format_label(self):
@@ -83,25 +86,66 @@ def check_size(size: int, *, max_bytes: int | None = None) -> None:
         )
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" if the bytes look like UTF-16 text without
+    a byte-order mark (every other byte zero, as ASCII text gives), else None."""
+    sample = data[:4000]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    odd_zeros = sample[1::2].count(0)
+    even_zeros = sample[0::2].count(0)
+    if odd_zeros > pairs * 0.4 and even_zeros < pairs * 0.1:
+        return "utf-16-le"
+    if even_zeros > pairs * 0.4 and odd_zeros < pairs * 0.1:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> str:
-    """The file's text: UTF-8, with or without a byte-order mark."""
+    """The file's text, whichever encoding reference managers wrote it in.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16 (EndNote and
+    Windows tools; with or without a byte-order mark) are read. Any other
+    bytes are refused naming the encoding they look like (Latin-1/Windows-1252
+    is the usual one), rather than guessed at: a wrong guess would store
+    every accented name corrupted.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRejected(
-            _(
-                "The file is in UTF-16. Export it as UTF-8 (the usual choice in "
-                "reference managers) and try again."
-            )
-        )
+        encoding, label = "utf-16", "UTF-16"
+    elif encoding := _utf16_without_bom(data):
+        label = "UTF-16 (without a byte-order mark)"
+    else:
+        encoding, label = "utf-8-sig", "UTF-8"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding != "utf-8-sig":
+            raise ImportRejected(
+                _(
+                    "The file looks like %(encoding)s text, but byte %(offset)s "
+                    "is not valid %(encoding)s. Export the file as UTF-8 and try "
+                    "again."
+                )
+                % {"encoding": label, "offset": exc.start}
+            ) from None
         line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError:
+            looks_like = ""
+        else:
+            looks_like = _(
+                " It looks like Latin-1 (Windows-1252), which the portal does "
+                "not guess at."
+            )
         raise ImportRejected(
             _(
                 "The file is not UTF-8 text: line %(line)s holds byte 0x%(byte)02X, "
-                "which UTF-8 does not allow. Export the file as UTF-8 and try again."
+                "which UTF-8 does not allow.%(looks_like)s Export the file as UTF-8 "
+                "and try again."
             )
-            % {"line": line, "byte": data[exc.start]}
+            % {"line": line, "byte": data[exc.start], "looks_like": looks_like}
         ) from None
 
 
@@ -146,7 +190,10 @@ def read_file(data: bytes, *, filename: str = "", max_bytes: int | None = None):
             _("The %(format)s file holds no references.")
             % {"format": FORMATS[name].LABEL}
         )
-    return ParsedFile(format=name, records=records)
+    skipped = getattr(FORMATS[name], "skipped_lines", None)
+    return ParsedFile(
+        format=name, records=records, skipped_lines=skipped(text) if skipped else 0
+    )
 
 
 def records_from_dicts(dicts: Iterable[dict]) -> list[Record]:
@@ -161,6 +208,8 @@ class Skipped:
     record: Record
     reason: str
     existing: Reference | None = None
+    # Same title, year and first author, rather than the same identifier.
+    probable: bool = False
 
 
 @dataclass
@@ -191,7 +240,17 @@ class Preview:
         return not self.problems and bool(self.new)
 
 
-def _reference(record: Record):
+def _texts(reference):
+    """(field name, value) of the reference's text fields, links included."""
+    for model_field in reference._meta.concrete_fields:
+        value = getattr(reference, model_field.attname)
+        if isinstance(value, str):
+            yield model_field.name, value
+    for link in reference.links:
+        yield "links", str(link)
+
+
+def reference_from_record(record: Record):
     """An unsaved Reference for a record, normalised and checked without queries."""
     reference = Reference(
         kind=record.kind or Reference.Kind.RESEARCH,
@@ -210,7 +269,16 @@ def _reference(record: Record):
         links=record.links,
         abstract=record.abstract,
     )
-    messages = []
+    reference.match_key = reference.compute_match_key()
+    messages = [
+        _(
+            "%(field)s: holds a NUL character (byte 0), which no text may hold; "
+            "the file is damaged there."
+        )
+        % {"field": Reference._meta.get_field(name).verbose_name}
+        for name, value in _texts(reference)
+        if "\x00" in value
+    ]
     try:
         # Duplicates and keys are checked in bulk by preview(), not here.
         reference.clean_fields(exclude=["citation_key"])
@@ -246,7 +314,9 @@ def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
     """Work out what importing ``records`` would create, skip and refuse.
 
     A record whose DOI or PMID is already in the library, or appeared earlier
-    in the same file, is skipped with the other entry named. A record that
+    in the same file, is skipped with the other entry named; so is one
+    *probably* the same as another (references.matching: title, year and
+    first author agree, and no identifiers tell them apart). A record that
     fails validation is a problem: the import cannot go ahead until the file
     is fixed. The cost is two queries plus one per batch of records.
     """
@@ -256,11 +326,11 @@ def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
     taken = {
         key.lower() for key in Reference.objects.values_list("citation_key", flat=True)
     }
-    in_file_doi, in_file_pmid = {}, {}
+    in_file_doi, in_file_pmid, in_file_match = {}, {}, {}
     for batch in _batches(records, batch_size):
         candidates = []
         for record in batch:
-            reference, messages = _reference(record)
+            reference, messages = reference_from_record(record)
             if messages:
                 result.problems.append(Problem(record, messages))
                 continue
@@ -281,20 +351,49 @@ def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
                     )
                 )
                 continue
+            earlier = next(
+                (
+                    other_record
+                    for other, other_record in in_file_match.get(
+                        reference.match_key, ()
+                    )
+                    if not probably_different(reference, other)
+                ),
+                None,
+            )
+            if earlier:
+                result.skipped.append(
+                    Skipped(
+                        record,
+                        _(
+                            "Probably the same as record %(number)s (line %(line)s) "
+                            "of this file: same title, year and first author."
+                        )
+                        % {"number": earlier.number, "line": earlier.line},
+                        probable=True,
+                    )
+                )
+                continue
             if reference.doi:
                 in_file_doi[reference.doi] = record
             if reference.pmid:
                 in_file_pmid[reference.pmid] = record
+            if reference.match_key:
+                in_file_match.setdefault(reference.match_key, []).append(
+                    (reference, record)
+                )
             candidates.append((record, reference))
         dois = {ref.doi for _, ref in candidates if ref.doi}
         pmids = {ref.pmid for _, ref in candidates if ref.pmid}
-        by_doi, by_pmid = {}, {}
-        if dois or pmids:
+        keys = {ref.match_key for _, ref in candidates if ref.match_key}
+        by_doi, by_pmid, by_match = {}, {}, {}
+        if dois or pmids or keys:
             for existing in Reference.objects.filter(
-                Q(doi__in=dois) | Q(pmid__in=pmids)
-            ).only("pk", "title", "doi", "pmid"):
+                Q(doi__in=dois) | Q(pmid__in=pmids) | Q(match_key__in=keys)
+            ).only("pk", "title", "doi", "pmid", "match_key"):
                 by_doi[existing.doi] = existing
                 by_pmid[existing.pmid] = existing
+                by_match.setdefault(existing.match_key, []).append(existing)
         for record, reference in candidates:
             label, existing = _identifier_matches(reference, by_doi, by_pmid)
             if existing:
@@ -304,6 +403,28 @@ def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
                         _("Already in the library (same %(label)s): “%(title)s”.")
                         % {"label": label, "title": existing.title},
                         existing,
+                    )
+                )
+                continue
+            existing = next(
+                (
+                    other
+                    for other in by_match.get(reference.match_key, ())
+                    if not probably_different(reference, other)
+                ),
+                None,
+            )
+            if existing:
+                result.skipped.append(
+                    Skipped(
+                        record,
+                        _(
+                            "Probably the same as “%(title)s”, already in the "
+                            "library: same title, year and first author."
+                        )
+                        % {"title": existing.title},
+                        existing,
+                        probable=True,
                     )
                 )
                 continue

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import citations, evidence, identifiers, kinds
+from . import citations, evidence, identifiers, kinds, matching
 from .fields import EditorTextField
 from .formats import ET_AL
 
@@ -49,6 +49,15 @@ citation_key_validator = RegexValidator(
         "spaces, for example smith-2020."
     ),
 )
+
+
+def probably_different(one, other):
+    """Two references with identifiers, none shared, are different publications
+    even with the same title, year and first author (a correction, a second
+    edition); identifiers decide when both have them."""
+    ids = {("doi", one.doi), ("pmid", one.pmid)} - {("doi", ""), ("pmid", "")}
+    others = {("doi", other.doi), ("pmid", other.pmid)} - {("doi", ""), ("pmid", "")}
+    return bool(ids and others and not ids & others)
 
 
 def year_range_message():
@@ -257,6 +266,11 @@ class Reference(models.Model):
             "Cite it in an article as [@key]. Keys are unique whatever their case."
         ),
     )
+    # Same title, year and first author, folded (references.matching): how a
+    # record without identifiers is recognised as one already in the library.
+    match_key = models.CharField(
+        _("match key"), max_length=40, blank=True, editable=False, db_index=True
+    )
     # Set while the reference waits in a topic's curation inbox: hidden from
     # readers until an editor places it in a section. PROTECT: deleting the
     # topic must not silently publish what waits in its inbox.
@@ -359,18 +373,31 @@ class Reference(models.Model):
     def save(self, *args, **kwargs):
         if not self.citation_key:
             self.citation_key = self.suggest_citation_key()
-        # Like the key, the stored citations are columns of this row derived
-        # from its other columns: formatted whenever what they show is saved,
-        # so no save can leave a stale citation behind.
+        # Like the key, the match key and the stored citations are columns of
+        # this row derived from its other columns: worked out whenever what
+        # they come from is saved, so no save can leave them stale.
         update_fields = kwargs.get("update_fields")
+        self.match_key = self.compute_match_key()
+        if update_fields is not None and {"title", "year", "authors"} & set(
+            update_fields
+        ):
+            update_fields = {*update_fields, "match_key"}
         if update_fields is None or self.CITATION_SOURCES & set(update_fields):
             self.format_citations()
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, *self.CITATION_FIELDS}
+                update_fields = {*update_fields, *self.CITATION_FIELDS}
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("references:detail", kwargs={"pk": self.pk})
+
+    def compute_match_key(self):
+        """The key shared by records of this publication (references.matching)."""
+        return matching.match_key(
+            title=self.title, year=self.year, authors=self.author_list
+        )
 
     @property
     def evidence_level(self) -> evidence.EvidenceLevel:
@@ -400,6 +427,7 @@ class Reference(models.Model):
         if not self.citation_key:
             self.citation_key = self.suggest_citation_key()
         errors = self._duplicate_identifier_errors()
+        errors.update(self._probable_duplicate_errors())
         errors.update(self._duplicate_key_errors())
         errors.update(self.date_errors())
         if errors:
@@ -430,6 +458,32 @@ class Reference(models.Model):
                 )
         return errors
 
+    def _probable_duplicate_errors(self):
+        """The same title, year and first author as another reference."""
+        key = self.compute_match_key()
+        if not key:
+            return {}
+        existing = next(
+            (
+                other
+                for other in Reference.objects.filter(match_key=key).exclude(pk=self.pk)
+                if not probably_different(self, other)
+            ),
+            None,
+        )
+        if existing is None:
+            return {}
+        return {
+            "title": ValidationError(
+                _(
+                    "This is probably the same as “%(title)s” (%(url)s): same "
+                    "title, year and first author."
+                ),
+                code="probable_duplicate",
+                params={"title": existing.title, "url": existing.get_absolute_url()},
+            )
+        }
+
     def _duplicate_key_errors(self):
         """The key taken by another reference, in any case (constraint repeated)."""
         if not self.citation_key:
@@ -456,7 +510,7 @@ class Reference(models.Model):
     def date_errors(self):
         """Messages for impossible dates, by field (no database needed)."""
         if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
-            return {"year": year_range_message()}
+            return {}  # validate_year says so; no calendar goes that far
         if self.month and not self.year:
             return {"month": _("Give the year as well as the month.")}
         if self.day and not self.month:

@@ -1,23 +1,42 @@
 """BibTeX and BibLaTeX, as JabRef, Zotero (Better BibTeX) and Mendeley write them.
 
-Parsing is bibtexparser's (v2). LaTeX in values ("M{\\"u}ller", "\\&") becomes
-Unicode here, field by field: a whole-entry decoder would also eat the braces
-that mark a group author and the "%" of a URL.
+Splitting the file into entries and fields is bibtexparser's (v2). What a
+value means is then worked out here, as BibTeX and biber would: ``@string``
+macros and ``#`` concatenation are expanded, ``crossref`` children inherit
+their parent's missing fields, and LaTeX ("M{\\"u}ller", "\\&", "\\mbox{...}")
+becomes Unicode field by field (a whole-entry decoder would also eat the
+braces that mark a group author and the "%" of a URL).
+
+Whatever a file holds, reading it either gives records or raises ParseError
+naming the record, its line and the reason: never another exception.
 """
 
 import re
 
 import bibtexparser
+from bibtexparser.middlewares.enclosing import RemoveEnclosingMiddleware
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
-from pylatexenc.latex2text import LatexNodes2Text
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    String,
+)
+from pylatexenc import latexwalker, macrospec
+from pylatexenc.latex2text import (
+    LatexNodes2Text,
+    MacroTextSpec,
+    get_default_latex_context_db,
+)
 
 from ..kinds import kind_from_bibtex_type
 from . import (
     ET_AL,
+    MONTHS,
     ParseError,
     Record,
     clean_text,
@@ -33,9 +52,55 @@ LABEL = "BibTeX"
 EXTENSIONS = (".bib", ".bibtex")
 MEDIA_TYPE = "application/x-bibtex"
 
-_latex = LatexNodes2Text(math_mode="verbatim")
+# Deeper nesting is no bibliography: it is refused before any recursive
+# reader sees it (LaTeX decoding recurses once per level).
+MAX_BRACE_DEPTH = 50
+
+
+def _nth_argument(index):
+    """Text of a macro's ``index``-th argument, or "" if the file left it out."""
+
+    def text(node, l2tobj):
+        arguments = node.nodeargd.argnlist if node.nodeargd else []
+        argument = arguments[index] if index < len(arguments) else None
+        return l2tobj.nodelist_to_text([argument]) if argument is not None else ""
+
+    return text
+
+
+# Macros bibliographies use that pylatexenc's defaults drop or trip over:
+# (name, argument spec, text). \noopsort{1973c}1981 sorts as 1973 and prints
+# 1981; \mbox and \href keep their words; \url gives the address itself.
+_BIBTEX_MACROS = [
+    ("mbox", "{", _nth_argument(0)),
+    ("hbox", "{", _nth_argument(0)),
+    ("noopsort", "{", ""),
+    ("href", "{{", _nth_argument(1)),
+    ("url", "{", _nth_argument(0)),
+    ("path", "{", _nth_argument(0)),
+    ("doi", "{", _nth_argument(0)),
+    ("BibTeX", "", "BibTeX"),
+    ("LaTeX", "", "LaTeX"),
+    ("TeX", "", "TeX"),
+]
+_walker_context = latexwalker.get_default_latex_context_db()
+_walker_context.add_context_category(
+    "bibliography",
+    prepend=True,
+    macros=[macrospec.MacroSpec(name, args) for name, args, _ in _BIBTEX_MACROS],
+)
+_text_context = get_default_latex_context_db()
+_text_context.add_context_category(
+    "bibliography",
+    prepend=True,
+    macros=[
+        MacroTextSpec(name, simplify_repl=text) for name, _, text in _BIBTEX_MACROS
+    ],
+)
+_latex = LatexNodes2Text(latex_context=_text_context, math_mode="verbatim")
 _UNESCAPED_PERCENT_RE = re.compile(r"(?<!\\)%")
 _ESCAPED_RE = re.compile(r"\\([_&%#$~{}])")
+_URL_MACRO_RE = re.compile(r"^\s*\\url\s*\{(?P<url>[^{}]*)\}\s*$")
 # Characters BibTeX gives a meaning to, and how to write them as text.
 _ESCAPES = {
     "\\": r"\textbackslash{}",
@@ -50,28 +115,117 @@ _ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _ESCAPE_RE = re.compile("|".join(re.escape(char) for char in _ESCAPES))
+# BibLaTeX reads these fields verbatim: no LaTeX, no escapes.
+VERBATIM_FIELDS = ("doi", "url", "eprint")
+# BibTeX's predefined month macros.
+_MONTH_MACROS = {
+    name: name.capitalize() for name in MONTHS if len(name) == 3 and name != "sept"
+}
+# Fields a crossref child never takes from its parent (biber's defaults).
+_NOT_INHERITED = {"crossref", "xref", "ids", "entryset", "label", "key", "xdata"}
+
+
+class _Unreadable(Exception):
+    """A value that cannot be understood, with the reason in words."""
 
 
 def looks_like(text):
     return re.search(r"^\s*@\s*[A-Za-z_]+\s*[{(]", text, re.MULTILINE) is not None
 
 
+def _too_deep(value):
+    """The index where braces nest deeper than MAX_BRACE_DEPTH, or None."""
+    depth = 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+            if depth > MAX_BRACE_DEPTH:
+                return index
+        elif char == "}":
+            depth -= 1
+    return None
+
+
+def _check_depth(value):
+    if _too_deep(value) is not None:
+        raise _Unreadable(f"braces are nested more than {MAX_BRACE_DEPTH} deep")
+
+
 def decode(value):
     """LaTeX-encoded text to Unicode ("{\\"u}" to "ü", "\\&" to "&")."""
+    _check_depth(value)
     # "%" starts a LaTeX comment, but in a BibTeX value it is usually a
     # literal percent sign: escape it so the decoder keeps it.
-    return clean_text(_latex.latex_to_text(_UNESCAPED_PERCENT_RE.sub(r"\\%", value)))
+    try:
+        text = _latex.latex_to_text(
+            _UNESCAPED_PERCENT_RE.sub(r"\\%", value), latex_context=_walker_context
+        )
+    except (latexwalker.LatexWalkerError, IndexError, KeyError, ValueError) as exc:
+        reason = str(exc) or type(exc).__name__
+        raise _Unreadable(f"its LaTeX cannot be read ({reason})") from None
+    return clean_text(text)
 
 
 def _verbatim(value):
     """URLs and DOIs are taken as written, only "\\_"-style escapes undone."""
+    match = _URL_MACRO_RE.match(value)
+    if match:
+        value = match["url"]
     return clean_text(_ESCAPED_RE.sub(r"\1", value.strip("{}")))
+
+
+def _split_concatenation(value):
+    """The parts of ``"a" # name # {b}``, split on ``#`` outside braces and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(value[start:index])
+            start = index + 1
+    parts.append(value[start:])
+    return [part.strip() for part in parts]
+
+
+def _expand(value, strings):
+    """A raw field value as BibTeX reads it: macros expanded, parts joined.
+
+    A quoted or braced part is literal text; digits are a number; any other
+    name is an ``@string`` macro (or a month), case-insensitive. ``strings``
+    holds the macros defined so far, already expanded (as BibTeX expands a
+    macro where it is defined).
+    """
+    _check_depth(value)
+    pieces = []
+    for part in _split_concatenation(value):
+        literal, enclosing = RemoveEnclosingMiddleware._strip_enclosing(part)
+        if enclosing != "no-enclosing" or literal.isdigit():
+            pieces.append(literal)
+            continue
+        name = literal.lower()
+        if name in strings:
+            pieces.append(strings[name])
+        elif name in _MONTH_MACROS:
+            pieces.append(_MONTH_MACROS[name])
+        elif literal:
+            raise _Unreadable(
+                f"“{literal}” is neither text in braces or quotes, a number, "
+                "nor an @string defined in the file"
+            )
+    return "".join(pieces)
 
 
 def _names(value):
     names = []
     for raw in split_multiple_persons_names(value):
         raw = raw.strip()
+        if raw == "others":
+            names.append(ET_AL)  # BibTeX's own word for "and more authors"
+            continue
         if raw.startswith("{") and raw.endswith("}"):
             names.append(decode(raw))  # {World Health Organization}: a group
             continue
@@ -89,26 +243,45 @@ def _names(value):
 def _date(fields):
     if fields.get("date"):
         # BibLaTeX "2009-03" or "2009-03-15"; a range "2009/2010" keeps its start.
-        year, month, day = parse_date(fields["date"].split("/")[0])
+        year, month, day = parse_date(decode(fields["date"]).split("/")[0])
         if year:
             return year, month, day
-    year, _, _ = parse_date(fields.get("year", ""))
-    month = parse_month(fields.get("month", "")) if year else None
+    year, _, _ = parse_date(decode(fields.get("year", "")))
+    month = parse_month(decode(fields.get("month", ""))) if year else None
     day = None
     if month and fields.get("day", "").strip().isdigit():
         day = int(fields["day"])
     return year, month, day
 
 
-def to_record(entry, *, number, line):
-    fields = {field.key.lower(): str(field.value) for field in entry.fields}
+def _title(fields):
+    title = decode(fields.get("title", ""))
+    subtitle = decode(fields.get("subtitle", ""))
+    if title and subtitle:
+        # BibLaTeX prints "Title. Subtitle"; a colon is the medical convention.
+        return f"{title.rstrip(':.')}: {subtitle}"
+    return title or subtitle
+
+
+def _howpublished(fields):
+    """(source, url) from ``howpublished``: a bare \\url{...} is a link."""
+    value = fields.get("howpublished", "")
+    match = _URL_MACRO_RE.match(value)
+    if match:
+        return "", _verbatim(value)
+    return value, ""
+
+
+def to_record(entry_type, key, fields, *, number, line):
+    """A record from an entry's expanded fields (lower-cased names, raw LaTeX)."""
+    howpublished, howpublished_url = _howpublished(fields)
     year, month, day = _date(fields)
     # "12--15" is BibTeX for the range 12-15; an en dash already there stays.
     pages = decode(fields.get("pages", "").replace("--", "-"))
     return Record(
         number=number,
         line=line,
-        title=decode(fields.get("title", "")),
+        title=_title(fields),
         authors=_names(fields.get("author", "")),
         source=decode(
             first(
@@ -116,7 +289,7 @@ def to_record(entry, *, number, line):
                 fields.get("journal"),
                 fields.get("booktitle"),
                 fields.get("publisher"),
-                fields.get("howpublished"),
+                howpublished,
                 fields.get("institution"),
             )
         ),
@@ -130,36 +303,128 @@ def to_record(entry, *, number, line):
         pmid=_verbatim(
             first(
                 fields.get("pmid"),
-                fields.get("eprint") if fields.get("eprinttype") == "pubmed" else "",
+                fields.get("eprint")
+                if fields.get("eprinttype", "").lower() == "pubmed"
+                else "",
             )
         ),
-        url=_verbatim(fields.get("url", "")),
+        url=_verbatim(fields.get("url", "")) or howpublished_url,
+        abstract=decode(fields.get("abstract", "")),
         kind=kind_from_bibtex_type(
-            entry.entry_type, [fields.get("type", ""), fields.get("entrysubtype", "")]
+            entry_type, [fields.get("type", ""), fields.get("entrysubtype", "")]
         ),
-        citation_key=entry.key.strip(),
+        citation_key=key.strip(),
     )
+
+
+def _fields(entry, strings, number, line):
+    """An entry's fields, expanded, by lower-cased name.
+
+    A field given twice with the same value is read once; with two values,
+    the record is refused naming the field.
+    """
+    fields = {}
+    for field in entry.fields:
+        name = field.key.lower()
+        try:
+            value = _expand(str(field.value), strings)
+        except _Unreadable as exc:
+            raise ParseError(
+                f"the field “{name}” cannot be read: {exc}", record=number, line=line
+            ) from None
+        if name in fields and fields[name] != value:
+            raise ParseError(
+                f"the field “{name}” is given twice with different values "
+                f"(“{fields[name][:60]}” and “{value[:60]}”); keep one",
+                record=number,
+                line=line,
+            )
+        fields[name] = value
+    return fields
+
+
+def _inherit(entries):
+    """Give crossref children their parent's missing fields, as BibTeX does.
+
+    The parent's title is the child's book title (a paper in proceedings);
+    the parent may come before or after the child in the file.
+    """
+    by_key = {key.lower(): fields for _type, key, fields, _n, _l in entries}
+    for _type, _key, fields, _number, _line in entries:
+        parent_key = fields.get("crossref", "").strip().lower()
+        if not parent_key:
+            continue
+        parent = by_key.get(parent_key)
+        if parent is None or parent is fields:
+            continue
+        for name, value in parent.items():
+            if name in _NOT_INHERITED:
+                continue
+            if name == "title":
+                fields.setdefault("booktitle", value)
+                if "title" not in fields:
+                    fields["title"] = value
+            else:
+                fields.setdefault(name, value)
+
+
+def _failure_reason(block):
+    """Why bibtexparser could not read a block, in its words, or ""."""
+    error = block.error
+    # Its exceptions keep the reason in attributes, not in str().
+    reason = getattr(error, "abort_reason", "") or getattr(error, "message", "")
+    return str(reason or error or "").strip().rstrip(".")
 
 
 def parse(text):
     """Records of a BibTeX file; a block that cannot be read raises ParseError."""
-    library = bibtexparser.parse_string(text)
-    records = []
+    _check_file_depth(text)
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    strings, entries = {}, []
     for block in library.blocks:
-        if isinstance(block, DuplicateBlockKeyBlock):
+        number = len(entries) + 1
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
             # A repeated key (Mendeley writes "@article{," for every entry
             # without one) is still an entry; the import gives it a new key.
+            # Repeated fields are compared below.
             block = block.ignore_error_block
-        if isinstance(block, Entry):
-            number = len(records) + 1
-            records.append(to_record(block, number=number, line=block.start_line + 1))
+        if isinstance(block, String):
+            try:
+                strings[block.key.lower()] = _expand(str(block.value), strings)
+            except _Unreadable as exc:
+                raise ParseError(
+                    f"the @string “{block.key}” cannot be read: {exc}", line=line
+                ) from None
+        elif isinstance(block, Entry):
+            fields = _fields(block, strings, number, line)
+            entries.append((block.entry_type, block.key, fields, number, line))
         elif isinstance(block, ParsingFailedBlock):
+            reason = _failure_reason(block)
             raise ParseError(
-                f"this entry cannot be read ({block.error})",
-                record=len(records) + 1,
-                line=block.start_line + 1,
+                f"this entry cannot be read ({reason})"
+                if reason
+                else "this entry cannot be read: check its braces and commas",
+                record=number,
+                line=line,
             )
+    _inherit(entries)
+    records = []
+    for entry_type, key, fields, number, line in entries:
+        try:
+            records.append(to_record(entry_type, key, fields, number=number, line=line))
+        except _Unreadable as exc:
+            raise ParseError(str(exc), record=number, line=line) from None
     return records
+
+
+def _check_file_depth(text):
+    index = _too_deep(text)
+    if index is not None:
+        raise ParseError(
+            f"braces are nested more than {MAX_BRACE_DEPTH} deep",
+            line=text.count("\n", 0, index) + 1,
+        )
 
 
 def encode(value):
@@ -185,6 +450,12 @@ def _bib_name(name):
     return ", ".join(part for part in parts if part)
 
 
+def _verbatim_value(value):
+    """A verbatim field's value: unescaped, with braces (which would end the
+    field) percent-encoded as a URL would have them."""
+    return value.replace("{", "%7B").replace("}", "%7D")
+
+
 def dump(references):
     """The references as BibLaTeX-compatible BibTeX text (UTF-8)."""
     entries = []
@@ -200,9 +471,10 @@ def dump(references):
             ("volume", encode(reference.volume)),
             ("number", encode(reference.issue)),
             ("pages", encode(reference.pages).replace("-", "--")),
-            ("doi", encode(reference.doi)),
+            # Verbatim fields (BibLaTeX, citation-js): written as they are.
+            ("doi", _verbatim_value(reference.doi)),
             ("pmid", reference.pmid),
-            ("url", reference.url.replace("%", r"\%")),
+            ("url", _verbatim_value(reference.url)),
             ("type", reference.kind),
         ]
         lines = [f"@article{{{reference.citation_key},"]

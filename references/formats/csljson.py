@@ -1,6 +1,7 @@
 """CSL-JSON: the citation data of Zotero, Manubot, citeproc and Pandoc."""
 
 import json
+import math
 
 from ..kinds import kind_from_csl_type
 from . import (
@@ -36,6 +37,10 @@ def _items(text):
         raise ParseError(
             f"this is not valid JSON ({exc.msg})", line=exc.lineno
         ) from None
+    except RecursionError:
+        raise ParseError(
+            "its brackets are nested too deeply to be a list of references", line=1
+        ) from None
     if isinstance(data, dict):
         # A single item, or an object holding the list under "items".
         items = data["items"] if "items" in data else [data]
@@ -53,35 +58,100 @@ def _items(text):
     return list(zip(data, starts, strict=True))
 
 
-def _name(name):
-    if not isinstance(name, dict):
-        return clean_text(name)
-    if name.get("literal"):
-        return clean_text(name["literal"])
-    family = " ".join(
-        part for part in (name.get("non-dropping-particle"), name.get("family")) if part
-    )
-    given = " ".join(
-        part for part in (name.get("given"), name.get("dropping-particle")) if part
-    )
-    return person(family, given, name.get("suffix", ""))
+class _Field:
+    """Reads one item's values, refusing any of a type CSL-JSON does not allow."""
 
+    def __init__(self, number, line):
+        self.number, self.line = number, line
 
-def _date(value):
-    if not isinstance(value, dict):
-        return parse_date(value)
-    parts = (value.get("date-parts") or [[]])[0]
-    numbers = []
-    for part in parts[:3]:
-        try:
-            numbers.append(int(part))
-        except (TypeError, ValueError):
-            break
-    if numbers:
-        numbers += [None] * (3 - len(numbers))
-        year, month, day = numbers
-        return year, month if year else None, day if month else None
-    return parse_date(first(value.get("raw"), value.get("literal")))
+    def refuse(self, key, what):
+        raise ParseError(
+            f"“{key}” should be {what}", record=self.number, line=self.line
+        )
+
+    def text(self, value, key, *, numbers=True):
+        """A text value: a string, or (where ``numbers``) a number written as
+        one, as tools write a volume or page."""
+        if isinstance(value, list):
+            # Some tools write a container title as a list of variants.
+            value = next((v for v in value if v), None)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not numbers and not isinstance(value, str):
+            self.refuse(key, "text")
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if not math.isfinite(value) or value != int(value):
+                self.refuse(key, "text or a whole number")
+            return str(int(value))
+        if not isinstance(value, str):
+            self.refuse(key, "text")
+        return clean_text(value)
+
+    def number_part(self, value, key):
+        """A date part: a whole number, or digits as text; None if neither."""
+        if isinstance(value, bool):
+            self.refuse(key, "whole numbers")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            if not math.isfinite(value) or value != int(value):
+                self.refuse(key, "whole numbers")
+            return int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip()[:9])
+        return None
+
+    def name(self, name, key):
+        if isinstance(name, str):
+            return clean_text(name)
+        if not isinstance(name, dict):
+            self.refuse(key, "a list of names, each {“family”: ..., “given”: ...}")
+
+        def part(name_part):
+            return self.text(name.get(name_part), key, numbers=False)
+
+        if name.get("literal"):
+            return part("literal")
+        family = " ".join(
+            p for p in (part("non-dropping-particle"), part("family")) if p
+        )
+        given = " ".join(p for p in (part("given"), part("dropping-particle")) if p)
+        return person(family, given, part("suffix"))
+
+    def names(self, value, key):
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.refuse(key, "a list of names")
+        return [name for name in (self.name(n, key) for n in value) if name]
+
+    def date(self, value, key):
+        if value is None:
+            return None, None, None
+        if isinstance(value, str):
+            return parse_date(value)
+        if not isinstance(value, dict):
+            self.refuse(key, "a date, {“date-parts”: [[year, month, day]]}")
+        parts = value.get("date-parts")
+        if parts is not None:
+            if not isinstance(parts, list) or not all(
+                isinstance(p, list) for p in parts
+            ):
+                self.refuse(key, "a date, {“date-parts”: [[year, month, day]]}")
+            numbers = []
+            for part in (parts or [[]])[0][:3]:
+                number = self.number_part(part, key)
+                if number is None:
+                    break
+                numbers.append(number)
+            if numbers:
+                numbers += [None] * (3 - len(numbers))
+                year, month, day = numbers
+                return year, month if year else None, day if month else None
+        raw = self.text(first(value.get("raw"), value.get("literal")), key)
+        return parse_date(raw)
 
 
 def to_record(item, *, number, line):
@@ -89,24 +159,32 @@ def to_record(item, *, number, line):
         raise ParseError(
             "each CSL-JSON item must be an object", record=number, line=line
         )
-    year, month, day = _date(item.get("issued"))
-    key = clean_text(first(item.get("citation-key"), item.get("id")))
+    read = _Field(number, line)
+    year, month, day = read.date(item.get("issued"), "issued")
+    key = read.text(first(item.get("citation-key"), item.get("id")), "id")
     return Record(
         number=number,
         line=line,
-        title=clean_text(item.get("title")),
-        authors=[_name(name) for name in item.get("author") or [] if _name(name)],
-        source=clean_text(first(item.get("container-title"), item.get("publisher"))),
+        title=read.text(item.get("title"), "title"),
+        authors=read.names(item.get("author"), "author"),
+        source=read.text(
+            first(item.get("container-title"), item.get("publisher")),
+            "container-title",
+        ),
         year=year,
         month=month,
         day=day,
-        volume=clean_text(item.get("volume")),
-        issue=clean_text(item.get("issue")),
-        pages=clean_text(first(item.get("page"), item.get("number"))),
-        doi=clean_text(item.get("DOI")),
-        pmid=clean_text(item.get("PMID")),
-        url=clean_text(item.get("URL")),
-        kind=kind_from_csl_type(clean_text(item.get("type")), [item.get("genre", "")]),
+        volume=read.text(item.get("volume"), "volume"),
+        issue=read.text(item.get("issue"), "issue"),
+        pages=read.text(first(item.get("page"), item.get("number")), "page"),
+        doi=read.text(item.get("DOI"), "DOI"),
+        pmid=read.text(item.get("PMID"), "PMID"),
+        url=read.text(item.get("URL"), "URL"),
+        abstract=read.text(item.get("abstract"), "abstract"),
+        kind=kind_from_csl_type(
+            read.text(item.get("type"), "type"),
+            [read.text(item.get("genre"), "genre")],
+        ),
         citation_key=key,
     )
 

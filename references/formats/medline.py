@@ -96,6 +96,7 @@ def to_record(fields, *, number, line):
         pages=one("PG"),
         doi=clean_text(_identifier(ids, "doi")),
         pmid=one("PMID"),
+        abstract=one("AB"),
         kind=kind_from_publication_types(values.get("PT", [])),
     )
 

@@ -18,20 +18,63 @@ COUNTER_RE = re.compile(r"^\d+\.$")
 INITIALS_RE = re.compile(r"^(?P<family>.+?) (?P<initials>(?:[A-Z]\.-?)+)$")
 
 
+# M2 is not in rispy's table; Zotero reads it into "Extra", where a
+# "PMID: 123" line is its place for a PubMed ID.
+MAPPING = {**rispy.TAG_KEY_MAPPING, "M2": "extra"}
+EXTRA_PMID_RE = re.compile(r"\bPMID:\s*(\d+)\b")
+
+
 def looks_like(text):
     return re.search(r"^TY  - ", text, re.MULTILINE) is not None
 
 
-def _record_spans(text):
+def _preamble_length(lines):
+    """How many lines come before the first record.
+
+    ScienceDirect starts its files with "Provider: Elsevier", "Database: ...",
+    "Content: text/plain"; Oxford with a MIME type. Readers such as rispy and
+    citation-js skip such lines, and so does the portal (the preview counts
+    them). A line there that is an RIS tag is a broken record, not a header.
+    """
+    for index, line in enumerate(lines):
+        match = TAG_RE.match(line)
+        if match:
+            return index if match.group(1) == "TY" else None
+    return len(lines)
+
+
+def skipped_lines(text):
+    """The number of non-empty lines before the first record (vendor headers)."""
+    lines = text.splitlines()
+    length = _preamble_length(lines) or 0
+    return sum(
+        1
+        for line in lines[:length]
+        if line.strip() and not COUNTER_RE.match(line.strip())
+    )
+
+
+def _record_spans(lines):
     """The (first line, last line) of each TY ... ER record, checked.
 
     rispy quietly drops text outside records and records that never end; an
     import must refuse such a file instead, saying where it goes wrong.
     """
-    spans, start = [], None
-    for number, line in enumerate(text.splitlines(), start=1):
+    spans, start, previous = [], None, None
+    preamble = _preamble_length(lines) or 0
+    for number, line in enumerate(lines, start=1):
+        if number <= preamble:
+            continue
         match = TAG_RE.match(line)
         tag = match.group(1) if match else None
+        if start is not None and tag is None and line.strip() and previous == "TY":
+            raise ParseError(
+                "this line continues no field (each line of a record starts "
+                "with a tag, such as “TI  - ”)",
+                record=len(spans) + 1,
+                line=number,
+            )
+        previous = tag or previous
         if start is None:
             if tag == "TY":
                 start = number
@@ -87,13 +130,20 @@ def _pages(entry):
 
 def _pmid(entry):
     # EndNote puts the PMID of a PubMed record in AN; Embase's AN is its own.
+    # Zotero (and the portal's export) also write "PMID: 123" in M2.
     accession = clean_text(entry.get("accession_number"))
     database = (
         f"{entry.get('name_of_database', '')} {entry.get('database_provider', '')}"
     )
     if accession.isdigit() and "embase" not in database.lower():
         return accession
-    return ""
+    match = EXTRA_PMID_RE.search(clean_text(entry.get("extra")))
+    return match.group(1) if match else ""
+
+
+def _abstract(entry):
+    # AB is the abstract; EndNote writes it as N2.
+    return clean_text(first(entry.get("abstract"), entry.get("notes_abstract")))
 
 
 def to_record(entry, *, number, line):
@@ -104,7 +154,9 @@ def to_record(entry, *, number, line):
             authors.append(name)
     year, month, day = _date(entry)
     key = clean_text(entry.get("id"))
-    urls = [clean_text(url) for url in entry.get("urls", [])]
+    urls = [clean_text(url) for url in entry.get("urls", []) if clean_text(url)]
+    # A web link first if there is one; anything else is checked as a URL.
+    urls.sort(key=lambda url: not url.lower().startswith(("http://", "https://")))
     return Record(
         number=number,
         line=line,
@@ -132,11 +184,9 @@ def to_record(entry, *, number, line):
         pages=_pages(entry),
         doi=clean_text(entry.get("doi")),
         pmid=_pmid(entry),
-        # A web link if there is one; anything else is checked as a URL.
-        url=next(
-            (url for url in urls if url.startswith(("http://", "https://"))),
-            urls[0] if urls else "",
-        ),
+        url=urls[0] if urls else "",
+        links=urls[1:],
+        abstract=_abstract(entry),
         kind=kind_from_ris_type(
             entry.get("type_of_reference", ""), [entry.get("type_of_work", "")]
         ),
@@ -147,8 +197,20 @@ def to_record(entry, *, number, line):
 
 def parse(text):
     """Records of an RIS file; a structural fault raises ParseError."""
-    spans = _record_spans(text)
-    entries = rispy.loads(text, skip_unknown_tags=True)
+    lines = text.splitlines()
+    spans = _record_spans(lines)
+    # rispy reads from the first TY line; vendor headers become blank lines
+    # so that line numbers stay those of the file.
+    preamble = _preamble_length(lines) or 0
+    body = "\n".join([""] * preamble + lines[preamble:])
+    try:
+        entries = rispy.loads(body, skip_unknown_tags=True, mapping=MAPPING)
+    except (KeyError, IndexError, ValueError, TypeError) as exc:
+        # The structure was checked above; rispy tripping over a file anyway
+        # is still a file that cannot be read, not a server error.
+        raise ParseError(
+            f"this file cannot be read as RIS ({type(exc).__name__}: {exc})"
+        ) from None
     if len(entries) != len(spans):
         raise ParseError(
             f"found {len(spans)} records but could read only {len(entries)}"
@@ -202,14 +264,17 @@ def dump(references):
             if value:
                 entry[field] = value
         if reference.pmid:
+            # AN with DP NLM is EndNote's way; Zotero reads M2 into Extra.
             entry["database_provider"] = "NLM"
+            entry["extra"] = f"PMID: {reference.pmid}"
         if reference.pages:
             start, sep, end = reference.pages.partition("-")
             entry["start_page"] = start if sep and end else reference.pages
             if sep and end:
                 entry["end_page"] = end
-        if reference.url:
-            entry["urls"] = [reference.url]
+        urls = [url for url in [reference.url, *reference.links] if url]
+        if urls:
+            entry["urls"] = urls
         entries.append(
             {
                 field: [_one_line(v) for v in value]
@@ -218,4 +283,4 @@ def dump(references):
                 for field, value in entry.items()
             }
         )
-    return rispy.dumps(entries, implementation=PlainRisWriter)
+    return rispy.dumps(entries, implementation=PlainRisWriter, mapping=MAPPING)

@@ -32,6 +32,8 @@ def test_reader_pages_have_no_axe_violations(
         assert page.locator("h1").count() == 1, name
         screenshot(page, f"{name}-{size_name}")
         assert axe_violations(page) == [], name
+        # Nothing wider than the window (more widths: test_reader_experience).
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
     page.goto("/literature/")
     page.get_by_role("link", name="Details").first.click()
     screenshot(page, f"reader-reference-{size_name}")

@@ -90,6 +90,27 @@ def test_an_expired_link_is_left_out_of_citations(reference):
     assert "gone.example" not in format_citation(reference)
 
 
+# The styles' page-range-format: Vancouver (NLM) "minimal", AMA "expanded".
+# Expected strings follow the CSL files, as citeproc-js renders them.
+PAGE_RANGES = [
+    ("1453-4", "1453–4", "1453-1454"),
+    ("1453-1454", "1453–4", "1453-1454"),
+    ("2039-51", "2039–51", "2039-2051"),
+    ("12-15", "12–5", "12-15"),
+    ("99-102", "99–102", "99-102"),
+    ("45", "45", "45"),
+]
+
+
+@pytest.mark.parametrize("pages, vancouver, ama", PAGE_RANGES)
+def test_page_ranges_follow_each_styles_page_range_format(
+    reference, pages, vancouver, ama
+):
+    reference.pages = pages
+    assert f":{vancouver}." in format_citation(reference, "vancouver")
+    assert f":{ama}." in format_citation(reference, "ama")
+
+
 def test_saving_a_reference_stores_both_citations():
     reference = ReferenceFactory(
         title="Therapy of myositis", source="Autoimmun Rev", year=2011

@@ -1,5 +1,7 @@
 """The editorial literature pages: who may use them, the import steps, adding."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -276,3 +278,54 @@ def test_a_citation_key_taken_in_another_case_is_refused(client):
     assert response.status_code == 200
     assert "The key “Keytest” is taken by" in response.content.decode()
     assert Reference.objects.count() == 1
+
+
+CORPUS = Path(__file__).parent / "files"
+
+
+def test_a_bibtex_href_title_previews_instead_of_a_500(client):
+    login(client, editor())
+    data = (CORPUS / "bibtex-href-in-title.bib").read_bytes()
+    response = upload(client, data=data, name="href.bib")
+    assert response.status_code == 302
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert "Outcome measures in myositis: see the IMACS set" in page
+
+
+def test_a_year_of_10000_is_a_problem_in_the_preview_not_a_stuck_import(client):
+    login(client, editor())
+    data = (CORPUS / "csl-hostile-year-10000.json").read_bytes()
+    assert upload(client, data=data, name="future.json").status_code == 302
+    preview = client.get("/editorial/literature/import/preview/")
+    assert preview.status_code == 200
+    assert "A year is a number from 1000 to 2100." in preview.content.decode()
+    confirm = client.post("/editorial/literature/import/preview/", {"confirm": "1"})
+    assert confirm.status_code == 200
+    assert not Reference.objects.exists()
+    cancel = client.post("/editorial/literature/import/preview/", {"cancel": "1"})
+    assert cancel.status_code == 302
+    follow = client.get("/editorial/literature/import/preview/")
+    assert follow.status_code == 302  # nothing left pending
+
+
+def test_the_editor_changes_an_inferred_kind_in_the_preview(client):
+    login(client, editor())
+    data = (CORPUS / "medline-publication-types.nbib").read_bytes()
+    upload(client, data=data, name="pubmed.nbib")
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert '<option value="trial" selected>' in page
+    assert '<option value="observational" selected>' in page
+    client.post(
+        "/editorial/literature/import/preview/",
+        {"confirm": "1", "kind-1": "observational", "kind-2": "not-a-kind"},
+    )
+    assert Reference.objects.get(pmid="30000011").kind == "observational"
+    assert Reference.objects.get(pmid="30000012").kind == "systematic_review"
+
+
+def test_the_preview_counts_skipped_header_lines(client):
+    login(client, editor())
+    data = (CORPUS / "ris-sciencedirect-header.ris").read_bytes()
+    upload(client, data=data, name="sd.ris")
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert "3 lines before the first record" in page

@@ -134,3 +134,48 @@ def test_export_of_many_references_costs_the_same_queries(
     ReferenceFactory.create_batch(60)
     with django_assert_max_num_queries(1):
         assert client.get("/literature/export.json").status_code == 200
+
+
+def test_bibtex_writes_verbatim_fields_unescaped():
+    reference = ReferenceFactory(
+        title="Under_scores & 100% of patients",
+        doi="10.4103/jnrp.jnrp_519_17",
+        url="https://example.org/Peter%20Jackson_notes.html",
+    )
+    text = exporting.export([reference], "bib")
+    assert "doi = {10.4103/jnrp.jnrp_519_17}," in text
+    assert "url = {https://example.org/Peter%20Jackson_notes.html}," in text
+    # Ordinary text is still escaped for BibTeX.
+    assert r"title = {{Under\_scores \& 100\% of patients}}," in text
+    [record] = importing.read_file(text.encode(), filename="x.bib").records
+    assert (record.doi, record.url) == (reference.doi, reference.url)
+
+
+def test_ris_export_keeps_the_pmid_for_endnote_and_for_zotero():
+    reference = ReferenceFactory(pmid="21504801", doi="")
+    text = exporting.export([reference], "ris")
+    lines = text.split("\r\n")
+    # EndNote: the accession number with the NLM database.
+    assert "AN  - 21504801" in lines and "DP  - NLM" in lines
+    # Zotero reads M2 into "Extra", where "PMID: ..." is its PubMed ID.
+    assert "M2  - PMID: 21504801" in lines
+    [record] = importing.read_file(text.encode(), filename="x.ris").records
+    assert record.pmid == "21504801"
+
+
+def test_a_zotero_style_pmid_in_m2_is_read():
+    data = b"TY  - JOUR\nTI  - From Zotero\nM2  - PMID: 21504801\nER  - \n"
+    [record] = importing.read_file(data, filename="z.ris").records
+    assert record.pmid == "21504801"
+
+
+def test_ris_export_writes_every_link():
+    reference = ReferenceFactory(links=["https://example.org/supplement"])
+    text = exporting.export([reference], "ris")
+    assert f"UR  - {reference.url}\r\nUR  - https://example.org/supplement" in text
+
+
+def test_the_abstract_is_never_exported():
+    reference = ReferenceFactory(abstract="The publisher's own words.")
+    for extension in ("ris", "bib", "json"):
+        assert "publisher's own words" not in exporting.export([reference], extension)

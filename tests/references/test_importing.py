@@ -173,10 +173,11 @@ def test_wrong_encoding_is_refused_with_the_line():
     assert "line 2" in excinfo.value.messages[0]
 
 
-def test_utf16_is_refused_with_advice():
+def test_broken_utf16_is_refused_naming_the_encoding():
+    data = "TY  - JOUR\n".encode("utf-16") + b"\x00\xd8"  # a lone surrogate
     with pytest.raises(importing.ImportRejected) as excinfo:
-        importing.read_file("TY  - JOUR\n".encode("utf-16"))
-    assert "UTF-16" in excinfo.value.messages[0]
+        importing.read_file(data)
+    assert "looks like UTF-16 text" in excinfo.value.messages[0]
 
 
 def test_file_over_the_size_limit_is_refused(settings):
