@@ -57,10 +57,11 @@ CLINICAL_WORDING = {
     Kind.GOOD_PRACTICE: _("Good practice statement (not graded)"),
 }
 PLAIN_WORDING = {
-    Strength.STRONG: _("We are confident this helps most people"),
+    # "For" or "against" is in the statement, so the words fit both.
+    Strength.STRONG: _("We are confident this advice is right for most people"),
     Strength.CONDITIONAL: _(
-        "This may help some people: the right choice depends on you, so talk "
-        "it over with your doctor"
+        "This advice may not suit everyone: the right choice depends on you, so "
+        "talk it over with your doctor"
     ),
     Certainty.HIGH: _("The research behind this is very reliable"),
     Certainty.MODERATE: _("The research behind this is fairly reliable"),

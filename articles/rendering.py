@@ -52,6 +52,8 @@ MAX_CITATION_MARKERS = 1_000
 # paragraph, per piece times the paragraph's length: both are bounded.
 MAX_BLOCK_CHARS = 10_000
 MAX_MARKUP_CHARS = 10_000
+# Every line costs python-markdown a block-parser pass (list items most).
+MAX_LINES = 3_000
 MARKUP_CHARS = frozenset("[]()*_`<&!\\")
 # A link needs one level of brackets, an image in a link two; deeper openers
 # are text.
@@ -217,32 +219,43 @@ class Rendered:
 
 
 class CitationProcessor(InlineProcessor):
-    """Turn ``[@a; @b]`` into superscript links numbered by first appearance."""
-
-    def __init__(self, pattern, numbering, occurrences):
-        super().__init__(pattern)
-        self.numbering = numbering
-        self.occurrences = occurrences
+    """Turn ``[@a; @b]`` into superscript links, numbered by ``NumberCitations``."""
 
     def handleMatch(self, m, data):  # noqa: N802 (python-markdown's API)
         sup = etree.Element("sup", {"class": "citation"})
         link = None
         for key in KEY_RE.findall(m.group(1)):
-            number = self.numbering.setdefault(key, len(self.numbering) + 1)
-            self.occurrences[key] = self.occurrences.get(key, 0) + 1
             if link is not None:
                 link.tail = ", "
-            link = etree.SubElement(
-                sup,
-                "a",
-                {
-                    "href": f"#ref-{number}",
-                    "id": f"cite-{number}-{self.occurrences[key]}",
-                    "aria-label": _("Reference %(number)s") % {"number": number},
-                },
-            )
-            link.text = str(number)
+            link = etree.SubElement(sup, "a", {"data-key": key})
         return sup, m.start(0), m.end(0)
+
+
+class NumberCitations(Treeprocessor):
+    """Number the citation links by first appearance in the document.
+
+    Done on the finished tree, in document order: python-markdown parses the
+    inline text of nested blocks (list items, recommendation boxes) after
+    the paragraphs around them, so numbering while parsing would not follow
+    the order a reader meets the citations in.
+    """
+
+    def __init__(self, md, numbering, occurrences):
+        super().__init__(md)
+        self.numbering = numbering
+        self.occurrences = occurrences
+
+    def run(self, root):
+        for link in root.iter("a"):
+            key = link.attrib.pop("data-key", None)
+            if key is None:
+                continue
+            number = self.numbering.setdefault(key, len(self.numbering) + 1)
+            self.occurrences[key] = self.occurrences.get(key, 0) + 1
+            link.set("href", f"#ref-{number}")
+            link.set("id", f"cite-{number}-{self.occurrences[key]}")
+            link.set("aria-label", _("Reference %(number)s") % {"number": number})
+            link.text = str(number)
 
 
 class DemoteHeadings(Treeprocessor):
@@ -470,10 +483,13 @@ class CitationExtension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API)
         # Priority above links (160) so "[@key]" is never read as a link.
-        md.inlinePatterns.register(
-            CitationProcessor(CITATION_RE, self.numbering, self.occurrences),
-            "citation",
-            175,
+        md.inlinePatterns.register(CitationProcessor(CITATION_RE), "citation", 175)
+        # After the inline text of every block is parsed (python-markdown's
+        # "inline" is 20, pymdown's blocks finish at 19.99).
+        md.treeprocessors.register(
+            NumberCitations(md, self.numbering, self.occurrences),
+            "number_citations",
+            10,
         )
         md.treeprocessors.register(DemoteHeadings(md), "demote_headings", 5)
         md.treeprocessors.register(
@@ -512,9 +528,9 @@ def _nesting(line: str) -> int:
 def check_limits(text: str) -> None:
     """Raise ValidationError if ``text`` is beyond what renders in bounded time.
 
-    Too long, a paragraph too long, nested too deep, too much markup or too
-    many citations; the message says which and where. Linear in the text; run
-    before anything else looks at it.
+    Too long, too many lines, a paragraph too long, nested too deep, too much
+    markup or too many citations; the message says which and where. Linear in
+    the text; run before anything else looks at it.
     """
     text = text or ""
     if len(text) > MAX_CHARS:
@@ -526,12 +542,34 @@ def check_limits(text: str) -> None:
             code="too_long",
             params={"length": f"{len(text):,}", "limit": f"{MAX_CHARS:,}"},
         )
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        raise ValidationError(
+            gettext_lazy("This text has %(count)s lines; the most is %(limit)s."),
+            code="too_many_lines",
+            params={"count": f"{len(lines):,}", "limit": f"{MAX_LINES:,}"},
+        )
     block_start, block_length = 1, 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    # The indents of the list items open above, kept as NormaliseListIndent
+    # keeps them: any deeper indent is one level more, however small.
+    open_items = []
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             block_start, block_length = number + 1, 0
             continue
-        depth = _nesting(line)
+        expanded = line.expandtabs(4)
+        item = LIST_ITEM_RE.match(expanded)
+        if item:
+            indent = len(item.group(1))
+            while open_items and indent < open_items[-1]:
+                open_items.pop()
+            if not open_items or indent > open_items[-1]:
+                open_items.append(indent)
+            depth = len(open_items) - 1 + _nesting(expanded.lstrip(" "))
+        else:
+            if not expanded.startswith(" "):
+                open_items = []
+            depth = _nesting(line)
         if depth > MAX_NESTING:
             raise ValidationError(
                 gettext_lazy(

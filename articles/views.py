@@ -49,7 +49,9 @@ class ArticleDetailView(DetailView):
         if article.live_id is None:
             return super().get_context_data(
                 version=article,
-                citations=article.citations.select_related("reference"),
+                citations=article.citations.select_related(
+                    "reference"
+                ).prefetch_related("reference__notices"),
                 pending=True,
                 # Names this text of the reference list: a draft's citations
                 # change with each saved version.
@@ -57,12 +59,16 @@ class ArticleDetailView(DetailView):
                 **kwargs,
             )
         live = article.live
-        citations = ApprovedCitation.objects.filter(version=live).select_related(
-            "reference"
+        # The references' notices in one query: badges and the caution.
+        citations = list(
+            ApprovedCitation.objects.filter(version=live)
+            .select_related("reference")
+            .prefetch_related("reference__notices")
         )
         return super().get_context_data(
             version=live,
             citations=citations,
+            cautions=live.notice_cautions(citations),
             references_key=f"approved-{live.pk}",
             authors=list(_people().filter(pk__in=live.authors.values("pk"))),
             approvers=list(_people().filter(pk__in=live.approvers.values("pk"))),

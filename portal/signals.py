@@ -21,9 +21,10 @@ from django.contrib.auth.signals import (
 )
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from articles import notifications
 from articles.models import ApprovedCitation, ApprovedVersion, Article
-from references.models import Entry, Reference, Section, Topic
-from references.signals import references_changed
+from references.models import Entry, Reference, ReferenceNotice, Section, Topic
+from references.signals import notices_recorded, references_changed
 
 from . import accounts, glossary, throttling
 from .caching import invalidate_public_pages
@@ -41,6 +42,7 @@ PUBLIC_MODELS = [
     ApprovedVersion,
     ApprovedCitation,
     GlossaryTerm,
+    ReferenceNotice,
     # What search finds (the search page is cached like any other).
     SearchSynonym,
 ]
@@ -74,6 +76,10 @@ def _index_reference(sender, instance, raw=False, **kwargs):
 def _references_changed(sender, references, **kwargs):
     indexing.index_references(references)
     invalidate_public_pages()
+
+
+def _notices_recorded(sender, notices, **kwargs):
+    notifications.notices_found(notices=notices)
 
 
 def _forget_glossary(sender, **kwargs):
@@ -151,6 +157,7 @@ def connect() -> None:
     references_changed.connect(
         _references_changed, dispatch_uid="portal-references-changed"
     )
+    notices_recorded.connect(_notices_recorded, dispatch_uid="portal-notices-recorded")
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(
             _forget_glossary,

@@ -34,6 +34,40 @@ ARTICLE = {
     ),
 }
 
+# The article's approved history, oldest first. The second version adds the
+# graded recommendations (articles/*.recommendations.md), placed before the
+# first heading of each body.
+ARTICLE_HISTORY = [
+    {
+        "recommendations": False,
+        "change_class": "",
+        "change_note": (
+            "First published: the antibody options for polymyositis and "
+            "dermatomyositis, their doses, and how the choice differs between "
+            "the two diseases."
+        ),
+    },
+    {
+        "recommendations": True,
+        "change_class": "major",
+        "change_note": (
+            "The key advice is now set out as graded recommendations, each "
+            "saying how strong it is and how certain the evidence is, with a "
+            "good practice statement on checking the heart. A report on "
+            "rituximab in hard-to-treat dermatomyositis was added."
+        ),
+    },
+]
+
+# Declared interests of the demo accounts (fictional people).
+DISCLOSURES = {
+    "board": (
+        "Speaker fees from a maker of immunoglobulin products (2024). No shares "
+        "or other interests in the companies whose medicines this site discusses."
+    ),
+    "editor": "No interests to declare.",
+}
+
 TOPICS = [
     {
         "slug": "myositis-treatment",

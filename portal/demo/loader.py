@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from articles import services, workflow
-from articles.models import Article, BoardMember, ChangeClass
+from articles.models import Article, BoardMember, ChangeClass, Disclosure
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
 
@@ -137,6 +137,13 @@ def _load_accounts(report):
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(username=account["username"])
         accounts.append(account)
+        if account["username"] in content.DISCLOSURES:
+            _ensure(
+                Disclosure,
+                report,
+                {"user": user},
+                {"statement": content.DISCLOSURES[account["username"]]},
+            )
         if not created and not report.reset:
             report.keep(user)
             continue
@@ -269,28 +276,51 @@ def _load_synonyms(report):
             report.keep(found)
 
 
-def _load_article(topic, references, report, with_accounts):
-    User = get_user_model()
-    editor = User.objects.filter(username="editor").first() if with_accounts else None
-    board = User.objects.filter(username="board").first() if with_accounts else None
+def _article_text(*, recommendations: bool) -> dict:
+    """The demo article's text, with or without its graded recommendations."""
     data = content.ARTICLE
     text = {
         "title": data["title"],
         "summary": data["summary"],
-        "body": (ARTICLES_DIR / f"{data['slug']}.md").read_text(encoding="utf-8"),
         "plain_summary": data["plain_summary"],
-        "plain_body": (ARTICLES_DIR / f"{data['slug']}.plain.md").read_text(
-            encoding="utf-8"
-        ),
     }
+    for name, suffix in (("body", ""), ("plain_body", ".plain")):
+        body = (ARTICLES_DIR / f"{data['slug']}{suffix}.md").read_text(encoding="utf-8")
+        if recommendations:
+            section = (
+                ARTICLES_DIR / f"{data['slug']}{suffix}.recommendations.md"
+            ).read_text(encoding="utf-8")
+            # Before the first heading: the recommendations lead the article.
+            intro, heading, rest = body.partition("\n## ")
+            body = f"{intro}\n{section}{heading.lstrip()}{rest}"
+        text[name] = body
     # Stored text is normalised (references.fields): compare like with like.
-    text = {name: normalize_text(value) for name, value in text.items()}
+    return {name: normalize_text(value) for name, value in text.items()}
+
+
+# The note of a version that puts the demo text back (seed_demo --reset).
+RESTORED = {
+    "change_note": "The original demo text was restored.",
+    "change_class": ChangeClass.CORRECTION,
+}
+
+
+def _load_article(topic, references, report, with_accounts):
+    """Create the demo article with its approved history, if it is missing.
+
+    A fresh database gets every version of ``content.ARTICLE_HISTORY``, each
+    approved with its change note. An existing article is kept as it is;
+    with ``--reset`` its text goes back to the last demo version, approved
+    as a correction.
+    """
+    User = get_user_model()
+    editor = User.objects.filter(username="editor").first() if with_accounts else None
+    board = User.objects.filter(username="board").first() if with_accounts else None
+    slug = content.ARTICLE["slug"]
     # Found by its working slug or any address it was published at: an
     # editor may be renaming it.
     article = (
-        Article.objects.filter(
-            Q(slug=data["slug"]) | Q(approved_versions__slug=data["slug"])
-        )
+        Article.objects.filter(Q(slug=slug) | Q(approved_versions__slug=slug))
         .distinct()
         .first()
     )
@@ -298,31 +328,38 @@ def _load_article(topic, references, report, with_accounts):
         # Whatever state an editor or the board left it in stays.
         report.keep(article)
         return
-    if article and all(getattr(article, k) == v for k, v in text.items()):
+    history = [
+        (_article_text(recommendations=step["recommendations"]), step)
+        for step in content.ARTICLE_HISTORY
+    ]
+    latest_text = history[-1][0]
+    if article is None:
+        steps = history
+        article = Article(slug=slug, topic=topic, is_overview=True, author=editor)
+    elif all(getattr(article, k) == v for k, v in latest_text.items()):
         if article.live_id and article.status == Article.Status.APPROVED:
             report.keep(article)
             return
+        steps = [(None, RESTORED if article.live_id else history[-1][1])]
     else:
-        created = article is None
-        article = article or Article(
-            slug=data["slug"], topic=topic, is_overview=True, author=editor
-        )
-        if editor is not None and article.status not in workflow.EDITABLE:
-            workflow.withdraw(article=article, user=editor)
-        for name, value in text.items():
-            setattr(article, name, value)
-        services.save_article(
-            article=article, user=editor, comment="Demo content loaded by seed_demo"
-        )
-        report.note(article, created=created)
-    # A version replacing a live one tells readers what changed (--reset).
-    note = (
-        workflow.ChangeNote(
-            text="The original demo text was restored.",
-            change_class=ChangeClass.CORRECTION,
-        )
-        if article.live_id
-        else None
+        steps = [(latest_text, RESTORED)]
+    created = article.pk is None
+    for text, step in steps:
+        if text is not None:
+            if editor is not None and article.status not in workflow.EDITABLE:
+                workflow.withdraw(article=article, user=editor)
+            for name, value in text.items():
+                setattr(article, name, value)
+            services.save_article(
+                article=article, user=editor, comment="Demo content loaded by seed_demo"
+            )
+        _approve_demo(article, step, editor=editor, board=board)
+    report.note(article, created=created)
+
+
+def _approve_demo(article, step, *, editor, board):
+    note = workflow.ChangeNote(
+        text=step["change_note"], change_class=step["change_class"]
     )
     if board is None:
         workflow.record_approval(

@@ -1,13 +1,12 @@
 """The editors' synonym sets, as search reads them, cached until one changes.
 
 Editors keep them in the admin (``portal.models.SearchSynonym``);
-``portal.signals`` calls ``forget()`` whenever a set is saved or deleted. With
-the cache down the sets are read from the database on each search.
+``portal.signals`` calls ``forget()`` whenever a set is saved or deleted.
 """
 
 from django.db import transaction
 
-from .. import caching
+from ..caching import shared_cache
 from ..models import SearchSynonym
 from .query import normalise_forms
 
@@ -15,15 +14,18 @@ CACHE_KEY = "portal:search-synonyms"
 
 
 def synonym_sets() -> list[tuple[tuple[str, ...], ...]]:
-    """Every synonym set, each a tuple of forms (tuples of search words)."""
-    sets = caching.shared_cache.get(CACHE_KEY)
+    """Every synonym set, each a tuple of forms (tuples of search words).
+
+    With the cache down they are read from the database on each search.
+    """
+    sets = shared_cache.get(CACHE_KEY)
     if sets is None:
         sets = [
             forms
             for forms in (normalise_forms(s.forms) for s in SearchSynonym.objects.all())
             if len(forms) > 1
         ]
-        caching.shared_cache.set(CACHE_KEY, sets, None)
+        shared_cache.set(CACHE_KEY, sets, None)
     return sets
 
 
@@ -32,7 +34,7 @@ def forget() -> None:
     search in between may have cached the old sets)."""
 
     def drop():
-        caching.shared_cache.delete(CACHE_KEY)
+        shared_cache.delete(CACHE_KEY)
 
     drop()
     transaction.on_commit(drop)

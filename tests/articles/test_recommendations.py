@@ -215,3 +215,15 @@ def test_article_page_lists_recommendations_at_a_glance_and_in_json_ld(client):
     assert graded[0]["@type"] == "MedicalGuidelineRecommendation"
     assert graded[0]["recommendationStrength"] == "Strong recommendation"
     assert graded[0]["evidenceLevel"] == "https://schema.org/EvidenceLevelB"
+
+
+def test_citations_are_numbered_in_reading_order_across_boxes_and_lists():
+    text = (
+        "/// recommendation | strength=strong certainty=low\nFirst [@a].\n///\n\n"
+        "- In a list [@b].\n\nThen a paragraph [@c]."
+    )
+    result = rendering.render(text)
+    assert result.keys == ["a", "b", "c"]
+    html = result.html
+    assert html.index('href="#ref-1"') < html.index('href="#ref-2"')
+    assert html.index('href="#ref-2"') < html.index('href="#ref-3"')

@@ -239,9 +239,16 @@ class TestChangeNotes:
         services.save_article(article=article, user=article.author)
         return advance_to(article, Status.IN_REVIEW)
 
-    def test_the_first_version_needs_no_note(self):
+    def test_the_first_version_needs_no_note_but_may_have_one(self):
         live = make_article(approve=True).live
         assert (live.change_note, live.change_class) == ("", "")
+        article = advance_to(make_article(), Status.IN_REVIEW)
+        live = workflow.approve(
+            article=article,
+            user=board_member(),
+            note=workflow.ChangeNote(text="First published."),
+        )
+        assert live.change_note == "First published."
 
     @pytest.mark.parametrize(
         "note",

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from articles import services, workflow
-from articles.models import ApprovedVersion, Article
+from articles.models import ApprovedVersion, Article, Disclosure
 from portal.models import GlossaryTerm, SearchSynonym
 from references.models import Entry, Reference, Section, Topic
 
@@ -49,7 +49,8 @@ def test_seed_demo_loads_the_myositis_topic_article_and_literature(client, setti
     assert sections.index("Biological Agents") < sections.index("Stem Cell Transplants")
     expired = Reference.objects.expired().get()
     assert "21-year Retrospective Study" in expired.title
-    assert article.citations.count() == 9
+    # Nine in the first version; the second added one with its recommendations.
+    assert article.citations.count() == 10
 
     page = client.get(topic.get_absolute_url()).content.decode()
     assert article.live.title in page and "Expired link" in page
@@ -65,6 +66,33 @@ def test_seed_demo_refuses_demo_accounts_when_debug_is_off(settings, capsys):
     assert "refusing to create demo accounts" in capsys.readouterr().err
     article = Article.objects.approved().get()
     assert article.live.approved_by is None
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_demo_article_has_graded_recommendations_and_two_noted_versions(
+    settings, debug
+):
+    settings.DEBUG = debug
+    call_command("seed_demo", verbosity=0)
+    article = Article.objects.approved().get(slug="antibody-therapy-pm-dm")
+    graded = [r for r in article.live.recommendations if r["strength"]]
+    good_practice = [r for r in article.live.recommendations if not r["strength"]]
+    assert len(graded) >= 3 and len(good_practice) >= 1
+    assert "recommendation-3" in article.live.plain_body_html
+    versions = list(article.approved_versions.order_by("number"))
+    assert [v.number for v in versions] == [1, 2]
+    assert all(v.change_note for v in versions)
+    assert versions[1].change_class == "major"
+
+
+def test_demo_board_members_and_authors_have_disclosures(settings):
+    from articles.models import BoardMember
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    for member in BoardMember.objects.all():
+        assert Disclosure.objects.get(user=member.user).statement
+    assert Disclosure.objects.filter(user__username="editor").exists()
 
 
 def _demo_article():
@@ -96,7 +124,8 @@ def test_seed_demo_keeps_an_editors_pending_version_of_the_demo_article(
     article = _demo_article()
     assert article.body.endswith("A paragraph an editor added.")
     assert article.status == Article.Status.SUBMITTED
-    assert article.live == live and ApprovedVersion.objects.count() == 1
+    # The demo's two approved versions, untouched.
+    assert article.live == live and ApprovedVersion.objects.count() == 2
     assert Reference.objects.get(pk=reference.pk).summary == (
         "An editor's better summary."
     )
@@ -111,6 +140,7 @@ def test_seed_demo_keeps_an_editors_pending_version_of_the_demo_article(
                 GlossaryTerm,
                 SearchSynonym,
                 Article,
+                Disclosure,
             )
         )
         + 3

@@ -73,7 +73,8 @@ def test_a_patient_gets_the_plain_page_with_its_glossary(
 
 def test_anonymous_pages_render_without_the_page_cache(client, cache_down):
     article = make_article(body="Readable while Redis is away.", approve=True)
-    for url in ("/", article.topic.get_absolute_url(), article.get_absolute_url()):
+    urls = ("/", article.topic.get_absolute_url(), article.get_absolute_url())
+    for url in (*urls, "/search/?q=readable", "/literature/"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "X-Cache" not in response
