@@ -80,6 +80,7 @@ class DashboardView(EditorialMixin, TemplateView):
             changes_requested=articles.filter(status=Status.CHANGES_REQUESTED),
             recently_approved=articles.recently_approved()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
+            needs_attention=articles.needing_attention().order_by("title"),
             inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
             can_write=workflow.is_editor(user),
             **kwargs,
@@ -174,7 +175,12 @@ class ReviewView(ArticleMixin, DetailView):
         article = self.object
         user = self.request.user
         events = list(article.events.select_related("actor"))
-        citations = list(article.citations.select_related("reference"))
+        # The references' notices come along: badges and the retraction warning.
+        citations = list(
+            article.citations.select_related("reference").prefetch_related(
+                "reference__notices"
+            )
+        )
         facts = workflow.review_facts(article)
         assigned = ReviewAssignment.objects.filter(article=article).select_related(
             "reviewer"
@@ -198,6 +204,7 @@ class ReviewView(ArticleMixin, DetailView):
             open_comments=workflow.open_comments(article, events),
             events=events,
             citations=citations,
+            retracted=workflow.cited_retractions(article, citations),
             can_edit=workflow.can_edit(article=article, user=self.request.user),
             **kwargs,
         )

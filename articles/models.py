@@ -13,13 +13,13 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from references.fields import EditorTextField
-from references.models import Reference, Topic
+from references.models import Reference, ReferenceNotice, Topic
 
 from . import rendering
 
@@ -68,6 +68,24 @@ class ArticleQuerySet(models.QuerySet):
         """Approved articles whose next review date has come (see is_overdue)."""
         return self.approved().filter(
             live__next_review_due__lte=today or timezone.localdate()
+        )
+
+    def needing_attention(self):
+        """Approved articles whose live text cites a reference retracted,
+        withdrawn or put under an expression of concern since it was approved.
+
+        The same rule as ``ApprovedVersion.notice_cautions()``; an approval
+        after the notice (which had to acknowledge it) settles it.
+        """
+        return (
+            self.approved()
+            .filter(
+                live__citations__reference__notices__kind__in=ReferenceNotice.SERIOUS,
+                live__citations__reference__notices__first_seen_at__gt=F(
+                    "live__approved_at"
+                ),
+            )
+            .distinct()
         )
 
     def at_address(self, slug):
@@ -436,7 +454,7 @@ class ApprovedVersion(models.Model):
     change_class = models.CharField(
         _("kind of change"), max_length=20, choices=ChangeClass.choices, blank=True
     )
-    change_note = models.TextField(_("what changed, for readers"), blank=True)
+    change_note = EditorTextField(_("what changed, for readers"), blank=True)
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",
@@ -474,6 +492,19 @@ class ApprovedVersion(models.Model):
         """Whether the next review date has come: the same rule as
         ``Article.objects.overdue_for_review()``."""
         return self.next_review_due <= (today or timezone.localdate())
+
+    def notice_cautions(self, citations) -> list:
+        """(citation number, notice) for each serious notice on a reference this
+        text cites, first seen after the text was approved: what the public
+        page cautions about. ``citations`` carry their references' notices
+        (prefetched), so this asks the database nothing.
+        """
+        return [
+            (citation.number, notice)
+            for citation in citations
+            for notice in citation.reference.notices.all()
+            if notice.is_serious and notice.first_seen_at > self.approved_at
+        ]
 
     @property
     def reviewer_label(self):
@@ -563,7 +594,7 @@ class Disclosure(models.Model):
         related_name="disclosure",
         verbose_name=_("person"),
     )
-    statement = models.TextField(
+    statement = EditorTextField(
         _("declared interests"),
         help_text=_(
             "Payments, grants, shares, advisory roles or other interests relevant "
@@ -612,7 +643,7 @@ class Conflict(models.Model):
         related_name="declared_conflicts",
         verbose_name=_("board member"),
     )
-    statement = models.TextField(_("the conflict"), blank=True)
+    statement = EditorTextField(_("the conflict"), blank=True)
     declared_at = models.DateTimeField(_("declared"), default=timezone.now)
 
     class Meta:

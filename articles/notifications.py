@@ -8,11 +8,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import ReviewEvent
+from .models import Article, ReviewEvent
 
 Action = ReviewEvent.Action
 
@@ -79,4 +80,56 @@ def _send(*, event: ReviewEvent, to) -> None:
     )
     sender = settings.DEFAULT_FROM_EMAIL
     messages = [(subject, body, sender, [address]) for address in to]
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+
+
+def notices_found(*, notices) -> None:
+    """Email the board once about each new notice (retraction, correction...).
+
+    Each message names the reference, the notice, and the articles whose live
+    or working text cites the reference. Called once per notice, when it is
+    first recorded (``references.signals.notices_recorded``).
+    """
+    from .workflow import BOARD
+
+    to = sorted(
+        set(
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=BOARD)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not to or not notices:
+        return
+    messages = []
+    for notice in notices:
+        reference = notice.reference
+        citing = Article.objects.filter(
+            Q(live__citations__reference=reference) | Q(citations__reference=reference)
+        ).distinct()
+        subject = _("%(badge)s: %(title)s") % {
+            "badge": notice.badge,
+            "title": reference.title,
+        }
+        body = render_to_string(
+            "articles/email/notice.txt",
+            {
+                "notice": notice,
+                "reference": reference,
+                "articles": [
+                    (
+                        article,
+                        settings.PORTAL_SITE_URL
+                        + reverse("editorial:review", kwargs={"pk": article.pk}),
+                    )
+                    for article in citing
+                ],
+                "reference_url": settings.PORTAL_SITE_URL
+                + reference.get_absolute_url(),
+                "portal_name": settings.PORTAL_NAME,
+            },
+        )
+        sender = settings.DEFAULT_FROM_EMAIL
+        messages += [(subject, body, sender, [address]) for address in to]
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

@@ -50,7 +50,9 @@ class ArticleDetailView(DetailView):
         if article.live_id is None:
             return super().get_context_data(
                 version=article,
-                citations=article.citations.select_related("reference"),
+                citations=article.citations.select_related(
+                    "reference"
+                ).prefetch_related("reference__notices"),
                 pending=True,
                 progress=workflow.approval_progress(article),
                 # Names this text of the reference list: a draft's citations
@@ -59,12 +61,16 @@ class ArticleDetailView(DetailView):
                 **kwargs,
             )
         live = article.live
-        citations = ApprovedCitation.objects.filter(version=live).select_related(
-            "reference"
+        # The references' notices in one query: badges and the caution.
+        citations = list(
+            ApprovedCitation.objects.filter(version=live)
+            .select_related("reference")
+            .prefetch_related("reference__notices")
         )
         return super().get_context_data(
             version=live,
             citations=citations,
+            cautions=live.notice_cautions(citations),
             references_key=f"approved-{live.pk}",
             authors=list(_people().filter(pk__in=live.authors.values("pk"))),
             approvers=list(_people().filter(pk__in=live.approvers.values("pk"))),

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from references.models import Reference, ReferenceNotice
+
 from . import notifications
 from .models import (
     ApprovedCitation,
@@ -479,6 +481,8 @@ def transition(
     facts = review_facts(locked) if rule and rule.independent else None
     note = note or ChangeNote()
     check(action, article=locked, user=user, comment=comment, facts=facts, note=note)
+    if action == Action.APPROVE:
+        check_retractions_acknowledged(article=locked, comment=comment)
     writer_ids = facts.writer_ids if facts else None
     if rule.quorum and not _publishes(locked, facts):
         event = _record(
@@ -514,6 +518,52 @@ def transition(
     notifications.transition_done(event=event, writer_ids=writer_ids)
     article.status, article.live_id = locked.status, locked.live_id
     return event
+
+
+def cited_retractions(article: Article, citations=None) -> list:
+    """The references the article's current text cites that were retracted or
+    withdrawn (by a recorded notice), by title.
+
+    ``citations``, when given, are the article's citations with their
+    references' notices prefetched: a page that shows them asks nothing more.
+    """
+    if citations is not None:
+        return sorted(
+            {
+                c.reference
+                for c in citations
+                for notice in c.reference.notices.all()
+                if notice.kind in ReferenceNotice.RETRACTED
+            },
+            key=lambda reference: reference.title,
+        )
+    return list(
+        Reference.objects.filter(
+            pk__in=article.citations.values("reference_id"),
+            notices__kind__in=ReferenceNotice.RETRACTED,
+        )
+        .distinct()
+        .order_by("title")
+    )
+
+
+def check_retractions_acknowledged(*, article: Article, comment: str) -> None:
+    """Refuse to approve, without a comment, text that cites a retracted paper.
+
+    Some articles cite a retraction on purpose (to say a finding no longer
+    stands), so it is not forbidden; the approving board member says so.
+    """
+    if comment.strip():
+        return
+    retracted = cited_retractions(article)
+    if retracted:
+        raise WorkflowError(
+            _(
+                "This text cites a retracted publication (%(titles)s). Approve it "
+                "only with a comment saying why it still cites it."
+            )
+            % {"titles": "; ".join(f"“{r.title}”" for r in retracted)}
+        )
 
 
 def submit(*, article: Article, user, comment: str = "") -> ReviewEvent:

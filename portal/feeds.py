@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import ApprovedVersion, Article, ChangeClass
+from articles.models import ApprovedCitation, ApprovedVersion, Article, ChangeClass
 from references.feeds import PortalFeed
+from references.models import ReferenceNotice
 
 
 class ApprovedArticlesFeed(PortalFeed):
@@ -32,6 +34,62 @@ class ApprovedArticlesFeed(PortalFeed):
 
     def item_categories(self, item):
         return [item.live.topic.title]
+
+
+class NoticesFeed(PortalFeed):
+    """Atom feed of notices (retractions, corrections...) on literature that
+    published articles cite, newest first."""
+
+    link = reverse_lazy("portal:home")
+    subtitle = _(
+        "Retractions, expressions of concern and corrections of publications "
+        "that our reviewed articles cite."
+    )
+
+    def title(self):
+        return _("%(site)s: notices on cited literature") % {
+            "site": settings.PORTAL_NAME
+        }
+
+    def items(self):
+        live_citations = ApprovedCitation.objects.filter(
+            version__article__live=F("version")
+        )
+        notices = list(
+            ReferenceNotice.objects.filter(
+                Exists(live_citations.filter(reference=OuterRef("reference")))
+            )
+            .select_related("reference")
+            .order_by("-first_seen_at", "-pk")[:30]
+        )
+        # The citing articles of all items in one query, not one per item.
+        citing = {}
+        for citation in live_citations.filter(
+            reference__in={n.reference_id for n in notices}
+        ).select_related("version__article"):
+            citing.setdefault(citation.reference_id, []).append(citation.version)
+        for notice in notices:
+            notice.citing_versions = citing.get(notice.reference_id, [])
+        return notices
+
+    def item_title(self, item):
+        return f"{item.badge}: {item.reference.title}"
+
+    def item_link(self, item):
+        return f"{item.reference.get_absolute_url()}#notice-{item.pk}"
+
+    def item_text(self, item):
+        cited_by = _("Cited by: %(titles)s.") % {
+            "titles": "; ".join(version.title for version in item.citing_versions)
+        }
+        parts = [item.get_kind_display(), item.reason, cited_by]
+        return " — ".join(part for part in parts if part)
+
+    def item_pubdate(self, item):
+        return item.first_seen_at
+
+    def item_updateddate(self, item):
+        return item.first_seen_at
 
 
 class UpdatesFeed(PortalFeed):

@@ -290,6 +290,10 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # httpx logs every request at INFO: a daily literature watch asks
+        # thousands. Failures reach the command's output and errors anyway.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 
@@ -343,7 +347,7 @@ NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
 REFERENCES_SOURCES_TIMEOUT = env_int("REFERENCES_SOURCES_TIMEOUT", 20)
 REFERENCES_SOURCES_RETRIES = env_int("REFERENCES_SOURCES_RETRIES", 3)
 REFERENCES_SOURCES_BACKOFF = env_int("REFERENCES_SOURCES_BACKOFF", 1)
-REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 8)
+REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 5)
 
 
 # ---------------------------------------------------------------------------
@@ -354,6 +358,9 @@ REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 8)
 # (portal/caching.py); this only bounds how long an unread entry lingers.
 # 0 switches page caching off.
 PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 600)
+# After a cache failure, each process leaves the cache alone this long
+# (portal.caching.GuardedCache), so a hung Redis costs one timeout, not many.
+PORTAL_CACHE_RETRY_SECONDS = env_int("PORTAL_CACHE_RETRY_SECONDS", 2)
 
 # Content Security Policy (django-csp): everything from this site, nothing
 # inline. JSON-LD <script type="application/ld+json"> blocks are data, not

@@ -21,12 +21,13 @@ from django.contrib.auth.signals import (
 )
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from articles import notifications
 from articles.models import ApprovedCitation, ApprovedVersion, Article
-from references.models import Entry, Reference, Section, Topic
-from references.signals import references_changed
+from references.models import Entry, Reference, ReferenceNotice, Section, Topic
+from references.signals import notices_recorded, references_changed
 
 from . import accounts, glossary, throttling
-from .caching import invalidate_public_pages, shared_cache
+from .caching import invalidate_public_pages
 from .models import GlossaryTerm, LoginEvent, SearchSynonym
 from .search import indexing, synonyms
 
@@ -41,6 +42,7 @@ PUBLIC_MODELS = [
     ApprovedVersion,
     ApprovedCitation,
     GlossaryTerm,
+    ReferenceNotice,
     # What search finds (the search page is cached like any other).
     SearchSynonym,
 ]
@@ -76,12 +78,16 @@ def _references_changed(sender, references, **kwargs):
     invalidate_public_pages()
 
 
+def _notices_recorded(sender, notices, **kwargs):
+    notifications.notices_found(notices=notices)
+
+
 def _forget_glossary(sender, **kwargs):
     glossary.forget()
 
 
 def _forget_synonyms(sender, **kwargs):
-    shared_cache.delete(synonyms.CACHE_KEY)
+    synonyms.forget()
 
 
 def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
@@ -151,6 +157,7 @@ def connect() -> None:
     references_changed.connect(
         _references_changed, dispatch_uid="portal-references-changed"
     )
+    notices_recorded.connect(_notices_recorded, dispatch_uid="portal-notices-recorded")
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(
             _forget_glossary,

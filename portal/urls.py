@@ -5,7 +5,7 @@ from django.urls import include, path
 from articles.views import EditorialBoardView
 
 from . import health, views
-from .feeds import ApprovedArticlesFeed, UpdatesFeed
+from .feeds import ApprovedArticlesFeed, NoticesFeed, UpdatesFeed
 from .sitemaps import SITEMAPS
 
 site_patterns = [
@@ -26,6 +26,7 @@ site_patterns = [
         name="article-references-ris",
     ),
     path("feeds/articles/", ApprovedArticlesFeed(), name="feed-articles"),
+    path("feeds/notices/", NoticesFeed(), name="feed-notices"),
     path("feeds/updates/", UpdatesFeed(), name="feed-updates"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.

@@ -63,7 +63,9 @@ class TopicDetailView(DetailView):
             ).prefetch_related(
                 Prefetch(
                     "entries",
-                    queryset=Entry.objects.visible().select_related("reference")[
+                    queryset=Entry.objects.visible()
+                    .select_related("reference")
+                    .prefetch_related("reference__notices")[
                         : settings.PORTAL_TOPIC_SECTION_ENTRIES
                     ],
                     # A sliced prefetch needs its own attribute.

@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from . import services
-from .models import Entry, Reference, Section, Topic
+from .models import Entry, Reference, ReferenceNotice, Section, Topic
+from .signals import notices_recorded
 
 
 class SectionInline(admin.TabularInline):
@@ -156,3 +157,30 @@ class ReferenceAdmin(VersionAdmin):
             },
         ),
     ]
+
+
+@admin.register(ReferenceNotice)
+class ReferenceNoticeAdmin(VersionAdmin):
+    """Notices found by the watch, and ones an editor records by hand."""
+
+    list_display = ["reference", "kind", "date", "source", "first_seen_at"]
+    list_filter = ["kind", "source"]
+    search_fields = ["reference__title", "doi", "pmid", "reason"]
+    autocomplete_fields = ["reference"]
+    date_hierarchy = "first_seen_at"
+    readonly_fields = ["first_seen_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "source": ReferenceNotice.Source.EDITOR,
+            **super().get_changeform_initial_data(request),
+        }
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new notice is news for the board, as one the watch finds.
+            transaction.on_commit(
+                lambda: notices_recorded.send(sender=ReferenceNotice, notices=[obj])
+            )

@@ -6,17 +6,19 @@ only its records are kept, in the session, never the file), a preview the
 editor confirms, and the result.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import CreateView, FormView, TemplateView
 
-from . import importing, services
+from . import identifiers, importing, services, sources
 from .forms import ImportForm, InboxActionForm, ReferenceAddForm
-from .models import Reference, Topic
+from .models import Reference, ReferenceNotice, Topic
 
 PENDING = "references_import_pending"
 RESULT = "references_import_result"
@@ -100,6 +102,12 @@ class ImportPreviewView(EditorMixin, TemplateView):
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("references_editorial:import")
         records = importing.records_from_dicts(self.pending["records"])
+        # Probable duplicates the editor ticked "import anyway".
+        keep = {
+            int(number)
+            for number in request.POST.getlist("keep")
+            if number.isdigit() and len(number) < 9
+        }
         for record in records:
             # The kind the editor chose in the preview, where it was shown.
             chosen = request.POST.get(f"kind-{record.number}")
@@ -108,6 +116,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
         try:
             result = importing.import_records(
                 records=records,
+                keep=keep,
                 topic=self.topic,
                 user=request.user,
                 comment=_("Imported from %(file)s")
@@ -175,6 +184,82 @@ class ReferenceAddView(EditorMixin, CreateView):
             % {"title": self.object.title, "topic": topic.title},
         )
         return redirect("references_editorial:inbox", slug=topic.slug)
+
+    def post(self, request, *args, **kwargs):
+        if "lookup" in request.POST:
+            return self.lookup()
+        return super().post(request, *args, **kwargs)
+
+    def lookup(self):
+        """Fill the form from Crossref and PubMed; save nothing.
+
+        What the editor typed is kept, and the services' values fill the form
+        for them to check and save. A duplicate is caught before anything is
+        asked; a failure says what went wrong and leaves the form as it was.
+        """
+        self.object = None
+        posted = self.request.POST
+        form_class = self.get_form_class()
+        initial = {
+            name: posted.get(name, "")
+            for name in form_class.base_fields
+            if posted.get(name, "") != ""
+        }
+        result = {"ok": False}
+        try:
+            name, value = identifiers.parse_identifier(posted.get("identifier", ""))
+        except ValidationError as exc:
+            result["message"] = " ".join(exc.messages)
+        else:
+            result.update(self._look_up(name, value, initial))
+        form = form_class(initial=initial)
+        return self.render_to_response(self.get_context_data(form=form, lookup=result))
+
+    def _look_up(self, name, value, initial):
+        existing = Reference.objects.with_identifier(**{name: value}).first()
+        if existing:
+            return {
+                "existing": existing,
+                "message": _("This reference is already in the library."),
+            }
+        try:
+            work = sources.lookup(
+                value, timeout=settings.REFERENCES_LOOKUP_TIMEOUT, retries=0
+            )
+        except sources.NotFound:
+            return {
+                "message": _(
+                    "Neither Crossref nor PubMed knows %(value)s. Check it, or type "
+                    "the details by hand."
+                )
+                % {"value": value}
+            }
+        except sources.SourceError as exc:
+            return {
+                "message": _(
+                    "%(problem)s Try again later, or type the details by hand."
+                )
+                % {"problem": exc}
+            }
+        found = sources.reference_values(work)
+        existing = Reference.objects.with_identifier(
+            doi=found["doi"], pmid=found["pmid"]
+        ).first()
+        if existing:
+            return {
+                "existing": existing,
+                "message": _("This reference is already in the library."),
+            }
+        initial.update({key: value for key, value in found.items() if value})
+        return {
+            "ok": True,
+            "message": _("Filled in from %(services)s. Check the details, then save.")
+            % {"services": ", ".join(sorted(work.services))},
+            "notices": [
+                (ReferenceNotice.Kind(notice.kind).label, notice.date)
+                for notice in work.notices
+            ],
+        }
 
 
 class InboxListView(EditorMixin, TemplateView):

@@ -1,8 +1,9 @@
 """Filling empty fields of references from Crossref and PubMed.
 
 Only empty fields are filled, never an editor's value overwritten: the PMID
-from the DOI (PubMed's search), the DOI from the PMID, and the journal from
-PubMed or Crossref. All changes are saved in one transaction and one revision.
+from the DOI (PubMed's search), the DOI from the PMID, and the journal and
+abstract from PubMed or Crossref. All changes are saved in one transaction
+and one revision.
 """
 
 from collections.abc import Callable
@@ -56,7 +57,7 @@ def enrich(
     timeout=None,
     retries=None,
 ) -> EnrichResult:
-    """Fill empty PMIDs, DOIs and journals of ``references`` from the services."""
+    """Fill empty PMIDs, DOIs, journals and abstracts of ``references``."""
     references = list(references)
     result = EnrichResult()
     taken_pmids = set(Reference.objects.exclude(pmid="").values_list("pmid", flat=True))
@@ -83,7 +84,8 @@ def enrich(
         reference = with_pmid[pmid]
         _fill(result, reference, "doi", work.record.doi, taken_dois)
         _fill(result, reference, "source", work.record.source)
-    without_source = [r for r in references if r.doi and not r.source]
+        _fill(result, reference, "abstract", work.record.abstract)
+    without_source = [r for r in references if r.doi and not (r.source and r.abstract)]
     for done, reference in enumerate(without_source, start=1):
         try:
             work = crossref.fetch_work(reference.doi, timeout=timeout, retries=retries)
@@ -93,6 +95,7 @@ def enrich(
             result.errors.append(f"{reference.doi}: {exc}")
             continue
         _fill(result, reference, "source", work.record.source)
+        _fill(result, reference, "abstract", work.record.abstract)
         if progress:
             progress("Crossref", done, len(without_source))
     if not dry_run and result.changes:

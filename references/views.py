@@ -18,7 +18,9 @@ class LiteratureListView(ListView):
 
     def get_queryset(self):
         self.form = LiteratureFilterForm(self.request.GET or None)
-        return self.form.filter(Reference.objects.visible()).newest_first()
+        return self.form.filter(
+            Reference.objects.visible().prefetch_related("notices")
+        ).newest_first()
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -36,7 +38,10 @@ class ReferenceDetailView(DetailView):
 
     def get_queryset(self):
         references = Reference.objects.select_related("inbox_topic").prefetch_related(
-            Prefetch("entries", queryset=Entry.objects.select_related("section__topic"))
+            Prefetch(
+                "entries", queryset=Entry.objects.select_related("section__topic")
+            ),
+            "notices",
         )
         if self.request.user.has_perm("references.view_reference"):
             return references

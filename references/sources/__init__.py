@@ -49,9 +49,14 @@ class Work:
     """One work as a service describes it."""
 
     record: Record
-    abstract: str = ""
     publication_types: list[str] = field(default_factory=list)
     notices: list[FoundNotice] = field(default_factory=list)
+    # The services that described it: "Crossref", "PubMed".
+    services: set[str] = field(default_factory=set)
+
+    @property
+    def abstract(self) -> str:
+        return self.record.abstract
 
     def merge(self, other: "Work") -> None:
         """Fill what this description lacks from ``other`` (another service's)."""
@@ -64,8 +69,8 @@ class Work:
             # PubMed's publication types say more than Crossref's "journal-article".
             self.publication_types = other.publication_types
             self.record.kind = other.record.kind
-        self.abstract = self.abstract or other.abstract
         self.notices += other.notices
+        self.services |= other.services
 
 
 def date_from_parts(parts) -> datetime.date | None:
@@ -85,6 +90,7 @@ def lookup(value: str, *, timeout=None, retries=None) -> Work:
     that is no identifier, NotFound when no service knows it, Unavailable or
     Malformed when they cannot say.
     """
+    # Imported here: both modules import this one's dataclasses.
     from . import crossref, pubmed
 
     name, identifier = identifiers.parse_identifier(value)
@@ -125,6 +131,7 @@ FILLED_FIELDS = (
     "doi",
     "pmid",
     "url",
+    "abstract",
 )
 
 

@@ -229,13 +229,14 @@ def parse_work(message: dict) -> Work:
         pages=clean_text(message.get("page")),
         doi=_doi(message.get("DOI")),
         url=clean_text(message.get("URL")),
+        abstract=abstract_text(message.get("abstract", "")),
         kind=Reference.Kind.RESEARCH
         if crossref_type in {"journal-article", "proceedings-article"}
         else Reference.Kind.OTHER,
     )
     return Work(
         record=record,
-        abstract=abstract_text(message.get("abstract", "")),
         publication_types=[crossref_type] if crossref_type else [],
         notices=_updated_by(message) + _update_to(message),
+        services={SERVICE},
     )

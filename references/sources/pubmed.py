@@ -250,11 +250,12 @@ def parse_article(article) -> Work:
         pages=_text(citation, ".//Article/Pagination/MedlinePgn"),
         doi=doi,
         pmid=pmid,
+        abstract=_abstract(citation),
         kind=kind_from_publication_types(types),
     )
     return Work(
         record=record,
-        abstract=_abstract(citation),
         publication_types=types,
         notices=_notices(article, pmid, doi, types),
+        services={SERVICE},
     )

@@ -8,6 +8,7 @@ declared below, the test fails and names it.
 import fnmatch
 
 import pytest
+import reversion
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
@@ -16,7 +17,7 @@ from django.urls import reverse
 from articles import services, workflow
 from articles.models import Article, Disclosure
 from portal.models import LoginEvent
-from references.models import Reference, Topic
+from references.models import Reference, ReferenceNotice, Topic
 from tests.factories import BoardMemberFactory, board_member, editor
 
 from . import urlmap
@@ -46,6 +47,7 @@ EXPECTED = {
     "portal:glossary": PUBLIC,
     "portal:article-references-ris": PUBLIC,
     "portal:feed-articles": PUBLIC,
+    "portal:feed-notices": PUBLIC,
     "portal:feed-updates": PUBLIC,
     "articles:changes": PUBLIC,
     "portal:robots": PUBLIC,
@@ -123,6 +125,8 @@ ADMIN_ACCESS = {
     "references.Section": {"editor": "vac", "board": "v", "admin": "vacd"},
     "references.Reference": {"editor": "vac", "board": "v", "admin": "vacd"},
     "references.Entry": {"editor": "vacd", "board": "v", "admin": "vacd"},
+    # Editors record a notice by hand (a retraction the watch has not seen).
+    "references.ReferenceNotice": {"editor": "vac", "board": "v", "admin": "vacd"},
     # The board reads articles in the admin (and approves from the list); only
     # editors write them, as on the editorial screens.
     "articles.Article": {"editor": "vac", "board": "v", "admin": "vacd"},
@@ -192,6 +196,14 @@ def site_data(settings):
     Disclosure.objects.create(
         user=BoardMemberFactory().user, statement="No interests to declare."
     )
+    # Recorded with a revision, as the watch records it, for the admin's
+    # history and recover pages.
+    with reversion.create_revision():
+        ReferenceNotice.objects.create(
+            reference=data["reference"],
+            kind=ReferenceNotice.Kind.CORRECTION,
+            source=ReferenceNotice.Source.EDITOR,
+        )
     data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
     return data
 

@@ -43,10 +43,12 @@ def test_enrich_fills_empty_fields_only_in_one_revision(scholarly_api, capsys):
     by_pmid.refresh_from_db()
     assert (by_doi.pmid, by_doi.source) == ("900000002", "Test J Myositis")
     assert (by_pmid.doi, by_pmid.source) == ("10.5555/myo.2019.001", "Kept As Typed")
+    assert by_doi.abstract.startswith("Objectives: To compare")
+    assert by_pmid.abstract.startswith("We followed forty adults")
     untouched.refresh_from_db()
     assert untouched.pmid == ""
     out = capsys.readouterr().out
-    assert "pmid → 900000002" in out and "Filled 3 empty fields." in out
+    assert "pmid → 900000002" in out and "Filled 5 empty fields." in out
     revisions = {v.revision_id for v in Version.objects.get_for_model(Reference)}
     assert len(revisions) == 1
 
@@ -58,7 +60,7 @@ def test_enrich_dry_run_changes_nothing(scholarly_api, capsys):
 
     reference.refresh_from_db()
     assert reference.pmid == ""
-    assert "Would fill 1 empty fields." in capsys.readouterr().out
+    assert "Would fill 2 empty fields." in capsys.readouterr().out
 
 
 def test_enrich_by_topic_leaves_other_topics_alone(scholarly_api):

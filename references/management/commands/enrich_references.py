@@ -6,7 +6,8 @@ from references.models import Reference, Topic
 
 class Command(BaseCommand):
     help = (
-        "Fill empty fields of references (PMID from the DOI and back, journal) "
+        "Fill empty fields of references (PMID from the DOI and back, journal, "
+        "abstract) "
         "from Crossref and PubMed, printing every change. Never overwrites a "
         "value; all changes are one revision."
     )
@@ -39,9 +40,11 @@ class Command(BaseCommand):
         )
         for change in result.changes:
             if verbosity >= 1:
+                new = " ".join(change.new.split())
+                new = new if len(new) <= 70 else new[:69] + "…"
                 self.stdout.write(
                     f"“{change.reference.title}” (#{change.reference.pk}): "
-                    f"{change.field} → {change.new}"
+                    f"{change.field} → {new}"
                 )
         for error in result.errors:
             self.stderr.write(self.style.WARNING(error))

@@ -1,0 +1,72 @@
+"""The "Look up" button of "Add reference", in real Chromium, against the
+recorded Crossref and PubMed."""
+
+import pytest
+from playwright.sync_api import expect
+
+from references.models import Reference
+from tests.factories import TopicFactory, editor
+from tests.scholarly_api import Scripted
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "correct horse 42"
+
+
+@pytest.fixture
+def signed_in(page):
+    user = editor()
+    page.goto("/editorial/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
+    return page
+
+
+def test_look_up_fills_the_form_then_save_adds_it(
+    signed_in, scholarly_api, axe_violations, screenshot
+):
+    page = signed_in
+    topic = TopicFactory(title="Dermatomyositis treatment")
+    page.goto("/editorial/literature/add/")
+
+    page.get_by_label("DOI or PMID").fill("https://doi.org/10.5555/myo.2020.002")
+    page.get_by_role("button", name="Look up").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Filled in from Crossref")
+    expect(page.get_by_label("Title")).to_have_value(
+        "A placebo-controlled trial of an invented infusion in polymyositis"
+    )
+    expect(page.locator("#id_pmid")).to_have_value("900000002")
+    expect(page.locator("#id_kind")).to_have_value("trial")
+    assert not Reference.objects.exists()
+    assert axe_violations(page) == []
+    screenshot(page, "reference-lookup-filled")
+
+    page.get_by_label("Topic").select_option(label=topic.title)
+    page.get_by_role("button", name="Add the reference").click()
+
+    expect(page.get_by_text("was added to the curation inbox")).to_be_visible()
+    reference = Reference.objects.get()
+    assert reference.doi == "10.5555/myo.2020.002"
+    assert reference.author_list == ["Fictional, Dee", "Notreal, Eli"]
+
+
+def test_a_service_down_leaves_the_typed_fields_and_says_so(
+    signed_in, scholarly_api, axe_violations
+):
+    page = signed_in
+    scholarly_api.fail("/crossref/", *[Scripted(503, b"down")] * 5)
+    scholarly_api.fail("/eutils/", *[Scripted(503, b"down")] * 5)
+    page.goto("/editorial/literature/add/")
+    page.get_by_label("Title").fill("Typed before the lookup")
+
+    page.get_by_label("DOI or PMID").fill("10.5555/myo.2020.002")
+    page.get_by_label("DOI or PMID").press("Enter")
+
+    expect(page.get_by_role("alert")).to_contain_text("HTTP 503")
+    expect(page.get_by_role("alert")).to_contain_text("type the details by hand")
+    expect(page.get_by_label("Title")).to_have_value("Typed before the lookup")
+    assert axe_violations(page) == []
+    assert not Reference.objects.exists()
