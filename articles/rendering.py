@@ -52,6 +52,8 @@ MAX_CITATION_MARKERS = 1_000
 # paragraph, per piece times the paragraph's length: both are bounded.
 MAX_BLOCK_CHARS = 10_000
 MAX_MARKUP_CHARS = 10_000
+# Every line costs python-markdown a block-parser pass (list items most).
+MAX_LINES = 3_000
 MARKUP_CHARS = frozenset("[]()*_`<&!\\")
 # A link needs one level of brackets, an image in a link two; deeper openers
 # are text.
@@ -526,9 +528,9 @@ def _nesting(line: str) -> int:
 def check_limits(text: str) -> None:
     """Raise ValidationError if ``text`` is beyond what renders in bounded time.
 
-    Too long, a paragraph too long, nested too deep, too much markup or too
-    many citations; the message says which and where. Linear in the text; run
-    before anything else looks at it.
+    Too long, too many lines, a paragraph too long, nested too deep, too much
+    markup or too many citations; the message says which and where. Linear in
+    the text; run before anything else looks at it.
     """
     text = text or ""
     if len(text) > MAX_CHARS:
@@ -540,12 +542,34 @@ def check_limits(text: str) -> None:
             code="too_long",
             params={"length": f"{len(text):,}", "limit": f"{MAX_CHARS:,}"},
         )
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        raise ValidationError(
+            gettext_lazy("This text has %(count)s lines; the most is %(limit)s."),
+            code="too_many_lines",
+            params={"count": f"{len(lines):,}", "limit": f"{MAX_LINES:,}"},
+        )
     block_start, block_length = 1, 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    # The indents of the list items open above, kept as NormaliseListIndent
+    # keeps them: any deeper indent is one level more, however small.
+    open_items = []
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             block_start, block_length = number + 1, 0
             continue
-        depth = _nesting(line)
+        expanded = line.expandtabs(4)
+        item = LIST_ITEM_RE.match(expanded)
+        if item:
+            indent = len(item.group(1))
+            while open_items and indent < open_items[-1]:
+                open_items.pop()
+            if not open_items or indent > open_items[-1]:
+                open_items.append(indent)
+            depth = len(open_items) - 1 + _nesting(expanded.lstrip(" "))
+        else:
+            if not expanded.startswith(" "):
+                open_items = []
+            depth = _nesting(line)
         if depth > MAX_NESTING:
             raise ValidationError(
                 gettext_lazy(

@@ -148,6 +148,8 @@ def generate(rng):
     versions = ApprovedVersion.objects.bulk_create(
         ApprovedVersion(
             article=a,
+            topic=a.topic,
+            slug=a.slug,
             number=1,
             title=a.title,
             summary=a.summary,

@@ -7,6 +7,10 @@ reference and style), so its results are stored on the reference when it is
 saved (``Reference.format_citations``) and pages read them through
 ``stored_citation`` (the ``citation`` filter): the "Cite" box on a reference
 page and article reference lists never format anything per request.
+A change to how citations are formatted (this module, the CSL files, the CSL
+item) needs a migration that empties the stored citations
+(``citation_vancouver`` and ``citation_ama``): each is then formatted again
+on first use.
 """
 
 import functools

@@ -1,11 +1,12 @@
 """The editors' synonym sets, as search reads them, cached until one changes.
 
 Editors keep them in the admin (``portal.models.SearchSynonym``);
-``portal.signals`` forgets the cached copy whenever a set is saved or deleted.
+``portal.signals`` calls ``forget()`` whenever a set is saved or deleted.
 """
 
-from django.core.cache import cache
+from django.db import transaction
 
+from ..caching import shared_cache
 from ..models import SearchSynonym
 from .query import normalise_forms
 
@@ -13,13 +14,27 @@ CACHE_KEY = "portal:search-synonyms"
 
 
 def synonym_sets() -> list[tuple[tuple[str, ...], ...]]:
-    """Every synonym set, each a tuple of forms (tuples of search words)."""
-    sets = cache.get(CACHE_KEY)
+    """Every synonym set, each a tuple of forms (tuples of search words).
+
+    With the cache down they are read from the database on each search.
+    """
+    sets = shared_cache.get(CACHE_KEY)
     if sets is None:
         sets = [
             forms
             for forms in (normalise_forms(s.forms) for s in SearchSynonym.objects.all())
             if len(forms) > 1
         ]
-        cache.set(CACHE_KEY, sets, None)
+        shared_cache.set(CACHE_KEY, sets, None)
     return sets
+
+
+def forget() -> None:
+    """Drop the cached sets: now, and again when the transaction commits (a
+    search in between may have cached the old sets)."""
+
+    def drop():
+        shared_cache.delete(CACHE_KEY)
+
+    drop()
+    transaction.on_commit(drop)

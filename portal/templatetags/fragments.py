@@ -24,6 +24,7 @@ register = template.Library()
 # Fragments last as long as a generation at most; this bounds the memory
 # that one generation's fragments keep when nothing changes for a long time.
 FRAGMENT_SECONDS = 24 * 60 * 60
+GENERATION = "public_fragment_generation"
 
 
 class PublicFragmentNode(template.Node):
@@ -32,7 +33,10 @@ class PublicFragmentNode(template.Node):
         self.parts = parts
 
     def render(self, context):
-        generation = caching.current_generation()
+        # Read once per template rendering: a page repeats fragments in loops.
+        if GENERATION not in context.render_context:
+            context.render_context[GENERATION] = caching.current_generation()
+        generation = context.render_context[GENERATION]
         if generation is None:  # the shared cache is down: render each time
             return self.nodelist.render(context)
         parts = [str(part.resolve(context)) for part in self.parts]

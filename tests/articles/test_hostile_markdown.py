@@ -200,3 +200,18 @@ def test_a_save_through_the_form_renders_each_body_once(client, writer):
     assert response.status_code == 302
     assert render.call_count == 2  # the body and the plain-language body
     assert Article.objects.get().version == 2
+
+
+def test_too_many_lines_are_refused(client, writer):
+    body = "\r\n".join("- x" for _ in range(rendering.MAX_LINES + 1))
+    response = post_new(client, body=body)
+    assert "lines; the most is 3,000" in errors_of(response, "body")[0]
+
+
+@pytest.mark.parametrize("indent", [1, 2, 4])
+def test_nesting_counts_levels_however_lists_are_indented(indent):
+    """Any deeper indent is a level (as the list normaliser reads it)."""
+    lines = [" " * indent * level + "- item" for level in range(13)]
+    rendering.render("\n".join(lines[:12]))
+    with pytest.raises(rendering.ValidationError, match="Line 13 is nested 13"):
+        rendering.render("\n".join(lines))

@@ -68,6 +68,8 @@ def test_editor_submits_and_board_member_approves(page, axe_violations, screensh
     screenshot(page, "editorial-review")
     assert axe_violations(page) == []
     page.get_by_label("Comment").fill("Matches the trial.")
+    page.get_by_label("Kind of change").select_option("major")
+    page.get_by_label("Change note").fill("New dose from the 2017 trial.")
     page.get_by_role("button", name="Approve and publish").click()
     expect(page.locator(".status").first).to_have_text("Approved")
     log_out(page)

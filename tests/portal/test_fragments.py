@@ -2,8 +2,9 @@
 
 import pytest
 
+from references.models import Reference
 from references.templatetags import citations
-from tests.factories import ReferenceFactory, editor, make_article
+from tests.factories import EntryFactory, ReferenceFactory, editor, make_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
@@ -41,3 +42,24 @@ def test_a_reference_edit_shows_at_once_for_readers_and_editors(client, article)
     references[1].title = "Another renamed study"
     references[1].save()
     assert "Another renamed study" in client.get(url).content.decode()
+
+
+def test_a_topic_section_shows_a_reference_edit_at_once(client):
+    entry = EntryFactory(reference__title="A first study of myositis")
+    url = entry.section.topic.get_absolute_url()
+    assert "A first study of myositis" in client.get(url).content.decode()
+    entry.reference.title = "A retitled study of myositis"
+    entry.reference.save()
+    page = client.get(url).content.decode()
+    assert "A retitled study of myositis" in page
+    assert "A first study of myositis" not in page
+
+
+def test_each_topic_section_is_rendered_once(client, monkeypatch):
+    entry = EntryFactory()
+    url = entry.section.topic.get_absolute_url()
+    first = client.get(url).content.decode()
+    monkeypatch.setattr(
+        Reference, "source_line", property(lambda self: pytest.fail("rendered again"))
+    )
+    assert client.get(url).content.decode() == first
