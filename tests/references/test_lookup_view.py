@@ -151,3 +151,12 @@ def test_nonsense_is_refused_without_asking(signed_in, scholarly_api):
     assert "is neither a DOI" in html
     assert "<script>alert(1)</script>" not in html
     assert scholarly_api.requests == []
+
+
+def test_with_crossref_down_pubmed_still_fills_the_form(signed_in, scholarly_api):
+    scholarly_api.fail("/crossref/", *[Scripted(503, b"down")] * 5)
+
+    response = look_up(signed_in, "10.5555/myo.2020.002")
+
+    assert response.context["form"].initial["pmid"] == "900000002"
+    assert "Filled in from PubMed" in response.content.decode()
