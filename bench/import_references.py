@@ -60,11 +60,11 @@ def main():
         topic = Topic.objects.create(title="Benchmark", slug="benchmark")
         data = generate_ris(count)
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         parsed = importing.read_file(data, filename="bench.ris", max_bytes=len(data))
         parsed_at = time.perf_counter()
         result = importing.import_records(records=parsed.records, topic=topic)
-        finished = time.perf_counter()
+        finished, cpu = time.perf_counter(), time.process_time() - cpu_started
         # Peak resident memory of the whole process (Linux reports KiB).
         # tracemalloc would count Python's allocations only and halve the speed.
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -76,9 +76,12 @@ def main():
         print(f"check and write:   {finished - parsed_at:.2f} s")
         print(f"total:             {elapsed:.2f} s")
         print(f"records per second: {count / elapsed:,.0f}")
+        # On a machine shared with other work the wall clock includes waiting
+        # for a core; the CPU time is what the import itself costs.
+        print(f"CPU time:          {cpu:.2f} s (this process)")
         print(f"peak memory:       {peak / 1e6:.0f} MB (resident, whole process)")
         verdict = "met" if count / elapsed >= 1000 else "NOT met"
-        print(f"target (1,000 records per second): {verdict}")
+        print(f"target (10,000 records in under 10 s, wall clock): {verdict}")
 
 
 if __name__ == "__main__":

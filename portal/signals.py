@@ -27,7 +27,7 @@ from references.models import Entry, Reference, ReferenceNotice, Section, Topic
 from references.signals import notices_recorded, references_changed
 
 from . import accounts, glossary, throttling
-from .caching import invalidate_public_pages, shared_cache
+from .caching import invalidate_public_pages
 from .models import GlossaryTerm, LoginEvent, SearchSynonym
 from .search import indexing, synonyms
 
@@ -87,7 +87,7 @@ def _forget_glossary(sender, **kwargs):
 
 
 def _forget_synonyms(sender, **kwargs):
-    shared_cache.delete(synonyms.CACHE_KEY)
+    synonyms.forget()
 
 
 def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):

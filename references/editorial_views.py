@@ -102,6 +102,12 @@ class ImportPreviewView(EditorMixin, TemplateView):
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("references_editorial:import")
         records = importing.records_from_dicts(self.pending["records"])
+        # Probable duplicates the editor ticked "import anyway".
+        keep = {
+            int(number)
+            for number in request.POST.getlist("keep")
+            if number.isdigit() and len(number) < 9
+        }
         for record in records:
             # The kind the editor chose in the preview, where it was shown.
             chosen = request.POST.get(f"kind-{record.number}")
@@ -110,6 +116,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
         try:
             result = importing.import_records(
                 records=records,
+                keep=keep,
                 topic=self.topic,
                 user=request.user,
                 comment=_("Imported from %(file)s")
@@ -248,10 +255,13 @@ class ReferenceAddView(EditorMixin, CreateView):
             "ok": True,
             "message": _("Filled in from %(services)s. Check the details, then save.")
             % {"services": ", ".join(sorted(work.services))},
-            "notices": [
-                (ReferenceNotice.Kind(notice.kind).label, notice.date)
-                for notice in work.notices
-            ],
+            # Both services may report the same notice: each is named once.
+            "notices": list(
+                dict.fromkeys(
+                    (ReferenceNotice.Kind(notice.kind).label, notice.date)
+                    for notice in work.notices
+                )
+            ),
         }
 
 

@@ -8,7 +8,8 @@ and ``import_records`` writes them, in one transaction and one revision.
 
 import itertools
 import json
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -41,6 +42,7 @@ FORMATS = {
     "bibtex": bibtex,
 }
 BATCH_SIZE = 1000
+logger = logging.getLogger(__name__)
 
 
 def _batches(items, size):
@@ -185,6 +187,18 @@ def read_file(data: bytes, *, filename: str = "", max_bytes: int | None = None):
             _("The %(format)s file cannot be read. %(error)s.")
             % {"format": FORMATS[name].LABEL, "error": str(exc).rstrip(".")}
         ) from None
+    except (RecursionError, ValueError, TypeError, KeyError, IndexError):
+        # Every reader answers bad input with ParseError (the property test
+        # feeds them mangled files); should a third-party parser still trip,
+        # the file is refused, never a 500, and the fault is logged to fix.
+        logger.exception("Unexpected error reading a %s file", name)
+        raise ImportRejected(
+            _(
+                "The %(format)s file cannot be read: it holds something the "
+                "reader does not understand. Nothing was imported."
+            )
+            % {"format": FORMATS[name].LABEL}
+        ) from None
     if not records:
         raise ImportRejected(
             _("The %(format)s file holds no references.")
@@ -237,7 +251,10 @@ class Preview:
 
     @property
     def can_import(self):
-        return not self.problems and bool(self.new)
+        # Probable duplicates can still be imported, one by one, on request.
+        return not self.problems and (
+            bool(self.new) or any(skipped.probable for skipped in self.skipped)
+        )
 
 
 def _texts(reference):
@@ -310,13 +327,20 @@ def _identifier_matches(reference, by_doi, by_pmid):
     return None, None
 
 
-def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
+def preview(
+    records: list[Record],
+    *,
+    batch_size: int = BATCH_SIZE,
+    keep: Collection[int] = (),
+) -> Preview:
     """Work out what importing ``records`` would create, skip and refuse.
 
     A record whose DOI or PMID is already in the library, or appeared earlier
     in the same file, is skipped with the other entry named; so is one
     *probably* the same as another (references.matching: title, year and
-    first author agree, and no identifiers tell them apart). A record that
+    first author agree, and no identifiers tell them apart), unless its
+    number is in ``keep``: the editor looked and said it is another. A
+    record that
     fails validation is a problem: the import cannot go ahead until the file
     is fixed. The cost is two queries plus one per batch of records.
     """
@@ -411,6 +435,7 @@ def preview(records: list[Record], *, batch_size: int = BATCH_SIZE) -> Preview:
                     other
                     for other in by_match.get(reference.match_key, ())
                     if not probably_different(reference, other)
+                    and record.number not in keep
                 ),
                 None,
             )
@@ -492,6 +517,7 @@ def import_records(
     comment: str = "",
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    keep: Collection[int] = (),
 ) -> ImportResult:
     """Create the new references in ``topic``'s curation inbox.
 
@@ -499,9 +525,10 @@ def import_records(
     section (``services.place_in_section``). Everything is one transaction
     and one reversion revision: if any record has a problem, ImportRejected
     is raised and nothing is written. ``progress`` is called with (done,
-    total) after each batch.
+    total) after each batch. ``keep`` holds the numbers of records to import
+    although they are probably the same as another (see ``preview``).
     """
-    plan = preview(records, batch_size=batch_size)
+    plan = preview(records, batch_size=batch_size, keep=keep)
     if plan.problems:
         raise ImportRejected([str(problem) for problem in plan.problems])
     written = []

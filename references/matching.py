@@ -13,12 +13,16 @@ import re
 import unicodedata
 
 _WORD_RE = re.compile(r"[^\W_]+")
+# Combining marks (the accents NFKD splits off), removed by str.translate at C
+# speed: an import folds tens of thousands of titles.
+_COMBINING = dict.fromkeys(
+    code for code in range(0x10000) if unicodedata.combining(chr(code))
+)
 
 
 def fold(text: str) -> str:
     """Text with case, diacritics, punctuation and spacing folded away."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = unicodedata.normalize("NFKD", text or "").translate(_COMBINING)
     return " ".join(_WORD_RE.findall(bare.casefold()))
 
 

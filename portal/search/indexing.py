@@ -87,6 +87,12 @@ def index_article(article: Article) -> None:
 
 
 def index_reference(reference: Reference) -> None:
+    """Index the reference, or drop it while it waits in a curation inbox
+    (``SearchDocument.objects.public()`` would hide it anyway; an index of
+    what readers may find is smaller, and an import of thousands cheaper)."""
+    if reference.is_in_inbox:
+        SearchDocument.objects.filter(reference=reference).delete()
+        return
     SearchDocument.objects.update_or_create(
         reference=reference, defaults=reference_values(reference)
     )
@@ -98,7 +104,11 @@ def index_references(references) -> None:
     references = [r for r in references if r.pk is not None]
     SearchDocument.objects.filter(reference__in=references).delete()
     SearchDocument.objects.bulk_create(
-        (SearchDocument(reference=r, **reference_values(r)) for r in references),
+        (
+            SearchDocument(reference=r, **reference_values(r))
+            for r in references
+            if not r.is_in_inbox
+        ),
         batch_size=BATCH,
     )
 
@@ -112,7 +122,7 @@ def rebuild(using="default") -> int:
         (SearchDocument(article=a, **article_values(a)) for a in articles.iterator()),
         batch_size=BATCH,
     )
-    references = Reference.objects.using(using).order_by("pk")
+    references = Reference.objects.using(using).visible().order_by("pk")
     SearchDocument.objects.using(using).bulk_create(
         (
             SearchDocument(reference=r, **reference_values(r))

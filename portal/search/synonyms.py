@@ -1,8 +1,10 @@
 """The editors' synonym sets, as search reads them, cached until one changes.
 
 Editors keep them in the admin (``portal.models.SearchSynonym``);
-``portal.signals`` forgets the cached copy whenever a set is saved or deleted.
+``portal.signals`` calls ``forget()`` whenever a set is saved or deleted.
 """
+
+from django.db import transaction
 
 from ..caching import shared_cache
 from ..models import SearchSynonym
@@ -25,3 +27,14 @@ def synonym_sets() -> list[tuple[tuple[str, ...], ...]]:
         ]
         shared_cache.set(CACHE_KEY, sets, None)
     return sets
+
+
+def forget() -> None:
+    """Drop the cached sets: now, and again when the transaction commits (a
+    search in between may have cached the old sets)."""
+
+    def drop():
+        shared_cache.delete(CACHE_KEY)
+
+    drop()
+    transaction.on_commit(drop)

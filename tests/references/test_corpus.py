@@ -330,3 +330,27 @@ def test_every_corpus_file_is_used_by_a_test():
     source = Path(__file__).read_text(encoding="utf-8")
     unused = [path.name for path in FILES.iterdir() if path.name not in source]
     assert unused == []
+
+
+def test_the_editor_may_import_a_probable_duplicate_anyway(client):
+    topic = TopicFactory()
+    imported("ris-no-identifiers.ris", topic)
+    user = editor()
+    user.save()
+    client.force_login(user)
+    data = (FILES / "ris-no-identifiers.ris").read_bytes()
+    client.post(
+        "/editorial/literature/import/",
+        {"file": SimpleUploadedFile("again.ris", data), "topic": topic.pk},
+    )
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert page.count('name="keep"') == 3
+    assert 'name="confirm"' in page
+    # Record 3 is "A second paper without identifiers": the editor says it is
+    # another publication.
+    client.post("/editorial/literature/import/preview/", {"confirm": "1", "keep": "3"})
+    assert (
+        Reference.objects.filter(title="A second paper without identifiers").count()
+        == 2
+    )
+    assert Reference.objects.count() == 3

@@ -7,6 +7,8 @@ from django.apps import apps as django_apps
 from django.db.models import ProtectedError
 from reversion.models import Version
 
+from portal.models import SearchDocument
+from portal.search import indexing
 from references import services
 from references.models import Entry, Reference, Section
 from tests.factories import (
@@ -153,6 +155,15 @@ def test_placing_in_a_section_makes_it_public(client, waiting, url):
     else:
         assert f"/references/{reference.pk}/" in page
     assert client.get(reference.get_absolute_url()).status_code == 200
+
+
+def test_only_placed_references_are_in_the_search_index(waiting):
+    section, reference = waiting
+    assert not SearchDocument.objects.filter(reference=reference).exists()
+    services.place_in_section(references=[reference], section=section, user=None)
+    assert SearchDocument.objects.filter(reference=reference).exists()
+    assert indexing.rebuild() == SearchDocument.objects.count()
+    assert SearchDocument.objects.filter(reference=reference).exists()
 
 
 def test_the_abstract_is_for_editors_only(client, waiting):

@@ -247,3 +247,14 @@ def test_preview_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
     ).records
     with django_assert_max_num_queries(2):
         importing.preview(records, batch_size=1000)
+
+
+def test_a_reader_tripping_unexpectedly_is_a_refusal_not_a_500(monkeypatch, caplog):
+    def trip(text):
+        raise KeyError("year")  # as rispy once did on a stray line
+
+    monkeypatch.setattr(importing.FORMATS["ris"], "parse", trip)
+    with pytest.raises(importing.ImportRejected) as excinfo:
+        importing.read_file(b"TY  - JOUR\nTI  - x\nER  - \n", filename="x.ris")
+    assert "cannot be read" in excinfo.value.messages[0]
+    assert "Unexpected error reading a ris file" in caplog.text
