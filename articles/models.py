@@ -454,7 +454,7 @@ class ApprovedVersion(models.Model):
     change_class = models.CharField(
         _("kind of change"), max_length=20, choices=ChangeClass.choices, blank=True
     )
-    change_note = models.TextField(_("what changed, for readers"), blank=True)
+    change_note = EditorTextField(_("what changed, for readers"), blank=True)
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",
@@ -594,7 +594,7 @@ class Disclosure(models.Model):
         related_name="disclosure",
         verbose_name=_("person"),
     )
-    statement = models.TextField(
+    statement = EditorTextField(
         _("declared interests"),
         help_text=_(
             "Payments, grants, shares, advisory roles or other interests relevant "
@@ -643,7 +643,7 @@ class Conflict(models.Model):
         related_name="declared_conflicts",
         verbose_name=_("board member"),
     )
-    statement = models.TextField(_("the conflict"), blank=True)
+    statement = EditorTextField(_("the conflict"), blank=True)
     declared_at = models.DateTimeField(_("declared"), default=timezone.now)
 
     class Meta:

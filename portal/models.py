@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from references.fields import EditorTextField
 from references.models import Reference
 
 # ---------------------------------------------------------------------------
@@ -143,7 +144,7 @@ class GlossaryTerm(models.Model):
         blank=True,
         help_text=_("Other ways the text may write it, one per line (e.g. IVIg)."),
     )
-    definition = models.TextField(
+    definition = EditorTextField(
         _("plain definition"), help_text=_("One or two sentences, in plain words.")
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -558,3 +558,25 @@ def test_the_edit_page_opens_with_the_boards_open_comments(client, people):
     approve_through_review(article, editor_user=people["editor"])
     html = client.get(reverse("editorial:edit", args=[article.pk])).content.decode()
     assert "Open comments from the board" not in html
+
+
+def test_a_change_note_posted_with_crlf_is_stored_with_lf(client, people):
+    article = make_article(body="Approved.", approve=True)
+    article.body = "Revised."
+    services.save_article(
+        article=article, user=article.author, expected_version=article.version
+    )
+    advance_to(article, Status.IN_REVIEW, reviewer=people["board"])
+    client.force_login(people["board"])
+    client.post(
+        reverse("editorial:transition", args=[article.pk]),
+        {
+            "action": "approve",
+            "change_class": "minor",
+            "change_note": "Revised the text.  \r\nNothing else.\r\n",
+            "version": article.version,
+        },
+    )
+    article.refresh_from_db()
+    assert article.live.number == article.version
+    assert article.live.change_note == "Revised the text.\nNothing else."

@@ -157,3 +157,12 @@ def test_readers_words_find_the_reviewed_overview_first(demo, page, query):
     expect(first.locator(".ref-kind")).to_have_text("Reviewed article")
     snippet = first.locator(".search-result__snippet").inner_text()
     assert " ." not in snippet and " ," not in snippet
+
+
+def test_search_form_has_no_blank_gap_on_a_phone(demo, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/search/?q=rituximab")
+    query = page.get_by_label("Search for").bounding_box()
+    topic = page.get_by_label("Topic").bounding_box()
+    # Label and field of the next filter follow at once, not 200 px lower.
+    assert topic["y"] - (query["y"] + query["height"]) < 60
