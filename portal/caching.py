@@ -52,19 +52,38 @@ class GuardedCache:
     the backend raises (Redis stopped, a socket timeout, a full disk) the
     failure is logged and the method returns what an empty cache would:
     ``get`` the default, ``add`` and ``set`` False, ``get_many`` nothing,
-    ``incr`` None. The cache is looked up on each call because Django keeps
-    one connection per thread.
+    ``incr`` None. After a failure this process leaves the cache alone for
+    ``PORTAL_CACHE_RETRY_SECONDS``, so a Redis that hangs costs one timeout
+    now and then rather than one per call. The cache is looked up on each
+    call because Django keeps one connection per thread.
     """
 
     def __init__(self, alias: str = "default"):
         self.alias = alias
+        self._down_until = 0.0
 
     @property
     def backend(self):
         """The unguarded Django cache, for code whose job is to see failures."""
         return caches[self.alias]
 
+    def reset(self) -> None:
+        """Try the cache again at the next call (tests, after an outage)."""
+        self._down_until = 0.0
+
+    def _call(self, operation: str, default, *args):
+        if time.monotonic() < self._down_until:
+            return default
+        try:
+            return getattr(self.backend, operation)(*args)
+        except Exception as exc:
+            if operation == "incr" and isinstance(exc, ValueError):
+                raise  # no such key: the caller's business, as in Django
+            self._failed(operation, exc)
+        return default
+
     def _failed(self, operation: str, exc: Exception) -> None:
+        self._down_until = time.monotonic() + settings.PORTAL_CACHE_RETRY_SECONDS
         # A warning, not a traceback: an outage makes one per request.
         logger.warning(
             "Cache %r unavailable (%s): %s: %s",
@@ -75,56 +94,26 @@ class GuardedCache:
         )
 
     def get(self, key, default=None):
-        try:
-            return self.backend.get(key, default)
-        except Exception as exc:
-            self._failed("get", exc)
-            return default
+        return self._call("get", default, key, default)
 
     def get_many(self, keys) -> dict:
-        try:
-            return self.backend.get_many(keys)
-        except Exception as exc:
-            self._failed("get_many", exc)
-            return {}
+        return self._call("get_many", {}, keys)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT) -> bool:
-        try:
-            self.backend.set(key, value, timeout)
-        except Exception as exc:
-            self._failed("set", exc)
-            return False
-        return True
+        return self._call("set", False, key, value, timeout) is None
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT) -> bool:
-        try:
-            return self.backend.add(key, value, timeout)
-        except Exception as exc:
-            self._failed("add", exc)
-            return False
+        return bool(self._call("add", False, key, value, timeout))
 
     def incr(self, key, delta: int = 1) -> int | None:
         """Add ``delta``; ValueError (no such key) is the caller's, as in Django."""
-        try:
-            return self.backend.incr(key, delta)
-        except ValueError:
-            raise
-        except Exception as exc:
-            self._failed("incr", exc)
-            return None
+        return self._call("incr", None, key, delta)
 
     def delete(self, key) -> bool:
-        try:
-            return self.backend.delete(key)
-        except Exception as exc:
-            self._failed("delete", exc)
-            return False
+        return bool(self._call("delete", False, key))
 
     def delete_many(self, keys) -> None:
-        try:
-            self.backend.delete_many(keys)
-        except Exception as exc:
-            self._failed("delete_many", exc)
+        self._call("delete_many", None, keys)
 
     def __contains__(self, key) -> bool:
         return self.get(key, _MISSING) is not _MISSING
@@ -132,6 +121,12 @@ class GuardedCache:
 
 _MISSING = object()
 _guarded: dict[str, GuardedCache] = {}
+
+
+def reset_guards() -> None:
+    """Every guarded cache tries its backend again at the next call."""
+    for guard in _guarded.values():
+        guard.reset()
 
 
 def guarded(alias: str = "default") -> GuardedCache:

@@ -358,6 +358,9 @@ REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 5)
 # (portal/caching.py); this only bounds how long an unread entry lingers.
 # 0 switches page caching off.
 PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 600)
+# After a cache failure, each process leaves the cache alone this long
+# (portal.caching.GuardedCache), so a hung Redis costs one timeout, not many.
+PORTAL_CACHE_RETRY_SECONDS = env_int("PORTAL_CACHE_RETRY_SECONDS", 2)
 
 # Content Security Policy (django-csp): everything from this site, nothing
 # inline. JSON-LD <script type="application/ld+json"> blocks are data, not

@@ -5,6 +5,8 @@ loopback, so every cache call fails the way it does when Redis has stopped.
 """
 
 import ast
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -131,6 +133,43 @@ def test_readyz_still_reports_the_cache_down(client, cache_down):
         "database": "ok",
         "cache": "error: ConnectionError",
     }
+
+
+@pytest.fixture
+def hung_redis(settings):
+    """A server that accepts connections and never answers, as a hung Redis."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:  # closed at the end of the test
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            **CLOSED_PORT_REDIS,
+            "LOCATION": f"redis://127.0.0.1:{server.getsockname()[1]}/0",
+        },
+    }
+    settings.PORTAL_CACHE_RETRY_SECONDS = 60
+    yield accepted
+    server.close()
+    for connection in accepted:
+        connection.close()
+
+
+def test_a_hung_cache_costs_one_timeout_not_one_per_call(client, hung_redis):
+    """After one timed-out call the process leaves the cache alone a while."""
+    article = make_article(body="Served without waiting on Redis.", approve=True)
+    client.cookies[COOKIE] = "patient"
+    for _ in range(3):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert len(hung_redis) == 1
 
 
 def test_only_portal_caching_touches_django_caches():
