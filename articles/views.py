@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from . import workflow
 from .models import ApprovedCitation, ApprovedVersion, Article, BoardMember
 
 
@@ -53,6 +54,7 @@ class ArticleDetailView(DetailView):
                     "reference"
                 ).prefetch_related("reference__notices"),
                 pending=True,
+                progress=workflow.approval_progress(article),
                 # Names this text of the reference list: a draft's citations
                 # change with each saved version.
                 references_key=f"draft-{article.pk}-{article.version}",

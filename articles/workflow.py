@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import reversion
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -168,6 +169,10 @@ def writers(article: Article) -> set:
         article=article, action=Action.EDIT, version__gt=since, actor__isnull=False
     ).values_list("actor_id", flat=True)
     return {article.author_id, *edited_by} - {None}
+
+
+# A change note is a few sentences for readers, not a second article.
+CHANGE_NOTE_MAX_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -379,6 +384,11 @@ def _check_note(*, article: Article, facts: ReviewFacts, note: ChangeNote) -> No
     # approval that publishes it carries the note.
     if note.change_class and note.change_class not in ChangeClass.values:
         raise WorkflowError(_("Choose what kind of change this is from the list."))
+    if len(note.text) > CHANGE_NOTE_MAX_LENGTH:
+        raise WorkflowError(
+            _("Keep the note for readers under %(limit)s characters.")
+            % {"limit": CHANGE_NOTE_MAX_LENGTH}
+        )
     if not article.live_id or not _publishes(article, facts):
         return
     if not note.text.strip() or not note.change_class:
@@ -753,8 +763,6 @@ def record_edit(*, article: Article, user, comment: str, from_state: str):
 def assignable_reviewers(*, article: Article, facts: ReviewFacts | None = None):
     """Board members who may be asked to review ``article``: not its writers,
     not conflicted, not already assigned."""
-    from django.contrib.auth import get_user_model
-
     facts = facts or review_facts(article)
     barred = set(facts.conflicted_ids)
     if not settings.PORTAL_ALLOW_SELF_APPROVAL:

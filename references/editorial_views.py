@@ -255,10 +255,13 @@ class ReferenceAddView(EditorMixin, CreateView):
             "ok": True,
             "message": _("Filled in from %(services)s. Check the details, then save.")
             % {"services": ", ".join(sorted(work.services))},
-            "notices": [
-                (ReferenceNotice.Kind(notice.kind).label, notice.date)
-                for notice in work.notices
-            ],
+            # Both services may report the same notice: each is named once.
+            "notices": list(
+                dict.fromkeys(
+                    (ReferenceNotice.Kind(notice.kind).label, notice.date)
+                    for notice in work.notices
+                )
+            ),
         }
 
 

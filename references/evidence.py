@@ -8,6 +8,8 @@ reference has exactly one level (a test keeps it so).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import kinds
+
 
 class EvidenceLevel(models.TextChoices):
     GUIDELINE = "guideline", _("Guideline")
@@ -19,17 +21,18 @@ class EvidenceLevel(models.TextChoices):
     UNCLASSIFIED = "unclassified", _("Other research")
 
 
-# Reference.Kind value -> level. "research" is primary research whose design
-# has not been classified: it gets no rung of the ladder rather than a guess.
+# Reference.Kind value (references.kinds) -> level. "research" is primary
+# research whose design has not been classified: it gets no rung of the
+# ladder rather than a guess.
 LEVEL_OF_KIND = {
-    "guideline": EvidenceLevel.GUIDELINE,
-    "systematic_review": EvidenceLevel.SYSTEMATIC_REVIEW,
-    "trial": EvidenceLevel.RANDOMISED_TRIAL,
-    "observational": EvidenceLevel.OBSERVATIONAL,
-    "case_report": EvidenceLevel.CASE_REPORT,
-    "news": EvidenceLevel.EXPERT_OPINION,
-    "other": EvidenceLevel.EXPERT_OPINION,
-    "research": EvidenceLevel.UNCLASSIFIED,
+    kinds.GUIDELINE: EvidenceLevel.GUIDELINE,
+    kinds.SYSTEMATIC_REVIEW: EvidenceLevel.SYSTEMATIC_REVIEW,
+    kinds.TRIAL: EvidenceLevel.RANDOMISED_TRIAL,
+    kinds.OBSERVATIONAL: EvidenceLevel.OBSERVATIONAL,
+    kinds.CASE_REPORT: EvidenceLevel.CASE_REPORT,
+    kinds.NEWS: EvidenceLevel.EXPERT_OPINION,
+    kinds.OTHER: EvidenceLevel.EXPERT_OPINION,
+    kinds.RESEARCH: EvidenceLevel.UNCLASSIFIED,
 }
 
 

@@ -737,7 +737,9 @@ class ReferenceNotice(models.Model):
     objects = ReferenceNoticeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["reference", "-date", "-first_seen_at"]
+        # Not by reference: that would join the references table into every
+        # prefetch of a reference's notices.
+        ordering = ["-date", "-first_seen_at", "-pk"]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         constraints = [

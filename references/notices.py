@@ -103,7 +103,9 @@ def record_notices(
                     name: getattr(report, name) for name in ("kind", "source", *DETAILS)
                 },
             )
-            notice.full_clean(exclude=["reference"], validate_constraints=False)
+            # Field checks only: ``is_same`` against the notices loaded above
+            # is the duplicate check that clean() would ask the database.
+            notice.clean_fields(exclude=["reference"])
             known.append(notice)
             result.new.append(notice)
             continue

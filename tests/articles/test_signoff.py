@@ -97,6 +97,13 @@ class TestQuorum:
         review = client.get(reverse("editorial:review", args=[article.pk]))
         assert "(2 of 3 approvals)" in review.content.decode()
 
+    def test_a_pending_article_shows_its_approvals_to_readers(self, client, settings):
+        settings.PORTAL_SHOW_UNREVIEWED = True
+        article = in_review()
+        workflow.approve(article=article, user=board_member())
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "(1 of 3 approvals)" in html
+
     def test_dashboard_counts_cost_one_query_for_any_number_of_articles(
         self, client, django_assert_max_num_queries
     ):
@@ -263,6 +270,15 @@ class TestChangeNotes:
         with pytest.raises(workflow.WorkflowError, match="note for readers"):
             workflow.approve(article=article, user=board_member(), note=note)
         assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+    def test_an_overlong_note_is_refused(self):
+        article = self.revised()
+        with pytest.raises(workflow.WorkflowError, match="under 2000 characters"):
+            workflow.approve(
+                article=article,
+                user=board_member(),
+                note=workflow.ChangeNote(text="x" * 2001, change_class="minor"),
+            )
 
     def test_an_unknown_class_is_refused(self):
         article = self.revised()

@@ -166,3 +166,19 @@ def test_search_form_has_no_blank_gap_on_a_phone(demo, page):
     topic = page.get_by_label("Topic").bounding_box()
     # Label and field of the next filter follow at once, not 200 px lower.
     assert topic["y"] - (query["y"] + query["height"]) < 60
+
+
+def test_footer_stays_at_the_bottom_with_room_above_it(demo, page):
+    page.goto(ARTICLE)
+    gap = page.evaluate(
+        "() => document.querySelector('.site-footer').getBoundingClientRect().top"
+        " - document.querySelector('.disclaimer').getBoundingClientRect().bottom"
+    )
+    assert gap >= 32
+    # A short page: the footer ends at the bottom of the window, no band below.
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    page.goto("/no-such-page/")
+    bottom = page.evaluate(
+        "() => document.querySelector('.site-footer').getBoundingClientRect().bottom"
+    )
+    assert bottom == 2400

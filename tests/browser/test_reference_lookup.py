@@ -70,3 +70,32 @@ def test_a_service_down_leaves_the_typed_fields_and_says_so(
     expect(page.get_by_label("Title")).to_have_value("Typed before the lookup")
     assert axe_violations(page) == []
     assert not Reference.objects.exists()
+
+
+def test_the_caution_and_badges_are_accessible(page, axe_violations, screenshot):
+    from references.models import ReferenceNotice
+    from tests.factories import ReferenceFactory, make_article
+
+    reference = ReferenceFactory(citation_key="cohort", doi="10.5555/myo.2019.001")
+    article = make_article(body="A finding [@cohort].", approve=True)
+    ReferenceNotice.objects.create(
+        reference=reference,
+        kind=ReferenceNotice.Kind.RETRACTION,
+        source=ReferenceNotice.Source.CROSSREF,
+        doi="10.5555/myo.2024.901",
+        date="2024-03-12",
+        reason="Concerns about the data",
+    )
+
+    page.goto(article.get_absolute_url())
+    expect(page.get_by_role("note").filter(has_text="A cited study")).to_contain_text(
+        "Reference 1: Retraction, 12 March 2024"
+    )
+    assert axe_violations(page) == []
+    screenshot(page, "article-with-retracted-citation")
+
+    page.get_by_role("link", name="Retracted 12 March 2024").click()
+    expect(
+        page.get_by_role("heading", name="Notices about this publication")
+    ).to_be_visible()
+    assert axe_violations(page) == []

@@ -243,3 +243,21 @@ def test_an_editor_records_a_notice_in_the_admin_and_the_board_hears_once(
     assert [m.subject for m in to_board] == [
         f"Expression of concern: {reference.title}"
     ]
+
+
+def test_literature_lists_show_the_badge(client, db):
+    from tests.factories import EntryFactory
+
+    entry = EntryFactory()
+    ReferenceNotice.objects.create(
+        reference=entry.reference,
+        kind=Kind.WITHDRAWAL,
+        source="editor",
+        date="2024-05-02",
+    )
+
+    topic_page = client.get(entry.section.topic.get_absolute_url()).content.decode()
+    literature = client.get("/literature/").content.decode()
+
+    assert "Withdrawn 2 May 2024" in topic_page
+    assert "Withdrawn 2 May 2024" in literature

@@ -15,6 +15,9 @@ def test_levels_follow_the_kind():
     assert Reference(kind="guideline").evidence_level == "guideline"
     assert Reference(kind="trial").evidence_level.label == "Randomised trial"
     assert Reference(kind="news").evidence_level == "expert-opinion"
+    assert Reference(kind="observational").evidence_level.label == (
+        "Observational study"
+    )
     assert evidence.kinds_at("expert-opinion") == ["news", "other"]
 
 

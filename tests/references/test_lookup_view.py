@@ -82,7 +82,10 @@ def test_a_looked_up_reference_is_saved_by_the_save_button(signed_in, scholarly_
 def test_a_retracted_work_is_flagged_in_the_form(signed_in, scholarly_api):
     response = look_up(signed_in, "10.5555/myo.2019.001")
 
-    assert "Retraction</strong> (12 March 2024)" in response.content.decode()
+    html = response.content.decode()
+    # Crossref and PubMed both report the retraction: it is named once.
+    assert html.count("Retraction</strong> (12 March 2024)") == 1
+    assert "Correction</strong> (8 January 2020)" in html
     assert not ReferenceNotice.objects.exists()
 
 
@@ -151,3 +154,12 @@ def test_nonsense_is_refused_without_asking(signed_in, scholarly_api):
     assert "is neither a DOI" in html
     assert "<script>alert(1)</script>" not in html
     assert scholarly_api.requests == []
+
+
+def test_with_crossref_down_pubmed_still_fills_the_form(signed_in, scholarly_api):
+    scholarly_api.fail("/crossref/", *[Scripted(503, b"down")] * 5)
+
+    response = look_up(signed_in, "10.5555/myo.2020.002")
+
+    assert response.context["form"].initial["pmid"] == "900000002"
+    assert "Filled in from PubMed" in response.content.decode()
