@@ -121,8 +121,12 @@ def record_notices(
     if dry_run or not (result.new or result.updated):
         return result
     with reversion.create_revision():
+        # In bulk, like an import: one save each would refresh the page cache
+        # once per notice; references_changed below does it once for all.
+        ReferenceNotice.objects.bulk_create(result.new)
+        ReferenceNotice.objects.bulk_update(result.updated, DETAILS)
         for notice in result.new + result.updated:
-            notice.save()
+            reversion.add_to_revision(notice)
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
         reversion.set_comment(comment or _("Notices recorded"))

@@ -52,18 +52,17 @@ class Results:
         self._count = None
         self._articles = None
 
-    @property
-    def tiers(self):
-        return (
-            self.documents.filter(kind=ARTICLE_KIND),
-            self.documents.exclude(kind=ARTICLE_KIND),
-        )
+    def article_ids(self):
+        """A query of the reviewed articles among the documents (first tier)."""
+        return self.documents.filter(kind=ARTICLE_KIND).values("pk")
 
     def article_count(self):
         """How many reviewed articles match (the first tier)."""
         if self._articles is None:
             self._articles = (
-                self.backend.count(self.query, self.tiers[0], MAX_RESULTS + 1)
+                self.backend.count(
+                    self.query, self.documents, MAX_RESULTS + 1, only=self.article_ids()
+                )
                 if self.query
                 else 0
             )
@@ -94,15 +93,16 @@ class Results:
         if not self.query or (stop is not None and stop <= start):
             return []
         limit = (stop - start) if stop is not None else self.count() - start
-        articles, literature = self.tiers
         first = self.article_count()
         rows = []
         if start < first:
-            rows = self.backend.page(self.query, articles, start, limit)
+            rows = self.backend.page(
+                self.query, self.documents, start, limit, only=self.article_ids()
+            )
         if len(rows) < limit:
             rows += self.backend.page(
                 self.query,
-                literature,
+                self.documents.exclude(kind=ARTICLE_KIND),
                 max(start - first, 0),
                 limit - len(rows),
             )

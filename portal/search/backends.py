@@ -56,7 +56,9 @@ class PostgresBackend:
             " & ".join(words + phrases + groups), search_type="raw", config=PG_CONFIG
         )
 
-    def count(self, query, documents, limit):
+    def count(self, query, documents, limit, only=None):
+        if only is not None:
+            documents = documents.filter(pk__in=only)
         return documents.filter(search_vector=self.tsquery(query))[:limit].count()
 
     @staticmethod
@@ -91,7 +93,9 @@ class PostgresBackend:
             output_field=TextField(),
         )
 
-    def page(self, query, documents, offset, limit):
+    def page(self, query, documents, offset, limit, only=None):
+        if only is not None:
+            documents = documents.filter(pk__in=only)
         tsquery = self.tsquery(query)
         rank = SearchRank(F("search_vector"), tsquery)
         # Two steps, so the costly parts run for the rows shown only: rank
@@ -147,16 +151,23 @@ class SqliteBackend:
         ]
         return " AND ".join(words + phrases + groups)
 
-    def _where(self, query, documents):
+    def _where(self, query, documents, only=None):
         """The WHERE clause for the matches among ``documents``, with params.
 
         Filters become a correlated EXISTS on the document's primary key, so
         FTS5 still drives the query and hands rows over in rank order; an IN
         list would either be pushed into FTS5 (one MATCH per listed row) or
-        list every filtered document first.
+        list every filtered document first. ``only`` (a query of document
+        ids, already filtered: the reviewed articles) is read once instead.
         """
         sql, params = f"{FTS_TABLE} MATCH %s", [self.match(query)]
-        if documents.query.has_filters():
+        if only is not None:
+            # "+" keeps SQLite from handing the list to FTS5 row by row: the
+            # subquery is read once, and each match is looked up in it.
+            subquery, subparams = only.query.sql_with_params()
+            sql += f" AND +rowid IN ({subquery})"
+            params.extend(subparams)
+        elif documents.query.has_filters():
             same_row = RawSQL(f"{FTS_TABLE}.rowid", ())
             subquery, subparams = (
                 documents.filter(pk=same_row).values("pk").query.sql_with_params()
@@ -165,8 +176,8 @@ class SqliteBackend:
             params.extend(subparams)
         return sql, params
 
-    def count(self, query, documents, limit):
-        where, params = self._where(query, documents)
+    def count(self, query, documents, limit, only=None):
+        where, params = self._where(query, documents, only)
         with connections[documents.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} "
@@ -175,8 +186,8 @@ class SqliteBackend:
             )
             return cursor.fetchone()[0]
 
-    def page(self, query, documents, offset, limit):
-        where, params = self._where(query, documents)
+    def page(self, query, documents, offset, limit, only=None):
+        where, params = self._where(query, documents, only)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         # Ordering by FTS5's rank column (set to our weighted bm25 for this
         # query) lets FTS5 sort internally, so snippet() runs for the rows

@@ -63,3 +63,25 @@ def test_each_topic_section_is_rendered_once(client, monkeypatch):
         Reference, "source_line", property(lambda self: pytest.fail("rendered again"))
     )
     assert client.get(url).content.decode() == first
+
+
+def test_a_literature_page_is_rendered_once_per_filter_and_page(client, monkeypatch):
+    trial = ReferenceFactory(title="A placebo-controlled trial", kind="trial")
+    ReferenceFactory(title="A case of dermatomyositis", kind="case_report")
+    everything = client.get("/literature/").content.decode()
+    trials = client.get("/literature/", {"kind": "trial"}).content.decode()
+    assert "A case of dermatomyositis" in everything
+    assert "A case of dermatomyositis" not in trials
+    assert "A placebo-controlled trial" in trials
+
+    monkeypatch.setattr(
+        Reference, "source_line", property(lambda self: pytest.fail("rendered again"))
+    )
+    assert client.get("/literature/").content.decode() == everything
+    monkeypatch.undo()
+
+    trial.title = "A renamed placebo-controlled trial"
+    trial.save()
+    assert "A renamed placebo-controlled trial" in (
+        client.get("/literature/", {"kind": "trial"}).content.decode()
+    )

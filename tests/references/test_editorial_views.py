@@ -329,3 +329,26 @@ def test_the_preview_counts_skipped_header_lines(client):
     upload(client, data=data, name="sd.ris")
     page = client.get("/editorial/literature/import/preview/").content.decode()
     assert "3 lines before the first record" in page
+
+
+def test_the_add_form_refuses_a_probable_duplicate_naming_it(client):
+    existing = ReferenceFactory(
+        title="Myositis without identifiers", authors="Schmöller, Anna", year=2012
+    )
+    login(client, editor())
+    response = client.post(
+        "/editorial/literature/add/",
+        {
+            "kind": "research",
+            "title": "MYOSITIS, without identifiers.",
+            "authors": "Schmoller, A.\r\n",
+            "source": "Muscle Nerve",
+            "year": "2012",
+            "topic": TopicFactory().pk,
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This is probably the same as" in page
+    assert existing.get_absolute_url() in page
+    assert Reference.objects.count() == 1

@@ -114,3 +114,13 @@ def test_the_constraint_refuses_the_same_notice_twice_in_words(retracted):
 
     with pytest.raises(Exception, match="already has this notice"):
         again.full_clean()
+
+
+def test_recorded_notices_are_one_revision_with_the_comment(retracted):
+    from reversion.models import Version
+
+    notices.record_notices([crossref_retraction()], comment="Literature watch")
+
+    (version,) = Version.objects.get_for_model(ReferenceNotice)
+    assert version.revision.comment == "Literature watch"
+    assert version.field_dict["doi"] == "10.5555/myo.2024.901"

@@ -19,7 +19,8 @@ from django.core.management import call_command
 
 from articles import services, workflow
 from articles.models import Article
-from references.models import Reference
+from references import services as reference_services
+from references.models import Reference, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,7 @@ EDITOR_PAGES = [
     "/editorial/literature/import/",
     "/editorial/literature/add/",
     "/editorial/literature/inbox/",
+    "/editorial/literature/inbox/myositis-treatment/",
 ]
 
 
@@ -108,6 +110,19 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
     pages += [("editor", url) for url in EDITOR_PAGES + _article_pages()]
     pages += [("editor", reference.get_absolute_url())]
     pages += [("board", url) for url in ["/editorial/", *_article_pages()[:1]]]
+    # A reference waiting in the curation inbox: the inbox lists it (with its
+    # abstract) and its page shows the editors' notes.
+    waiting = reference_services.add_to_inbox(
+        reference=Reference(
+            title="A study waiting to be placed",
+            source="Muscle Nerve",
+            abstract="The publisher's abstract.",
+            links=["https://example.org/supplement"],
+        ),
+        topic=Topic.objects.get(slug="myositis-treatment"),
+        user=editor,
+    )
+    pages += [("editor", waiting.get_absolute_url())]
 
     files, who = [], {"editor": editor, "board": board}
     for number, (role, url) in enumerate(pages):
