@@ -189,8 +189,34 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(query) if query else self.none()
 
 
+class IdentifierFieldsMixin:
+    """Normalises the ``doi`` and ``pmid`` fields before the field checks.
+
+    Pasted identifiers are measured as stored: "https://doi.org/10.1000/X"
+    is a valid way to give a DOI, and its normalised form is what the length
+    and uniqueness checks must see.
+    """
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        for field, normalize in (
+            ("doi", identifiers.normalize_doi),
+            ("pmid", identifiers.normalize_pmid),
+        ):
+            try:
+                setattr(self, field, normalize(getattr(self, field)))
+            except ValidationError as exc:
+                errors[field] = exc.error_list
+        try:
+            super().clean_fields(exclude={*(exclude or ()), *errors})
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+
 @reversion.register()
-class Reference(models.Model):
+class Reference(IdentifierFieldsMixin, models.Model):
     class Kind(models.TextChoices):
         GUIDELINE = kinds.GUIDELINE, _("Guideline")
         SYSTEMATIC_REVIEW = kinds.SYSTEMATIC_REVIEW, _("Systematic review")
@@ -403,25 +429,6 @@ class Reference(models.Model):
     def evidence_level(self) -> evidence.EvidenceLevel:
         """The evidence level this reference's kind implies."""
         return evidence.level_of(self.kind)
-
-    def clean_fields(self, exclude=None):
-        # Normalise pasted identifiers before the field checks measure them:
-        # "https://doi.org/10.1000/X" is a valid way to give a DOI.
-        errors = {}
-        for field, normalize in (
-            ("doi", identifiers.normalize_doi),
-            ("pmid", identifiers.normalize_pmid),
-        ):
-            try:
-                setattr(self, field, normalize(getattr(self, field)))
-            except ValidationError as exc:
-                errors[field] = exc.error_list
-        try:
-            super().clean_fields(exclude={*(exclude or ()), *errors})
-        except ValidationError as exc:
-            errors.update(exc.error_dict)
-        if errors:
-            raise ValidationError(errors)
 
     def clean(self):
         if not self.citation_key:
@@ -692,7 +699,7 @@ class ReferenceNoticeQuerySet(models.QuerySet):
 
 
 @reversion.register()
-class ReferenceNotice(models.Model):
+class ReferenceNotice(IdentifierFieldsMixin, models.Model):
     """A retraction, expression of concern, correction or withdrawal of a reference.
 
     Recorded by ``references.notices.record_notices`` from whichever source
@@ -760,23 +767,6 @@ class ReferenceNotice(models.Model):
 
     def get_absolute_url(self):
         return f"{self.reference.get_absolute_url()}#notice-{self.pk}"
-
-    def clean_fields(self, exclude=None):
-        errors = {}
-        for field, normalize in (
-            ("doi", identifiers.normalize_doi),
-            ("pmid", identifiers.normalize_pmid),
-        ):
-            try:
-                setattr(self, field, normalize(getattr(self, field)))
-            except ValidationError as exc:
-                errors[field] = exc.error_list
-        try:
-            super().clean_fields(exclude={*(exclude or ()), *errors})
-        except ValidationError as exc:
-            errors.update(exc.error_dict)
-        if errors:
-            raise ValidationError(errors)
 
     def clean(self):
         # The named constraints, said in words.
