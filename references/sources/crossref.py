@@ -17,7 +17,8 @@ from lxml import etree, html
 
 from .. import identifiers
 from ..formats import Record, clean_text
-from ..models import Reference, ReferenceNotice
+from ..kinds import kind_from_csl_type
+from ..models import ReferenceNotice
 from . import FoundNotice, Work, date_from_parts, http
 
 SERVICE = "Crossref"
@@ -230,9 +231,7 @@ def parse_work(message: dict) -> Work:
         doi=_doi(message.get("DOI")),
         url=clean_text(message.get("URL")),
         abstract=abstract_text(message.get("abstract", "")),
-        kind=Reference.Kind.RESEARCH
-        if crossref_type in {"journal-article", "proceedings-article"}
-        else Reference.Kind.OTHER,
+        kind=kind_from_csl_type(crossref_type),
     )
     return Work(
         record=record,
