@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from lxml import etree, html
 
 from .. import identifiers
-from ..formats import Record, clean_text
+from ..formats import Record, clean_text, person
 from ..kinds import kind_from_csl_type
 from ..models import ReferenceNotice
 from . import FoundNotice, Work, date_from_parts, http
@@ -121,14 +121,10 @@ def _date(value) -> object:
 
 def _authors(people) -> list[str]:
     names = []
-    for person in people or []:
-        family, given = (
-            clean_text(person.get("family")),
-            clean_text(person.get("given")),
-        )
-        if family:
-            names.append(f"{family}, {given}" if given else family)
-        elif name := clean_text(person.get("name")):
+    for author in people or []:
+        if clean_text(author.get("family")):
+            names.append(person(author.get("family"), author.get("given")))
+        elif name := clean_text(author.get("name")):
             names.append(name)
     return names
 
