@@ -233,13 +233,15 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         """The public address: the approved slug once there is one."""
-        slug = self.live.slug if self.live_id else self.slug
-        return reverse("articles:detail", kwargs={"slug": slug})
+        return reverse("articles:detail", kwargs={"slug": self._public_slug()})
 
     def get_changes_url(self):
         """The change log of the approved versions, at the public address."""
-        slug = self.live.slug if self.live_id else self.slug
-        return reverse("articles:changes", kwargs={"slug": slug})
+        return reverse("articles:changes", kwargs={"slug": self._public_slug()})
+
+    def _public_slug(self):
+        # An article keeps its approved address until a new slug is approved.
+        return self.live.slug if self.live_id else self.slug
 
     def clean(self):
         errors = {}
