@@ -28,7 +28,7 @@ def recipients(*, event: ReviewEvent, writer_ids) -> list:
     # Imported here: workflow imports this module.
     from .workflow import BOARD
 
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    users = get_user_model().objects.all()
     if event.action == Action.SUBMIT:
         users = users.filter(groups__name=BOARD)
     elif event.action == Action.REQUEST_CHANGES or (
@@ -38,8 +38,14 @@ def recipients(*, event: ReviewEvent, writer_ids) -> list:
         users = users.filter(pk__in=writer_ids or ())
     else:
         return []
-    if event.actor_id:
-        users = users.exclude(pk=event.actor_id)
+    return _addresses(users, actor_id=event.actor_id)
+
+
+def _addresses(users, *, actor_id=None) -> list:
+    """The distinct email addresses of the active ``users``, never the actor's."""
+    users = users.filter(is_active=True).exclude(email="")
+    if actor_id:
+        users = users.exclude(pk=actor_id)
     return sorted(set(users.values_list("email", flat=True)))
 
 
@@ -50,14 +56,8 @@ def transition_done(*, event: ReviewEvent, writer_ids=None) -> None:
 
 def reviewers_assigned(*, event: ReviewEvent, reviewer_ids) -> None:
     """Email the board members just asked to review, once the transaction commits."""
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=reviewer_ids, is_active=True)
-        .exclude(email="")
-    )
-    if event.actor_id:
-        users = users.exclude(pk=event.actor_id)
-    _send(event=event, to=sorted(set(users.values_list("email", flat=True))))
+    users = get_user_model().objects.filter(pk__in=reviewer_ids)
+    _send(event=event, to=_addresses(users, actor_id=event.actor_id))
 
 
 def _send(*, event: ReviewEvent, to) -> None:
@@ -92,14 +92,7 @@ def notices_found(*, notices) -> None:
     """
     from .workflow import BOARD
 
-    to = sorted(
-        set(
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=BOARD)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
+    to = _addresses(get_user_model().objects.filter(groups__name=BOARD))
     if not to or not notices:
         return
     messages = []

@@ -104,10 +104,11 @@ RIS_TYPES = {
 BIBTEX_TYPES = {"article": RESEARCH}
 
 # CSL item types (https://docs.citationstyles.org/en/stable/specification.html),
-# and Crossref's name for a journal article.
+# and Crossref's names for a journal article and a proceedings paper.
 CSL_TYPES = {
     "article-journal": RESEARCH,
     "journal-article": RESEARCH,
+    "proceedings-article": RESEARCH,
     "article": RESEARCH,
     "article-newspaper": NEWS,
     "article-magazine": NEWS,

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from lxml import etree, html
 
 from .. import identifiers
-from ..formats import Record, clean_text
-from ..models import Reference, ReferenceNotice
+from ..formats import Record, clean_text, person
+from ..kinds import kind_from_csl_type
+from ..models import ReferenceNotice
 from . import FoundNotice, Work, date_from_parts, http
 
 SERVICE = "Crossref"
@@ -120,14 +121,10 @@ def _date(value) -> object:
 
 def _authors(people) -> list[str]:
     names = []
-    for person in people or []:
-        family, given = (
-            clean_text(person.get("family")),
-            clean_text(person.get("given")),
-        )
-        if family:
-            names.append(f"{family}, {given}" if given else family)
-        elif name := clean_text(person.get("name")):
+    for author in people or []:
+        if clean_text(author.get("family")):
+            names.append(person(author.get("family"), author.get("given")))
+        elif name := clean_text(author.get("name")):
             names.append(name)
     return names
 
@@ -230,9 +227,7 @@ def parse_work(message: dict) -> Work:
         doi=_doi(message.get("DOI")),
         url=clean_text(message.get("URL")),
         abstract=abstract_text(message.get("abstract", "")),
-        kind=Reference.Kind.RESEARCH
-        if crossref_type in {"journal-article", "proceedings-article"}
-        else Reference.Kind.OTHER,
+        kind=kind_from_csl_type(crossref_type),
     )
     return Work(
         record=record,

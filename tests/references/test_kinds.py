@@ -66,6 +66,8 @@ def test_bibtex_entry_types(entry_type, labels, kind):
     [
         ("article-journal", [], "research"),
         ("journal-article", [], "research"),
+        ("proceedings-article", [], "research"),
+        ("posted-content", [], "other"),
         ("article-newspaper", [], "news"),
         ("book", [], "other"),
         ("article-journal", ["case_report"], "case_report"),
