@@ -580,11 +580,6 @@ class BoardMember(models.Model):
         return f"{name}, {self.credentials}" if self.credentials else name
 
 
-class DisclosureQuerySet(models.QuerySet):
-    def for_users(self, users):
-        return {d.user_id: d for d in self.filter(user__in=users)}
-
-
 class Disclosure(models.Model):
     """What an author or board member declared about their interests, and when."""
 
@@ -602,8 +597,6 @@ class Disclosure(models.Model):
         ),
     )
     declared_on = models.DateField(_("last declared"), default=timezone.localdate)
-
-    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
