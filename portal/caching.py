@@ -163,10 +163,19 @@ def current_generation() -> str | None:
     None when the shared cache is unreachable: then no page is served from or
     stored in the cache, since nobody could invalidate it.
     """
-    generation = shared_cache.get(GENERATION_KEY)
+    return shared_generation(GENERATION_KEY)
+
+
+def shared_generation(key: str) -> str | None:
+    """The generation stored under ``key`` in the shared cache, started on first use.
+
+    ``add`` then ``get``: when two workers start one at once, both use the
+    winner's. None when the shared cache is unreachable.
+    """
+    generation = shared_cache.get(key)
     if generation is None:
-        shared_cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        generation = shared_cache.get(GENERATION_KEY)
+        shared_cache.add(key, _new_generation(), timeout=None)
+        generation = shared_cache.get(key)
     return generation
 
 

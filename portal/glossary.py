@@ -72,12 +72,8 @@ def forget() -> None:
     transaction.on_commit(bump)
 
 
-def _version() -> str:
-    version = caching.shared_cache.get(VERSION_KEY)
-    if version is None:
-        caching.shared_cache.add(VERSION_KEY, str(time.time()), timeout=None)
-        version = caching.shared_cache.get(VERSION_KEY)
-    return version
+def _version() -> str | None:
+    return caching.shared_generation(VERSION_KEY)
 
 
 def linked(html: str) -> tuple[str, list[Term]]:
