@@ -13,6 +13,14 @@ def _people():
     return get_user_model().objects.select_related("disclosure", "board_profile")
 
 
+def _article_at(queryset, slug):
+    """The article of ``queryset`` whose public page is at ``slug``, else 404."""
+    article = queryset.at_address(slug).first()
+    if article is None:
+        raise Http404(_("No article at this address."))
+    return article
+
+
 class ArticleDetailView(DetailView):
     """An article as the board approved it: the live version, never a draft.
 
@@ -29,10 +37,7 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        article = queryset.at_address(self.kwargs["slug"]).first()
-        if article is None:
-            raise Http404(_("No article at this address."))
-        return article
+        return _article_at(queryset, self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
         try:
@@ -111,10 +116,7 @@ class ArticleChangesView(DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        article = Article.objects.for_public().at_address(self.kwargs["slug"]).first()
-        if article is None:
-            raise Http404(_("No article at this address."))
-        return article
+        return _article_at(Article.objects.for_public(), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         versions = list(
