@@ -62,7 +62,10 @@ class ArticleQuerySet(models.QuerySet):
         shown = Q(live__isnull=False)
         if settings.PORTAL_SHOW_UNREVIEWED:
             shown |= Q(live__isnull=True, status__in=Article.WITH_BOARD)
-        return self.filter(shown).select_related(*PUBLIC_RELATED)
+        # Only what every request reads: the page's parts are kept rendered
+        # (portal's public fragments), and the reviewer is read by those
+        # parts when they are rendered, once per approval.
+        return self.filter(shown).select_related("topic", "live", "live__topic")
 
     def overdue_for_review(self, today=None):
         """Approved articles whose next review date has come (see is_overdue)."""
@@ -95,7 +98,12 @@ class ArticleQuerySet(models.QuerySet):
         newer draft proposes; a never-approved one (shown pending review) has
         only its working slug.
         """
-        return self.filter(Q(live__slug=slug) | Q(live__isnull=True, slug=slug))
+        # A renamed article's old slug may be another's working slug: the
+        # approved article comes first (articles' default ordering, by title,
+        # would make the choice arbitrary, and costs more to compile).
+        return self.filter(
+            Q(live__slug=slug) | Q(live__isnull=True, slug=slug)
+        ).order_by(F("live").asc(nulls_last=True))
 
     def moved_from(self, slug):
         """The approved article that lived at ``slug`` before a renaming."""

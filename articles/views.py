@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -53,32 +54,42 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         if article.live_id is None:
+            citations = article.citations.select_related("reference").prefetch_related(
+                "reference__notices"
+            )
             return super().get_context_data(
                 version=article,
-                citations=article.citations.select_related(
-                    "reference"
-                ).prefetch_related("reference__notices"),
+                citations=citations,
                 pending=True,
                 progress=workflow.approval_progress(article),
-                # Names this text of the reference list: a draft's citations
-                # change with each saved version.
-                references_key=f"draft-{article.pk}-{article.version}",
+                # Not public: the page's parts are rendered every time.
+                page_key=None,
                 **kwargs,
             )
         live = article.live
-        # The references' notices in one query: badges and the caution.
-        citations = list(
-            ApprovedCitation.objects.filter(version=live)
-            .select_related("reference")
-            .prefetch_related("reference__notices")
+        # Everything below is lazy, built only if a part of the page is
+        # rendered: the parts are kept rendered per approved version and
+        # public change (portal's public fragments), so most requests need
+        # none of it and cost one query. The references come with their
+        # notices in one query, for the badges and the caution.
+        citations = SimpleLazyObject(
+            lambda: list(
+                ApprovedCitation.objects.filter(version=live)
+                .select_related("reference")
+                .prefetch_related("reference__notices")
+            )
         )
         return super().get_context_data(
             version=live,
             citations=citations,
-            cautions=live.notice_cautions(citations),
-            references_key=f"approved-{live.pk}",
-            authors=list(_people().filter(pk__in=live.authors.values("pk"))),
-            approvers=list(_people().filter(pk__in=live.approvers.values("pk"))),
+            cautions=SimpleLazyObject(lambda: live.notice_cautions(citations)),
+            page_key=f"approved-{live.pk}",
+            authors=SimpleLazyObject(
+                lambda: list(_people().filter(pk__in=live.authors.values("pk")))
+            ),
+            approvers=SimpleLazyObject(
+                lambda: list(_people().filter(pk__in=live.approvers.values("pk")))
+            ),
             update_in_review=article.is_with_board,
             **kwargs,
         )

@@ -66,61 +66,7 @@ echo "== setup: ${DATABASE_URL%%:*} database, cache: ${CACHE_URL:-files in $CACH
 "$PY" manage.py collectstatic --noinput -v0
 
 # A 40-reference article (approved) and a signed-in editor's session cookie.
-SESSION=$("$PY" - 2>/dev/null <<'PYEOF'
-import django
-
-django.setup()
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.test import Client
-
-from articles import services, workflow
-from articles.models import Article
-from references.models import Reference, Topic
-
-topic = Topic.objects.order_by("pk").first()
-if not Article.objects.filter(slug="bench-40-references").exists():
-    keys = []
-    for i in range(40):
-        reference = Reference(
-            kind=Reference.Kind.TRIAL if i % 2 else Reference.Kind.RESEARCH,
-            title=f"Generated benchmark study {i} of treatment in adult myositis",
-            authors=f"Author{i}, Alice\nWriter{i}, Bob\nThird{i}, Carol",
-            source="Benchmark Journal of Rheumatology",
-            year=2000 + i % 25,
-            volume=str(10 + i),
-            issue=str(1 + i % 4),
-            pages=f"{100 + i}-{110 + i}",
-            url=f"https://example.org/bench/{i}",
-            summary=f"A generated study, number {i}, for the benchmark.",
-            citation_key=f"bench-{i}",
-        )
-        reference.full_clean()
-        reference.save()
-        keys.append(reference.citation_key)
-    paragraphs = [
-        f"Paragraph {i} discusses treatment outcomes in myositis and cites "
-        f"the evidence [@{keys[i]}; @{keys[(i + 1) % 40]}]."
-        for i in range(40)
-    ]
-    article = Article(
-        slug="bench-40-references",
-        topic=topic,
-        title="A review citing forty references",
-        summary="Generated for the benchmark.",
-        body="\n\n".join(paragraphs),
-    )
-    services.save_article(article=article, user=None, comment="benchmark")
-    workflow.record_approval(article=article, approved_by=None, comment="benchmark")
-
-User = get_user_model()
-editor, _ = User.objects.get_or_create(username="bench-editor")
-editor.groups.add(Group.objects.get(name="Editors"))
-client = Client()
-client.force_login(editor)
-print(client.cookies["sessionid"].value)
-PYEOF
-)
+SESSION=$("$PY" bench/fixtures.py 2>/dev/null)
 
 DEMO=/articles/antibody-therapy-pm-dm/
 BIG=/articles/bench-40-references/

@@ -92,6 +92,12 @@ def shows_plain(request, version) -> bool:
     return asked == PLAIN or audience_of(request) == Audience.PATIENT
 
 
+def reader_choice(request, version) -> str:
+    """All an article page shows of the reader: the audience they chose and
+    whether they get the plain text. Pages rendered once are kept under it."""
+    return f"{audience_of(request) or ''}:{PLAIN if shows_plain(request, version) else CLINICAL}"
+
+
 def article_text(request, version) -> ArticleText:
     """The clinical or plain-language text of ``version`` for this reader."""
     audience = audience_of(request)

@@ -6,15 +6,22 @@ cache's generation (see ``portal.caching``): any change to what public pages
 show starts a new generation, so a stored fragment is never older than the
 data it shows. It serves those the page cache cannot: signed-in editors,
 readers with a query string, and the first reader after a change of another
-page. Only for blocks that show public data alone (nothing from the request,
-the reader or the user) and cost real work to render, such as the reference
-list of an article citing forty references.
+page.
+
+A fragment may show public data and what its parts name, nothing else: never
+the user, a session, a CSRF token or a message. Besides its parts, its key
+holds what any public block may depend on without saying so: the language,
+the site's address (blocks show absolute links) and today's date (an overdue
+review, a declaration of interests falling due, the "accessed" date of a
+citation). A part that is None means "not public yet" (a draft shown pending
+review, which changes without a new generation): the block is then rendered
+every time.
 """
 
 import hashlib
 
 from django import template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from .. import caching
@@ -37,11 +44,21 @@ class PublicFragmentNode(template.Node):
         if GENERATION not in context.render_context:
             context.render_context[GENERATION] = caching.current_generation()
         generation = context.render_context[GENERATION]
-        if generation is None:  # the shared cache is down: render each time
+        values = [part.resolve(context) for part in self.parts]
+        # Nothing to share: the shared cache is down, or the content is not public.
+        if generation is None or any(value is None for value in values):
             return self.nodelist.render(context)
-        parts = [str(part.resolve(context)) for part in self.parts]
+        request = context.get("request")
+        site = f"{request.scheme}://{request.get_host()}" if request else ""
         digest = hashlib.sha256(
-            "\n".join([translation.get_language() or "", *parts]).encode()
+            "\n".join(
+                [
+                    translation.get_language() or "",
+                    site,
+                    timezone.localdate().isoformat(),
+                    *(str(value) for value in values),
+                ]
+            ).encode()
         ).hexdigest()
         key = f"public-fragments:{generation}:{digest}"
         html = caching.page_store.get(key)

@@ -17,6 +17,12 @@ def article_text(context, version):
     return audience.article_text(context["request"], version)
 
 
+@register.simple_tag(takes_context=True)
+def reader_choice(context, version):
+    """What of this reader an article page shows (``audience.reader_choice``)."""
+    return audience.reader_choice(context["request"], version)
+
+
 @register.simple_tag
 def trust_facts(version, citations):
     """Freshness facts: is the review overdue, and the newest cited reference."""

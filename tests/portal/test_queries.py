@@ -7,6 +7,7 @@ from tests.factories import (
     ReferenceFactory,
     SectionFactory,
     TopicFactory,
+    editor,
     make_article,
 )
 
@@ -25,25 +26,53 @@ def build_topic(n_references):
     return topic, article
 
 
+def queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
 @pytest.mark.parametrize("page", ["topic", "article"])
-def test_page_costs_the_same_queries_with_5_and_50_references(
-    client, django_assert_num_queries, page
-):
-    counts = []
+def test_page_costs_the_same_queries_with_5_and_50_references(client, page):
+    first, again = [], []
     for n in (5, 50):
         topic, article = build_topic(n)
         url = (
             topic.get_absolute_url() if page == "topic" else article.get_absolute_url()
         )
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+        first.append(queries_of(client, url))  # rendered: the first reader
+        again.append(queries_of(client, url))  # from its stored parts
+    assert first[0] == first[1]
+    assert again[0] == again[1] <= first[0]
 
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
-    with django_assert_num_queries(counts[0]):
-        client.get(url)
+
+def test_an_article_page_rendered_before_costs_one_query(
+    client, django_assert_num_queries
+):
+    topic, article = build_topic(50)
+    client.get(article.get_absolute_url())
+    # Only the lookup of what is live at the address: the page's parts are
+    # kept rendered until the next public change.
+    with django_assert_num_queries(1):
+        client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):
+        client.get(article.get_absolute_url(), {"utm_source": "newsletter"})
+
+
+def test_an_editor_gets_the_stored_article_parts_too(
+    client, django_assert_num_queries
+):
+    topic, article = build_topic(50)
+    client.get(article.get_absolute_url())
+    client.force_login(editor())
+    # Nothing on a reader's page is personal: neither the session nor the
+    # user is read, only the article.
+    with django_assert_num_queries(1):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
 
 
 def test_literature_list_costs_a_fixed_number_of_queries(

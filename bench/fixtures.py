@@ -1,0 +1,73 @@
+"""Content the page benchmarks share: a 40-reference article and an editor.
+
+``bench/compare.sh`` (over HTTP) and ``bench/pages.py`` (in process) measure
+the same pages; both build them here, after ``seed_demo``, in a database of
+their own. Run as a script (Django set up from the environment) it creates
+both and prints the editor's session cookie.
+"""
+
+ARTICLE_SLUG = "bench-40-references"
+EDITOR = "bench-editor"
+
+
+def forty_reference_article():
+    """An approved article whose 40 paragraphs cite 40 generated references."""
+    from articles import services, workflow
+    from articles.models import Article
+    from references.models import Reference, Topic
+
+    if Article.objects.filter(slug=ARTICLE_SLUG).exists():
+        return
+    keys = []
+    for i in range(40):
+        reference = Reference(
+            kind=Reference.Kind.TRIAL if i % 2 else Reference.Kind.RESEARCH,
+            title=f"Generated benchmark study {i} of treatment in adult myositis",
+            authors=f"Author{i}, Alice\nWriter{i}, Bob\nThird{i}, Carol",
+            source="Benchmark Journal of Rheumatology",
+            year=2000 + i % 25,
+            volume=str(10 + i),
+            issue=str(1 + i % 4),
+            pages=f"{100 + i}-{110 + i}",
+            url=f"https://example.org/bench/{i}",
+            summary=f"A generated study, number {i}, for the benchmark.",
+            citation_key=f"bench-{i}",
+        )
+        reference.full_clean()
+        reference.save()
+        keys.append(reference.citation_key)
+    paragraphs = [
+        f"Paragraph {i} discusses treatment outcomes in myositis and cites "
+        f"the evidence [@{keys[i]}; @{keys[(i + 1) % 40]}]."
+        for i in range(40)
+    ]
+    article = Article(
+        slug=ARTICLE_SLUG,
+        topic=Topic.objects.order_by("pk").first(),
+        title="A review citing forty references",
+        summary="Generated for the benchmark.",
+        body="\n\n".join(paragraphs),
+    )
+    services.save_article(article=article, user=None, comment="benchmark")
+    workflow.record_approval(article=article, approved_by=None, comment="benchmark")
+
+
+def editor_session() -> str:
+    """The session key of a signed-in editor (created if missing)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    editor, _ = get_user_model().objects.get_or_create(username=EDITOR)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(editor)
+    return client.cookies["sessionid"].value
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    forty_reference_article()
+    print(editor_session())
