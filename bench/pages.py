@@ -1,4 +1,4 @@
-"""Uncached pages in process: milliseconds and queries per request, and where the time goes.
+"""Uncached pages in process: CPU time, queries and calls per request, and where.
 
     python bench/pages.py                 # every page, 200 requests each
     python bench/pages.py --profile article --top 30
@@ -114,7 +114,8 @@ def print_profile(profiler, top, requests):
         name = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
         per_file[name] = per_file.get(name, 0) + tottime
     total = sum(per_file.values())
-    print(f"Own time per file (profiled ms per request, of {total / requests * 1000:.2f}):")
+    per_request = total / requests * 1000
+    print(f"Own time per file (profiled ms per request, of {per_request:.2f}):")
     for name, seconds in sorted(per_file.items(), key=lambda item: -item[1])[:top]:
         print(f"  {seconds / requests * 1000:7.3f}  {name}")
 
@@ -154,9 +155,12 @@ def main():
             # Counted around the handler: Django empties connection.queries
             # at the start of every request.
             queries = []
-            with connection.execute_wrapper(
-                lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
-            ):
+
+            def count(execute, sql, *rest, queries=queries):
+                queries.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(count):
                 request(app, PAGES[name], cookie)
             counter = cProfile.Profile()
             counter.runcall(request, app, PAGES[name], cookie)

@@ -95,7 +95,8 @@ def shows_plain(request, version) -> bool:
 def reader_choice(request, version) -> str:
     """All an article page shows of the reader: the audience they chose and
     whether they get the plain text. Pages rendered once are kept under it."""
-    return f"{audience_of(request) or ''}:{PLAIN if shows_plain(request, version) else CLINICAL}"
+    text = PLAIN if shows_plain(request, version) else CLINICAL
+    return f"{audience_of(request) or ''}:{text}"
 
 
 def article_text(request, version) -> ArticleText:

@@ -62,9 +62,7 @@ def test_an_article_page_rendered_before_costs_one_query(
         client.get(article.get_absolute_url(), {"utm_source": "newsletter"})
 
 
-def test_an_editor_gets_the_stored_article_parts_too(
-    client, django_assert_num_queries
-):
+def test_an_editor_gets_the_stored_article_parts_too(client, django_assert_num_queries):
     topic, article = build_topic(50)
     client.get(article.get_absolute_url())
     client.force_login(editor())
