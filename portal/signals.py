@@ -19,10 +19,17 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles import notifications
-from articles.models import ApprovedCitation, ApprovedVersion, Article
+from articles.models import (
+    ApprovedCitation,
+    ApprovedVersion,
+    Article,
+    BoardMember,
+    Disclosure,
+)
 from references.models import Entry, Reference, ReferenceNotice, Section, Topic
 from references.signals import notices_recorded, references_changed
 
@@ -45,10 +52,15 @@ PUBLIC_MODELS = [
     ReferenceNotice,
     # What search finds (the search page is cached like any other).
     SearchSynonym,
+    # Who wrote and approved an article, and what they declared, show on its
+    # page and on the editorial board's.
+    BoardMember,
+    Disclosure,
 ]
-# Fields of an Article row that public pages show directly: only which version
-# is live (text, address, topic and overview flag come from that version).
-ARTICLE_PUBLIC_FIELDS = {"live"}
+# Fields of an Article row that public pages show directly: which version is
+# live (text, address, topic and overview flag come from that version), and
+# its status, for the note that an update is with the board.
+ARTICLE_PUBLIC_FIELDS = {"live", "status"}
 
 
 def _public_model_changed(sender, **kwargs):
@@ -91,10 +103,12 @@ def _forget_synonyms(sender, **kwargs):
 
 
 def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
-    """Reviewers' names appear on article pages; nobody else's do."""
+    """Authors' and approvers' names appear on article pages; nobody else's do."""
     if created or (update_fields is not None and set(update_fields) == {"last_login"}):
         return
-    if ApprovedVersion.objects.filter(approved_by=instance).exists():
+    if ApprovedVersion.objects.filter(
+        Q(approved_by=instance) | Q(authors=instance) | Q(approvers=instance)
+    ).exists():
         invalidate_public_pages()
 
 

@@ -1,7 +1,14 @@
-"""Reference lists are rendered once per public change, for readers and editors."""
+"""Parts of public pages are rendered once per public change, for readers and
+editors, and never outlive what they show."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
+from articles import services, workflow
+from articles.models import Disclosure
+from portal import audience
 from references.models import Reference
 from references.templatetags import citations
 from tests.factories import EntryFactory, ReferenceFactory, editor, make_article
@@ -85,3 +92,119 @@ def test_a_literature_page_is_rendered_once_per_filter_and_page(client, monkeypa
     assert "A renamed placebo-controlled trial" in (
         client.get("/literature/", {"kind": "trial"}).content.decode()
     )
+
+
+@pytest.fixture
+def bilingual_article():
+    """An approved article with a clinical and a plain-language text."""
+    return make_article(
+        body="Clinical text on rituximab.",
+        plain_body="Plain words about a medicine called rituximab.",
+        approve=True,
+    )
+
+
+def test_an_article_page_is_rendered_once_per_reader_choice(
+    client, bilingual_article, monkeypatch
+):
+    url = bilingual_article.get_absolute_url()
+    clinical = client.get(url).content.decode()
+    plain = client.get(url, {"version": "plain"}).content.decode()
+    assert "Clinical text on rituximab." in clinical
+    assert "Plain words about a medicine" in plain
+    assert "Plain words about a medicine" not in clinical
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the article was rendered again")
+
+    monkeypatch.setattr(audience, "article_text", fail)
+    assert client.get(url).content.decode() == clinical
+    assert client.get(url, {"version": "plain"}).content.decode() == plain
+    client.cookies[audience.COOKIE] = audience.Audience.PATIENT
+    # A patient who chose once gets the plain text, rendered for that choice.
+    monkeypatch.undo()
+    patient = client.get(url).content.decode()
+    assert "Plain words about a medicine" in patient
+    assert 'value="patient" checked' in patient
+
+
+def test_an_editor_gets_the_readers_stored_article_page(client, bilingual_article):
+    url = bilingual_article.get_absolute_url()
+    reader = client.get(url).content.decode()
+    client.force_login(editor())
+    assert client.get(url).content.decode() == reader
+
+
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_an_update_sent_to_the_board_shows_on_the_page_at_once(
+    client, settings, page_cache
+):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600 if page_cache else 0
+    article = make_article(body="First approved text.", approve=True)
+    url = article.get_absolute_url()
+    note = "An updated version of this article is being reviewed"
+    assert note not in client.get(url).content.decode()
+    article.body = "A newer text for the board."
+    services.save_article(article=article, user=article.author)
+    workflow.submit(article=article, user=article.author)
+    page = client.get(url).content.decode()
+    assert note in page
+    assert "First approved text." in page
+
+
+def test_a_declaration_of_interests_shows_on_the_article_at_once(client):
+    article = make_article(approve=True)
+    url = article.get_absolute_url()
+    assert "declaration due" not in client.get(url).content.decode()
+    Disclosure.objects.create(
+        user=article.author,
+        statement="No interests to declare.",
+        declared_on=timezone.localdate() - datetime.timedelta(days=800),
+    )
+    assert "declaration due" in client.get(url).content.decode()
+
+
+def test_an_authors_new_name_shows_on_the_article_at_once(client):
+    article = make_article(approve=True)
+    url = article.get_absolute_url()
+    client.get(url)
+    article.author.first_name, article.author.last_name = "Ada", "Renamed"
+    article.author.save()
+    assert "Ada Renamed" in client.get(url).content.decode()
+
+
+def test_the_stored_article_page_follows_the_date(client, monkeypatch):
+    article = make_article(approve=True)
+    url = article.get_absolute_url()
+    overdue = "This article has reached its review date"
+    assert overdue not in client.get(url).content.decode()
+    due = article.live.next_review_due
+    monkeypatch.setattr(timezone, "localdate", lambda *args: due)
+    assert overdue in client.get(url).content.decode()
+
+
+def test_each_site_address_gets_its_own_absolute_links(client, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org", "mirror.example.net"]
+    article = make_article(approve=True)
+    url = article.get_absolute_url()
+    first = client.get(url, HTTP_HOST="portal.example.org").content.decode()
+    second = client.get(url, HTTP_HOST="mirror.example.net").content.decode()
+    assert "https://portal.example.org" in first or "http://portal.example.org" in first
+    assert "mirror.example.net" in second
+    assert "portal.example.org" not in second
+
+
+def test_a_page_pending_review_is_never_kept(client, settings):
+    settings.PORTAL_SHOW_UNREVIEWED = True
+    article = make_article(body="The first draft.")
+    workflow.submit(article=article, user=article.author)
+    url = article.get_absolute_url()
+    assert "The first draft." in client.get(url).content.decode()
+    article.refresh_from_db()
+    workflow.withdraw(article=article, user=article.author)
+    article.body = "The second draft."
+    services.save_article(article=article, user=article.author)
+    workflow.submit(article=article, user=article.author)
+    page = client.get(url).content.decode()
+    assert "The second draft." in page
+    assert "The first draft." not in page
