@@ -51,22 +51,6 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the board holds: submitted or under review."""
         return self.filter(status__in=Article.WITH_BOARD)
 
-    def for_article_page(self):
-        """What the public article page may show.
-
-        The approved articles and, only when PORTAL_SHOW_UNREVIEWED is on, the
-        never-approved ones the board holds (submitted or under review), which
-        the page shows with a "pending review" caution. Lists, feeds, the
-        sitemap and search keep to ``approved()``.
-        """
-        shown = Q(live__isnull=False)
-        if settings.PORTAL_SHOW_UNREVIEWED:
-            shown |= Q(live__isnull=True, status__in=Article.WITH_BOARD)
-        # Only what every request reads: the page's parts are kept rendered
-        # (portal's public fragments), and the reviewer is read by those
-        # parts when they are rendered, once per approval.
-        return self.filter(shown).select_related("topic", "live", "live__topic")
-
     def overdue_for_review(self, today=None):
         """Approved articles whose next review date has come (see is_overdue)."""
         return self.approved().filter(
@@ -91,19 +75,36 @@ class ArticleQuerySet(models.QuerySet):
             .distinct()
         )
 
-    def at_address(self, slug):
-        """The article whose public page is ``/articles/<slug>/``.
+    def published_at(self, slug):
+        """The approved article whose public page is ``/articles/<slug>/``:
+        where its live version says, whatever slug a newer draft proposes
+        (no two live versions share a slug)."""
+        return self.filter(live__slug=slug)
 
-        An approved article is where its live version says, whatever slug a
-        newer draft proposes; a never-approved one (shown pending review) has
-        only its working slug.
+    def shown_at(self, slug):
+        """The article the public page ``/articles/<slug>/`` shows, or None.
+
+        An approved article at its live address and, only when
+        PORTAL_SHOW_UNREVIEWED is on and none is, a never-approved one the
+        board holds (submitted or under review) at its working slug, which the
+        page shows with a "pending review" caution. Lists, feeds, the sitemap
+        and search keep to ``approved()``.
+
+        The approved article is looked up alone, with its live version only:
+        it is what nearly every request asks for, the page's parts are kept
+        rendered (portal's public fragments), and what they show besides is
+        read when they are rendered, once per approval.
         """
-        # A renamed article's old slug may be another's working slug: the
-        # approved article comes first (articles' default ordering, by title,
-        # would make the choice arbitrary, and costs more to compile).
-        return self.filter(
-            Q(live__slug=slug) | Q(live__isnull=True, slug=slug)
-        ).order_by(F("live").asc(nulls_last=True))
+        for article in self.published_at(slug).select_related("live").order_by()[:1]:
+            return article
+        if settings.PORTAL_SHOW_UNREVIEWED:
+            return (
+                self.with_board()
+                .filter(live__isnull=True, slug=slug)
+                .select_related("topic")
+                .first()
+            )
+        return None
 
     def moved_from(self, slug):
         """The approved article that lived at ``slug`` before a renaming."""

@@ -14,9 +14,7 @@ def _people():
     return get_user_model().objects.select_related("disclosure", "board_profile")
 
 
-def _article_at(queryset, slug):
-    """The article of ``queryset`` whose public page is at ``slug``, else 404."""
-    article = queryset.at_address(slug).first()
+def _or_404(article):
     if article is None:
         raise Http404(_("No article at this address."))
     return article
@@ -32,13 +30,8 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        # Built per request: which articles show depends on a setting.
-        return Article.objects.for_article_page()
-
     def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        return _article_at(queryset, self.kwargs["slug"])
+        return _or_404(Article.objects.shown_at(self.kwargs["slug"]))
 
     def get(self, request, *args, **kwargs):
         try:
@@ -127,7 +120,9 @@ class ArticleChangesView(DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        return _article_at(Article.objects.for_public(), self.kwargs["slug"])
+        return _or_404(
+            Article.objects.for_public().published_at(self.kwargs["slug"]).first()
+        )
 
     def get_context_data(self, **kwargs):
         versions = list(
