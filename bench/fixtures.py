@@ -66,7 +66,12 @@ def editor_session() -> str:
 
 
 if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
     import django
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
     django.setup()
     forty_reference_article()
