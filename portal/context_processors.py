@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.functional import SimpleLazyObject
 
 # The one query parameter that names a different page of the same list.
 PAGE_PARAM = "page"
@@ -24,5 +25,8 @@ def site(request):
     return {
         "portal_name": settings.PORTAL_NAME,
         "canonical_url": canonical_url(request),
-        "og_image_url": request.build_absolute_uri(static("img/og-image.png")),
+        # Lazy: read by the page frame only when it is rendered, not kept.
+        "og_image_url": SimpleLazyObject(
+            lambda: request.build_absolute_uri(static("img/og-image.png"))
+        ),
     }

@@ -40,25 +40,18 @@ class PublicFragmentNode(template.Node):
         self.parts = parts
 
     def render(self, context):
-        # Read once per template rendering: a page repeats fragments in loops.
+        # Read once per template rendering: a page holds several fragments,
+        # some of them in loops.
         if GENERATION not in context.render_context:
-            context.render_context[GENERATION] = caching.current_generation()
-        generation = context.render_context[GENERATION]
+            context.render_context[GENERATION] = _page_scope(context)
+        scope = context.render_context[GENERATION]
         values = [part.resolve(context) for part in self.parts]
         # Nothing to share: the shared cache is down, or the content is not public.
-        if generation is None or any(value is None for value in values):
+        if scope is None or any(value is None for value in values):
             return self.nodelist.render(context)
-        request = context.get("request")
-        site = f"{request.scheme}://{request.get_host()}" if request else ""
+        generation, prefix = scope
         digest = hashlib.sha256(
-            "\n".join(
-                [
-                    translation.get_language() or "",
-                    site,
-                    timezone.localdate().isoformat(),
-                    *(str(value) for value in values),
-                ]
-            ).encode()
+            "\n".join([prefix, *(str(value) for value in values)]).encode()
         ).hexdigest()
         key = f"public-fragments:{generation}:{digest}"
         html = caching.page_store.get(key)
@@ -67,6 +60,17 @@ class PublicFragmentNode(template.Node):
             caching.page_store.set(key, str(html), timeout=FRAGMENT_SECONDS)
         # Rendered by the template engine, which escaped what needed it.
         return mark_safe(html)
+
+
+def _page_scope(context):
+    """(generation, what every fragment's key holds), or None without a cache."""
+    generation = caching.current_generation()
+    if generation is None:
+        return None
+    request = context.get("request")
+    site = f"{request.scheme}://{request.get_host()}" if request else ""
+    language = translation.get_language() or ""
+    return generation, f"{language}\n{site}\n{timezone.localdate().isoformat()}"
 
 
 @register.tag
