@@ -10,6 +10,7 @@ from django.http import (
 )
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -28,27 +29,56 @@ class HomeView(TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
+        # Lazy: read only when the page's content is rendered, once per
+        # public change (a public fragment); most requests need neither.
         return super().get_context_data(
-            topics=topics.with_content(),
-            recent_articles=Article.objects.recently_approved()[:6],
+            topics=SimpleLazyObject(lambda: list(topics.with_content())),
+            recent_articles=SimpleLazyObject(
+                lambda: list(Article.objects.recently_approved()[:6])
+            ),
             **kwargs,
         )
 
 
-class TopicDetailView(DetailView):
-    """A topic: its approved overview beside its literature, by section."""
+class TopicContents:
+    """What a topic page shows besides the topic row: its approved articles,
+    its literature by section and its "also see" links.
 
-    template_name = "portal/topic_detail.html"
-    context_object_name = "topic"
-    queryset = Topic.objects.prefetch_related(
+    Each is read from the database when a part of the page that shows it is
+    rendered, which happens once per public change (the parts are public
+    fragments): most requests read the topic row alone.
+    """
+
+    def __init__(self, topic):
+        self.topic = topic
+
+    @cached_property
+    def articles(self):
+        # Where the approved versions put them, not where drafts propose.
+        return list(Article.objects.on_topic(self.topic).order_by("title"))
+
+    @cached_property
+    def overview(self):
+        return next((a for a in self.articles if a.live.is_overview), None)
+
+    @cached_property
+    def other_articles(self):
+        return [a for a in self.articles if a is not self.overview]
+
+    @cached_property
+    def also_see(self):
         # An "also see" link to an empty topic would lead nowhere useful.
-        Prefetch("also_see", queryset=topics.with_content()),
-        Prefetch(
-            "sections",
-            # Each section's first entries and how many it has: the page's
-            # size and queries stay the same whatever the library holds; the
-            # rest are a link away, on the paginated literature list.
-            queryset=Section.objects.annotate(
+        return list(topics.with_content(self.topic.also_see.all()))
+
+    @cached_property
+    def sections(self):
+        """Sections with visible literature, each with its first entries and
+        how many it has: the page's size and queries stay the same whatever
+        the library holds; the rest are a link away, on the paginated
+        literature list."""
+        sections = (
+            Section.objects.filter(topic=self.topic)
+            .annotate(
                 visible_entries=Coalesce(
                     Subquery(
                         Entry.objects.visible()
@@ -60,7 +90,9 @@ class TopicDetailView(DetailView):
                     ),
                     0,
                 )
-            ).prefetch_related(
+            )
+            .filter(visible_entries__gt=0)
+            .prefetch_related(
                 Prefetch(
                     "entries",
                     queryset=Entry.objects.visible()
@@ -71,20 +103,20 @@ class TopicDetailView(DetailView):
                     # A sliced prefetch needs its own attribute.
                     to_attr="first_entries",
                 )
-            ),
-        ),
-    )
+            )
+        )
+        return list(sections)
+
+
+class TopicDetailView(DetailView):
+    """A topic: its approved overview beside its literature, by section."""
+
+    template_name = "portal/topic_detail.html"
+    context_object_name = "topic"
+    model = Topic
 
     def get_context_data(self, **kwargs):
-        # Where the approved versions put them, not where drafts propose.
-        articles = list(Article.objects.on_topic(self.object).order_by("title"))
-        overview = next((a for a in articles if a.live.is_overview), None)
-        return super().get_context_data(
-            overview=overview,
-            other_articles=[a for a in articles if a is not overview],
-            sections=[s for s in self.object.sections.all() if s.visible_entries],
-            **kwargs,
-        )
+        return super().get_context_data(contents=TopicContents(self.object), **kwargs)
 
 
 class EditorialPolicyView(TemplateView):

@@ -208,3 +208,27 @@ def test_a_page_pending_review_is_never_kept(client, settings):
     page = client.get(url).content.decode()
     assert "The second draft." in page
     assert "The first draft." not in page
+
+
+def test_the_home_page_shows_a_new_approval_at_once(client):
+    make_article(title="The first reviewed article", approve=True)
+    assert "The first reviewed article" in client.get("/").content.decode()
+    make_article(title="A second reviewed article", approve=True)
+    assert "A second reviewed article" in client.get("/").content.decode()
+
+
+def test_a_topic_page_shows_a_new_overview_and_link_at_once(client):
+    first = make_article(title="A topic's first article", approve=True)
+    topic = first.topic
+    url = topic.get_absolute_url()
+    assert "The overview for this topic is still being reviewed." in (
+        client.get(url).content.decode()
+    )
+    make_article(
+        title="The topic's overview", topic=topic, is_overview=True, approve=True
+    )
+    other = make_article(title="Another topic's article", approve=True).topic
+    topic.also_see.add(other)
+    page = client.get(url).content.decode()
+    assert "The topic&#x27;s overview" in page or "The topic's overview" in page
+    assert other.get_absolute_url() in page

@@ -79,3 +79,23 @@ def test_literature_list_costs_a_fixed_number_of_queries(
     ReferenceFactory.create_batch(40)
     with django_assert_max_num_queries(6):
         assert client.get("/literature/").status_code == 200
+
+
+def test_the_home_page_rendered_before_costs_no_query(
+    client, django_assert_num_queries
+):
+    build_topic(5)
+    client.get("/")
+    with django_assert_num_queries(0):
+        assert client.get("/").status_code == 200
+
+
+def test_a_topic_page_rendered_before_costs_one_query(
+    client, django_assert_num_queries
+):
+    topic, article = build_topic(50)
+    client.get(topic.get_absolute_url())
+    # The topic at the address; its sections, entries, articles and links
+    # are kept rendered until the next public change.
+    with django_assert_num_queries(1):
+        assert client.get(topic.get_absolute_url()).status_code == 200
