@@ -150,11 +150,11 @@ class EditorialBoardView(ListView):
     queryset = BoardMember.objects.listed().select_related("user__disclosure")
 
     def get_context_data(self, **kwargs):
-        members = {member.user_id for member in self.object_list}
+        # Lazy, like the members: the page is kept rendered per public change.
         authors = (
             _people()
             .filter(pk__in=Article.objects.approved().values("live__authors"))
-            .exclude(pk__in=members)
+            .exclude(pk__in=self.object_list.values("user"))
             .order_by("last_name", "first_name", "username")
         )
         return super().get_context_data(authors=authors, **kwargs)
