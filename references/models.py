@@ -419,6 +419,11 @@ class Reference(IdentifierFieldsMixin, models.Model):
     def get_absolute_url(self):
         return reverse("references:detail", kwargs={"pk": self.pk})
 
+    @property
+    def is_visible(self):
+        """Whether readers may see it: the rule of ``ReferenceQuerySet.visible``."""
+        return self.inbox_topic_id is None
+
     def compute_match_key(self):
         """The key shared by records of this publication (references.matching)."""
         return matching.match_key(

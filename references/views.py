@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView, View
 
 from . import exporting
 from .forms import LiteratureFilterForm
-from .models import Entry, Reference
+from .models import Reference
 
 
 class LiteratureListView(ListView):
@@ -37,15 +37,23 @@ class ReferenceDetailView(DetailView):
     context_object_name = "reference"
 
     def get_queryset(self):
-        references = Reference.objects.select_related("inbox_topic").prefetch_related(
-            Prefetch(
-                "entries", queryset=Entry.objects.select_related("section__topic")
-            ),
-            "notices",
-        )
+        # The entries and notices are read by the parts of the page that show
+        # them, when those are rendered: once per public change.
+        references = Reference.objects.select_related("inbox_topic")
         if self.request.user.has_perm("references.view_reference"):
             return references
         return references.visible()
+
+    def get_context_data(self, **kwargs):
+        reference = self.object
+        return super().get_context_data(
+            # A reference still in an inbox is not public: rendered every time.
+            page_key=reference.pk if reference.is_visible else None,
+            entries=SimpleLazyObject(
+                lambda: list(reference.entries.select_related("section__topic"))
+            ),
+            **kwargs,
+        )
 
 
 class LiteratureExportView(View):

@@ -232,3 +232,38 @@ def test_a_topic_page_shows_a_new_overview_and_link_at_once(client):
     page = client.get(url).content.decode()
     assert "The topic&#x27;s overview" in page or "The topic's overview" in page
     assert other.get_absolute_url() in page
+
+
+def test_a_reference_page_keeps_its_public_parts_and_not_the_editors(
+    client, django_assert_num_queries
+):
+    entry = EntryFactory(reference__title="A kept study of myositis")
+    reference = entry.reference
+    url = reference.get_absolute_url()
+    reader = client.get(url).content.decode()
+    assert "A kept study of myositis" in reader
+    assert entry.section.title in reader
+    with django_assert_num_queries(1):
+        assert client.get(url).content.decode() == reader
+    assert "Citation key (editors only)" not in reader
+
+    client.force_login(editor())
+    page = client.get(url).content.decode()
+    assert "Citation key (editors only)" in page
+    assert reference.citation_key in page
+
+
+def test_a_reference_in_an_inbox_is_rendered_afresh_for_editors(client):
+    reference = ReferenceFactory(title="A waiting study")
+    # The inbox is set by the curation service in real use; the row is enough.
+    Reference.objects.filter(pk=reference.pk).update(
+        inbox_topic=EntryFactory().section.topic
+    )
+    client.force_login(editor())
+    url = reference.get_absolute_url()
+    assert "A waiting study" in client.get(url).content.decode()
+    Reference.objects.filter(pk=reference.pk).update(summary="Edited while waiting.")
+    # No public change was signalled, and still the editor sees the edit.
+    assert "Edited while waiting." in client.get(url).content.decode()
+    client.logout()
+    assert client.get(url).status_code == 404
