@@ -158,6 +158,11 @@ class ReferenceAdmin(VersionAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Formatted now, once, rather than by the first reader's request.
+        obj.refresh_citations()
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ReferenceNotice)
 class ReferenceNoticeAdmin(VersionAdmin):

@@ -3,18 +3,23 @@
 The CSL style files are bundled in ``references/csl/`` (see its README), so
 formatting never touches the network. ``format_citation`` is the one way the
 portal formats a reference as a citation. It is slow (milliseconds per
-reference and style), so its results are stored on the reference when it is
-saved (``Reference.format_citations``) and pages read them through
-``stored_citation`` (the ``citation`` filter): the "Cite" box on a reference
-page and article reference lists never format anything per request.
-A change to how citations are formatted (this module, the CSL files, the CSL
-item) needs a migration that empties the stored citations
-(``citation_vancouver`` and ``citation_ama``): each is then formatted again
-on first use.
+reference and style), so its results are stored on the reference
+(``citation_vancouver`` and ``citation_ama``) with the fingerprint of what
+they were made from (``citation_source``: the CSL item citeproc was given),
+and pages read them through ``stored_citation`` (the ``citation`` filter):
+the "Cite" box on a reference page and article reference lists never format
+a citation that is still current. A reference whose fields changed by any
+path (a form, the admin, an import, a bulk update, the link checker) no
+longer matches its fingerprint and is formatted again on first use, once;
+the editorial services format it when they save, so readers rarely wait.
+A change to how citations are formatted (this module, the CSL files) needs a
+migration that empties ``citation_source``.
 """
 
 import functools
+import hashlib
 import html
+import json
 import re
 import threading
 from pathlib import Path
@@ -101,14 +106,8 @@ def _escaped(value):
     return value
 
 
-def format_citation(reference, style="vancouver"):
-    """The reference as one formatted citation, as safe HTML.
-
-    ``style`` is "vancouver" or "ama". Titles and names are escaped, so the
-    only markup is the style's own (italic journal titles in AMA).
-    """
-    if style not in STYLES:
-        raise ValueError(f"Unknown citation style {style!r}; use one of {list(STYLES)}")
+def _citeproc_item(reference) -> dict:
+    """What citeproc is given for ``reference``: its CSL item, escaped."""
     item = _escaped(csl_item(reference))
     if item.get("page"):
         item["page"] = expand_page_range(item["page"])
@@ -118,6 +117,25 @@ def format_citation(reference, style="vancouver"):
     if reference.is_expired:
         # A dead link is no use in a citation; the DOI or PMID still is.
         item.pop("URL", None)
+    return item
+
+
+def fingerprint(reference) -> str:
+    """A digest of what the reference's citations are made of: when it
+    changes, the stored citations are out of date."""
+    item = json.dumps(_citeproc_item(reference), sort_keys=True, default=str)
+    return hashlib.sha256(item.encode()).hexdigest()
+
+
+def format_citation(reference, style="vancouver"):
+    """The reference as one formatted citation, as safe HTML.
+
+    ``style`` is "vancouver" or "ama". Titles and names are escaped, so the
+    only markup is the style's own (italic journal titles in AMA).
+    """
+    if style not in STYLES:
+        raise ValueError(f"Unknown citation style {style!r}; use one of {list(STYLES)}")
+    item = _citeproc_item(reference)
     with _lock:
         bibliography = CitationStylesBibliography(
             _style(style), CiteProcJSON([item]), formatter.html
@@ -130,19 +148,18 @@ def format_citation(reference, style="vancouver"):
 def stored_citation(reference, style="vancouver"):
     """The reference's stored citation in ``style``, as safe HTML.
 
-    A reference written in bulk (an import) has none yet: it is formatted on
-    first use and stored, once, unless a save stored a newer one meanwhile.
+    A reference never formatted (written in bulk: an import) or changed since
+    it was formatted is formatted now and stored, once, unless another
+    request or a save stored a newer one meanwhile.
     """
     if style not in STYLES:
         raise ValueError(f"Unknown citation style {style!r}; use one of {list(STYLES)}")
-    text = getattr(reference, f"citation_{style}")
-    if not text:
-        reference.format_citations()
-        fields = {name: getattr(reference, name) for name in reference.CITATION_FIELDS}
-        if reference.pk is not None:
-            type(reference).objects.filter(
-                pk=reference.pk, **{name: "" for name in fields}
-            ).update(**fields)
-        text = fields[f"citation_{style}"]
-    # Stored by format_citation, which escapes every value it was given.
-    return mark_safe(text)
+    stored = reference.citation_source
+    if not reference.refresh_citations():
+        # Stored by format_citation, which escapes every value it was given.
+        return mark_safe(getattr(reference, f"citation_{style}"))
+    if reference.pk is not None:
+        type(reference).objects.filter(pk=reference.pk, citation_source=stored).update(
+            **{name: getattr(reference, name) for name in reference.CITATION_FIELDS}
+        )
+    return mark_safe(getattr(reference, f"citation_{style}"))

@@ -113,6 +113,8 @@ def _save(changes: list[Change], *, user) -> None:
     with reversion.create_revision():
         for reference, fields in by_reference.values():
             reference.full_clean()
+            if reference.refresh_citations():
+                fields |= set(Reference.CITATION_FIELDS)
             reference.save(update_fields=[*fields, "updated_at"])
         if user is not None and user.is_authenticated:
             reversion.set_user(user)

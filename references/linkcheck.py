@@ -153,9 +153,8 @@ def check_links(
             for reference in by_url[futures[future]]:
                 was_expired = reference.is_expired
                 record_result(reference, result, now=now, expire_after=expire_after)
-                if reference.is_expired != was_expired:
-                    # An expired link is left out of the stored citations.
-                    reference.format_citations()
+                # An expired link is left out of the stored citations.
+                if reference.refresh_citations():
                     reformatted.append(reference)
                 summary.checked += 1
                 setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)

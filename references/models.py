@@ -325,38 +325,25 @@ class Reference(IdentifierFieldsMixin, models.Model):
     )
     # The reference formatted in each citation style (references.citations),
     # stored because citeproc takes milliseconds per reference and style: too
-    # slow to repeat for every page that lists references. "" means not
+    # slow to repeat for every page that lists references; with the digest of
+    # what they were made from, so that a stale one is known. "" means not
     # formatted yet: rows written in bulk (imports) are formatted on first use.
     citation_vancouver = models.TextField(
         _("Vancouver citation"), blank=True, editable=False
     )
     citation_ama = models.TextField(_("AMA citation"), blank=True, editable=False)
+    citation_source = models.CharField(
+        _("fingerprint of the citations' source"),
+        max_length=64,
+        blank=True,
+        editable=False,
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ReferenceQuerySet.as_manager()
 
-    # What a formatted citation is made of (references.formats.csljson.csl_item
-    # and the expired-link rule): saving any of them formats it again.
-    CITATION_SOURCES = frozenset(
-        {
-            "kind",
-            "title",
-            "authors",
-            "source",
-            "year",
-            "month",
-            "day",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "url",
-            "link_status",
-        }
-    )
-    CITATION_FIELDS = ("citation_vancouver", "citation_ama")
+    CITATION_FIELDS = ("citation_vancouver", "citation_ama", "citation_source")
 
     class Meta:
         ordering = ["title"]
@@ -399,21 +386,16 @@ class Reference(IdentifierFieldsMixin, models.Model):
     def save(self, *args, **kwargs):
         if not self.citation_key:
             self.citation_key = self.suggest_citation_key()
-        # Like the key, the match key and the stored citations are columns of
-        # this row derived from its other columns: worked out whenever what
-        # they come from is saved, so no save can leave them stale.
+        # Like the key, the match key is a column of this row derived from its
+        # other columns, cheap to work out: whenever what it comes from is
+        # saved, so no save can leave duplicates unfound. (The stored
+        # citations are costly: they carry their own fingerprint instead.)
         update_fields = kwargs.get("update_fields")
         self.match_key = self.compute_match_key()
         if update_fields is not None and {"title", "year", "authors"} & set(
             update_fields
         ):
-            update_fields = {*update_fields, "match_key"}
-        if update_fields is None or self.CITATION_SOURCES & set(update_fields):
-            self.format_citations()
-            if update_fields is not None:
-                update_fields = {*update_fields, *self.CITATION_FIELDS}
-        if update_fields is not None:
-            kwargs["update_fields"] = update_fields
+            kwargs["update_fields"] = {*update_fields, "match_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -535,15 +517,23 @@ class Reference(IdentifierFieldsMixin, models.Model):
                 return {"day": _("That day does not exist in that month.")}
         return {}
 
-    def format_citations(self):
-        """Format the reference in every citation style and keep the results.
+    def refresh_citations(self) -> bool:
+        """Format the citations again if what they are made of has changed
+        since they were (or if they never were); True if it did.
 
-        Sets the stored fields without saving; ``save()`` calls it.
+        Sets the stored fields (``CITATION_FIELDS``) without saving: the
+        editorial services call it before they save, ``stored_citation`` on
+        first use of a reference written by any other path.
         """
+        source = citations.fingerprint(self)
+        if source == self.citation_source:
+            return False
         for style in citations.STYLES:
             setattr(
                 self, f"citation_{style}", str(citations.format_citation(self, style))
             )
+        self.citation_source = source
+        return True
 
     def suggest_citation_key(self):
         """A readable key from the first author's family name (or title) and year."""

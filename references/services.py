@@ -39,6 +39,8 @@ def add_to_inbox(
     if not reference.citation_key:
         reference.citation_key = reference.suggest_citation_key()
     reference.full_clean()
+    # Formatted now, once, rather than by the first reader's request.
+    reference.refresh_citations()
     with reversion.create_revision():
         reference.save()
         _revision_user(user)
@@ -103,7 +105,10 @@ def set_kind(
         for reference in _locked(references):
             if reference.kind != kind:
                 reference.kind = kind
-                reference.save(update_fields=["kind", "updated_at"])
+                fields = ["kind", "updated_at"]
+                if reference.refresh_citations():
+                    fields.extend(Reference.CITATION_FIELDS)
+                reference.save(update_fields=fields)
                 changed += 1
         _revision_user(user)
         reversion.set_comment(
