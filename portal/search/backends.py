@@ -2,15 +2,16 @@
 
 A backend answers two questions about a parsed query within a queryset of
 search documents (already narrowed by the page's filters): how many match
-(counting stops at a limit), and which ones (best first) with a highlighted
-snippet for a slice.
+(counting stops at a limit), and which ones with a highlighted snippet for a
+slice, in one order: the first tier (a Q the caller gives) before the rest,
+each best first, ties by primary key.
 ``get_backend()`` picks the engine for the database in use.
 """
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import F, TextField
+from django.db.models import Case, F, TextField, Value, When
 from django.db.models.expressions import RawSQL
 
 from .query import STOP_WORDS, ParsedQuery
@@ -56,9 +57,7 @@ class PostgresBackend:
             " & ".join(words + phrases + groups), search_type="raw", config=PG_CONFIG
         )
 
-    def count(self, query, documents, limit, only=None):
-        if only is not None:
-            documents = documents.filter(pk__in=only)
+    def count(self, query, documents, limit):
         return documents.filter(search_vector=self.tsquery(query))[:limit].count()
 
     @staticmethod
@@ -93,19 +92,20 @@ class PostgresBackend:
             output_field=TextField(),
         )
 
-    def page(self, query, documents, offset, limit, only=None):
-        if only is not None:
-            documents = documents.filter(pk__in=only)
+    def page(self, query, documents, offset, limit, first):
         tsquery = self.tsquery(query)
         rank = SearchRank(F("search_vector"), tsquery)
+        # Both tiers in one ranked order (tier, then rank), so a slice is one
+        # ranked query wherever it falls, and the first tier is never counted.
+        tier = Case(When(first, then=Value(0)), default=Value(1))
         # Two steps, so the costly parts run for the rows shown only: rank
-        # every match reading just its id and vector, keep a page of ids,
-        # then load those rows and headline them. (In one query, a parallel
-        # plan headlines each worker's best rows before merging them.)
+        # every match reading just its id, kind and vector, keep a page of
+        # ids, then load those rows and headline them. (In one query, a
+        # parallel plan headlines each worker's best rows before merging.)
         ranked = (
             documents.filter(search_vector=tsquery)
-            .annotate(rank=rank)
-            .order_by("-rank", "pk")
+            .annotate(tier=tier, rank=rank)
+            .order_by("tier", "-rank", "pk")
             .values("pk")[offset : offset + limit]
         )
         rows = (
@@ -113,6 +113,7 @@ class PostgresBackend:
             .filter(pk__in=ranked)
             .defer("body", "search_vector")
             .annotate(
+                tier=tier,
                 rank=rank,
                 snippet=SearchHeadline(
                     self.snippet_text(query),
@@ -126,7 +127,7 @@ class PostgresBackend:
                     fragment_delimiter=ELLIPSIS,
                 ),
             )
-            .order_by("-rank", "pk")
+            .order_by("tier", "-rank", "pk")
         )
         return [(row, row.snippet) for row in rows]
 
@@ -158,7 +159,7 @@ class SqliteBackend:
         FTS5 still drives the query and hands rows over in rank order; an IN
         list would either be pushed into FTS5 (one MATCH per listed row) or
         list every filtered document first. ``only`` (a query of document
-        ids, already filtered: the reviewed articles) is read once instead.
+        ids, already filtered: the first tier) is read once instead.
         """
         sql, params = f"{FTS_TABLE} MATCH %s", [self.match(query)]
         if only is not None:
@@ -176,7 +177,12 @@ class SqliteBackend:
             params.extend(subparams)
         return sql, params
 
-    def count(self, query, documents, limit, only=None):
+    def count(self, query, documents, limit):
+        return self._count(query, documents, limit)
+
+    def _count(self, query, documents, limit, only=None):
+        """How many of the matches among ``documents`` (``only`` as in
+        ``_where``), up to ``limit``."""
         where, params = self._where(query, documents, only)
         with connections[documents.db].cursor() as cursor:
             cursor.execute(
@@ -186,7 +192,28 @@ class SqliteBackend:
             )
             return cursor.fetchone()[0]
 
-    def page(self, query, documents, offset, limit, only=None):
+    def page(self, query, documents, offset, limit, first):
+        # FTS5 hands its matches over in rank order and cannot put a tier
+        # before it, so each tier is a ranked query of its own. The first
+        # tier's matches, counted only as far as the slice reaches, tell
+        # where the slice crosses into the rest.
+        tier = documents.filter(first).values("pk")
+        in_tier = self._count(query, documents, offset + limit, only=tier)
+        rows = []
+        if offset < in_tier:
+            rows = self._ranked(query, documents, offset, limit, only=tier)
+        if len(rows) < limit:
+            rows += self._ranked(
+                query,
+                documents.exclude(first),
+                max(offset - in_tier, 0),
+                limit - len(rows),
+            )
+        return rows
+
+    def _ranked(self, query, documents, offset, limit, only=None):
+        """A slice of the matches among ``documents``, best first, with their
+        snippets (``only`` as in ``_where``)."""
         where, params = self._where(query, documents, only)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         # Ordering by FTS5's rank column (set to our weighted bm25 for this
