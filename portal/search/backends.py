@@ -11,7 +11,7 @@ each best first, ties by primary key.
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import BooleanField, Case, F, TextField, Value, When
 from django.db.models.expressions import RawSQL
 
 from .query import STOP_WORDS, ParsedQuery
@@ -28,8 +28,9 @@ FTS_TABLE = "portal_search_fts"
 # the A/B/C/D weights the PostgreSQL trigger gives the same fields.
 FTS_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 PG_CONFIG = "english"
-# The GIN index over search_vector (migration 0002).
+# The GIN indexes over search_vector (migration 0002) and search_pairs (0006).
 PG_VECTOR_INDEX = "portal_searchdocument_vector_gin"
+PG_PAIRS_INDEX = "portal_searchdocument_pairs_gin"
 # ts_headline reads this many characters of a document's text, starting this
 # many before the first match (see PostgresBackend.snippet_text).
 SNIPPET_WINDOW = 1000
@@ -57,8 +58,38 @@ class PostgresBackend:
             " & ".join(words + phrases + groups), search_type="raw", config=PG_CONFIG
         )
 
+    @staticmethod
+    def phrase_pairs(query: ParsedQuery):
+        """Conditions that every match of the query's phrases meets, so a
+        phrase of common words reads its few candidates from the pairs index
+        instead of checking the positions in every document with both words.
+
+        A phrase's keys come from its own tsvector, as the documents' come
+        from theirs (search_pairs, migration 0006); a phrase without two
+        adjacent words that are not stop words has none to give.
+        """
+        return [
+            RawSQL(
+                "search_pairs @> "
+                "portal_search_pair_keys(to_tsvector(%s::regconfig, %s))",
+                (PG_CONFIG, " ".join(phrase)),
+                output_field=BooleanField(),
+            )
+            for phrase in query.phrases
+            if any(
+                a not in STOP_WORDS and b not in STOP_WORDS
+                for a, b in zip(phrase, phrase[1:], strict=False)
+            )
+        ]
+
+    def matching(self, query, documents):
+        """The ``documents`` that match ``query``."""
+        return documents.filter(
+            *self.phrase_pairs(query), search_vector=self.tsquery(query)
+        )
+
     def count(self, query, documents, limit):
-        return documents.filter(search_vector=self.tsquery(query))[:limit].count()
+        return self.matching(query, documents)[:limit].count()
 
     @staticmethod
     def snippet_text(query: ParsedQuery) -> RawSQL:
@@ -85,35 +116,44 @@ class PostgresBackend:
         start = f"greatest(coalesce({first}, 1) - {SNIPPET_LEAD}, 1)"
         # A window that starts inside a word would show its tail ("ximab"):
         # drop the partial word, so the snippet starts at a word boundary.
+        # The start is found once, in a subquery of its own (OFFSET 0 keeps
+        # PostgreSQL from copying the expression into both of its uses).
         return RawSQL(
-            f"regexp_replace(substr(body, {start}, {SNIPPET_WINDOW}), "
-            f"CASE WHEN {start} > 1 THEN '^\\S*\\s+' ELSE '^$' END, '')",
-            [value for token in tokens for value in (token, token)] * 2,
+            f"(SELECT regexp_replace(substr(body, start, {SNIPPET_WINDOW}), "
+            "CASE WHEN start > 1 THEN '^\\S*\\s+' ELSE '^$' END, '') "
+            f"FROM (SELECT {start} AS start OFFSET 0) AS snippet_window)",
+            [value for token in tokens for value in (token, token)],
             output_field=TextField(),
         )
 
     def page(self, query, documents, offset, limit, first):
         tsquery = self.tsquery(query)
         rank = SearchRank(F("search_vector"), tsquery)
-        # Both tiers in one ranked order (tier, then rank), so a slice is one
-        # ranked query wherever it falls, and the first tier is never counted.
-        tier = Case(When(first, then=Value(0)), default=Value(1))
         # Two steps, so the costly parts run for the rows shown only: rank
-        # every match reading just its id, kind and vector, keep a page of
-        # ids, then load those rows and headline them. (In one query, a
-        # parallel plan headlines each worker's best rows before merging.)
-        ranked = (
-            documents.filter(search_vector=tsquery)
-            .annotate(tier=tier, rank=rank)
-            .order_by("tier", "-rank", "pk")
-            .values("pk")[offset : offset + limit]
+        # the matches reading just their id and vector, keep a page of ids,
+        # then load those rows and headline them. (In one query, a parallel
+        # plan headlines each worker's best rows before merging them.)
+        # The ids: each tier ranked on its own, one after the other in one
+        # query. PostgreSQL runs the second part only if the first tier runs
+        # out before the slice ends, so a page of reviewed articles never
+        # ranks the literature (tens of thousands of matches for a common
+        # word), and nothing counts the first tier.
+        matching = (
+            self.matching(query, documents)
+            .annotate(rank=rank)
+            .order_by("-rank", "pk")
+            .values("pk")
         )
+        end = offset + limit
+        ranked = matching.filter(first)[:end].union(
+            matching.exclude(first)[:end], all=True
+        )[offset:end]
         rows = (
             documents.model.objects.using(documents.db)
             .filter(pk__in=ranked)
             .defer("body", "search_vector")
             .annotate(
-                tier=tier,
+                tier=Case(When(first, then=Value(0)), default=Value(1)),
                 rank=rank,
                 snippet=SearchHeadline(
                     self.snippet_text(query),
