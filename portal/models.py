@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from references.fields import EditorTextField
-from references.models import Reference
+from references.models import Entry, Reference
 
 # ---------------------------------------------------------------------------
 # Accounts (issue 6): the login audit.
@@ -78,9 +78,16 @@ class SearchDocumentQuerySet(models.QuerySet):
         # no reindexing.
         # Both sides are IN lists over unique columns, which lets the database
         # look the few matching documents up by index instead of scanning.
+        # The references are read from the topic's entries alone: joining
+        # the references themselves (Reference.objects.in_topic) would only
+        # repeat the ids the entries hold, and de-duplicate them.
         return self.filter(
             Q(article__in=Article.objects.filter(topic=topic).values("pk"))
-            | Q(reference__in=Reference.objects.in_topic(topic).values("pk"))
+            | Q(
+                reference__in=Entry.objects.filter(section__topic=topic).values(
+                    "reference_id"
+                )
+            )
         )
 
     def of_kind(self, kind):
@@ -113,6 +120,8 @@ class SearchDocument(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     # Filled by a PostgreSQL trigger; unused (and empty) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # On PostgreSQL the same trigger also fills search_pairs, a column only
+    # the search backend reads (migration 0006), so it is not a field here.
 
     objects = SearchDocumentQuerySet.as_manager()
 

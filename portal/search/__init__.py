@@ -8,6 +8,7 @@ Django's paginator understands. The index itself is kept by ``indexing``.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -19,6 +20,8 @@ from .query import ParsedQuery, expand, parse_query
 # Counting stops here: nobody reads past the best thousand results, and an
 # exact count of tens of thousands of matches costs more than the page itself.
 MAX_RESULTS = 1000
+# The documents that come before all others (see Results).
+FIRST_TIER = Q(kind=ARTICLE_KIND)
 
 __all__ = ["MAX_RESULTS", "Hit", "Results", "highlight", "parse_query", "search"]
 
@@ -50,23 +53,6 @@ class Results:
         self.documents = documents
         self.backend = get_backend(documents.db)
         self._count = None
-        self._articles = None
-
-    def article_ids(self):
-        """A query of the reviewed articles among the documents (first tier)."""
-        return self.documents.filter(kind=ARTICLE_KIND).values("pk")
-
-    def article_count(self):
-        """How many reviewed articles match (the first tier)."""
-        if self._articles is None:
-            self._articles = (
-                self.backend.count(
-                    self.query, self.documents, MAX_RESULTS + 1, only=self.article_ids()
-                )
-                if self.query
-                else 0
-            )
-        return self._articles
 
     def count(self):
         """How many matches, up to MAX_RESULTS (see ``more``)."""
@@ -93,19 +79,9 @@ class Results:
         if not self.query or (stop is not None and stop <= start):
             return []
         limit = (stop - start) if stop is not None else self.count() - start
-        first = self.article_count()
-        rows = []
-        if start < first:
-            rows = self.backend.page(
-                self.query, self.documents, start, limit, only=self.article_ids()
-            )
-        if len(rows) < limit:
-            rows += self.backend.page(
-                self.query,
-                self.documents.exclude(kind=ARTICLE_KIND),
-                max(start - first, 0),
-                limit - len(rows),
-            )
+        rows = self.backend.page(
+            self.query, self.documents, start, limit, first=FIRST_TIER
+        )
         return [Hit(document, highlight(snippet)) for document, snippet in rows]
 
 

@@ -2,15 +2,16 @@
 
 A backend answers two questions about a parsed query within a queryset of
 search documents (already narrowed by the page's filters): how many match
-(counting stops at a limit), and which ones (best first) with a highlighted
-snippet for a slice.
+(counting stops at a limit), and which ones with a highlighted snippet for a
+slice, in one order: the first tier (a Q the caller gives) before the rest,
+each best first, ties by primary key.
 ``get_backend()`` picks the engine for the database in use.
 """
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import F, TextField
+from django.db.models import BooleanField, Case, F, TextField, Value, When
 from django.db.models.expressions import RawSQL
 
 from .query import STOP_WORDS, ParsedQuery
@@ -27,8 +28,9 @@ FTS_TABLE = "portal_search_fts"
 # the A/B/C/D weights the PostgreSQL trigger gives the same fields.
 FTS_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 PG_CONFIG = "english"
-# The GIN index over search_vector (migration 0002).
+# The GIN indexes over search_vector (migration 0002) and search_pairs (0006).
 PG_VECTOR_INDEX = "portal_searchdocument_vector_gin"
+PG_PAIRS_INDEX = "portal_searchdocument_pairs_gin"
 # ts_headline reads this many characters of a document's text, starting this
 # many before the first match (see PostgresBackend.snippet_text).
 SNIPPET_WINDOW = 1000
@@ -56,10 +58,38 @@ class PostgresBackend:
             " & ".join(words + phrases + groups), search_type="raw", config=PG_CONFIG
         )
 
-    def count(self, query, documents, limit, only=None):
-        if only is not None:
-            documents = documents.filter(pk__in=only)
-        return documents.filter(search_vector=self.tsquery(query))[:limit].count()
+    @staticmethod
+    def phrase_pairs(query: ParsedQuery):
+        """Conditions that every match of the query's phrases meets, so a
+        phrase of common words reads its few candidates from the pairs index
+        instead of checking the positions in every document with both words.
+
+        A phrase's keys come from its own tsvector, as the documents' come
+        from theirs (search_pairs, migration 0006); a phrase without two
+        adjacent words that are not stop words has none to give.
+        """
+        return [
+            RawSQL(
+                "search_pairs @> "
+                "portal_search_pair_keys(to_tsvector(%s::regconfig, %s))",
+                (PG_CONFIG, " ".join(phrase)),
+                output_field=BooleanField(),
+            )
+            for phrase in query.phrases
+            if any(
+                a not in STOP_WORDS and b not in STOP_WORDS
+                for a, b in zip(phrase, phrase[1:], strict=False)
+            )
+        ]
+
+    def matching(self, query, documents):
+        """The ``documents`` that match ``query``."""
+        return documents.filter(
+            *self.phrase_pairs(query), search_vector=self.tsquery(query)
+        )
+
+    def count(self, query, documents, limit):
+        return self.matching(query, documents)[:limit].count()
 
     @staticmethod
     def snippet_text(query: ParsedQuery) -> RawSQL:
@@ -86,33 +116,44 @@ class PostgresBackend:
         start = f"greatest(coalesce({first}, 1) - {SNIPPET_LEAD}, 1)"
         # A window that starts inside a word would show its tail ("ximab"):
         # drop the partial word, so the snippet starts at a word boundary.
+        # The start is found once, in a subquery of its own (OFFSET 0 keeps
+        # PostgreSQL from copying the expression into both of its uses).
         return RawSQL(
-            f"regexp_replace(substr(body, {start}, {SNIPPET_WINDOW}), "
-            f"CASE WHEN {start} > 1 THEN '^\\S*\\s+' ELSE '^$' END, '')",
-            [value for token in tokens for value in (token, token)] * 2,
+            f"(SELECT regexp_replace(substr(body, start, {SNIPPET_WINDOW}), "
+            "CASE WHEN start > 1 THEN '^\\S*\\s+' ELSE '^$' END, '') "
+            f"FROM (SELECT {start} AS start OFFSET 0) AS snippet_window)",
+            [value for token in tokens for value in (token, token)],
             output_field=TextField(),
         )
 
-    def page(self, query, documents, offset, limit, only=None):
-        if only is not None:
-            documents = documents.filter(pk__in=only)
+    def page(self, query, documents, offset, limit, first):
         tsquery = self.tsquery(query)
         rank = SearchRank(F("search_vector"), tsquery)
         # Two steps, so the costly parts run for the rows shown only: rank
-        # every match reading just its id and vector, keep a page of ids,
+        # the matches reading just their id and vector, keep a page of ids,
         # then load those rows and headline them. (In one query, a parallel
         # plan headlines each worker's best rows before merging them.)
-        ranked = (
-            documents.filter(search_vector=tsquery)
+        # The ids: each tier ranked on its own, one after the other in one
+        # query. PostgreSQL runs the second part only if the first tier runs
+        # out before the slice ends, so a page of reviewed articles never
+        # ranks the literature (tens of thousands of matches for a common
+        # word), and nothing counts the first tier.
+        matching = (
+            self.matching(query, documents)
             .annotate(rank=rank)
             .order_by("-rank", "pk")
-            .values("pk")[offset : offset + limit]
+            .values("pk")
         )
+        end = offset + limit
+        ranked = matching.filter(first)[:end].union(
+            matching.exclude(first)[:end], all=True
+        )[offset:end]
         rows = (
             documents.model.objects.using(documents.db)
             .filter(pk__in=ranked)
             .defer("body", "search_vector")
             .annotate(
+                tier=Case(When(first, then=Value(0)), default=Value(1)),
                 rank=rank,
                 snippet=SearchHeadline(
                     self.snippet_text(query),
@@ -126,7 +167,7 @@ class PostgresBackend:
                     fragment_delimiter=ELLIPSIS,
                 ),
             )
-            .order_by("-rank", "pk")
+            .order_by("tier", "-rank", "pk")
         )
         return [(row, row.snippet) for row in rows]
 
@@ -158,7 +199,7 @@ class SqliteBackend:
         FTS5 still drives the query and hands rows over in rank order; an IN
         list would either be pushed into FTS5 (one MATCH per listed row) or
         list every filtered document first. ``only`` (a query of document
-        ids, already filtered: the reviewed articles) is read once instead.
+        ids, already filtered: the first tier) is read once instead.
         """
         sql, params = f"{FTS_TABLE} MATCH %s", [self.match(query)]
         if only is not None:
@@ -176,7 +217,12 @@ class SqliteBackend:
             params.extend(subparams)
         return sql, params
 
-    def count(self, query, documents, limit, only=None):
+    def count(self, query, documents, limit):
+        return self._count(query, documents, limit)
+
+    def _count(self, query, documents, limit, only=None):
+        """How many of the matches among ``documents`` (``only`` as in
+        ``_where``), up to ``limit``."""
         where, params = self._where(query, documents, only)
         with connections[documents.db].cursor() as cursor:
             cursor.execute(
@@ -186,7 +232,28 @@ class SqliteBackend:
             )
             return cursor.fetchone()[0]
 
-    def page(self, query, documents, offset, limit, only=None):
+    def page(self, query, documents, offset, limit, first):
+        # FTS5 hands its matches over in rank order and cannot put a tier
+        # before it, so each tier is a ranked query of its own. The first
+        # tier's matches, counted only as far as the slice reaches, tell
+        # where the slice crosses into the rest.
+        tier = documents.filter(first).values("pk")
+        in_tier = self._count(query, documents, offset + limit, only=tier)
+        rows = []
+        if offset < in_tier:
+            rows = self._ranked(query, documents, offset, limit, only=tier)
+        if len(rows) < limit:
+            rows += self._ranked(
+                query,
+                documents.exclude(first),
+                max(offset - in_tier, 0),
+                limit - len(rows),
+            )
+        return rows
+
+    def _ranked(self, query, documents, offset, limit, only=None):
+        """A slice of the matches among ``documents``, best first, with their
+        snippets (``only`` as in ``_where``)."""
         where, params = self._where(query, documents, only)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         # Ordering by FTS5's rank column (set to our weighted bm25 for this

@@ -15,7 +15,7 @@ from articles.models import Article
 from references.models import Reference
 
 from ..models import ARTICLE_KIND, SearchDocument
-from .backends import FTS_TABLE, PG_VECTOR_INDEX
+from .backends import FTS_TABLE, PG_PAIRS_INDEX, PG_VECTOR_INDEX
 
 CITATION_RE = re.compile(r'<sup class="citation">.*?</sup>', re.DOTALL)
 TAG_RE = re.compile(r"<[^>]+>")
@@ -136,11 +136,11 @@ def rebuild(using="default") -> int:
         if connection.vendor == "sqlite":
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
         else:
-            # The bulk insert left its GIN entries in the index's pending list,
-            # which every search would scan in full until autovacuum merged
-            # it; merge it now. (VACUUM cannot run inside this transaction.)
-            cursor.execute(
-                "SELECT gin_clean_pending_list(%s::regclass)", [PG_VECTOR_INDEX]
-            )
+            # The bulk insert left its GIN entries in the indexes' pending
+            # lists, which every search would scan in full until autovacuum
+            # merged them; merge them now. (VACUUM cannot run inside this
+            # transaction.)
+            for index in (PG_VECTOR_INDEX, PG_PAIRS_INDEX):
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
     return SearchDocument.objects.using(using).count()

@@ -10,6 +10,7 @@ from articles import services, workflow
 from portal.models import SearchDocument, SearchSynonym
 from portal.search import parse_query, search
 from portal.search.backends import PostgresBackend, SqliteBackend, get_backend
+from portal.search.query import WORD_RE
 from tests.factories import (
     EntryFactory,
     ReferenceFactory,
@@ -414,3 +415,75 @@ def test_a_snippet_deep_in_a_long_text_starts_at_a_word_boundary():
     words = snippet.replace("…", " ").split()
     assert words[0] == "alphabetically", snippet
     assert "<mark>rituximab</mark>" in snippet
+
+
+def test_tiers_keep_one_order_across_page_boundaries():
+    # Equal texts rank equally, so each tier is in primary-key order.
+    for _ in range(3):
+        make_article(title="Tacrolimus notes", body="Tacrolimus helps.", approve=True)
+    ReferenceFactory.create_batch(4, title="Tacrolimus paper", summary="It helps.")
+    documents = SearchDocument.objects.order_by("pk")
+    expected = [
+        *documents.filter(kind="article").values_list("pk", flat=True),
+        *documents.exclude(kind="article").values_list("pk", flat=True),
+    ]
+    results = search("tacrolimus")
+    assert len(results) == 7
+    assert [hit.document.pk for hit in results[0:7]] == expected
+    for size in (2, 3):
+        pages = [results[start : start + size] for start in range(0, 7, size)]
+        assert [hit.document.pk for page in pages for hit in page] == expected
+    assert [hit.document.pk for hit in results[2:5]] == expected[2:5]
+    assert [hit.document.pk for hit in results[5:]] == expected[5:]
+
+
+def test_a_page_of_results_costs_the_same_queries_however_many_match(
+    django_assert_num_queries,
+):
+    # PostgreSQL: the count, then one query for a page across both tiers.
+    # SQLite: the count, the first tier's count, and for each tier a ranked
+    # page and its rows.
+    expected = {"postgresql": 2, "sqlite": 6}[connection.vendor]
+    make_article(title="Belimumab", body="Belimumab in lupus.", approve=True)
+    for n in (3, 30):
+        ReferenceFactory.create_batch(n, summary="On belimumab.")
+        results = search("belimumab")  # reads the synonym sets
+        with django_assert_num_queries(expected):
+            assert results.count() == (4 if n == 3 else 34)
+            assert len(results[0:25]) == (4 if n == 3 else 25)
+
+
+def test_a_phrase_of_common_words_finds_them_side_by_side_only():
+    ReferenceFactory(title="Muscle weakness in adults", summary="A cohort.")
+    ReferenceFactory(title="Weakness of the muscle", summary="Muscle tests.")
+    ReferenceFactory(title="Weakness and fatigue", summary="The muscle is sore.")
+    assert titles('"muscle weakness"') == ["Muscle weakness in adults"]
+    assert titles('"muscles weaknesses"') == ["Muscle weakness in adults"]
+    assert titles('"weakness of the muscle"') == ["Weakness of the muscle"]
+    assert titles('"weakness muscle"') == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="search_pairs is PostgreSQL's"
+)
+def test_the_pairs_index_never_loses_a_phrase_match():
+    texts = [
+        "Rash-like lesions on jo1 antibody positive hands; IVIG-treated at "
+        "10mg/kg twice daily.",
+        "Anti-MDA5 dermatomyositis after a covid19 vaccine-induced myositis, in "
+        "a naïve café owner (Ösophagus).",
+        "The heliotrope of the rash and the rash of the heliotrope, 7.5 mg.",
+        "日本語 テキスト myositis ∑ 2x 3rd",
+    ]
+    for text in texts:
+        ReferenceFactory(title="Notes", summary=text)
+    backend, documents = PostgresBackend(), SearchDocument.objects.all()
+    assert backend.phrase_pairs(parse_query('"rash like lesions"'))
+    for text in texts:
+        words = WORD_RE.findall(text.lower())
+        for size in (2, 3):
+            for start in range(len(words) - size + 1):
+                query = parse_query('"' + " ".join(words[start : start + size]) + '"')
+                tsquery = backend.tsquery(query)
+                exact = documents.filter(search_vector=tsquery)
+                assert set(backend.matching(query, documents)) == set(exact)
