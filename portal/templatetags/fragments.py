@@ -31,7 +31,7 @@ register = template.Library()
 # Fragments last as long as a generation at most; this bounds the memory
 # that one generation's fragments keep when nothing changes for a long time.
 FRAGMENT_SECONDS = 24 * 60 * 60
-GENERATION = "public_fragment_generation"
+SCOPE = "public_fragment_scope"
 
 
 class PublicFragmentNode(template.Node):
@@ -42,9 +42,9 @@ class PublicFragmentNode(template.Node):
     def render(self, context):
         # Read once per template rendering: a page holds several fragments,
         # some of them in loops.
-        if GENERATION not in context.render_context:
-            context.render_context[GENERATION] = _page_scope(context)
-        scope = context.render_context[GENERATION]
+        if SCOPE not in context.render_context:
+            context.render_context[SCOPE] = _page_scope(context)
+        scope = context.render_context[SCOPE]
         values = [part.resolve(context) for part in self.parts]
         # Nothing to share: the shared cache is down, or the content is not public.
         if scope is None or any(value is None for value in values):
