@@ -8,7 +8,6 @@ Django's paginator understands. The index itself is kept by ``indexing``.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -20,8 +19,8 @@ from .query import ParsedQuery, expand, parse_query
 # Counting stops here: nobody reads past the best thousand results, and an
 # exact count of tens of thousands of matches costs more than the page itself.
 MAX_RESULTS = 1000
-# The documents that come before all others (see Results).
-FIRST_TIER = Q(kind=ARTICLE_KIND)
+# The kind of documents that come before all others (see Results).
+FIRST_KIND = ARTICLE_KIND
 
 __all__ = ["MAX_RESULTS", "Hit", "Results", "highlight", "parse_query", "search"]
 
@@ -80,7 +79,7 @@ class Results:
             return []
         limit = (stop - start) if stop is not None else self.count() - start
         rows = self.backend.page(
-            self.query, self.documents, start, limit, first=FIRST_TIER
+            self.query, self.documents, start, limit, first_kind=FIRST_KIND
         )
         return [Hit(document, highlight(snippet)) for document, snippet in rows]
 

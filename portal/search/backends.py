@@ -3,16 +3,20 @@
 A backend answers two questions about a parsed query within a queryset of
 search documents (already narrowed by the page's filters): how many match
 (counting stops at a limit), and which ones with a highlighted snippet for a
-slice, in one order: the first tier (a Q the caller gives) before the rest,
-each best first, ties by primary key.
+slice, in one order: the first tier (the documents of a kind the caller
+names) before the rest, each best first, ties by primary key.
 ``get_backend()`` picks the engine for the database in use.
 """
+
+import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import BooleanField, Case, F, TextField, Value, When
+from django.db.models import BooleanField, Case, F, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact, In
+from django.db.models.sql.where import AND
 
 from .query import STOP_WORDS, ParsedQuery
 
@@ -25,8 +29,13 @@ ELLIPSIS = " … "
 
 FTS_TABLE = "portal_search_fts"
 # bm25 weights of the FTS5 columns (title, authors, source, body), matching
-# the A/B/C/D weights the PostgreSQL trigger gives the same fields.
-FTS_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+# the A/B/C/D weights the PostgreSQL trigger gives the same fields, and of
+# the kind (migration 0008), which narrows and never ranks.
+FTS_WEIGHTS = (10.0, 4.0, 2.0, 1.0, 0.0)
+# The columns a reader's words are looked for in.
+TEXT_COLUMNS = "title authors source body"
+# A kind as the model writes it, safe to quote in an FTS5 query.
+KIND_RE = re.compile(r"[a-z_]+")
 PG_CONFIG = "english"
 # The GIN indexes over search_vector (migration 0002) and search_pairs (0006).
 PG_VECTOR_INDEX = "portal_searchdocument_vector_gin"
@@ -126,7 +135,8 @@ class PostgresBackend:
             output_field=TextField(),
         )
 
-    def page(self, query, documents, offset, limit, first):
+    def page(self, query, documents, offset, limit, first_kind):
+        first = Q(kind=first_kind)
         tsquery = self.tsquery(query)
         rank = SearchRank(F("search_vector"), tsquery)
         # Two steps, so the costly parts run for the rows shown only: rank
@@ -192,23 +202,39 @@ class SqliteBackend:
         ]
         return " AND ".join(words + phrases + groups)
 
-    def _where(self, query, documents, only=None):
+    @classmethod
+    def expression(cls, query: ParsedQuery, kinds=None, exclude=None) -> str:
+        """The FTS5 query: the reader's words in the text columns, within the
+        documents of ``kinds`` (any if None) and not of kind ``exclude``.
+
+        The kind column (migration 0008) lets FTS5 intersect the matches with
+        a kind's documents itself, so phrases are checked and bm25 computed
+        for those documents only. Kinds are the model's choices (letters and
+        underscores), quoted like the reader's words.
+        """
+        text = f"{{{TEXT_COLUMNS}}} : ({cls.match(query)})"
+        if kinds is not None:
+            text += " AND kind : (" + " OR ".join(f'"{k}"' for k in sorted(kinds)) + ")"
+        if exclude is not None:
+            text = f'({text}) NOT kind : "{exclude}"'
+        return text
+
+    def _where(self, query, documents, kinds=None, exclude=None):
         """The WHERE clause for the matches among ``documents``, with params.
 
         Filters become a correlated EXISTS on the document's primary key, so
-        FTS5 still drives the query and hands rows over in rank order; an IN
-        list would either be pushed into FTS5 (one MATCH per listed row) or
-        list every filtered document first. ``only`` (a query of document
-        ids, already filtered: the first tier) is read once instead.
+        FTS5 still drives the query and hands rows over as it finds them; an
+        IN list would either be pushed into FTS5 (one MATCH per listed row)
+        or list every filtered document first. The kinds the filters require
+        (``required_kinds``) are also handed to FTS5, which then offers only
+        documents of those kinds to the EXISTS.
         """
-        sql, params = f"{FTS_TABLE} MATCH %s", [self.match(query)]
-        if only is not None:
-            # "+" keeps SQLite from handing the list to FTS5 row by row: the
-            # subquery is read once, and each match is looked up in it.
-            subquery, subparams = only.query.sql_with_params()
-            sql += f" AND +rowid IN ({subquery})"
-            params.extend(subparams)
-        elif documents.query.has_filters():
+        narrowed = required_kinds(documents)
+        if narrowed is not None:
+            kinds = narrowed if kinds is None else kinds & narrowed
+        sql = f"{FTS_TABLE} MATCH %s"
+        params = [self.expression(query, kinds, exclude)]
+        if documents.query.has_filters():
             same_row = RawSQL(f"{FTS_TABLE}.rowid", ())
             subquery, subparams = (
                 documents.filter(pk=same_row).values("pk").query.sql_with_params()
@@ -220,10 +246,10 @@ class SqliteBackend:
     def count(self, query, documents, limit):
         return self._count(query, documents, limit)
 
-    def _count(self, query, documents, limit, only=None):
-        """How many of the matches among ``documents`` (``only`` as in
-        ``_where``), up to ``limit``."""
-        where, params = self._where(query, documents, only)
+    def _count(self, query, documents, limit, kinds=None):
+        """How many of the matches among ``documents`` (of ``kinds``, if
+        given), up to ``limit``."""
+        where, params = self._where(query, documents, kinds)
         with connections[documents.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} "
@@ -232,49 +258,57 @@ class SqliteBackend:
             )
             return cursor.fetchone()[0]
 
-    def page(self, query, documents, offset, limit, first):
-        # FTS5 hands its matches over in rank order and cannot put a tier
-        # before it, so each tier is a ranked query of its own. The first
-        # tier's matches, counted only as far as the slice reaches, tell
-        # where the slice crosses into the rest.
-        tier = documents.filter(first).values("pk")
-        in_tier = self._count(query, documents, offset + limit, only=tier)
+    def page(self, query, documents, offset, limit, first_kind):
+        # FTS5 ranks within one query only, so each tier is a ranked query of
+        # its own. The first tier's matches, counted only as far as the slice
+        # reaches, tell where the slice crosses into the rest; filters that
+        # leave no document of the first tier's kind skip it altogether.
+        narrowed = required_kinds(documents)
+        in_tier = 0
+        if narrowed is None or first_kind in narrowed:
+            in_tier = self._count(query, documents, offset + limit, {first_kind})
         rows = []
         if offset < in_tier:
-            rows = self._ranked(query, documents, offset, limit, only=tier)
+            rows = self._ranked(query, documents, offset, limit, kinds={first_kind})
         if len(rows) < limit:
             rows += self._ranked(
                 query,
-                documents.exclude(first),
+                documents,
                 max(offset - in_tier, 0),
                 limit - len(rows),
+                exclude=first_kind,
             )
         return rows
 
-    def _ranked(self, query, documents, offset, limit, only=None):
-        """A slice of the matches among ``documents``, best first, with their
-        snippets (``only`` as in ``_where``)."""
-        where, params = self._where(query, documents, only)
+    def _ranked(self, query, documents, offset, limit, kinds=None, exclude=None):
+        """A slice of the matches among ``documents``, best first, ties by
+        primary key, with their snippets (``kinds`` and ``exclude`` as in
+        ``expression``)."""
+        where, params = self._where(query, documents, kinds, exclude)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        # Ordering by FTS5's rank column (set to our weighted bm25 for this
-        # query) lets FTS5 sort internally, so snippet() runs for the rows
-        # returned only; ORDER BY bm25(...) would make a snippet per match.
+        # bm25() in ORDER BY is computed only for the rows that pass the
+        # filters, where FTS5's own rank column would score every match
+        # before any filter; the snippets, which read and tokenize each
+        # document's text, are made afterwards for the slice's rows only.
         sql = (
-            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, 24) "
-            f"FROM {FTS_TABLE} WHERE {where} AND rank MATCH %s "
-            "ORDER BY rank LIMIT %s OFFSET %s"
+            f"WITH slice AS (SELECT rowid AS id, bm25({FTS_TABLE}, {weights}) "
+            f"AS score FROM {FTS_TABLE} WHERE {where} "
+            "ORDER BY score, rowid LIMIT %s OFFSET %s) "
+            f"SELECT slice.id, snippet({FTS_TABLE}, 3, %s, %s, %s, 24) "
+            f"FROM slice JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = slice.id "
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY slice.score, slice.id"
         )
         with connections[documents.db].cursor() as cursor:
             cursor.execute(
                 sql,
                 [
+                    *params,
+                    limit,
+                    offset,
                     MARK_START,
                     MARK_END,
                     ELLIPSIS.strip(),
-                    *params,
-                    f"bm25({weights})",
-                    limit,
-                    offset,
+                    self.expression(query),
                 ],
             )
             rows = cursor.fetchall()
@@ -282,6 +316,31 @@ class SqliteBackend:
             [pk for pk, _ in rows]
         )
         return [(found[pk], snippet) for pk, snippet in rows if pk in found]
+
+
+def required_kinds(documents):
+    """The kinds ``documents`` is narrowed to (as by ``of_kind``), or None.
+
+    Read from the queryset's top-level conditions: a ``kind`` equal to a value
+    or in a list of values. It only lets the engine narrow early; the
+    queryset's filters still apply in full, so a condition not recognised
+    here costs speed, never a wrong result.
+    """
+    where = documents.query.where
+    if where.connector != AND or where.negated:
+        return None
+    kinds = None
+    for condition in where.children:
+        if not isinstance(condition, Exact | In):
+            continue
+        field = getattr(condition.lhs, "target", None)
+        if field is None or field.model is not documents.model or field.name != "kind":
+            continue
+        values = [condition.rhs] if isinstance(condition, Exact) else condition.rhs
+        if not all(isinstance(v, str) and KIND_RE.fullmatch(v) for v in values):
+            continue
+        kinds = set(values) if kinds is None else kinds & set(values)
+    return kinds
 
 
 BACKENDS = {"postgresql": PostgresBackend, "sqlite": SqliteBackend}

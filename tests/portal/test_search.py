@@ -4,12 +4,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F, Q
 from django.urls import reverse
 
 from articles import services, workflow
 from portal.models import SearchDocument, SearchSynonym
 from portal.search import parse_query, search
-from portal.search.backends import PostgresBackend, SqliteBackend, get_backend
+from portal.search.backends import (
+    PostgresBackend,
+    SqliteBackend,
+    get_backend,
+    required_kinds,
+)
 from portal.search.query import WORD_RE
 from tests.factories import (
     EntryFactory,
@@ -487,3 +493,76 @@ def test_the_pairs_index_never_loses_a_phrase_match():
                 tsquery = backend.tsquery(query)
                 exact = documents.filter(search_vector=tsquery)
                 assert set(backend.matching(query, documents)) == set(exact)
+
+
+def test_a_readers_word_never_matches_a_documents_kind():
+    # The kind is in the SQLite index too (it narrows there); a search for
+    # the words of a kind must still look at the text only.
+    ReferenceFactory(title="Dosing of rituximab", summary="", kind="trial")
+    ReferenceFactory(title="Pooled cohorts", summary="", kind="systematic_review")
+    ReferenceFactory(title="A case of calcinosis", summary="", kind="case_report")
+    make_article(
+        title="Exercise after a flare", summary="Move.", body="Walk.", approve=True
+    )
+    assert titles("trial") == []
+    assert titles("systematic review") == []
+    assert titles('"case report"') == []
+    assert titles("article") == []
+    assert titles("case") == ["A case of calcinosis"]
+
+
+def test_filtering_by_kind_keeps_the_order_of_the_unfiltered_results():
+    kinds = ["trial", "guideline", "systematic_review"]
+    for n in range(12):
+        ReferenceFactory(
+            title="Tacrolimus" + " and tacrolimus" * (n % 4),
+            summary="Tacrolimus in myositis. " * (n % 3),
+            kind=kinds[n % 3],
+        )
+    make_article(title="Tacrolimus", body="Tacrolimus for the lungs.", approve=True)
+    documents = SearchDocument.objects.public()
+    everything = [hit.document for hit in search("tacrolimus", documents)[:50]]
+    assert len(everything) == 13
+    for kind in [*kinds, "article"]:
+        expected = [d.pk for d in everything if d.kind == kind]
+        found = search("tacrolimus", documents.of_kind(kind))
+        assert found.count() == len(expected)
+        assert [hit.document.pk for hit in found[:50]] == expected
+        assert [hit.document.pk for hit in found[1:3]] == expected[1:3]
+
+
+def test_required_kinds_reads_only_what_narrows_every_result():
+    documents = SearchDocument.objects.public()
+    assert required_kinds(documents) is None
+    assert required_kinds(documents.of_kind("trial")) == {"trial"}
+    assert required_kinds(documents.filter(kind__in=["trial", "news"])) == {
+        "trial",
+        "news",
+    }
+    assert required_kinds(
+        documents.filter(kind__in=["trial", "news"]).of_kind("news")
+    ) == {"news"}
+    # Conditions that do not narrow every result to a kind are left out.
+    assert required_kinds(documents.exclude(kind="trial")) is None
+    assert required_kinds(documents.filter(Q(kind="trial") | Q(year=2020))) is None
+    assert required_kinds(documents.filter(kind=F("title"))) is None
+
+
+@pytest.mark.parametrize("kind", ['trial" OR "news', "trial*", "TRIAL", ""])
+def test_a_hostile_kind_filter_finds_nothing_and_never_breaks_the_query(kind):
+    ReferenceFactory(title="Rituximab", kind="trial")
+    ReferenceFactory(title="Rituximab", kind="news")
+    results = search("rituximab", SearchDocument.objects.public().of_kind(kind))
+    assert results.count() == 0
+    assert results[0:25] == []
+
+
+def test_a_reference_sent_back_to_an_inbox_is_never_found_even_if_the_index_lags():
+    topic = TopicFactory()
+    ReferenceFactory(title="Abatacept in myositis")
+    hidden = ReferenceFactory(title="Abatacept in dermatomyositis")
+    # A bulk update skips the signals that keep the index in step.
+    type(hidden).objects.filter(pk=hidden.pk).update(inbox_topic=topic)
+    assert SearchDocument.objects.filter(reference=hidden).exists()
+    assert titles("abatacept") == ["Abatacept in myositis"]
+    assert search("abatacept").count() == 1
