@@ -171,6 +171,24 @@ def generate(rng):
     return topics
 
 
+def content_pairs(*texts):
+    """Adjacent word pairs without a function word, from the first of
+    ``texts`` that has any (else pairs with at least one content word).
+
+    Readers quote phrases such as "muscle weakness" or "quality of life",
+    never "of the": a phrase of function words alone is not a query.
+    """
+    fallback = []
+    for text in texts:
+        words = text.replace(".", "").lower().split()
+        pairs = list(zip(words, words[1:], strict=False))
+        content = [p for p in pairs if not FUNCTION_WORDS.intersection(p)]
+        if content:
+            return content
+        fallback += [p for p in pairs if not FUNCTION_WORDS.issuperset(p)]
+    return fallback
+
+
 def queries(rng, topics):
     """200 queries: words, pairs, phrases and stems, some with filters.
 
@@ -207,10 +225,7 @@ def queries(rng, topics):
         elif shape == 1:
             text = " ".join(rng.sample(body_words, 2))
         elif shape == 2:
-            words = title.rstrip(".").lower().split()
-            pairs = [p for p in zip(words, words[1:], strict=False)]
-            content = [p for p in pairs if not FUNCTION_WORDS.intersection(p)]
-            text = '"' + " ".join(rng.choice(content or pairs)) + '"'
+            text = '"' + " ".join(rng.choice(content_pairs(title, body))) + '"'
         elif shape == 3:
             text = rng.choice(["treating", "therapy", "patient", "study"])
         else:

@@ -73,8 +73,10 @@ def parse_query(text: str) -> ParsedQuery:
 
     Text in double quotes is a phrase (an unbalanced quote just ends the
     text); everything else is split into words. Common English words are
-    dropped outside phrases, duplicates removed, and at most ``MAX_WORDS``
-    words kept in all.
+    dropped outside phrases, and so is a phrase of nothing else (PostgreSQL
+    would ignore it, and SQLite check its positions in nearly every
+    document); duplicates are removed, and at most ``MAX_WORDS`` words kept
+    in all.
     """
     text = (text or "")[:MAX_QUERY_CHARS]
     budget = MAX_WORDS
@@ -87,7 +89,11 @@ def parse_query(text: str) -> ParsedQuery:
         phrase = tuple(_words(match.group(1))[:budget])
         if len(phrase) == 1 and phrase[0] not in STOP_WORDS:
             words.append(phrase[0])
-        elif len(phrase) > 1 and phrase not in phrases:
+        elif (
+            len(phrase) > 1
+            and phrase not in phrases
+            and not STOP_WORDS.issuperset(phrase)
+        ):
             phrases.append(phrase)
         budget -= len(phrase)
     for word in _words(PHRASE_RE.sub(" ", text)):

@@ -293,6 +293,12 @@ class TestParseQuery:
         assert parsed.phrases == (("heliotrope", "of", "rash"),)
         assert parsed.words == ("ivig", "ck")
 
+    def test_a_phrase_of_common_words_alone_is_dropped(self):
+        parsed = parse_query('"of the" rash "in the skin"')
+        assert parsed.phrases == (("in", "the", "skin"),)
+        assert parsed.words == ("rash",)
+        assert not parse_query('"of the" "and a"')
+
     def test_an_unbalanced_quote_is_ignored(self):
         assert parse_query('"heliotrope rash').words == ("heliotrope", "rash")
 
@@ -457,6 +463,16 @@ def test_a_page_of_results_costs_the_same_queries_however_many_match(
         with django_assert_num_queries(expected):
             assert results.count() == (4 if n == 3 else 34)
             assert len(results[0:25]) == (4 if n == 3 else 25)
+
+
+def test_a_phrase_of_common_words_alone_finds_the_same_on_both_databases(client):
+    # PostgreSQL drops English stop words, even from a phrase; SQLite's index
+    # keeps them and would find these (checking nearly every document).
+    ReferenceFactory(title="One of the studies", summary="")
+    response = client.get(reverse("portal:search"), {"q": '"of the"'})
+    assert response.status_code == 200
+    assert "One of the studies" not in response.content.decode()
+    assert search('"of the"').count() == 0
 
 
 def test_a_phrase_of_common_words_finds_them_side_by_side_only():
