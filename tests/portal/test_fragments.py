@@ -4,6 +4,7 @@ editors, and never outlive what they show."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import services, workflow
@@ -11,7 +12,13 @@ from articles.models import Disclosure
 from portal import audience
 from references.models import Reference
 from references.templatetags import citations
-from tests.factories import EntryFactory, ReferenceFactory, editor, make_article
+from tests.factories import (
+    EntryFactory,
+    ReferenceFactory,
+    TopicFactory,
+    editor,
+    make_article,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
@@ -269,3 +276,28 @@ def test_a_reference_in_an_inbox_is_rendered_afresh_for_editors(client):
     assert "Edited while waiting." in client.get(url).content.decode()
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def test_the_search_filters_show_each_readers_choice_and_a_new_topic_at_once(client):
+    first = TopicFactory(title="Inclusion body myositis", slug="ibm")
+    url = reverse("portal:search")
+    mine = client.get(url, {"q": "rituximab", "topic": "ibm", "kind": "trial"})
+    page = mine.content.decode()
+    assert '<option value="ibm" selected>' in page
+    assert '<option value="trial" selected>' in page
+    # Another reader's choices, then the first reader's again.
+    other = client.get(url, {"q": "ivig", "year_from": "2010"}).content.decode()
+    assert "selected>" not in other.replace('<option value="" selected>', "")
+    assert 'name="year_from" value="2010"' in other
+    assert (
+        client.get(url, {"q": "ivig", "topic": "ibm", "kind": "trial"})
+        .content.decode()
+        .count(" selected>")
+        == 2
+    )
+    first.title = "Inclusion-body myositis"
+    first.save()
+    TopicFactory(title="Juvenile dermatomyositis", slug="jdm")
+    page = client.get(url, {"q": "rituximab", "topic": "ibm"}).content.decode()
+    assert "Inclusion-body myositis" in page
+    assert '<option value="jdm">Juvenile dermatomyositis</option>' in page
