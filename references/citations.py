@@ -20,6 +20,7 @@ import functools
 import hashlib
 import html
 import json
+import logging
 import re
 import threading
 from pathlib import Path
@@ -32,10 +33,13 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
+from django.db import DatabaseError, transaction
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .formats.csljson import csl_item
+
+logger = logging.getLogger(__name__)
 
 CSL_DIR = Path(__file__).resolve().parent / "csl"
 STYLES = {
@@ -159,7 +163,23 @@ def stored_citation(reference, style="vancouver"):
         # Stored by format_citation, which escapes every value it was given.
         return mark_safe(getattr(reference, f"citation_{style}"))
     if reference.pk is not None:
-        type(reference).objects.filter(pk=reference.pk, citation_source=stored).update(
-            **{name: getattr(reference, name) for name in reference.CITATION_FIELDS}
-        )
+        # Storing is a saving for later requests, not part of this one: a
+        # database that refuses the write (locked by a long import on SQLite,
+        # read-only during maintenance) must not cost the reader the page.
+        try:
+            with transaction.atomic():
+                type(reference).objects.filter(
+                    pk=reference.pk, citation_source=stored
+                ).update(
+                    **{
+                        name: getattr(reference, name)
+                        for name in reference.CITATION_FIELDS
+                    }
+                )
+        except DatabaseError:
+            logger.warning(
+                "Could not store the citations of reference %s",
+                reference.pk,
+                exc_info=True,
+            )
     return mark_safe(getattr(reference, f"citation_{style}"))

@@ -1,4 +1,6 @@
 import pytest
+from django.db import OperationalError
+from django.db.models import QuerySet
 from django.template import Context, Template
 
 from references import citations, importing, services
@@ -138,6 +140,33 @@ def test_a_change_by_any_path_is_formatted_again_on_first_use(client):
     reference.refresh_from_db()
     assert "New title" in reference.citation_vancouver
     assert "Old title" not in reference.citation_ama
+
+
+def test_a_database_refusing_the_write_still_gives_the_reader_the_citation(
+    client, monkeypatch, caplog
+):
+    entry = EntryFactory(reference__title="Old title", reference__year=2011)
+    reference = entry.reference
+    Reference.objects.filter(pk=reference.pk).update(title="New title")
+    update = QuerySet.update
+
+    def locked(self, **kwargs):
+        if "citation_source" in kwargs:
+            raise OperationalError("database is locked")
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", locked)
+    response = client.get(reference.get_absolute_url())
+    assert response.status_code == 200
+    assert "New title" in response.content.decode()
+    assert "Could not store the citations" in caplog.text
+    reference.refresh_from_db()
+    assert "Old title" in reference.citation_vancouver
+    # The next use that formats it stores it.
+    monkeypatch.setattr(QuerySet, "update", update)
+    citations.stored_citation(Reference.objects.get(pk=reference.pk))
+    reference.refresh_from_db()
+    assert "New title" in reference.citation_vancouver
 
 
 def test_a_stale_citation_never_overwrites_a_newer_one():
