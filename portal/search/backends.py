@@ -232,6 +232,9 @@ class SqliteBackend:
         narrowed = required_kinds(documents)
         if narrowed is not None:
             kinds = narrowed if kinds is None else kinds & narrowed
+        if kinds is not None and not kinds:
+            # Filters no document can meet (two different kinds at once).
+            return "0", []
         sql = f"{FTS_TABLE} MATCH %s"
         params = [self.expression(query, kinds, exclude)]
         if documents.query.has_filters():

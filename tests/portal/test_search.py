@@ -564,6 +564,20 @@ def test_required_kinds_reads_only_what_narrows_every_result():
     assert required_kinds(documents.filter(kind=F("title"))) is None
 
 
+def test_filters_no_document_can_meet_find_nothing():
+    ReferenceFactory(title="Rituximab", kind="trial")
+    make_article(title="Rituximab", body="Rituximab.", approve=True)
+    documents = SearchDocument.objects.public()
+    for narrowed in (
+        documents.of_kind("trial").of_kind("news"),
+        documents.of_kind("article").of_kind("trial"),
+        documents.filter(kind__in=[]),
+    ):
+        results = search("rituximab", narrowed)
+        assert results.count() == 0
+        assert results[0:25] == []
+
+
 @pytest.mark.parametrize("kind", ['trial" OR "news', "trial*", "TRIAL", ""])
 def test_a_hostile_kind_filter_finds_nothing_and_never_breaks_the_query(kind):
     ReferenceFactory(title="Rituximab", kind="trial")
