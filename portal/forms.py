@@ -13,9 +13,6 @@ class SearchForm(forms.Form):
     that does not validate is simply not applied.
     """
 
-    # The fields besides the query, in the order the page shows them.
-    FILTERS = ("topic", "kind", "year_from", "year_to")
-
     q = forms.CharField(required=False, label=_("Search for"), strip=True)
     topic = forms.ModelChoiceField(
         queryset=Topic.objects.all(),

@@ -143,7 +143,9 @@ class SearchView(ListView):
             # The filters' fields (every topic, every kind) are the same on
             # every search but for the values chosen: kept rendered per
             # choice (a public fragment), they cost nothing after the first.
-            filter_values="\n".join(query.get(name, "") for name in SearchForm.FILTERS),
+            filter_values="\n".join(
+                query.get(name, "") for name in self.form.fields if name != "q"
+            ),
             query=self.form.query,
             parsed=self.object_list.query,
             hits_total=self.object_list,

@@ -219,19 +219,17 @@ class SqliteBackend:
             text = f'({text}) NOT kind : "{exclude}"'
         return text
 
-    def _where(self, query, documents, kinds=None, exclude=None):
+    def _where(self, query, documents, kinds, exclude=None):
         """The WHERE clause for the matches among ``documents``, with params.
 
         Filters become a correlated EXISTS on the document's primary key, so
         FTS5 still drives the query and hands rows over as it finds them; an
         IN list would either be pushed into FTS5 (one MATCH per listed row)
-        or list every filtered document first. The kinds the filters require
-        (``required_kinds``) are also handed to FTS5, which then offers only
-        documents of those kinds to the EXISTS.
+        or list every filtered document first. ``kinds`` (None for any) and
+        ``exclude``, as in ``expression``, are handed to FTS5, which then
+        offers only documents of those kinds to the EXISTS: the callers pass
+        the kinds the filters require (``required_kinds``).
         """
-        narrowed = required_kinds(documents)
-        if narrowed is not None:
-            kinds = narrowed if kinds is None else kinds & narrowed
         if kinds is not None and not kinds:
             # Filters no document can meet (two different kinds at once).
             return "0", []
@@ -247,11 +245,11 @@ class SqliteBackend:
         return sql, params
 
     def count(self, query, documents, limit):
-        return self._count(query, documents, limit)
+        return self._count(query, documents, limit, required_kinds(documents))
 
-    def _count(self, query, documents, limit, kinds=None):
-        """How many of the matches among ``documents`` (of ``kinds``, if
-        given), up to ``limit``."""
+    def _count(self, query, documents, limit, kinds):
+        """How many of the matches among ``documents`` (of ``kinds``, any if
+        None), up to ``limit``."""
         where, params = self._where(query, documents, kinds)
         with connections[documents.db].cursor() as cursor:
             cursor.execute(
@@ -272,18 +270,19 @@ class SqliteBackend:
             in_tier = self._count(query, documents, offset + limit, {first_kind})
         rows = []
         if offset < in_tier:
-            rows = self._ranked(query, documents, offset, limit, kinds={first_kind})
+            rows = self._ranked(query, documents, offset, limit, {first_kind})
         if len(rows) < limit:
             rows += self._ranked(
                 query,
                 documents,
                 max(offset - in_tier, 0),
                 limit - len(rows),
+                narrowed,
                 exclude=first_kind,
             )
         return rows
 
-    def _ranked(self, query, documents, offset, limit, kinds=None, exclude=None):
+    def _ranked(self, query, documents, offset, limit, kinds, exclude=None):
         """A slice of the matches among ``documents``, best first, ties by
         primary key, with their snippets (``kinds`` and ``exclude`` as in
         ``expression``)."""
