@@ -6,6 +6,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F, Q
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from articles import services, workflow
 from portal.models import SearchDocument, SearchSynonym
@@ -596,3 +599,25 @@ def test_a_reference_sent_back_to_an_inbox_is_never_found_even_if_the_index_lags
     assert SearchDocument.objects.filter(reference=hidden).exists()
     assert titles("abatacept") == ["Abatacept in myositis"]
     assert search("abatacept").count() == 1
+
+
+@hyp_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    text=st.text(alphabet=st.sampled_from('ab"* ():^-ritux\u00f6\u2014'), max_size=60),
+    kind=st.sampled_from(["", "trial", "article", "guideline", "nope"]),
+)
+def test_any_query_and_kind_posted_as_a_browser_sends_them_get_a_page(
+    client, corpus, text, kind
+):
+    # The header form and the filters, as a browser submits them: every field,
+    # empty ones included.
+    response = client.get(
+        reverse("portal:search"),
+        {"q": text, "topic": "", "kind": kind, "year_from": "", "year_to": ""},
+    )
+    assert response.status_code == 200
+    assert 'role="status"' in response.content.decode()

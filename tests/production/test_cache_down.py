@@ -15,7 +15,13 @@ from django.contrib.sessions.models import Session
 from articles.models import Article
 from portal.audience import COOKIE
 from portal.models import GlossaryTerm
-from tests.factories import approve_through_review, editor, make_article
+from tests.factories import (
+    EntryFactory,
+    ReferenceFactory,
+    approve_through_review,
+    editor,
+    make_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +86,25 @@ def test_anonymous_pages_render_without_the_page_cache(client, cache_down):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "X-Cache" not in response
+
+
+def test_search_filters_show_each_readers_choice_while_the_cache_is_down(
+    client, cache_down
+):
+    trial = ReferenceFactory(title="Readable trial", kind="trial")
+    EntryFactory(reference=trial, section__topic__slug="ibm")
+    ReferenceFactory(title="Readable news", kind="news")
+    url = "/search/"
+    page = client.get(
+        url, {"q": "readable", "topic": "ibm", "kind": "trial", "year_from": ""}
+    ).content.decode()
+    assert '<option value="ibm" selected>' in page
+    assert '<option value="trial" selected>' in page
+    assert "Readable trial" in page and "Readable news" not in page
+    page = client.get(url, {"q": "readable", "kind": "news"}).content.decode()
+    assert '<option value="news" selected>' in page
+    assert '<option value="ibm" selected>' not in page
+    assert "Readable news" in page and "Readable trial" not in page
 
 
 def test_a_signed_in_editor_stays_signed_in_when_the_cache_stops(
