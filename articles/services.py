@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from references.models import Reference
+from references.revisions import revision
 
 from . import diff, workflow
 from .models import Article, Citation
@@ -64,7 +65,7 @@ def save_article(
     if stored is not None:
         article.version = stored.version + 1
     comment = comment or str(_("Saved"))
-    with reversion.create_revision():
+    with revision(user=user, comment=comment):
         article.save()
         article.citations.all().delete()
         citations = Citation.objects.bulk_create(
@@ -75,9 +76,6 @@ def save_article(
         # revision by hand, so the history knows what each version cited.
         for citation in citations:
             reversion.add_to_revision(citation)
-        if user is not None and user.is_authenticated:
-            reversion.set_user(user)
-        reversion.set_comment(comment)
     workflow.record_edit(
         article=article,
         user=user,

@@ -11,7 +11,6 @@ concerned.
 import datetime
 from dataclasses import dataclass, field
 
-import reversion
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from references.models import Reference, ReferenceNotice
+from references.revisions import revision
 
 from . import notifications
 from .models import (
@@ -503,11 +503,9 @@ def transition(
         )[1]
     else:
         from_state = locked.status
-        with reversion.create_revision():
+        with revision(user=user, comment=comment or Action(action).label):
             locked.status = rule.target
             locked.save(update_fields=["status", "updated_at"])
-            reversion.set_user(user)
-            reversion.set_comment(comment or str(Action(action).label))
         event = _record(
             article=locked,
             action=action,
@@ -687,13 +685,10 @@ def _approve(
         ApprovedCitation(version=version, reference_id=c.reference_id, number=c.number)
         for c in article.citations.all()
     )
-    with reversion.create_revision():
+    with revision(user=approved_by, comment=comment or _("Approved")):
         article.live = version
         article.status = Status.APPROVED
         article.save(update_fields=["live", "status", "updated_at"])
-        if approved_by is not None:
-            reversion.set_user(approved_by)
-        reversion.set_comment(comment or str(_("Approved")))
     event = _record(
         article=article,
         action=Action.APPROVE,

@@ -9,11 +9,11 @@ and one revision.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import reversion
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Reference
+from .revisions import revision
 from .sources import NotFound, SourceError, crossref, pubmed
 
 
@@ -110,12 +110,9 @@ def _save(changes: list[Change], *, user) -> None:
         by_reference.setdefault(change.reference.pk, (change.reference, set()))[1].add(
             change.field
         )
-    with reversion.create_revision():
+    with revision(user=user, comment=_("Filled empty fields from Crossref and PubMed")):
         for reference, fields in by_reference.values():
             reference.full_clean()
             if reference.refresh_citations():
                 fields |= set(Reference.CITATION_FIELDS)
             reference.save(update_fields=[*fields, "updated_at"])
-        if user is not None and user.is_authenticated:
-            reversion.set_user(user)
-        reversion.set_comment(_("Filled empty fields from Crossref and PubMed"))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Reference, ReferenceNotice
+from .revisions import revision
 from .signals import notices_recorded, references_changed
 from .sources import FoundNotice
 
@@ -120,16 +121,13 @@ def record_notices(
             result.known += 1
     if dry_run or not (result.new or result.updated):
         return result
-    with reversion.create_revision():
+    with revision(user=user, comment=comment or _("Notices recorded")):
         # In bulk, like an import: one save each would refresh the page cache
         # once per notice; references_changed below does it once for all.
         ReferenceNotice.objects.bulk_create(result.new)
         ReferenceNotice.objects.bulk_update(result.updated, DETAILS)
         for notice in result.new + result.updated:
             reversion.add_to_revision(notice)
-        if user is not None and user.is_authenticated:
-            reversion.set_user(user)
-        reversion.set_comment(comment or _("Notices recorded"))
     changed_references = {
         n.reference_id: n.reference for n in result.new + result.updated
     }

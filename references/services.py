@@ -2,13 +2,13 @@
 
 from collections.abc import Iterable
 
-import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from .models import Entry, Reference, Section, Topic
+from .revisions import revision
 
 
 def next_position(items) -> int:
@@ -16,11 +16,6 @@ def next_position(items) -> int:
     sections): where something added goes."""
     last = items.aggregate(last=Max("position"))["last"]
     return 0 if last is None else last + 1
-
-
-def _revision_user(user):
-    if user is not None and user.is_authenticated:
-        reversion.set_user(user)
 
 
 @transaction.atomic
@@ -41,13 +36,12 @@ def add_to_inbox(
     reference.full_clean()
     # Formatted now, once, rather than by the first reader's request.
     reference.refresh_citations()
-    with reversion.create_revision():
+    with revision(
+        user=user,
+        comment=comment
+        or _("Added to the curation inbox of %(topic)s") % {"topic": topic.title},
+    ):
         reference.save()
-        _revision_user(user)
-        reversion.set_comment(
-            comment
-            or _("Added to the curation inbox of %(topic)s") % {"topic": topic.title}
-        )
     return reference
 
 
@@ -70,7 +64,7 @@ def place_in_section(
     placed = []
     position = next_position(section.entries)
     already = set(section.entries.values_list("reference_id", flat=True))
-    with reversion.create_revision():
+    with revision(user=user, comment=comment) as note:
         for reference in _locked(references):
             if reference.pk not in already:
                 placed.append(
@@ -82,12 +76,10 @@ def place_in_section(
             if reference.inbox_topic_id is not None:
                 reference.inbox_topic = None
                 reference.save(update_fields=["inbox_topic", "updated_at"])
-        _revision_user(user)
-        reversion.set_comment(
-            comment
-            or _("Placed %(count)s references in %(section)s")
-            % {"count": len(placed), "section": section}
-        )
+        note.comment = comment or _("Placed %(count)s references in %(section)s") % {
+            "count": len(placed),
+            "section": section,
+        }
     return placed
 
 
@@ -101,7 +93,7 @@ def set_kind(
             _("“%(kind)s” is not a kind of publication."), params={"kind": kind}
         )
     changed = 0
-    with reversion.create_revision():
+    with revision(user=user, comment=comment) as note:
         for reference in _locked(references):
             if reference.kind != kind:
                 reference.kind = kind
@@ -110,12 +102,10 @@ def set_kind(
                     fields.extend(Reference.CITATION_FIELDS)
                 reference.save(update_fields=fields)
                 changed += 1
-        _revision_user(user)
-        reversion.set_comment(
-            comment
-            or _("Marked %(count)s references as %(kind)s")
-            % {"count": changed, "kind": Reference.Kind(kind).label}
-        )
+        note.comment = comment or _("Marked %(count)s references as %(kind)s") % {
+            "count": changed,
+            "kind": Reference.Kind(kind).label,
+        }
     return changed
 
 
@@ -149,11 +139,9 @@ def move_entry(*, entry: Entry, offset: int, user, comment: str = "") -> Entry:
     index = next(i for i, other in enumerate(entries) if other.pk == entry.pk)
     target = max(0, min(len(entries) - 1, index + offset))
     entries.insert(target, entries.pop(index))
-    with reversion.create_revision():
+    with revision(user=user, comment=comment or _("Reordered the section")):
         for position, other in enumerate(entries):
             if other.position != position:
                 other.position = position
                 other.save(update_fields=["position"])
-        _revision_user(user)
-        reversion.set_comment(comment or _("Reordered the section"))
     return entries[target]

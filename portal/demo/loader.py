@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -13,6 +12,7 @@ from articles import services, workflow
 from articles.models import Article, BoardMember, ChangeClass, Disclosure
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
+from references.revisions import revision
 
 from ..models import GlossaryTerm, SearchSynonym
 from . import content
@@ -96,8 +96,7 @@ def load_demo_content(*, with_accounts: bool, reset: bool = False) -> LoadReport
     demo's values instead, and the article's demo text is approved again.
     """
     report = LoadReport(reset=reset)
-    with reversion.create_revision():
-        reversion.set_comment("Loaded the myositis demo content")
+    with revision(user=None, comment="Loaded the myositis demo content"):
         if with_accounts:
             report.accounts = _load_accounts(report)
         topics = _load_topics(report)
