@@ -7,9 +7,9 @@ editor as an error. Only ``/readyz`` talks to the cache unguarded, because its
 job is to report the outage.
 
 What is cached from stored data (the glossary, the search synonyms, the
-public pages in ``portal.page_cache``) is dropped by starting a new
-*generation* under a shared key, now and again when the change commits
-(``now_and_on_commit``).
+public pages in ``portal.page_cache``) is dropped when that data changes, by
+deleting its key or starting a new *generation* (``shared_generation``), now
+and again when the change commits (``now_and_on_commit``).
 """
 
 import logging
