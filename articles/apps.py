@@ -8,8 +8,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from . import receivers
         from .roles import ensure_editorial_groups
 
         # By the time this app's post_migrate is sent, auth has created the
         # permissions of this app and of references (installed before it).
         post_migrate.connect(ensure_editorial_groups, sender=self)
+        # The board is emailed about new notices on the literature.
+        receivers.connect()

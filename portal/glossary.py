@@ -9,10 +9,7 @@ alone.
 
 import hashlib
 import re
-import time
 from dataclasses import dataclass
-
-from django.db import transaction
 
 from . import caching
 from .models import GlossaryTerm
@@ -60,16 +57,15 @@ def all_terms() -> list[Term]:
 def forget() -> None:
     """Drop the cached terms and start a new glossary version: a term changed.
 
-    Now and again when the transaction commits, as with the page cache: a
-    reader between the two still sees the old terms.
+    Now and again when the transaction commits: a reader between the two
+    still sees the old terms.
     """
 
     def bump():
         caching.shared_cache.delete(CACHE_KEY)
-        caching.shared_cache.set(VERSION_KEY, str(time.time()), timeout=None)
+        caching.shared_cache.set(VERSION_KEY, caching.new_generation(), timeout=None)
 
-    bump()
-    transaction.on_commit(bump)
+    caching.now_and_on_commit(bump)
 
 
 def _version() -> str | None:

@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "portal.caching.PublicPageCacheMiddleware",
+    "portal.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -198,7 +198,7 @@ else:
         }
     }
 # Rendered public pages, in each process's memory; they are found through the
-# generation key in the shared default cache (portal/caching.py).
+# generation key in the shared default cache (portal/page_cache.py).
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "portal-pages",
@@ -355,7 +355,7 @@ REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 5)
 # ---------------------------------------------------------------------------
 
 # Full pages for anonymous readers, invalidated on every public change
-# (portal/caching.py); this only bounds how long an unread entry lingers.
+# (portal/page_cache.py); this only bounds how long an unread entry lingers.
 # 0 switches page caching off.
 PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 600)
 # After a cache failure, each process leaves the cache alone this long

@@ -1,16 +1,20 @@
-"""Every signal receiver of the portal, connected once in ``PortalConfig.ready``.
+"""The portal's signal receivers, connected once in ``PortalConfig.ready``.
 
-Signals are used here, and only here, because what they maintain is derived
-(the page cache, the search index, the glossary cache, the login audit) and
-because ``articles`` and ``references`` must not know about ``portal``.
+They keep what the portal derives from the apps' data (the page cache, the
+search index, the glossary and synonym caches) in step with it, and record
+sign-ins for the login audit; signals, because ``articles`` and
+``references`` must not know about ``portal``. What an app does about its own
+data (the board's e-mail about a new notice) is that app's receiver
+(``articles.receivers``).
 
-Public pages are cached (portal/caching.py) and must be invalidated whatever
-changed what they show: the review workflow, the admin, an import or the link
-checker. Receivers on the models catch all of these in one place. Bulk
-``QuerySet.update()`` and ``bulk_create()`` send no ``post_save``: the import
-service sends ``references.signals.references_imported`` instead. Search
-documents go with their article or reference (ON DELETE CASCADE), and the
-database's triggers clean the full-text engine.
+Public pages are cached (portal/page_cache.py) and must be invalidated
+whatever changed what they show: the review workflow, the admin, an import or
+the link checker. Receivers on the models catch all of these in one place.
+Bulk ``QuerySet.update()`` and ``bulk_create()`` send no ``post_save``: the
+import, the link checker and the recording of notices send
+``references.signals.references_changed`` instead. Search documents go with
+their article or reference (ON DELETE CASCADE), and the database's triggers
+clean the full-text engine.
 """
 
 from django.contrib.auth import get_user_model
@@ -22,7 +26,6 @@ from django.contrib.auth.signals import (
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from articles import notifications
 from articles.models import (
     ApprovedCitation,
     ApprovedVersion,
@@ -31,11 +34,11 @@ from articles.models import (
     Disclosure,
 )
 from references.models import Entry, Reference, ReferenceNotice, Section, Topic
-from references.signals import notices_recorded, references_changed
+from references.signals import references_changed
 
 from . import accounts, glossary, throttling
-from .caching import invalidate_public_pages
 from .models import GlossaryTerm, LoginEvent, SearchSynonym
+from .page_cache import invalidate_public_pages
 from .search import indexing, synonyms
 
 # Whatever the public pages show. Any save or delete of one of these models
@@ -88,10 +91,6 @@ def _index_reference(sender, instance, raw=False, **kwargs):
 def _references_changed(sender, references, **kwargs):
     indexing.index_references(references)
     invalidate_public_pages()
-
-
-def _notices_recorded(sender, notices, **kwargs):
-    notifications.notices_found(notices=notices)
 
 
 def _forget_glossary(sender, **kwargs):
@@ -171,7 +170,6 @@ def connect() -> None:
     references_changed.connect(
         _references_changed, dispatch_uid="portal-references-changed"
     )
-    notices_recorded.connect(_notices_recorded, dispatch_uid="portal-notices-recorded")
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(
             _forget_glossary,

@@ -4,9 +4,7 @@ Editors keep them in the admin (``portal.models.SearchSynonym``);
 ``portal.signals`` calls ``forget()`` whenever a set is saved or deleted.
 """
 
-from django.db import transaction
-
-from ..caching import shared_cache
+from ..caching import now_and_on_commit, shared_cache
 from ..models import SearchSynonym
 from .query import normalise_forms
 
@@ -33,8 +31,4 @@ def forget() -> None:
     """Drop the cached sets: now, and again when the transaction commits (a
     search in between may have cached the old sets)."""
 
-    def drop():
-        shared_cache.delete(CACHE_KEY)
-
-    drop()
-    transaction.on_commit(drop)
+    now_and_on_commit(lambda: shared_cache.delete(CACHE_KEY))

@@ -2,7 +2,7 @@
 
 ``{% public_fragment "name" part ... %}...{% endpublic_fragment %}`` keeps the
 rendered block in this worker's memory (the page cache's store) under the page
-cache's generation (see ``portal.caching``): any change to what public pages
+cache's generation (see ``portal.page_cache``): any change to what public pages
 show starts a new generation, so a stored fragment is never older than the
 data it shows. It serves those the page cache cannot: signed-in editors,
 readers with a query string, and the first reader after a change of another
@@ -24,7 +24,7 @@ from django import template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from .. import caching
+from .. import page_cache
 
 register = template.Library()
 
@@ -54,17 +54,17 @@ class PublicFragmentNode(template.Node):
             "\n".join([prefix, *(str(value) for value in values)]).encode()
         ).hexdigest()
         key = f"public-fragments:{generation}:{digest}"
-        html = caching.page_store.get(key)
+        html = page_cache.page_store.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            caching.page_store.set(key, str(html), timeout=FRAGMENT_SECONDS)
+            page_cache.page_store.set(key, str(html), timeout=FRAGMENT_SECONDS)
         # Rendered by the template engine, which escaped what needed it.
         return mark_safe(html)
 
 
 def _page_scope(context):
     """(generation, what every fragment's key holds), or None without a cache."""
-    generation = caching.current_generation()
+    generation = page_cache.current_generation()
     if generation is None:
         return None
     request = context.get("request")

@@ -7,12 +7,10 @@ publication types, and the notices (retraction, correction...) the service
 reports about it. ``lookup()`` combines the two for one identifier.
 """
 
-import datetime
-from dataclasses import dataclass, field
-
 from .. import identifiers
-from ..formats import Record
+from . import crossref, pubmed
 from .http import Malformed, NotFound, SourceError, Unavailable
+from .works import FoundNotice, Work
 
 __all__ = [
     "FoundNotice",
@@ -25,63 +23,6 @@ __all__ = [
 ]
 
 
-@dataclass
-class FoundNotice:
-    """A notice a service reports, before it is matched to a reference.
-
-    ``target_doi``/``target_pmid`` name the work the notice is about; ``doi``,
-    ``pmid`` and ``url`` are the notice's own, where it has them.
-    """
-
-    kind: str
-    source: str
-    target_doi: str = ""
-    target_pmid: str = ""
-    doi: str = ""
-    pmid: str = ""
-    url: str = ""
-    date: datetime.date | None = None
-    reason: str = ""
-
-
-@dataclass
-class Work:
-    """One work as a service describes it."""
-
-    record: Record
-    publication_types: list[str] = field(default_factory=list)
-    notices: list[FoundNotice] = field(default_factory=list)
-    # The services that described it: "Crossref", "PubMed".
-    services: set[str] = field(default_factory=set)
-
-    @property
-    def abstract(self) -> str:
-        return self.record.abstract
-
-    def merge(self, other: "Work") -> None:
-        """Fill what this description lacks from ``other`` (another service's)."""
-        for name, value in vars(other.record).items():
-            if name not in ("number", "line", "kind") and not getattr(
-                self.record, name
-            ):
-                setattr(self.record, name, value)
-        if other.publication_types:
-            # PubMed's publication types say more than Crossref's "journal-article".
-            self.publication_types = other.publication_types
-            self.record.kind = other.record.kind
-        self.notices += other.notices
-        self.services |= other.services
-
-
-def date_from_parts(parts) -> datetime.date | None:
-    """A date from (year, month, day) where month and day may be missing."""
-    year, month, day = (list(parts) + [None, None, None])[:3]
-    try:
-        return datetime.date(int(year), int(month or 1), int(day or 1))
-    except (TypeError, ValueError):
-        return None
-
-
 def lookup(value: str, *, timeout=None, retries=None) -> Work:
     """What the services know about a pasted DOI, PMID, doi.org or PubMed URL.
 
@@ -90,9 +31,6 @@ def lookup(value: str, *, timeout=None, retries=None) -> Work:
     that is no identifier, NotFound when no service knows it, Unavailable or
     Malformed when they cannot say.
     """
-    # Imported here: both modules import this one's dataclasses.
-    from . import crossref, pubmed
-
     name, identifier = identifiers.parse_identifier(value)
     if name == "pmid":
         return pubmed.fetch_one(identifier, timeout=timeout, retries=retries)

@@ -19,7 +19,8 @@ from .. import identifiers
 from ..formats import Record, clean_text, person
 from ..kinds import kind_from_csl_type
 from ..models import ReferenceNotice
-from . import FoundNotice, Work, date_from_parts, http
+from . import http
+from .works import FoundNotice, Work, date_from_parts
 
 SERVICE = "Crossref"
 # Crossref's update types, as our notice kinds; other updates (a new version,

@@ -20,7 +20,8 @@ from .. import identifiers
 from ..formats import Record, clean_text, parse_date
 from ..kinds import kind_from_publication_types
 from ..models import ReferenceNotice
-from . import FoundNotice, Work, date_from_parts, http
+from . import http
+from .works import FoundNotice, Work, date_from_parts
 
 SERVICE = "PubMed"
 BATCH = 200

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils.http import http_date
 
 from articles import services
-from portal import audience, caching
+from portal import audience, page_cache
 from references.models import Reference
 from tests.factories import (
     EntryFactory,
@@ -171,7 +171,7 @@ def test_an_invalidation_made_by_another_worker_is_seen_at_once(client, topic_pa
     assert client.get(url)["X-Cache"] == "hit"
     # Another worker's approval changes only the shared generation; the pages
     # this worker keeps in its own memory are no longer found.
-    cache.set(caching.GENERATION_KEY, "1800000000.0", timeout=None)
+    cache.set(page_cache.GENERATION_KEY, "1800000000.0", timeout=None)
     response = client.get(url)
     assert response["X-Cache"] == "miss"
     assert response["Last-Modified"] == http_date(1800000000.0)
