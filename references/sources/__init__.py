@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .. import identifiers
 from ..formats import Record
+from ..models import record_values
 from .http import Malformed, NotFound, SourceError, Unavailable
 
 __all__ = [
@@ -116,29 +117,6 @@ def lookup(value: str, *, timeout=None, retries=None) -> Work:
     return work
 
 
-# The Reference fields a looked-up work fills, in the form's order.
-FILLED_FIELDS = (
-    "kind",
-    "title",
-    "authors",
-    "source",
-    "year",
-    "month",
-    "day",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "url",
-    "abstract",
-)
-
-
 def reference_values(work: Work) -> dict:
     """The work as the values of a Reference (and of the "Add reference" form)."""
-    record = work.record
-    values = {name: getattr(record, name) for name in FILLED_FIELDS}
-    values["authors"] = "\n".join(record.authors)
-    values["kind"] = record.kind or "research"
-    return values
+    return record_values(work.record)
