@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from . import citations, evidence, identifiers, kinds, matching
 from .fields import EditorTextField
 from .formats import ET_AL
-from .matching import PROBABLE, Matcher
 
 # Vancouver lists six authors, then "et al.".
 AUTHORS_SHOWN = 6
@@ -42,17 +41,6 @@ BIBLIOGRAPHIC_FIELDS = (
     "url",
     "abstract",
 )
-
-
-def record_values(record) -> dict:
-    """The Reference field values of a record (``formats.Record``) read from a
-    file or a service: its ``BIBLIOGRAPHIC_FIELDS``, the authors one a line,
-    "research" when it does not say what kind of publication it is."""
-    values = {name: getattr(record, name) for name in BIBLIOGRAPHIC_FIELDS}
-    values["authors"] = "\n".join(record.authors)
-    values["kind"] = record.kind or kinds.RESEARCH
-    return values
-
 
 # Publication years the library accepts: the one range forms, the admin and
 # imports all check (through the field's validators and the constraint).
@@ -93,6 +81,16 @@ def validate_year(value):
     """The publication year range, for forms, the admin and imports alike."""
     if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
         raise ValidationError(year_range_message(), code="year_range")
+
+
+def record_values(record) -> dict:
+    """The Reference field values of a record (``formats.Record``) read from a
+    file or a service: its ``BIBLIOGRAPHIC_FIELDS``, the authors one a line,
+    "research" when it does not say what kind of publication it is."""
+    values = {name: getattr(record, name) for name in BIBLIOGRAPHIC_FIELDS}
+    values["authors"] = "\n".join(record.authors)
+    values["kind"] = record.kind or kinds.RESEARCH
+    return values
 
 
 class TopicQuerySet(models.QuerySet):
@@ -454,13 +452,14 @@ class Reference(IdentifierFieldsMixin, models.Model):
         """The reference already in the library, named by the field that says
         so (DOI, PMID, or the title for a probable duplicate) with a link, so
         the editor can go to it instead."""
+        # From the values being validated, not those last saved.
         self.match_key = self.compute_match_key()
         known = Reference.objects.sharing_identity([self]).exclude(pk=self.pk)
         errors = {}
-        for match in Matcher(known).matches(self):
+        for match in matching.Matcher(known).matches(self):
             existing = match.known
             params = {"title": existing.title, "url": existing.get_absolute_url()}
-            if match.how == PROBABLE:
+            if match.probable:
                 errors["title"] = ValidationError(
                     _(
                         "This is probably the same as “%(title)s” (%(url)s): same "
