@@ -3,7 +3,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from . import evidence, identifiers, importing
-from .models import Reference, Section, Topic
+from .models import BIBLIOGRAPHIC_FIELDS, Reference, Section, Topic
 
 
 class LiteratureFilterForm(forms.Form):
@@ -118,23 +118,7 @@ class ReferenceAddForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = [
-            "kind",
-            "title",
-            "authors",
-            "source",
-            "year",
-            "month",
-            "day",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "url",
-            "abstract",
-            "summary",
-        ]
+        fields = [*BIBLIOGRAPHIC_FIELDS, "summary"]
         error_messages = {
             "title": {"required": _("Give the reference its title.")},
             "kind": {"required": _("Choose what kind of publication this is.")},

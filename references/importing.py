@@ -18,20 +18,14 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, router, transaction
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
 from .formats import ParseError, Record, bibtex, csljson, medline, ris
-from .models import (
-    Reference,
-    Topic,
-    citation_key_validator,
-    probably_different,
-    unique_citation_key,
-)
+from .matching import Match, Matcher
+from .models import Reference, Topic, citation_key_validator, record_values
 from .signals import references_changed
 
 # Sniffed in this order: the first whose looks_like() matches reads the file.
@@ -269,23 +263,7 @@ def _texts(reference):
 
 def reference_from_record(record: Record):
     """An unsaved Reference for a record, normalised and checked without queries."""
-    reference = Reference(
-        kind=record.kind or Reference.Kind.RESEARCH,
-        title=record.title,
-        authors="\n".join(record.authors),
-        source=record.source,
-        year=record.year,
-        month=record.month,
-        day=record.day,
-        volume=record.volume,
-        issue=record.issue,
-        pages=record.pages,
-        doi=record.doi,
-        pmid=record.pmid,
-        url=record.url,
-        links=record.links,
-        abstract=record.abstract,
-    )
+    reference = Reference(**record_values(record), links=record.links)
     reference.match_key = reference.compute_match_key()
     messages = [
         _(
@@ -318,13 +296,34 @@ def _usable_key(key, taken):
     return True
 
 
-def _identifier_matches(reference, by_doi, by_pmid):
-    """(label, match) for the first identifier of ``reference`` found."""
-    if reference.doi and reference.doi in by_doi:
-        return _("DOI"), by_doi[reference.doi]
-    if reference.pmid and reference.pmid in by_pmid:
-        return _("PMID"), by_pmid[reference.pmid]
-    return None, None
+def _skipped(record: Record, match: Match) -> Skipped:
+    """Why ``record`` is skipped: the earlier record of the file, or the entry
+    of the library, that it duplicates."""
+    if match.origin is not None:
+        earlier = {"number": match.origin.number, "line": match.origin.line}
+        if match.probable:
+            reason = _(
+                "Probably the same as record %(number)s (line %(line)s) "
+                "of this file: same title, year and first author."
+            )
+        else:
+            reason = _(
+                "Same %(label)s as record %(number)s (line %(line)s) of this file."
+            )
+            earlier["label"] = Reference._meta.get_field(match.how).verbose_name
+        return Skipped(record, reason % earlier, probable=match.probable)
+    existing = match.known
+    if match.probable:
+        reason = _(
+            "Probably the same as “%(title)s”, already in the "
+            "library: same title, year and first author."
+        ) % {"title": existing.title}
+    else:
+        reason = _("Already in the library (same %(label)s): “%(title)s”.") % {
+            "label": Reference._meta.get_field(match.how).verbose_name,
+            "title": existing.title,
+        }
+    return Skipped(record, reason, existing, probable=match.probable)
 
 
 def preview(
@@ -335,14 +334,14 @@ def preview(
 ) -> Preview:
     """Work out what importing ``records`` would create, skip and refuse.
 
-    A record whose DOI or PMID is already in the library, or appeared earlier
-    in the same file, is skipped with the other entry named; so is one
-    *probably* the same as another (references.matching: title, year and
-    first author agree, and no identifiers tell them apart), unless its
-    number is in ``keep``: the editor looked and said it is another. A
-    record that
-    fails validation is a problem: the import cannot go ahead until the file
-    is fixed. The cost is two queries plus one per batch of records.
+    One matcher (references.matching) knows the library's references and the
+    records of the file accepted so far. A record whose DOI or PMID one of
+    them has is skipped with it named; so is one *probably* the same as one
+    of them (title, year and first author agree, and no identifiers tell
+    them apart), unless its number is in ``keep``: the editor looked and said
+    it is another publication. A record that fails validation is a problem:
+    the import cannot go ahead until the file is fixed. The cost is two
+    queries plus one per batch of records.
     """
     result = Preview()
     # Keys are made unique against the whole library; reading them once is
@@ -350,115 +349,30 @@ def preview(
     taken = {
         key.lower() for key in Reference.objects.values_list("citation_key", flat=True)
     }
-    in_file_doi, in_file_pmid, in_file_match = {}, {}, {}
+    matcher, known = Matcher(), set()
     for batch in _batches(records, batch_size):
-        candidates = []
+        checked = []
         for record in batch:
             reference, messages = reference_from_record(record)
             if messages:
                 result.problems.append(Problem(record, messages))
+            else:
+                checked.append((record, reference))
+        for existing in Reference.objects.sharing_identity(
+            [reference for _record, reference in checked]
+        ).only("pk", "title", "doi", "pmid", "match_key"):
+            if existing.pk not in known:
+                known.add(existing.pk)
+                matcher.add(existing)
+        for record, reference in checked:
+            match = matcher.match(reference, keep=record.number in keep)
+            if match:
+                result.skipped.append(_skipped(record, match))
                 continue
-            label, earlier = _identifier_matches(reference, in_file_doi, in_file_pmid)
-            if earlier:
-                result.skipped.append(
-                    Skipped(
-                        record,
-                        _(
-                            "Same %(label)s as record %(number)s (line %(line)s) "
-                            "of this file."
-                        )
-                        % {
-                            "label": label,
-                            "number": earlier.number,
-                            "line": earlier.line,
-                        },
-                    )
-                )
-                continue
-            earlier = next(
-                (
-                    other_record
-                    for other, other_record in in_file_match.get(
-                        reference.match_key, ()
-                    )
-                    if not probably_different(reference, other)
-                ),
-                None,
-            )
-            if earlier:
-                result.skipped.append(
-                    Skipped(
-                        record,
-                        _(
-                            "Probably the same as record %(number)s (line %(line)s) "
-                            "of this file: same title, year and first author."
-                        )
-                        % {"number": earlier.number, "line": earlier.line},
-                        probable=True,
-                    )
-                )
-                continue
-            if reference.doi:
-                in_file_doi[reference.doi] = record
-            if reference.pmid:
-                in_file_pmid[reference.pmid] = record
-            if reference.match_key:
-                in_file_match.setdefault(reference.match_key, []).append(
-                    (reference, record)
-                )
-            candidates.append((record, reference))
-        dois = {ref.doi for _, ref in candidates if ref.doi}
-        pmids = {ref.pmid for _, ref in candidates if ref.pmid}
-        keys = {ref.match_key for _, ref in candidates if ref.match_key}
-        by_doi, by_pmid, by_match = {}, {}, {}
-        if dois or pmids or keys:
-            for existing in Reference.objects.filter(
-                Q(doi__in=dois) | Q(pmid__in=pmids) | Q(match_key__in=keys)
-            ).only("pk", "title", "doi", "pmid", "match_key"):
-                by_doi[existing.doi] = existing
-                by_pmid[existing.pmid] = existing
-                by_match.setdefault(existing.match_key, []).append(existing)
-        for record, reference in candidates:
-            label, existing = _identifier_matches(reference, by_doi, by_pmid)
-            if existing:
-                result.skipped.append(
-                    Skipped(
-                        record,
-                        _("Already in the library (same %(label)s): “%(title)s”.")
-                        % {"label": label, "title": existing.title},
-                        existing,
-                    )
-                )
-                continue
-            existing = next(
-                (
-                    other
-                    for other in by_match.get(reference.match_key, ())
-                    if not probably_different(reference, other)
-                    and record.number not in keep
-                ),
-                None,
-            )
-            if existing:
-                result.skipped.append(
-                    Skipped(
-                        record,
-                        _(
-                            "Probably the same as “%(title)s”, already in the "
-                            "library: same title, year and first author."
-                        )
-                        % {"title": existing.title},
-                        existing,
-                        probable=True,
-                    )
-                )
-                continue
+            matcher.add(reference, origin=record)
             if _usable_key(record.citation_key, taken):
                 reference.citation_key = record.citation_key
-            else:
-                reference.citation_key = unique_citation_key(
-                    reference.citation_key_base(), taken
-                )
+            reference.set_default_citation_key(taken)
             taken.add(reference.citation_key.lower())
             result.new.append((record, reference))
     return result

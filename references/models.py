@@ -23,6 +23,25 @@ from .formats import ET_AL
 # Vancouver lists six authors, then "et al.".
 AUTHORS_SHOWN = 6
 
+# The Reference fields a bibliographic record fills (a file's record, a
+# service's description of a work), in the order the add form shows them.
+BIBLIOGRAPHIC_FIELDS = (
+    "kind",
+    "title",
+    "authors",
+    "source",
+    "year",
+    "month",
+    "day",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "url",
+    "abstract",
+)
+
 # Publication years the library accepts: the one range forms, the admin and
 # imports all check (through the field's validators and the constraint).
 YEAR_MIN = 1000
@@ -51,15 +70,6 @@ citation_key_validator = RegexValidator(
 )
 
 
-def probably_different(one, other):
-    """Two references with identifiers, none shared, are different publications
-    even with the same title, year and first author (a correction, a second
-    edition); identifiers decide when both have them."""
-    ids = {("doi", one.doi), ("pmid", one.pmid)} - {("doi", ""), ("pmid", "")}
-    others = {("doi", other.doi), ("pmid", other.pmid)} - {("doi", ""), ("pmid", "")}
-    return bool(ids and others and not ids & others)
-
-
 def year_range_message():
     return _("A year is a number from %(min)s to %(max)s.") % {
         "min": YEAR_MIN,
@@ -71,6 +81,16 @@ def validate_year(value):
     """The publication year range, for forms, the admin and imports alike."""
     if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
         raise ValidationError(year_range_message(), code="year_range")
+
+
+def record_values(record) -> dict:
+    """The Reference field values of a record (``formats.Record``) read from a
+    file or a service: its ``BIBLIOGRAPHIC_FIELDS``, the authors one a line,
+    "research" when it does not say what kind of publication it is."""
+    values = {name: getattr(record, name) for name in BIBLIOGRAPHIC_FIELDS}
+    values["authors"] = "\n".join(record.authors)
+    values["kind"] = record.kind or kinds.RESEARCH
+    return values
 
 
 class TopicQuerySet(models.QuerySet):
@@ -178,6 +198,16 @@ class ReferenceQuerySet(models.QuerySet):
             models.F("day").desc(nulls_last=True),
             "title",
         )
+
+    def sharing_identity(self, references):
+        """References that share a DOI, PMID or match key with any of
+        ``references``: what a ``matching.Matcher`` must know to judge them."""
+        dois = {reference.doi for reference in references if reference.doi}
+        pmids = {reference.pmid for reference in references if reference.pmid}
+        keys = {reference.match_key for reference in references if reference.match_key}
+        if not (dois or pmids or keys):
+            return self.none()
+        return self.filter(Q(doi__in=dois) | Q(pmid__in=pmids) | Q(match_key__in=keys))
 
     def with_identifier(self, *, doi="", pmid=""):
         """References that already carry this DOI or PMID (both normalised)."""
@@ -384,12 +414,11 @@ class Reference(IdentifierFieldsMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.citation_key:
-            self.citation_key = self.suggest_citation_key()
-        # Like the key, the match key is a column of this row derived from its
-        # other columns, cheap to work out: whenever what it comes from is
-        # saved, so no save can leave duplicates unfound. (The stored
-        # citations are costly: they carry their own fingerprint instead.)
+        # The match key is derived from this row's title, year and authors
+        # and cheap to work out: kept with them on every save, so that no
+        # path writing them (the admin, a script) leaves a duplicate unfound.
+        # (The stored citations are costly: they carry their own fingerprint
+        # instead.)
         update_fields = kwargs.get("update_fields")
         self.match_key = self.compute_match_key()
         if update_fields is not None and {"title", "year", "authors"} & set(
@@ -400,11 +429,6 @@ class Reference(IdentifierFieldsMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("references:detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_visible(self):
-        """Whether readers may see it: the rule of ``ReferenceQuerySet.visible``."""
-        return self.inbox_topic_id is None
 
     def compute_match_key(self):
         """The key shared by records of this publication (references.matching)."""
@@ -418,65 +442,45 @@ class Reference(IdentifierFieldsMixin, models.Model):
         return evidence.level_of(self.kind)
 
     def clean(self):
-        if not self.citation_key:
-            self.citation_key = self.suggest_citation_key()
-        errors = self._duplicate_identifier_errors()
-        errors.update(self._probable_duplicate_errors())
+        errors = self._duplicate_errors()
         errors.update(self._duplicate_key_errors())
         errors.update(self.date_errors())
         if errors:
             raise ValidationError(errors)
 
-    def _duplicate_identifier_errors(self):
-        """Name the existing entry, so the editor can go to it instead."""
+    def _duplicate_errors(self):
+        """The reference already in the library, named by the field that says
+        so (DOI, PMID, or the title for a probable duplicate) with a link, so
+        the editor can go to it instead."""
+        # From the values being validated, not those last saved.
+        self.match_key = self.compute_match_key()
+        known = Reference.objects.sharing_identity([self]).exclude(pk=self.pk)
         errors = {}
-        for field in ("doi", "pmid"):
-            value = getattr(self, field)
-            if not value:
-                continue
-            existing = (
-                Reference.objects.filter(**{field: value}).exclude(pk=self.pk).first()
-            )
-            if existing:
-                errors[field] = ValidationError(
+        for match in matching.Matcher(known).matches(self):
+            existing = match.known
+            params = {"title": existing.title, "url": existing.get_absolute_url()}
+            if match.probable:
+                errors["title"] = ValidationError(
+                    _(
+                        "This is probably the same as “%(title)s” (%(url)s): same "
+                        "title, year and first author."
+                    ),
+                    code="probable_duplicate",
+                    params=params,
+                )
+            else:
+                errors[match.how] = ValidationError(
                     _(
                         "A reference with this %(label)s already exists: "
                         "“%(title)s” (%(url)s)."
                     ),
                     code="duplicate",
                     params={
-                        "label": self._meta.get_field(field).verbose_name,
-                        "title": existing.title,
-                        "url": existing.get_absolute_url(),
+                        "label": self._meta.get_field(match.how).verbose_name,
+                        **params,
                     },
                 )
         return errors
-
-    def _probable_duplicate_errors(self):
-        """The same title, year and first author as another reference."""
-        key = self.compute_match_key()
-        if not key:
-            return {}
-        existing = next(
-            (
-                other
-                for other in Reference.objects.filter(match_key=key).exclude(pk=self.pk)
-                if not probably_different(self, other)
-            ),
-            None,
-        )
-        if existing is None:
-            return {}
-        return {
-            "title": ValidationError(
-                _(
-                    "This is probably the same as “%(title)s” (%(url)s): same "
-                    "title, year and first author."
-                ),
-                code="probable_duplicate",
-                params={"title": existing.title, "url": existing.get_absolute_url()},
-            )
-        }
 
     def _duplicate_key_errors(self):
         """The key taken by another reference, in any case (constraint repeated)."""
@@ -535,15 +539,28 @@ class Reference(IdentifierFieldsMixin, models.Model):
         self.citation_source = source
         return True
 
-    def suggest_citation_key(self):
-        """A readable key from the first author's family name (or title) and year."""
+    def set_default_citation_key(self, taken=None):
+        """Give a reference without a citation key the suggested one.
+
+        The one place a key is made up: the editorial service and the
+        importer call it before validating, never ``save()``. ``taken`` as
+        for ``suggest_citation_key``.
+        """
+        if not self.citation_key:
+            self.citation_key = self.suggest_citation_key(taken)
+
+    def suggest_citation_key(self, taken=None):
+        """A readable key from the first author's family name (or title) and
+        year, unique whatever its case among ``taken`` (lower-cased keys; an
+        import's, read once) or else among the library's keys."""
         base = self.citation_key_base()
-        taken = {
-            key.lower()
-            for key in Reference.objects.filter(citation_key__istartswith=base)
-            .exclude(pk=self.pk)
-            .values_list("citation_key", flat=True)
-        }
+        if taken is None:
+            taken = {
+                key.lower()
+                for key in Reference.objects.filter(citation_key__istartswith=base)
+                .exclude(pk=self.pk)
+                .values_list("citation_key", flat=True)
+            }
         return unique_citation_key(base, taken)
 
     def citation_key_base(self):
@@ -623,7 +640,8 @@ class Reference(IdentifierFieldsMixin, models.Model):
 
     @property
     def is_in_inbox(self):
-        """Waiting for an editor to place it: hidden from readers."""
+        """Waiting for an editor to place it, hidden from readers: for one
+        reference, the rule ``ReferenceQuerySet.visible`` applies to many."""
         return self.inbox_topic_id is not None
 
     @property
@@ -645,9 +663,6 @@ class EntryQuerySet(models.QuerySet):
     def visible(self):
         """Entries of references readers may see (``ReferenceQuerySet.visible``)."""
         return self.filter(reference__in=Reference.objects.visible())
-
-    def for_display(self):
-        return self.select_related("reference", "section")
 
 
 @reversion.register()

@@ -31,8 +31,7 @@ def add_to_inbox(
     entry. One revision records it.
     """
     reference.inbox_topic = topic
-    if not reference.citation_key:
-        reference.citation_key = reference.suggest_citation_key()
+    reference.set_default_citation_key()
     reference.full_clean()
     # Formatted now, once, rather than by the first reader's request.
     reference.refresh_citations()

@@ -48,7 +48,7 @@ class ReferenceDetailView(DetailView):
         reference = self.object
         return super().get_context_data(
             # A reference still in an inbox is not public: rendered every time.
-            page_key=reference.pk if reference.is_visible else None,
+            page_key=None if reference.is_in_inbox else reference.pk,
             entries=SimpleLazyObject(
                 lambda: list(reference.entries.select_related("section__topic"))
             ),

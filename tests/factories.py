@@ -73,9 +73,11 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        # As the editorial services and the admin store a reference: with its
-        # citations formatted (an import leaves them to the first reader).
+        # As the editorial services and the admin store a reference: with a
+        # key (the suggested one if none is given) and its citations
+        # formatted (an import leaves them to the first reader).
         reference = model_class(*args, **kwargs)
+        reference.set_default_citation_key()
         reference.refresh_citations()
         reference.save()
         return reference

@@ -8,6 +8,7 @@ reports about it. ``lookup()`` combines the two for one identifier.
 """
 
 from .. import identifiers
+from ..models import record_values
 from . import crossref, pubmed
 from .http import Malformed, NotFound, SourceError, Unavailable
 from .works import FoundNotice, Work
@@ -54,29 +55,6 @@ def lookup(value: str, *, timeout=None, retries=None) -> Work:
     return work
 
 
-# The Reference fields a looked-up work fills, in the form's order.
-FILLED_FIELDS = (
-    "kind",
-    "title",
-    "authors",
-    "source",
-    "year",
-    "month",
-    "day",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "url",
-    "abstract",
-)
-
-
 def reference_values(work: Work) -> dict:
     """The work as the values of a Reference (and of the "Add reference" form)."""
-    record = work.record
-    values = {name: getattr(record, name) for name in FILLED_FIELDS}
-    values["authors"] = "\n".join(record.authors)
-    values["kind"] = record.kind or "research"
-    return values
+    return record_values(work.record)

@@ -1,8 +1,9 @@
 """The project's own small files, one per construct other tools write.
 
-Each file in tests/references/files shows one construct that went wrong once
-(issue 10); each test imports it through the real path (read_file, preview,
-import_records) and checks what is stored, field by field.
+Each file in tests/references/files shows one construct that a reader can get
+wrong without failing (a field lost, a name garbled); each test imports it
+through the real path (read_file, preview, import_records) and checks what
+is stored, field by field.
 """
 
 from pathlib import Path

@@ -84,8 +84,9 @@ def test_admin_actions_move_entries(client, section):
     assert titles(section) == ["A", "B", "D", "C"]
 
 
-# The curation inbox (issue 9, item 10): added and imported references wait,
-# unseen by readers, until an editor places each in a section.
+# The curation inbox: added and imported references wait, unseen by readers,
+# until an editor places each in a section, so that nothing unchecked is
+# published.
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """The editorial literature pages: who may use them, the import steps, adding."""
 
 from pathlib import Path
+from urllib.parse import urlencode
 
+import lxml.html
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -352,3 +354,43 @@ def test_the_add_form_refuses_a_probable_duplicate_naming_it(client):
     assert "This is probably the same as" in page
     assert existing.get_absolute_url() in page
     assert Reference.objects.count() == 1
+
+
+def confirm_form_as_posted(page, *, tick_keep=()):
+    """The preview's confirm form encoded as a browser sends it: its hidden
+    fields, the selects' chosen options, the "import it anyway" boxes the
+    editor ticked (unticked ones left out) and the button pressed."""
+    [form] = lxml.html.fromstring(page).find_class("import-confirm")
+    for number in tick_keep:
+        [box] = form.xpath(f'.//input[@name="keep"][@value="{number}"]')
+        box.checked = True
+    return urlencode([*form.form_values(), ("confirm", "")])
+
+
+def test_import_it_anyway_imports_a_probable_duplicate_inside_the_same_file(client):
+    login(client, editor())
+    topic = TopicFactory()
+    # Written on Windows: CRLF line ends. The second record is the first one
+    # again as another tool spells it (case, punctuation, diacritics).
+    data = (
+        "TY  - JOUR\r\nTI  - Myositis without identifiers\r\n"
+        "AU  - Schmöller, Anna\r\nJO  - Muscle Nerve\r\nPY  - 2012\r\nER  - \r\n\r\n"
+        "TY  - JOUR\r\nTI  - MYOSITIS, without identifiers.\r\n"
+        "AU  - Schmoller, A.\r\nJO  - Muscle Nerve\r\nPY  - 2012\r\nER  - \r\n"
+    ).encode()
+    upload(client, data=data, name="twice.ris", topic=topic)
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert "Probably the same as record 1 (line 1) of this file" in page
+    response = client.post(
+        "/editorial/literature/import/preview/",
+        confirm_form_as_posted(page, tick_keep=[2]),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response["Location"] == "/editorial/literature/import/done/"
+    result = client.get(response["Location"]).content.decode()
+    assert "2 references from twice.ris were added to the curation inbox" in result
+    titles = Reference.objects.in_inbox(topic).values_list("title", flat=True)
+    assert sorted(titles) == [
+        "MYOSITIS, without identifiers.",
+        "Myositis without identifiers",
+    ]

@@ -130,6 +130,31 @@ def test_duplicate_inside_one_file_is_skipped_naming_the_first():
     assert [record.title for record, _ in preview.new] == ["First"]
 
 
+def test_keep_imports_a_probable_duplicate_inside_one_file():
+    data = (
+        b"TY  - JOUR\nTI  - Myositis: a trial\nAU  - Reed, Ann\nPY  - 2012\nER  - \n\n"
+        b"TY  - JOUR\nTI  - MYOSITIS a trial.\nAU  - REED, A\nPY  - 2012\nER  - \n"
+    )
+    records = importing.read_file(data).records
+    [skipped] = importing.preview(records).skipped
+    assert skipped.probable and "record 1 (line 1) of this file" in skipped.reason
+    kept = importing.preview(records, keep={2})
+    assert kept.skipped == []
+    assert [record.number for record, _ in kept.new] == [1, 2]
+    assert kept.new[0][1].citation_key != kept.new[1][1].citation_key
+
+
+def test_keep_never_imports_a_second_copy_of_an_identifier():
+    data = (
+        b"TY  - JOUR\nTI  - First\nDO  - 10.1000/abc\nER  - \n\n"
+        b"TY  - JOUR\nTI  - First\nDO  - 10.1000/abc\nER  - \n"
+    )
+    plan = importing.preview(importing.read_file(data).records, keep={1, 2})
+    assert [record.number for record, _ in plan.new] == [1]
+    [skipped] = plan.skipped
+    assert not skipped.probable and "Same DOI as record 1" in skipped.reason
+
+
 @pytest.mark.parametrize(
     "field_line, message",
     [
