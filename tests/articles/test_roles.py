@@ -3,8 +3,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db.models.signals import post_migrate
 
-from articles.roles import PERMISSIONS
-from articles.workflow import BOARD, EDITORS
+from articles.roles import BOARD, EDITORS, PERMISSIONS
 
 pytestmark = pytest.mark.django_db
 
