@@ -580,3 +580,24 @@ def test_a_change_note_posted_with_crlf_is_stored_with_lf(client, people):
     article.refresh_from_db()
     assert article.live.number == article.version
     assert article.live.change_note == "Revised the text.\nNothing else."
+
+
+@pytest.mark.parametrize(
+    "number", ["", "one", "²", "٣", "9" * 5000, "-1", "99", "1\x00", "1\n2"]
+)
+def test_a_revert_to_a_garbled_or_missing_version_says_so(
+    client, people, article, number
+):
+    article.body = "Rituximab does not help."
+    services.save_article(article=article, user=people["editor"])
+    client.force_login(people["editor"])
+    response = client.post(
+        reverse("editorial:revert", args=[article.pk]),
+        {"number": number, "version": 2},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("editorial:history", args=[article.pk])
+    [message] = get_messages(response.wsgi_request)
+    assert message.level_tag == "error"
+    article.refresh_from_db()
+    assert (article.version, article.body) == (2, "Rituximab does not help.")

@@ -239,6 +239,35 @@ class TestAssignedReviewers:
             )
 
 
+@pytest.mark.parametrize("self_approval", [False, True])
+@pytest.mark.parametrize("who", ["writer", "conflicted", "writer_conflicted", "other"])
+def test_review_assignment_and_the_list_agree_on_who_may_review(
+    settings, who, self_approval
+):
+    """One eligibility rule: whoever may not review is neither offered for
+    assignment, nor assignable, nor let in by the workflow."""
+    settings.PORTAL_ALLOW_SELF_APPROVAL = self_approval
+    writer = UserFactory(groups=[roles.EDITORS, roles.BOARD])
+    article = advance_to(make_article(author=writer), Status.SUBMITTED)
+    person = writer if who.startswith("writer") else board_member()
+    if who.endswith("conflicted"):
+        workflow.declare_conflict(article=article, user=person)
+    # The self-approval setting lifts the four-eyes rule, never a conflict.
+    may = who == "other" or (who == "writer" and self_approval)
+
+    listed = person in workflow.assignable_reviewers(article=article)
+    try:
+        workflow.assign_reviewers(
+            article=article, reviewers=[person], user=board_member()
+        )
+    except workflow.WorkflowError:
+        assigned = False
+    else:
+        assigned = True
+    allowed = workflow.can(workflow.Action.START_REVIEW, article=article, user=person)
+    assert (listed, assigned, allowed) == (may, may, may)
+
+
 class TestChangeNotes:
     def revised(self):
         article = make_article(body="First words.", approve=True)

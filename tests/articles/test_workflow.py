@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from reversion.models import Version
 
 from articles import roles, services, workflow
-from articles.models import Article, ReviewEvent
+from articles.models import Article, Disclosure, ReviewEvent
 from tests.factories import (
     UserFactory,
     advance_to,
@@ -324,6 +324,25 @@ class TestReviewPeriod:
         assert not Article.objects.overdue_for_review().exists()
         later = article.live.next_review_due
         assert list(Article.objects.overdue_for_review(today=later)) == [article]
+
+    @pytest.mark.parametrize("days", [-1, 0, 1])
+    def test_the_page_and_the_dashboard_agree_on_overdue(self, days):
+        article = make_article(approve=True)
+        today = article.live.next_review_due + datetime.timedelta(days=days)
+        listed = article in Article.objects.overdue_for_review(today=today)
+        assert article.live.is_overdue(today=today) == listed == (days >= 0)
+
+    @pytest.mark.parametrize(
+        "declared_on", ["2025-03-31", "2024-02-29", "2026-01-31", "2026-11-23"]
+    )
+    @pytest.mark.parametrize("months", [1, 12, 13])
+    def test_a_disclosure_is_due_as_a_review_would_be(
+        self, settings, declared_on, months
+    ):
+        settings.PORTAL_DISCLOSURE_VALID_MONTHS = months
+        declared = datetime.date.fromisoformat(declared_on)
+        due = Disclosure(declared_on=declared).due_on()
+        assert due == workflow.next_review_due(declared, months)
 
 
 class TestNotifications:
