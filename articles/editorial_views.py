@@ -246,10 +246,20 @@ class ReviewView(ArticleMixin, DetailView):
         }
 
 
+def _posted_number(value: str) -> int | None:
+    """A version number or id a form posted, or None if absent or garbled.
+
+    ASCII digits only, and few of them: ``"²".isdigit()`` holds but ``int()``
+    refuses it, as it refuses thousands of digits.
+    """
+    if value.isascii() and value.isdigit() and len(value) < 10:
+        return int(value)
+    return None
+
+
 def _posted_version(request):
     """The version number a form was showing, or None if absent or garbled."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return _posted_number(request.POST.get("version", ""))
 
 
 class Refused(Exception):
@@ -313,8 +323,8 @@ class AssignReviewersView(ActionView):
     """A board member asks one or more colleagues to review the article."""
 
     def act(self, request, article):
-        ids = [value for value in request.POST.getlist("reviewer") if value.isdigit()]
-        reviewers = list(get_user_model().objects.filter(pk__in=ids))
+        ids = {_posted_number(value) for value in request.POST.getlist("reviewer")}
+        reviewers = list(get_user_model().objects.filter(pk__in=ids - {None}))
         if not reviewers:
             raise Refused(_("Choose at least one board member."))
         workflow.assign_reviewers(
@@ -388,10 +398,9 @@ class RevertView(EditorsOnlyMixin, ActionView):
             raise Refused(
                 _("This form did not say which version you were looking at. Retry.")
             )
-        try:
-            number = int(request.POST.get("number", ""))
-        except ValueError as exc:
-            raise Refused(_("Choose a version to go back to.")) from exc
+        number = _posted_number(request.POST.get("number", ""))
+        if number is None:
+            raise Refused(_("Choose a version to go back to."))
         services.revert_article(
             article=article, number=number, user=request.user, expected_version=expected
         )

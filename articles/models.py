@@ -45,9 +45,8 @@ def overdue_q(today=None, *, prefix: str = "") -> Q:
 def caution_q(approved_at, *, prefix: str = "") -> Q:
     """The rule for a notice the public page cautions about: a serious one
     (retraction, withdrawal, expression of concern) first seen after the text
-    was approved. An approval after the notice settles it: approving text
-    that cites a retraction takes a comment saying why (the workflow's
-    guard). ``prefix`` reaches the notice from another model."""
+    was approved. An approval after the notice settles it: the board approved
+    the text knowing of it. ``prefix`` reaches the notice from another model."""
     return Q(
         **{
             f"{prefix}kind__in": ReferenceNotice.SERIOUS,
@@ -524,7 +523,7 @@ class ApprovedVersion(models.Model):
         """(citation number, notice) for each notice on a reference this text
         cites that the public page cautions about (``caution_q``, as
         ``Article.objects.needing_attention()``), in citation order.
-        ``citations``: this version's, with their references.
+        ``citations``: this version's, for their numbers.
         """
         numbers = {}
         for citation in citations:
