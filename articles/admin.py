@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from . import services, workflow
+from . import roles, services, workflow
 from .forms import ArticleForm
 from .models import ApprovedVersion, Article, BoardMember, Disclosure, ReviewEvent
 
@@ -49,18 +49,17 @@ class ArticleAdmin(VersionAdmin):
     ]
     actions = ["approve_selected"]
 
-    # Writing is the editors' job on every path: the board reads the admin
-    # (and approves from it), as on the editorial screens.
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and workflow.is_editor(request.user)
-
+    # Writing is the editors' job on every path. Adding an article is their
+    # role's own permission (articles.roles); the board's group holds
+    # change_article too, so changing one also takes the editors' role, as
+    # on the editorial screens. The board reads here and approves from the list.
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and workflow.is_editor(
+        return super().has_change_permission(request, obj) and roles.is_editor(
             request.user
         )
 
     def has_review_permission(self, request):
-        return workflow.is_board_member(request.user)
+        return roles.is_board_member(request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

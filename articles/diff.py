@@ -37,3 +37,15 @@ def field_diffs(old: dict, new: dict, labels: dict) -> list:
         before, after = old.get(name, ""), new.get(name, "")
         rows.append((label, word_diff(before, after), before != after))
     return rows
+
+
+def citation_changes(before, after) -> tuple[list, list]:
+    """The references ``after`` cites that ``before`` did not (added) and those
+    ``before`` cited that ``after`` does not (removed), each in its own
+    citation order. ``before`` and ``after``: two versions' cited references.
+    """
+    old = {reference.pk: reference for reference in before}
+    new = {reference.pk: reference for reference in after}
+    added = [reference for pk, reference in new.items() if pk not in old]
+    removed = [reference for pk, reference in old.items() if pk not in new]
+    return added, removed

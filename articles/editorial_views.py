@@ -1,13 +1,15 @@
 """The editorial screens: dashboard, writing, review, history.
 
-Every view here needs a signed-in editor or board member; which actions a
-person may take is the workflow's business (``articles.workflow``), and the
-views only show and post what it allows.
+Every view here needs a signed-in editor or board member (``articles.roles``:
+each role is a permission); which actions a person may take is the
+workflow's business (``articles.workflow``), what the pages show about an
+article is read by ``articles.selectors``, and the views only show and post
+what the workflow allows.
 """
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
@@ -24,9 +26,10 @@ from django.views.generic.detail import SingleObjectMixin
 
 from references.models import Topic
 
-from . import diff, services, workflow
+from . import diff, selectors, services, workflow
 from .forms import ArticleForm
 from .models import Article, ChangeClass, ReviewAssignment, ReviewEvent
+from .roles import BOARD, EDITORS, has_role, is_editor
 
 TEXT_LABELS = {
     "title": _("Title"),
@@ -37,17 +40,18 @@ TEXT_LABELS = {
 }
 
 
-class EditorialMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Signed-in people with one of ``roles``; others are sent to log in or refused."""
+class EditorialMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Signed-in people holding one of ``roles`` (each a permission); others
+    are sent to log in or refused."""
 
-    roles = (workflow.EDITORS, workflow.BOARD)
+    roles = (EDITORS, BOARD)
 
-    def test_func(self):
-        return any(workflow.has_role(self.request.user, role) for role in self.roles)
+    def has_permission(self):
+        return any(has_role(self.request.user, role) for role in self.roles)
 
 
 class EditorsOnlyMixin(EditorialMixin):
-    roles = (workflow.EDITORS,)
+    roles = (EDITORS,)
 
 
 class ArticleMixin(EditorialMixin):
@@ -68,21 +72,21 @@ class DashboardView(EditorialMixin, TemplateView):
         mine = Q(author=user) | Q(
             events__action=ReviewEvent.Action.EDIT, events__actor=user
         )
-        with_board = workflow.with_approval_counts(articles.with_board())
+        with_board = selectors.with_approval_counts(articles.with_board())
         return super().get_context_data(
             # Assigned reviewers see their articles first.
             assigned_to_me=with_board.filter(assignments__reviewer=user).order_by(
                 "updated_at"
             ),
             awaiting_review=with_board.order_by("updated_at"),
-            approvals_required=workflow.approvals_required(),
+            approvals_required=selectors.approvals_required(),
             my_drafts=articles.filter(mine, status=Status.DRAFT).distinct(),
             changes_requested=articles.filter(status=Status.CHANGES_REQUESTED),
             recently_approved=articles.recently_approved()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
             needs_attention=articles.needing_attention().order_by("title"),
             inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
-            can_write=workflow.is_editor(user),
+            can_write=is_editor(user),
             **kwargs,
         )
 
@@ -114,17 +118,13 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        editable = workflow.can_edit(article=article, user=self.request.user)
+        user = self.request.user
+        editable = workflow.can_edit(article=article, user=user)
         return super().get_context_data(
             editable=editable,
-            open_comments=workflow.open_comments(article),
+            open_comments=selectors.open_comments(article),
             can_withdraw=not editable
-            and any(
-                rule.action == workflow.Action.WITHDRAW
-                for rule in workflow.allowed_actions(
-                    article=article, user=self.request.user
-                )
-            ),
+            and workflow.can(workflow.Action.WITHDRAW, article=article, user=user),
             **kwargs,
         )
 
@@ -181,31 +181,28 @@ class ReviewView(ArticleMixin, DetailView):
                 "reference__notices"
             )
         )
-        facts = workflow.review_facts(article)
+        facts = selectors.review_facts(article)
         assigned = ReviewAssignment.objects.filter(article=article).select_related(
             "reviewer"
         )
+        can_assign = workflow.can_assign(article=article, user=user)
         return super().get_context_data(
             actions=workflow.allowed_actions(article=article, user=user, facts=facts),
-            progress={
-                "approvals": len(set(facts.approver_ids)),
-                "required": workflow.approvals_required(),
-            },
+            progress=selectors.approval_progress(article, facts),
             change_classes=ChangeClass.choices,
             assignments=assigned,
-            can_assign=workflow.is_board_member(user) and article.is_with_board,
+            can_assign=can_assign,
             assignable=workflow.assignable_reviewers(article=article, facts=facts)
-            if workflow.is_board_member(user) and article.is_with_board
+            if can_assign
             else [],
             conflicted=user.pk in facts.conflicted_ids,
-            can_declare_conflict=workflow.is_board_member(user)
-            and user.pk not in facts.conflicted_ids,
+            can_declare_conflict=workflow.can_declare_conflict(user=user, facts=facts),
             **self.comparison(article, events, citations),
-            open_comments=workflow.open_comments(article, events),
+            open_comments=selectors.open_comments(article, events),
             events=events,
             citations=citations,
-            retracted=workflow.cited_retractions(article, citations),
-            can_edit=workflow.can_edit(article=article, user=self.request.user),
+            retracted=selectors.cited_retractions(article, citations),
+            can_edit=workflow.can_edit(article=article, user=user),
             **kwargs,
         )
 
@@ -220,7 +217,7 @@ class ReviewView(ArticleMixin, DetailView):
         bases = {}
         if article.live_id and article.live.number in versions:
             bases["live"] = versions[article.live.number]
-        round_number = workflow.last_reviewed_version(article, events)
+        round_number = selectors.last_reviewed_version(article, events)
         if round_number in versions:
             bases["round"] = versions[round_number]
         against = self.request.GET.get("against")
@@ -249,90 +246,103 @@ class ReviewView(ArticleMixin, DetailView):
         }
 
 
+def _posted_number(value: str) -> int | None:
+    """A version number or id a form posted, or None if absent or garbled.
+
+    ASCII digits only, and few of them: ``"²".isdigit()`` holds but ``int()``
+    refuses it, as it refuses thousands of digits.
+    """
+    if value.isascii() and value.isdigit() and len(value) < 10:
+        return int(value)
+    return None
+
+
 def _posted_version(request):
     """The version number a form was showing, or None if absent or garbled."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return _posted_number(request.POST.get("version", ""))
 
 
-class TransitionView(ArticleMixin, SingleObjectMixin, View):
+class Refused(Exception):
+    """A posted action that cannot be done as posted, with a message for people."""
+
+
+class ActionView(ArticleMixin, SingleObjectMixin, View):
+    """One posted action on an article: do it, say how it went, go back.
+
+    ``act()`` does the action and returns the message for success; what it
+    raises among ``refusals`` is shown as an error, with nothing changed.
+    """
+
+    http_method_names = ["post"]
+    refusals = (Refused, workflow.WorkflowError)
+
+    def act(self, request, article) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.object = article = self.get_object()
+        try:
+            message = self.act(request, article)
+        except self.refusals as exc:
+            said = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            messages.error(request, " ".join(said))
+            return HttpResponseRedirect(self.refused_url(article))
+        messages.success(request, message)
+        return HttpResponseRedirect(self.done_url(article))
+
+    def done_url(self, article):
+        return reverse("editorial:review", args=[article.pk])
+
+    def refused_url(self, article):
+        return self.done_url(article)
+
+
+class TransitionView(ActionView):
     """Posts one review action; the workflow refuses anything not allowed."""
 
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        article = self.get_object()
+    def act(self, request, article):
         action = request.POST.get("action", "")
-        try:
-            workflow.transition(
-                action,
-                article=article,
-                user=request.user,
-                comment=request.POST.get("comment", ""),
-                version=_posted_version(request),
-                note=workflow.ChangeNote(
-                    text=request.POST.get("change_note", ""),
-                    change_class=request.POST.get("change_class", ""),
-                ),
-            )
-        except workflow.WorkflowError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("%(action)s: version %(version)s.")
-                % {
-                    "action": ReviewEvent.Action(action).label,
-                    "version": article.version,
-                },
-            )
-        return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
+        workflow.transition(
+            action,
+            article=article,
+            user=request.user,
+            comment=request.POST.get("comment", ""),
+            version=_posted_version(request),
+            note=workflow.ChangeNote(
+                text=request.POST.get("change_note", ""),
+                change_class=request.POST.get("change_class", ""),
+            ),
+        )
+        return _("%(action)s: version %(version)s.") % {
+            "action": ReviewEvent.Action(action).label,
+            "version": article.version,
+        }
 
 
-class AssignReviewersView(ArticleMixin, SingleObjectMixin, View):
+class AssignReviewersView(ActionView):
     """A board member asks one or more colleagues to review the article."""
 
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        article = self.get_object()
-        ids = [value for value in request.POST.getlist("reviewer") if value.isdigit()]
-        reviewers = list(get_user_model().objects.filter(pk__in=ids))
+    def act(self, request, article):
+        ids = {_posted_number(value) for value in request.POST.getlist("reviewer")}
+        reviewers = list(get_user_model().objects.filter(pk__in=ids - {None}))
         if not reviewers:
-            messages.error(request, _("Choose at least one board member."))
-        else:
-            try:
-                workflow.assign_reviewers(
-                    article=article, reviewers=reviewers, user=request.user
-                )
-            except workflow.WorkflowError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Reviewers assigned and emailed."))
-        return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
+            raise Refused(_("Choose at least one board member."))
+        workflow.assign_reviewers(
+            article=article, reviewers=reviewers, user=request.user
+        )
+        return _("Reviewers assigned and emailed.")
 
 
-class DeclareConflictView(ArticleMixin, SingleObjectMixin, View):
+class DeclareConflictView(ActionView):
     """A board member declares a conflict with the article, which bars them."""
 
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        article = self.get_object()
-        try:
-            workflow.declare_conflict(
-                article=article,
-                user=request.user,
-                statement=request.POST.get("statement", ""),
-            )
-        except workflow.WorkflowError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("Your conflict is recorded: you will not review this article."),
-            )
-        return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
+    def act(self, request, article):
+        workflow.declare_conflict(
+            article=article,
+            user=request.user,
+            statement=request.POST.get("statement", ""),
+        )
+        return _("Your conflict is recorded: you will not review this article.")
 
 
 class HistoryView(ArticleMixin, DetailView):
@@ -372,37 +382,31 @@ class CompareView(ArticleMixin, DetailView):
         )
 
 
-class RevertView(EditorsOnlyMixin, ArticleMixin, SingleObjectMixin, View):
+class RevertView(EditorsOnlyMixin, ActionView):
     """Save an earlier version's text as a new draft."""
 
-    http_method_names = ["post"]
+    refusals = (
+        Refused,
+        ValidationError,
+        services.EditConflict,
+        workflow.WorkflowError,
+    )
 
-    def post(self, request, *args, **kwargs):
-        article = self.get_object()
-        if _posted_version(request) is None:
-            messages.error(
-                request,
-                _("This form did not say which version you were looking at. Retry."),
+    def act(self, request, article):
+        expected = _posted_version(request)
+        if expected is None:
+            raise Refused(
+                _("This form did not say which version you were looking at. Retry.")
             )
-            return HttpResponseRedirect(reverse("editorial:history", args=[article.pk]))
-        try:
-            services.revert_article(
-                article=article,
-                number=int(request.POST.get("number", "")),
-                user=request.user,
-                expected_version=_posted_version(request),
-            )
-        except ValueError:
-            messages.error(request, _("Choose a version to go back to."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except (services.EditConflict, workflow.WorkflowError) as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("The old text is saved as version %s, a draft for review.")
-                % article.version,
-            )
-            return HttpResponseRedirect(reverse("editorial:review", args=[article.pk]))
-        return HttpResponseRedirect(reverse("editorial:history", args=[article.pk]))
+        number = _posted_number(request.POST.get("number", ""))
+        if number is None:
+            raise Refused(_("Choose a version to go back to."))
+        services.revert_article(
+            article=article, number=number, user=request.user, expected_version=expected
+        )
+        return _("The old text is saved as version %s, a draft for review.") % (
+            article.version
+        )
+
+    def refused_url(self, article):
+        return reverse("editorial:history", args=[article.pk])

@@ -6,10 +6,10 @@ at that snapshot: the public only ever reads the snapshot, so a newer draft can
 be written and reviewed while the approved text stays online unchanged.
 """
 
-import calendar
 import datetime
 
 import reversion
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,6 +26,34 @@ from . import rendering
 # Different references one article may cite: its reference list is formatted
 # on the public page, and a list of thousands helps no reader.
 MAX_CITED_REFERENCES = 300
+
+
+def months_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later; a day the target month lacks (31 August
+    + 1 month, 29 February + 12) becomes its last day. Review dates and the
+    renewal of disclosures both count this way."""
+    return day + relativedelta(months=months)
+
+
+def overdue_q(today=None, *, prefix: str = "") -> Q:
+    """The rule for an approved version overdue for review: its next review
+    date has come (today counts). ``prefix`` reaches the version from another
+    model (``"live__"`` from an article)."""
+    return Q(**{f"{prefix}next_review_due__lte": today or timezone.localdate()})
+
+
+def caution_q(approved_at, *, prefix: str = "") -> Q:
+    """The rule for a notice the public page cautions about: a serious one
+    (retraction, withdrawal, expression of concern) first seen after the text
+    was approved. An approval after the notice settles it: the board approved
+    the text knowing of it. ``prefix`` reaches the notice from another model."""
+    return Q(
+        **{
+            f"{prefix}kind__in": ReferenceNotice.SERIOUS,
+            f"{prefix}first_seen_at__gt": approved_at,
+        }
+    )
+
 
 # What the public article page reads besides the article row. The topic is
 # the live version's; the article's own is only for a never-approved article
@@ -52,25 +80,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status__in=Article.WITH_BOARD)
 
     def overdue_for_review(self, today=None):
-        """Approved articles whose next review date has come (see is_overdue)."""
-        return self.approved().filter(
-            live__next_review_due__lte=today or timezone.localdate()
-        )
+        """Approved articles whose live version is overdue for review
+        (``overdue_q``, as ``ApprovedVersion.is_overdue()``)."""
+        return self.approved().filter(overdue_q(today, prefix="live__"))
 
     def needing_attention(self):
-        """Approved articles whose live text cites a reference retracted,
-        withdrawn or put under an expression of concern since it was approved.
-
-        The same rule as ``ApprovedVersion.notice_cautions()``; an approval
-        after the notice (which had to acknowledge it) settles it.
-        """
+        """Approved articles whose live text cites a reference with a notice
+        to caution readers about (``caution_q``, as the public page's
+        ``ApprovedVersion.notice_cautions()``)."""
         return (
             self.approved()
             .filter(
-                live__citations__reference__notices__kind__in=ReferenceNotice.SERIOUS,
-                live__citations__reference__notices__first_seen_at__gt=F(
-                    "live__approved_at"
-                ),
+                caution_q(
+                    F("live__approved_at"),
+                    prefix="live__citations__reference__notices__",
+                )
             )
             .distinct()
         )
@@ -121,9 +145,6 @@ class ArticleQuerySet(models.QuerySet):
     def on_topic(self, topic):
         """Approved articles that the public sees under ``topic``."""
         return self.for_public().filter(live__topic=topic)
-
-    def overview_of(self, topic):
-        return self.on_topic(topic).filter(live__is_overview=True)
 
 
 # Status and the live pointer belong to the workflow, not to the text: a
@@ -229,6 +250,8 @@ class Article(models.Model):
         ordering = ["title"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # The board's role (articles.roles): reviewing and approving articles.
+        permissions = [("review_article", "Can review and approve articles")]
         constraints = [
             models.UniqueConstraint(
                 fields=["topic"],
@@ -404,14 +427,6 @@ class ApprovedVersionQuerySet(models.QuerySet):
             .order_by("-approved_at", "-pk")
         )
 
-    def with_references(self):
-        return self.prefetch_related(
-            models.Prefetch(
-                "citations",
-                queryset=ApprovedCitation.objects.select_related("reference"),
-            )
-        )
-
 
 class ChangeClass(models.TextChoices):
     """How much an approved version changes what readers should do."""
@@ -500,22 +515,26 @@ class ApprovedVersion(models.Model):
         return self.change_class == ChangeClass.PRACTICE_CHANGING
 
     def is_overdue(self, today=None) -> bool:
-        """Whether the next review date has come: the same rule as
-        ``Article.objects.overdue_for_review()``."""
-        return self.next_review_due <= (today or timezone.localdate())
+        """Whether this version is overdue for review (``overdue_q``, as
+        ``Article.objects.overdue_for_review()``)."""
+        return ApprovedVersion.objects.filter(overdue_q(today), pk=self.pk).exists()
 
     def notice_cautions(self, citations) -> list:
-        """(citation number, notice) for each serious notice on a reference this
-        text cites, first seen after the text was approved: what the public
-        page cautions about. ``citations`` carry their references' notices
-        (prefetched), so this asks the database nothing.
+        """(citation number, notice) for each notice on a reference this text
+        cites that the public page cautions about (``caution_q``, as
+        ``Article.objects.needing_attention()``), in citation order.
+        ``citations``: this version's, for their numbers.
         """
-        return [
-            (citation.number, notice)
-            for citation in citations
-            for notice in citation.reference.notices.all()
-            if notice.is_serious and notice.first_seen_at > self.approved_at
-        ]
+        numbers = {}
+        for citation in citations:
+            numbers.setdefault(citation.reference_id, citation.number)
+        notices = ReferenceNotice.objects.filter(
+            caution_q(self.approved_at), reference_id__in=list(numbers)
+        )
+        return sorted(
+            ((numbers[notice.reference_id], notice) for notice in notices),
+            key=lambda pair: pair[0],
+        )
 
     @property
     def reviewer_label(self):
@@ -619,11 +638,7 @@ class Disclosure(models.Model):
 
     def due_on(self) -> datetime.date:
         """The date by which the declaration must be renewed."""
-        months = settings.PORTAL_DISCLOSURE_VALID_MONTHS
-        index = self.declared_on.month - 1 + months
-        year, month = self.declared_on.year + index // 12, index % 12 + 1
-        last_day = calendar.monthrange(year, month)[1]
-        return datetime.date(year, month, min(self.declared_on.day, last_day))
+        return months_later(self.declared_on, settings.PORTAL_DISCLOSURE_VALID_MONTHS)
 
     def is_due(self, today=None) -> bool:
         """Whether the declaration is older than the period it is valid for."""

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Article, ReviewEvent
+from .roles import BOARD, members
 
 Action = ReviewEvent.Action
 
@@ -25,17 +26,13 @@ def recipients(*, event: ReviewEvent, writer_ids) -> list:
     publishes go to the author and the editors of the text (an approval that
     still waits for others' is only recorded).
     """
-    # Imported here: workflow imports this module.
-    from .workflow import BOARD
-
-    users = get_user_model().objects.all()
     if event.action == Action.SUBMIT:
-        users = users.filter(groups__name=BOARD)
+        users = members(BOARD)
     elif event.action == Action.REQUEST_CHANGES or (
         event.action == Action.APPROVE
         and event.to_state == event.article.Status.APPROVED
     ):
-        users = users.filter(pk__in=writer_ids or ())
+        users = get_user_model().objects.filter(pk__in=writer_ids or ())
     else:
         return []
     return _addresses(users, actor_id=event.actor_id)
@@ -90,9 +87,7 @@ def notices_found(*, notices) -> None:
     or working text cites the reference. Called once per notice, when it is
     first recorded (``references.signals.notices_recorded``).
     """
-    from .workflow import BOARD
-
-    to = _addresses(get_user_model().objects.filter(groups__name=BOARD))
+    to = _addresses(members(BOARD))
     if not to or not notices:
         return
     messages = []

@@ -148,10 +148,7 @@ class Comparison:
         current = {name: getattr(article, name) for name in labels}
         self.saved = saved
         self.changes = diff.field_diffs(saved.fields, current, labels)
-        before_ids = {r.pk for r in before}
-        after_ids = {r.pk for r in after}
-        self.added = [r for r in after if r.pk not in before_ids]
-        self.removed = [r for r in before if r.pk not in after_ids]
+        self.added, self.removed = diff.citation_changes(before, after)
 
 
 def cited_references(saved: SavedText, *, known=()) -> list:

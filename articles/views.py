@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from . import workflow
+from . import diff, selectors
 from .models import ApprovedCitation, ApprovedVersion, Article, BoardMember
 
 
@@ -54,7 +54,7 @@ class ArticleDetailView(DetailView):
                 version=article,
                 citations=citations,
                 pending=True,
-                progress=workflow.approval_progress(article),
+                progress=selectors.approval_progress(article),
                 # Not public: the page's parts are rendered every time.
                 page_key=None,
                 **kwargs,
@@ -90,25 +90,17 @@ class ArticleDetailView(DetailView):
 
 def reference_changes(versions) -> list:
     """Pair each approved version (newest first) with the references it added
-    and removed compared with the version before it."""
+    and removed compared with the version before it (the first adds none)."""
     changes = []
     for index, version in enumerate(versions):
-        cited = {c.reference_id: c.reference for c in version.citations.all()}
+        cited = [c.reference for c in version.citations.all()]
         older = versions[index + 1] if index + 1 < len(versions) else None
-        before = (
-            {c.reference_id: c.reference for c in older.citations.all()}
-            if older
-            else {}
-        )
-        changes.append(
-            {
-                "version": version,
-                "added": [cited[pk] for pk in cited if pk not in before]
-                if older
-                else [],
-                "removed": [before[pk] for pk in before if pk not in cited],
-            }
-        )
+        if older is None:
+            added, removed = [], []
+        else:
+            before = [c.reference for c in older.citations.all()]
+            added, removed = diff.citation_changes(before, cited)
+        changes.append({"version": version, "added": added, "removed": removed})
     return changes
 
 

@@ -2,26 +2,25 @@
 
 This module is the only code that changes ``Article.status`` or what the
 public sees (``Article.live``). Views, admin actions and commands call it.
-The rules are data (``TRANSITIONS``); every transition locks the article row,
-checks the rule, changes the status in one transaction with a reversion
-revision, records a ``ReviewEvent`` and, once committed, emails the people
-concerned.
+The rules are data (``TRANSITIONS``, each with the guards it carries) and
+one eligibility rule for reviewers (``review_bar``); every transition locks
+the article row, checks the rules, changes the status in one transaction
+with a reversion revision, records a ``ReviewEvent`` and, once committed,
+emails the people concerned. What the rules read about an article comes
+from ``articles.selectors``; who holds which role, from ``articles.roles``.
 """
 
 import datetime
-from dataclasses import dataclass, field
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from references.models import Reference, ReferenceNotice
 from references.revisions import revision
 
 from . import notifications
@@ -33,11 +32,25 @@ from .models import (
     Conflict,
     ReviewAssignment,
     ReviewEvent,
+    months_later,
     person_name,
 )
-
-EDITORS = "Editors"
-BOARD = "Editorial Board"
+from .roles import (
+    BOARD,
+    EDITORS,
+    ROLE_NAMES,
+    has_role,
+    is_board_member,
+    is_editor,
+    members,
+)
+from .selectors import (
+    ReviewFacts,
+    approvals_required,
+    cited_retractions,
+    review_facts,
+    writers,
+)
 
 Status = Article.Status
 Action = ReviewEvent.Action
@@ -45,6 +58,119 @@ Action = ReviewEvent.Action
 
 class WorkflowError(Exception):
     """An action the workflow does not allow, with a message for people."""
+
+
+# A change note is a few sentences for readers, not a second article.
+CHANGE_NOTE_MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    """What the board tells readers about a new version, and its class."""
+
+    text: str = ""
+    change_class: str = ""
+
+
+class Bar(enum.Enum):
+    """Why a board member may not review an article."""
+
+    WROTE = "wrote"
+    CONFLICT = "conflict"
+
+
+def review_bar(facts: ReviewFacts, user_id) -> Bar | None:
+    """Why the person ``user_id`` may not review the article ``facts``
+    describe, or None when they may.
+
+    Four eyes: nobody reviews text they wrote or edited since the last
+    approval, superusers included, unless PORTAL_ALLOW_SELF_APPROVAL (never
+    on a real site). Nor does anyone who declared a conflict with the
+    article, whatever that setting says. The one rule behind ``check()``,
+    ``assignable_reviewers()`` and ``assign_reviewers()``.
+    """
+    if user_id in facts.writer_ids and not settings.PORTAL_ALLOW_SELF_APPROVAL:
+        return Bar.WROTE
+    if user_id in facts.conflicted_ids:
+        return Bar.CONFLICT
+    return None
+
+
+# What check() tells the person barred, and assign_reviewers() about a colleague.
+YOU_ARE_BARRED = {
+    Bar.WROTE: _(
+        "You wrote or edited this text, so another board member must review it."
+    ),
+    Bar.CONFLICT: _(
+        "You declared a conflict with this article, so another board member must "
+        "review it."
+    ),
+}
+THEY_ARE_BARRED = {
+    Bar.WROTE: _("%(name)s wrote or edited this text and may not review it."),
+    Bar.CONFLICT: _("%(name)s declared a conflict with this article."),
+}
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An action being taken, with what was posted with it: what guards read."""
+
+    article: Article
+    comment: str
+    note: ChangeNote
+    # review_facts() of the article, read for a review action; else None.
+    facts: ReviewFacts | None
+
+
+def _completes_quorum(facts: ReviewFacts) -> bool:
+    # Whether one more approval completes PORTAL_APPROVALS_REQUIRED.
+    return len(set(facts.approver_ids)) + 1 >= approvals_required()
+
+
+def check_change_note(attempt: Attempt) -> None:
+    """Refuse a malformed change note, or none from the approval that publishes
+    a version after the first.
+
+    Readers are told what changed in every version after the first; the
+    approval that publishes it carries the note.
+    """
+    note = attempt.note
+    if note.change_class and note.change_class not in ChangeClass.values:
+        raise WorkflowError(_("Choose what kind of change this is from the list."))
+    if len(note.text) > CHANGE_NOTE_MAX_LENGTH:
+        raise WorkflowError(
+            _("Keep the note for readers under %(limit)s characters.")
+            % {"limit": CHANGE_NOTE_MAX_LENGTH}
+        )
+    if not attempt.article.live_id or not _completes_quorum(attempt.facts):
+        return
+    if not note.text.strip() or not note.change_class:
+        raise WorkflowError(
+            _(
+                "Write a short note for readers saying what changed in this "
+                "version, and choose what kind of change it is."
+            )
+        )
+
+
+def check_retractions_acknowledged(attempt: Attempt) -> None:
+    """Refuse to approve, without a comment, text that cites a retracted paper.
+
+    Some articles cite a retraction on purpose (to say a finding no longer
+    stands), so it is not forbidden; the approving board member says so.
+    """
+    if attempt.comment.strip():
+        return
+    retracted = cited_retractions(attempt.article)
+    if retracted:
+        raise WorkflowError(
+            _(
+                "This text cites a retracted publication (%(titles)s). Approve it "
+                "only with a comment saying why it still cites it."
+            )
+            % {"titles": "; ".join(f"“{r.title}”" for r in retracted)}
+        )
 
 
 @dataclass(frozen=True)
@@ -56,13 +182,16 @@ class Transition:
     target: str
     role: str
     label: Promise
-    # A review action. Four eyes: the actor must not have written or edited
-    # the current text; and must not have declared a conflict with the article.
+    # A review action: the actor must be eligible (review_bar).
     independent: bool = False
     comment_required: bool = False
     # Counts towards PORTAL_APPROVALS_REQUIRED: the text is published by the
-    # approval that completes the quorum; earlier ones are recorded and wait.
-    quorum: bool = False
+    # action that completes the quorum; earlier ones are recorded and wait.
+    publishes: bool = False
+    # Checks of what is posted with the action (its comment, the change
+    # note): run when it is taken, after check(), not when a page lists the
+    # actions a person may take.
+    guards: tuple[Callable[[Attempt], None], ...] = ()
 
 
 TRANSITIONS = {
@@ -106,7 +235,8 @@ TRANSITIONS = {
             BOARD,
             _("Approve and publish"),
             independent=True,
-            quorum=True,
+            publishes=True,
+            guards=(check_change_note, check_retractions_acknowledged),
         ),
     )
 }
@@ -116,202 +246,21 @@ TRANSITIONS = {
 # to read: it must be withdrawn before it changes.
 EDITABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.APPROVED})
 
-ROLE_NAMES = {EDITORS: _("editors"), BOARD: _("members of the editorial board")}
 
-
-def _group_names(user) -> frozenset:
-    # Cached on the user object: a page asks about several actions.
-    if not hasattr(user, "_portal_groups"):
-        user._portal_groups = frozenset(user.groups.values_list("name", flat=True))
-    return user._portal_groups
-
-
-def has_role(user, role: str) -> bool:
-    """Whether an active user acts as ``role`` (EDITORS or BOARD)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or role in _group_names(user)
-
-
-def is_board_member(user) -> bool:
-    """Whether the user may act for the editorial board."""
-    return has_role(user, BOARD)
-
-
-def is_editor(user) -> bool:
-    """Whether the user may write and submit articles."""
-    return has_role(user, EDITORS)
-
-
-def review_period(article: Article) -> int:
-    """Months from an approval of ``article`` to its next review."""
-    return article.review_period_months or settings.PORTAL_REVIEW_PERIOD_MONTHS
+def review_period(months: int | None = None) -> int:
+    """Months from an approval to the next review: ``months`` (an article's
+    own ``review_period_months``) or, when it has none, the site's
+    ``PORTAL_REVIEW_PERIOD_MONTHS``."""
+    return months or settings.PORTAL_REVIEW_PERIOD_MONTHS
 
 
 def next_review_due(approved_on: datetime.date, months=None) -> datetime.date:
     """The date a text approved on ``approved_on`` is due for its next review.
 
-    The same day ``months`` later (the article's ``review_period()``; by
-    default ``PORTAL_REVIEW_PERIOD_MONTHS``); a day the target month lacks
-    (31 August + 1 month, 29 February + 12) becomes its last day.
+    The same day ``review_period(months)`` later; a day the target month
+    lacks (31 August + 1 month, 29 February + 12) becomes its last day.
     """
-    months = months or settings.PORTAL_REVIEW_PERIOD_MONTHS
-    return approved_on + relativedelta(months=months)
-
-
-def writers(article: Article) -> set:
-    """Ids of the people who wrote the current text.
-
-    The author, and everyone who saved a version since the last approval.
-    """
-    since = article.live.number if article.live_id else 0
-    edited_by = ReviewEvent.objects.filter(
-        article=article, action=Action.EDIT, version__gt=since, actor__isnull=False
-    ).values_list("actor_id", flat=True)
-    return {article.author_id, *edited_by} - {None}
-
-
-# A change note is a few sentences for readers, not a second article.
-CHANGE_NOTE_MAX_LENGTH = 2000
-
-
-@dataclass(frozen=True)
-class ChangeNote:
-    """What the board tells readers about a new version, and its class."""
-
-    text: str = ""
-    change_class: str = ""
-
-
-@dataclass
-class ReviewFacts:
-    """What the review rules need to know about an article, read once."""
-
-    writer_ids: set = field(default_factory=set)
-    conflicted_ids: set = field(default_factory=set)
-    # Who approved the current text in this round, not yet enough to publish.
-    approver_ids: list = field(default_factory=list)
-
-
-def approvals_required() -> int:
-    """How many board members must approve a text before it is published."""
-    return settings.PORTAL_APPROVALS_REQUIRED
-
-
-def _round_start(article_ref):
-    # A round of review starts with each submission; a request for changes or
-    # a withdrawal ends it, and the next submission starts afresh.
-    started = (
-        ReviewEvent.objects.filter(article=article_ref, action=Action.SUBMIT)
-        .order_by("-pk")
-        .values("pk")[:1]
-    )
-    return Coalesce(Subquery(started), Value(0))
-
-
-def _round_approvals(article_ref):
-    # Approvals recorded in this round that did not (yet) publish the text.
-    return ReviewEvent.objects.filter(
-        article=article_ref,
-        action=Action.APPROVE,
-        to_state=Status.IN_REVIEW,
-        pk__gt=_round_start(article_ref),
-    )
-
-
-def round_approver_ids(article: Article) -> list:
-    """Ids of the board members who approved the current text in this round."""
-    return list(_round_approvals(article.pk).values_list("actor_id", flat=True))
-
-
-def with_approval_counts(queryset):
-    """Annotate articles with ``approvals``: this round's approvals so far.
-
-    One subquery for the whole list, for the dashboard.
-    """
-    votes = (
-        _round_approvals(OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.annotate(
-        approvals=Coalesce(Subquery(votes, output_field=IntegerField()), Value(0))
-    )
-
-
-def review_facts(article: Article) -> ReviewFacts:
-    """Writers, conflicted members and this round's approvers of ``article``."""
-    return ReviewFacts(
-        writer_ids=writers(article),
-        conflicted_ids=set(
-            Conflict.objects.filter(article=article).values_list("member_id", flat=True)
-        ),
-        approver_ids=round_approver_ids(article),
-    )
-
-
-def _publishes(article: Article, facts: ReviewFacts) -> bool:
-    # Whether one more approval completes the quorum.
-    return len(set(facts.approver_ids)) + 1 >= approvals_required()
-
-
-# Board actions whose comments speak to the editors about the text.
-COMMENTED_BOARD_ACTIONS = frozenset(
-    {Action.START_REVIEW, Action.REQUEST_CHANGES, Action.APPROVE}
-)
-
-
-def _events(article: Article, events) -> list:
-    # A page that lists the record already has the events, in order.
-    if events is None:
-        events = article.events.select_related("actor").order_by("created_at", "pk")
-    return list(events)
-
-
-def last_reviewed_version(article: Article, events=None) -> int | None:
-    """The version the board last sent back with a request for changes.
-
-    None unless it is newer than the live version: once a version is approved,
-    the live one is what a new round is read against. ``events``: the
-    article's record in order, when the caller has it.
-    """
-    requests = [
-        e.version
-        for e in _events(article, events)
-        if e.action == Action.REQUEST_CHANGES
-    ]
-    number = requests[-1] if requests else None
-    live = article.live.number if article.live_id else 0
-    return number if number and number > live else None
-
-
-def open_comments(article: Article, events=None) -> list:
-    """The board's comments the editors are answering now, oldest first.
-
-    A round of review runs from a submission to the board's decision. The
-    comments of the round that ended in a request for changes stay open while
-    the editors work and while the board reads the resubmitted text, with any
-    comments of the round under way; publishing the text closes them all.
-    """
-    answered, current, requested = [], [], False
-    for event in _events(article, events):
-        if event.to_state == Status.APPROVED:
-            answered, current, requested = [], [], False
-        elif event.action == Action.SUBMIT:
-            if requested:
-                answered = current
-            else:
-                answered += current
-            current, requested = [], False
-        elif event.action in COMMENTED_BOARD_ACTIONS and event.comment.strip():
-            current.append(event)
-        if event.action == Action.REQUEST_CHANGES:
-            # The board decided on the resubmitted text: this round's
-            # comments replace those of the round before.
-            answered, requested = [], True
-    return answered + current
+    return months_later(approved_on, review_period(months))
 
 
 def check(
@@ -321,13 +270,12 @@ def check(
     user,
     comment: str = "",
     facts: ReviewFacts | None = None,
-    note: ChangeNote | None = None,
 ):
     """Raise WorkflowError unless ``user`` may do ``action`` to ``article`` now.
 
-    ``facts`` may be passed when already known, to save queries. ``note`` is
-    the change note given with an approval; None when not yet known (to list
-    the buttons a page offers).
+    ``facts`` may be passed when already known, to save queries. The
+    transition's guards, which read what is posted with the action, are
+    checked when it is taken (``transition()``).
     """
     rule = TRANSITIONS.get(action)
     if rule is None:
@@ -349,21 +297,10 @@ def check(
         )
     if rule.independent:
         facts = facts or review_facts(article)
-        if not settings.PORTAL_ALLOW_SELF_APPROVAL and user.pk in facts.writer_ids:
-            raise WorkflowError(
-                _(
-                    "You wrote or edited this text, so another board member must "
-                    "review it."
-                )
-            )
-        if user.pk in facts.conflicted_ids:
-            raise WorkflowError(
-                _(
-                    "You declared a conflict with this article, so another board "
-                    "member must review it."
-                )
-            )
-    if rule.quorum and user.pk in facts.approver_ids:
+        bar = review_bar(facts, user.pk)
+        if bar is not None:
+            raise WorkflowError(YOU_ARE_BARRED[bar])
+    if rule.publishes and user.pk in facts.approver_ids:
         raise WorkflowError(
             _(
                 "You have already approved this version: %(missing)s more approval "
@@ -375,29 +312,24 @@ def check(
         raise WorkflowError(
             _("Say what needs to change: a comment is required to request changes.")
         )
-    if rule.quorum and note is not None:
-        _check_note(article=article, facts=facts, note=note)
 
 
-def _check_note(*, article: Article, facts: ReviewFacts, note: ChangeNote) -> None:
-    # Readers are told what changed in every version after the first; the
-    # approval that publishes it carries the note.
-    if note.change_class and note.change_class not in ChangeClass.values:
-        raise WorkflowError(_("Choose what kind of change this is from the list."))
-    if len(note.text) > CHANGE_NOTE_MAX_LENGTH:
-        raise WorkflowError(
-            _("Keep the note for readers under %(limit)s characters.")
-            % {"limit": CHANGE_NOTE_MAX_LENGTH}
+def can(action: str, *, article: Article, user, facts=None) -> bool:
+    """Whether ``user`` may take ``action`` on ``article`` now, as far as is
+    known before the form is posted (for the buttons a page offers)."""
+    rule = TRANSITIONS[action]
+    try:
+        # The comment is not known before the form is posted.
+        check(
+            action,
+            article=article,
+            user=user,
+            comment="-" if rule.comment_required else "",
+            facts=facts,
         )
-    if not article.live_id or not _publishes(article, facts):
-        return
-    if not note.text.strip() or not note.change_class:
-        raise WorkflowError(
-            _(
-                "Write a short note for readers saying what changed in this "
-                "version, and choose what kind of change it is."
-            )
-        )
+    except WorkflowError:
+        return False
+    return True
 
 
 def allowed_actions(*, article: Article, user, facts=None) -> list:
@@ -405,31 +337,12 @@ def allowed_actions(*, article: Article, user, facts=None) -> list:
 
     ``facts`` (``review_facts()``) may be passed when already known.
     """
-    allowed = []
-    for action, rule in TRANSITIONS.items():
-        if rule.independent and facts is None:
-            facts = review_facts(article)
-        try:
-            # The comment is not known before the form is posted.
-            check(
-                action,
-                article=article,
-                user=user,
-                comment="-" if rule.comment_required else "",
-                facts=facts,
-            )
-        except WorkflowError:
-            continue
-        allowed.append(rule)
-    return allowed
-
-
-def approval_progress(article: Article) -> dict:
-    """This round's approvals and how many are needed, for pages."""
-    return {
-        "approvals": len(set(round_approver_ids(article))),
-        "required": approvals_required(),
-    }
+    facts = facts or review_facts(article)
+    return [
+        rule
+        for action, rule in TRANSITIONS.items()
+        if can(action, article=article, user=user, facts=facts)
+    ]
 
 
 def _lock(article: Article) -> Article:
@@ -479,12 +392,23 @@ def transition(
         )
     rule = TRANSITIONS.get(action)
     facts = review_facts(locked) if rule and rule.independent else None
-    note = note or ChangeNote()
-    check(action, article=locked, user=user, comment=comment, facts=facts, note=note)
-    if action == Action.APPROVE:
-        check_retractions_acknowledged(article=locked, comment=comment)
+    check(action, article=locked, user=user, comment=comment, facts=facts)
+    attempt = Attempt(
+        article=locked, comment=comment, note=note or ChangeNote(), facts=facts
+    )
+    for guard in rule.guards:
+        guard(attempt)
     writer_ids = facts.writer_ids if facts else None
-    if rule.quorum and not _publishes(locked, facts):
+    if rule.publishes and _completes_quorum(facts):
+        event = _publish(
+            article=locked,
+            approved_by=user,
+            comment=comment,
+            note=attempt.note,
+            approver_ids=[*facts.approver_ids, user.pk],
+            author_ids=writer_ids,
+        )[1]
+    elif rule.publishes:
         event = _record(
             article=locked,
             action=action,
@@ -492,15 +416,6 @@ def transition(
             actor=user,
             comment=comment,
         )
-    elif action == Action.APPROVE:
-        event = _approve(
-            article=locked,
-            approved_by=user,
-            comment=comment,
-            note=note,
-            approver_ids=[*facts.approver_ids, user.pk],
-            author_ids=writer_ids,
-        )[1]
     else:
         from_state = locked.status
         with revision(user=user, comment=comment or Action(action).label):
@@ -516,52 +431,6 @@ def transition(
     notifications.transition_done(event=event, writer_ids=writer_ids)
     article.status, article.live_id = locked.status, locked.live_id
     return event
-
-
-def cited_retractions(article: Article, citations=None) -> list:
-    """The references the article's current text cites that were retracted or
-    withdrawn (by a recorded notice), by title.
-
-    ``citations``, when given, are the article's citations with their
-    references' notices prefetched: a page that shows them asks nothing more.
-    """
-    if citations is not None:
-        return sorted(
-            {
-                c.reference
-                for c in citations
-                for notice in c.reference.notices.all()
-                if notice.kind in ReferenceNotice.RETRACTED
-            },
-            key=lambda reference: reference.title,
-        )
-    return list(
-        Reference.objects.filter(
-            pk__in=article.citations.values("reference_id"),
-            notices__kind__in=ReferenceNotice.RETRACTED,
-        )
-        .distinct()
-        .order_by("title")
-    )
-
-
-def check_retractions_acknowledged(*, article: Article, comment: str) -> None:
-    """Refuse to approve, without a comment, text that cites a retracted paper.
-
-    Some articles cite a retraction on purpose (to say a finding no longer
-    stands), so it is not forbidden; the approving board member says so.
-    """
-    if comment.strip():
-        return
-    retracted = cited_retractions(article)
-    if retracted:
-        raise WorkflowError(
-            _(
-                "This text cites a retracted publication (%(titles)s). Approve it "
-                "only with a comment saying why it still cites it."
-            )
-            % {"titles": "; ".join(f"“{r.title}”" for r in retracted)}
-        )
 
 
 def submit(*, article: Article, user, comment: str = "") -> ReviewEvent:
@@ -625,7 +494,7 @@ def record_approval(
     directly, with ``approved_by=None``.
     """
     locked = _lock(article)
-    version, _event = _approve(
+    version, _event = _publish(
         article=locked,
         approved_by=approved_by,
         comment=comment,
@@ -637,7 +506,7 @@ def record_approval(
     return version
 
 
-def _approve(
+def _publish(
     *,
     article: Article,
     approved_by,
@@ -673,9 +542,9 @@ def _approve(
         approved_by=approved_by,
         approved_at=now,
         next_review_due=next_review_due(
-            timezone.localdate(now), review_period(article)
+            timezone.localdate(now), article.review_period_months
         ),
-        # Optional on a first version, required after it (see check()).
+        # Optional on a first version, required after it (check_change_note).
         change_class=note.change_class,
         change_note=note.text.strip(),
     )
@@ -699,9 +568,14 @@ def _approve(
     return version, event
 
 
+def _editable(article: Article) -> bool:
+    # A new article is always written; a saved one in the EDITABLE states.
+    return not article.pk or article.status in EDITABLE
+
+
 def check_editable(article: Article) -> None:
     """Raise WorkflowError if the article's text may not be edited now."""
-    if article.pk and article.status not in EDITABLE:
+    if not _editable(article):
         raise WorkflowError(
             _(
                 "This article is %(status)s: the board is reading this text, so "
@@ -723,7 +597,7 @@ def check_writer(user) -> None:
 
 def can_edit(*, article: Article, user) -> bool:
     """Whether ``user`` may change the article's text now (for what screens offer)."""
-    return is_editor(user) and article.status in EDITABLE
+    return is_editor(user) and _editable(article)
 
 
 def prepare_edit(*, article: Article) -> Article | None:
@@ -755,20 +629,40 @@ def record_edit(*, article: Article, user, comment: str, from_state: str):
     )
 
 
+def can_declare_conflict(*, user, facts: ReviewFacts) -> bool:
+    """Whether ``user`` may declare a conflict with the article ``facts``
+    describe: a board member who has not yet."""
+    return is_board_member(user) and user.pk not in facts.conflicted_ids
+
+
+def _assign_refusal(article: Article, user):
+    # Why ``user`` may not assign reviewers to ``article`` now, or None.
+    if not is_board_member(user):
+        return _("Only members of the editorial board assign reviewers.")
+    if not article.is_with_board:
+        return _("Only an article submitted for review or under review gets reviewers.")
+    return None
+
+
+def can_assign(*, article: Article, user) -> bool:
+    """Whether ``user`` may ask colleagues to review ``article`` now."""
+    return _assign_refusal(article, user) is None
+
+
 def assignable_reviewers(*, article: Article, facts: ReviewFacts | None = None):
-    """Board members who may be asked to review ``article``: not its writers,
-    not conflicted, not already assigned."""
+    """Board members who may be asked to review ``article``: eligible
+    (``review_bar``) and not already assigned."""
     facts = facts or review_facts(article)
-    barred = set(facts.conflicted_ids)
-    if not settings.PORTAL_ALLOW_SELF_APPROVAL:
-        barred |= facts.writer_ids
+    barred = {
+        pk
+        for pk in facts.writer_ids | facts.conflicted_ids
+        if review_bar(facts, pk) is not None
+    }
     return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=BOARD)
+        members(BOARD)
         .exclude(pk__in=barred)
         .exclude(review_assignments__article=article)
         .order_by("last_name", "first_name", "username")
-        .distinct()
     )
 
 
@@ -776,18 +670,15 @@ def assignable_reviewers(*, article: Article, facts: ReviewFacts | None = None):
 def assign_reviewers(*, article: Article, reviewers, user) -> list:
     """Ask board members to review an article the board holds; email them.
 
-    Only a board member assigns; only board members who may review it (not
-    its writers, not conflicted) are assigned. Anyone eligible may still
-    review it. Returns the new assignments (a reviewer already assigned is
-    left as they were).
+    Only a board member assigns; only board members who may review it
+    (``review_bar``) are assigned. Anyone eligible may still review it.
+    Returns the new assignments (a reviewer already assigned is left as they
+    were).
     """
-    if not is_board_member(user):
-        raise WorkflowError(_("Only members of the editorial board assign reviewers."))
     locked = _lock(article)
-    if locked.status not in Article.WITH_BOARD:
-        raise WorkflowError(
-            _("Only an article submitted for review or under review gets reviewers.")
-        )
+    refusal = _assign_refusal(locked, user)
+    if refusal is not None:
+        raise WorkflowError(refusal)
     facts = review_facts(locked)
     for reviewer in reviewers:
         name = person_name(reviewer)
@@ -795,15 +686,9 @@ def assign_reviewers(*, article: Article, reviewers, user) -> list:
             raise WorkflowError(
                 _("%(name)s is not a member of the editorial board.") % {"name": name}
             )
-        if reviewer.pk in facts.conflicted_ids:
-            raise WorkflowError(
-                _("%(name)s declared a conflict with this article.") % {"name": name}
-            )
-        if not settings.PORTAL_ALLOW_SELF_APPROVAL and reviewer.pk in facts.writer_ids:
-            raise WorkflowError(
-                _("%(name)s wrote or edited this text and may not review it.")
-                % {"name": name}
-            )
+        bar = review_bar(facts, reviewer.pk)
+        if bar is not None:
+            raise WorkflowError(THEY_ARE_BARRED[bar] % {"name": name})
     taken = set(
         ReviewAssignment.objects.filter(article=locked).values_list(
             "reviewer_id", flat=True

@@ -27,7 +27,12 @@ PREVIEW_LIMIT = 200
 
 
 class EditorMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Editors (and administrators) who may add references and list them."""
+    """Editors (and administrators) who may add references and list them.
+
+    Editorial rights are permissions here as in articles (``articles.roles``)
+    and in the admin: the Editors group carries these, and an administrator
+    may grant them to anyone else.
+    """
 
     permission_required = ("references.add_reference", "references.add_entry")
 
@@ -281,6 +286,13 @@ class InboxView(EditorMixin, FormView):
 
     template_name = "references/editorial/inbox.html"
     form_class = InboxActionForm
+    # Placing a reference and marking its kind change it, as in the admin.
+    # Deleting is only of references still in the inbox (delete_from_inbox),
+    # never of curated literature: that is the admin's, with delete_reference.
+    permission_required = (
+        *EditorMixin.permission_required,
+        "references.change_reference",
+    )
 
     def dispatch(self, request, *args, **kwargs):
         self.topic = get_object_or_404(Topic, slug=kwargs["slug"])

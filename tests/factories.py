@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from articles import services, workflow
+from articles import roles, services, workflow
 from articles.models import Article, BoardMember
 from references.models import Entry, Reference, Section, Topic
 
@@ -31,11 +31,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def editor(**kwargs):
-    return UserFactory(groups=[workflow.EDITORS], **kwargs)
+    return UserFactory(groups=[roles.EDITORS], **kwargs)
 
 
 def board_member(**kwargs):
-    return UserFactory(groups=[workflow.BOARD], **kwargs)
+    return UserFactory(groups=[roles.BOARD], **kwargs)
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -157,7 +157,7 @@ class BoardMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BoardMember
 
-    user = factory.SubFactory(UserFactory, groups=[workflow.BOARD])
+    user = factory.SubFactory(UserFactory, groups=[roles.BOARD])
     credentials = "MD, PhD"
     role = "Rheumatologist"
 

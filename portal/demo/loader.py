@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 
-from articles import services, workflow
+from articles import roles, services, workflow
 from articles.models import Article, BoardMember, ChangeClass, Disclosure
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
@@ -26,7 +26,7 @@ DEMO_ACCOUNTS = [
         "password": "demo-editor-pass",
         "first_name": "Erin",
         "last_name": "Editor",
-        "groups": [workflow.EDITORS],
+        "groups": [roles.EDITORS],
         "is_staff": True,
         "is_superuser": False,
     },
@@ -35,7 +35,7 @@ DEMO_ACCOUNTS = [
         "password": "demo-board-pass",
         "first_name": "Dr Bao",
         "last_name": "Board",
-        "groups": [workflow.BOARD],
+        "groups": [roles.BOARD],
         "is_staff": True,
         "is_superuser": False,
         "board_profile": {

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import services, workflow
+from articles import selectors, services
 from articles.models import ApprovedVersion, Article, ReviewEvent
 from tests.factories import UserFactory, editor, make_article
 
@@ -127,7 +127,7 @@ def test_delete_and_recover_keeps_the_record_of_review(admin_client):
     assert history.status_code == 200
     assert "Approved" in history.content.decode()
     # Who wrote the text is still known: neither may approve it (four eyes).
-    assert workflow.writers(recovered) == {recovered.author_id, admin_id}
+    assert selectors.writers(recovered) == {recovered.author_id, admin_id}
 
 
 def test_a_save_that_loses_a_race_gets_the_conflict_message_not_a_500(

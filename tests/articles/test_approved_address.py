@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from portal.views import TopicContents
 from tests.articles.test_editorial_views import browser_form
 from tests.factories import TopicFactory, approve_through_review, editor, make_article
 
@@ -104,12 +105,12 @@ def test_a_draft_overview_flag_is_not_public_until_approved(client, writer):
     edit_in_browser(client, writer, article, is_overview="on")
     assert article.is_overview
 
-    assert list(Article.objects.overview_of(topic)) == []
+    assert TopicContents(topic).overview is None
     page = client.get(topic.get_absolute_url()).content.decode()
     assert "Read the overview" not in page and "Exercise in myositis" in page
 
     approve_through_review(article)
-    assert list(Article.objects.overview_of(topic)) == [article]
+    assert TopicContents(topic).overview == article
     page = client.get(topic.get_absolute_url()).content.decode()
     assert "Read the overview" in page
 

@@ -580,3 +580,51 @@ def test_a_change_note_posted_with_crlf_is_stored_with_lf(client, people):
     article.refresh_from_db()
     assert article.live.number == article.version
     assert article.live.change_note == "Revised the text.\nNothing else."
+
+
+@pytest.mark.parametrize(
+    "number", ["", "one", "²", "٣", "9" * 5000, "-1", "99", "1\x00", "1\n2"]
+)
+def test_a_revert_to_a_garbled_or_missing_version_says_so(
+    client, people, article, number
+):
+    article.body = "Rituximab does not help."
+    services.save_article(article=article, user=people["editor"])
+    client.force_login(people["editor"])
+    response = client.post(
+        reverse("editorial:revert", args=[article.pk]),
+        {"number": number, "version": 2},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("editorial:history", args=[article.pk])
+    [message] = get_messages(response.wsgi_request)
+    assert message.level_tag == "error"
+    article.refresh_from_db()
+    assert (article.version, article.body) == (2, "Rituximab does not help.")
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "1\x00", "٣"])
+@pytest.mark.parametrize("field", ["reviewer", "version", "revert-version"])
+def test_garbled_numbers_in_posted_actions_get_a_message_not_an_error(
+    client, field, value
+):
+    article = advance_to(make_article(), Status.SUBMITTED)
+    if field == "reviewer":
+        client.force_login(board_member())
+        url = reverse("editorial:assign", args=[article.pk])
+        data = {"reviewer": value}
+    elif field == "version":
+        client.force_login(board_member())
+        url = reverse("editorial:transition", args=[article.pk])
+        data = {"action": "start_review", "version": value}
+    else:
+        client.force_login(article.author)
+        url = reverse("editorial:revert", args=[article.pk])
+        data = {"number": "1", "version": value}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    # A garbled version on a review action is no version: the action is
+    # taken as posted. A revert needs the version, and assigning a person.
+    expected = "success" if field == "version" else "error"
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == [expected]
+    assert not article.assignments.exists()

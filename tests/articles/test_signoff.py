@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from articles import services, workflow
+from articles import roles, selectors, services, workflow
 from articles.models import Article, Disclosure, ReviewEvent
 from tests.factories import (
     ReferenceFactory,
@@ -40,7 +40,7 @@ class TestQuorum:
         workflow.approve(article=article, user=second, comment="References fine.")
         article.refresh_from_db()
         assert (article.status, article.live_id) == (Status.IN_REVIEW, None)
-        assert workflow.approval_progress(article) == {"approvals": 2, "required": 3}
+        assert selectors.approval_progress(article) == {"approvals": 2, "required": 3}
         live = workflow.approve(article=article, user=third)
         assert article.status == Status.APPROVED
         assert set(live.approvers.all()) == {first, second, third}
@@ -57,7 +57,7 @@ class TestQuorum:
         workflow.approve(article=article, user=member)
         with pytest.raises(workflow.WorkflowError, match="already approved"):
             workflow.approve(article=article, user=member)
-        assert workflow.approval_progress(article)["approvals"] == 1
+        assert selectors.approval_progress(article)["approvals"] == 1
         actions = workflow.allowed_actions(article=article, user=member)
         assert workflow.Action.APPROVE not in [rule.action for rule in actions]
 
@@ -72,12 +72,12 @@ class TestQuorum:
         assert article.status == Status.CHANGES_REQUESTED
         workflow.submit(article=article, user=article.author)
         workflow.start_review(article=article, user=board_member())
-        assert workflow.approval_progress(article)["approvals"] == 0
+        assert selectors.approval_progress(article)["approvals"] == 0
         workflow.approve(article=article, user=board_member())
         assert Article.objects.get(pk=article.pk).live_id is None
 
     def test_writers_and_conflicted_members_do_not_count(self):
-        writer = UserFactory(groups=[workflow.EDITORS, workflow.BOARD])
+        writer = UserFactory(groups=[roles.EDITORS, roles.BOARD])
         article = make_article(author=writer)
         advance_to(article, Status.IN_REVIEW)
         conflicted = board_member()
@@ -85,7 +85,7 @@ class TestQuorum:
         for user in (writer, conflicted):
             with pytest.raises(workflow.WorkflowError):
                 workflow.approve(article=article, user=user)
-        assert workflow.approval_progress(article)["approvals"] == 0
+        assert selectors.approval_progress(article)["approvals"] == 0
 
     def test_dashboard_and_stepper_say_how_many_approvals(self, client):
         article = in_review(title="Rituximab in refractory myositis")
@@ -212,7 +212,7 @@ class TestAssignedReviewers:
         assert html.index("Assigned to you for review") < html.index("Awaiting review")
 
     def test_writers_and_conflicted_members_cannot_be_assigned(self):
-        author_on_board = UserFactory(groups=[workflow.EDITORS, workflow.BOARD])
+        author_on_board = UserFactory(groups=[roles.EDITORS, roles.BOARD])
         article = advance_to(make_article(author=author_on_board), Status.SUBMITTED)
         conflicted = board_member()
         workflow.declare_conflict(article=article, user=conflicted)
@@ -237,6 +237,35 @@ class TestAssignedReviewers:
             workflow.assign_reviewers(
                 article=make_article(), reviewers=[board_member()], user=board_member()
             )
+
+
+@pytest.mark.parametrize("self_approval", [False, True])
+@pytest.mark.parametrize("who", ["writer", "conflicted", "writer_conflicted", "other"])
+def test_review_assignment_and_the_list_agree_on_who_may_review(
+    settings, who, self_approval
+):
+    """One eligibility rule: whoever may not review is neither offered for
+    assignment, nor assignable, nor let in by the workflow."""
+    settings.PORTAL_ALLOW_SELF_APPROVAL = self_approval
+    writer = UserFactory(groups=[roles.EDITORS, roles.BOARD])
+    article = advance_to(make_article(author=writer), Status.SUBMITTED)
+    person = writer if who.startswith("writer") else board_member()
+    if who.endswith("conflicted"):
+        workflow.declare_conflict(article=article, user=person)
+    # The self-approval setting lifts the four-eyes rule, never a conflict.
+    may = who == "other" or (who == "writer" and self_approval)
+
+    listed = person in workflow.assignable_reviewers(article=article)
+    try:
+        workflow.assign_reviewers(
+            article=article, reviewers=[person], user=board_member()
+        )
+    except workflow.WorkflowError:
+        assigned = False
+    else:
+        assigned = True
+    allowed = workflow.can(workflow.Action.START_REVIEW, article=article, user=person)
+    assert (listed, assigned, allowed) == (may, may, may)
 
 
 class TestChangeNotes:

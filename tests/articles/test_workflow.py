@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 from reversion.models import Version
 
-from articles import services, workflow
-from articles.models import Article, ReviewEvent
+from articles import roles, services, workflow
+from articles.models import Article, Disclosure, ReviewEvent
 from tests.factories import (
     UserFactory,
     advance_to,
@@ -49,13 +49,13 @@ def test_the_table_has_exactly_the_expected_actions():
 
 def user_for(role):
     if role == "inactive":
-        return UserFactory(is_active=False, groups=[workflow.EDITORS, workflow.BOARD])
+        return UserFactory(is_active=False, groups=[roles.EDITORS, roles.BOARD])
     if role in ("author", "other_editor"):
         return editor()
     if role == "board":
         return board_member()
     if role == "author_board":
-        return UserFactory(groups=[workflow.EDITORS, workflow.BOARD])
+        return UserFactory(groups=[roles.EDITORS, roles.BOARD])
     return UserFactory(is_superuser=True)
 
 
@@ -128,7 +128,7 @@ class TestFourEyes:
             workflow.approve(article=article, user=boss)
 
     def test_anyone_who_edited_the_text_may_not_approve(self):
-        reviewer = UserFactory(groups=[workflow.EDITORS, workflow.BOARD])
+        reviewer = UserFactory(groups=[roles.EDITORS, roles.BOARD])
         article = make_article()
         article.body = "A correction by a board member."
         services.save_article(article=article, user=reviewer)
@@ -149,7 +149,7 @@ class TestFourEyes:
             workflow.approve(article=article, user=admin)
 
     def test_edits_before_the_last_approval_do_not_count(self):
-        reviewer = UserFactory(groups=[workflow.EDITORS, workflow.BOARD])
+        reviewer = UserFactory(groups=[roles.EDITORS, roles.BOARD])
         article = make_article()
         services.save_article(article=article, user=reviewer)
         approve_through_review(article)
@@ -162,7 +162,7 @@ class TestFourEyes:
 
     def test_the_setting_allows_self_approval(self, settings):
         settings.PORTAL_ALLOW_SELF_APPROVAL = True
-        author = UserFactory(groups=[workflow.EDITORS, workflow.BOARD])
+        author = UserFactory(groups=[roles.EDITORS, roles.BOARD])
         article = make_article(author=author)
         workflow.submit(article=article, user=author)
         workflow.start_review(article=article, user=author)
@@ -325,6 +325,25 @@ class TestReviewPeriod:
         later = article.live.next_review_due
         assert list(Article.objects.overdue_for_review(today=later)) == [article]
 
+    @pytest.mark.parametrize("days", [-1, 0, 1])
+    def test_the_page_and_the_dashboard_agree_on_overdue(self, days):
+        article = make_article(approve=True)
+        today = article.live.next_review_due + datetime.timedelta(days=days)
+        listed = article in Article.objects.overdue_for_review(today=today)
+        assert article.live.is_overdue(today=today) == listed == (days >= 0)
+
+    @pytest.mark.parametrize(
+        "declared_on", ["2025-03-31", "2024-02-29", "2026-01-31", "2026-11-23"]
+    )
+    @pytest.mark.parametrize("months", [1, 12, 13])
+    def test_a_disclosure_is_due_as_a_review_would_be(
+        self, settings, declared_on, months
+    ):
+        settings.PORTAL_DISCLOSURE_VALID_MONTHS = months
+        declared = datetime.date.fromisoformat(declared_on)
+        due = Disclosure(declared_on=declared).due_on()
+        assert due == workflow.next_review_due(declared, months)
+
 
 class TestNotifications:
     def test_submit_emails_the_board(
@@ -377,6 +396,6 @@ class TestNotifications:
 
 def test_groups_exist():
     assert set(Group.objects.values_list("name", flat=True)) >= {
-        workflow.EDITORS,
-        workflow.BOARD,
+        roles.EDITORS,
+        roles.BOARD,
     }
