@@ -13,16 +13,6 @@ PACKAGES = sorted(
     if path.parent.name != "tests"
 )
 
-# Cycles being broken on other branches of the same reshaping; each entry is
-# the set of modules that depend on one another. EMPTY THIS LIST when those
-# branches are merged: the test then fails on any cycle at all. A cycle that
-# is not listed here, or a listed one that gains a module, fails the test now.
-KNOWN_CYCLES = [
-    # articles.notifications imports workflow for BOARD, inside functions;
-    # the roles moving to articles.roles ends it.
-    {"articles.notifications", "articles.workflow"},
-]
-
 
 def imported_modules(package):
     for path in (ROOT / package).rglob("*.py"):
@@ -168,18 +158,8 @@ def describe(component, graph):
 
 def test_no_import_cycle_between_the_projects_modules():
     graph = import_graph()
-    unknown = [
-        describe(component, graph)
-        for component in cycles(graph)
-        if component not in KNOWN_CYCLES
-    ]
-    assert unknown == [], "import cycles:\n" + "\n".join(unknown)
-
-
-def test_every_known_cycle_is_still_there():
-    """A cycle broken on another branch leaves KNOWN_CYCLES once merged."""
-    found = cycles(import_graph())
-    assert [known for known in KNOWN_CYCLES if known not in found] == []
+    found = [describe(component, graph) for component in cycles(graph)]
+    assert found == [], "import cycles:\n" + "\n".join(found)
 
 
 # The cycle finder itself, on small packages written for the purpose.
