@@ -17,6 +17,9 @@ from django.test import Client
 from tests.factories import TopicFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+# Longer than any answer takes on a loaded machine, far shorter than a hang
+# (gunicorn kills a worker after 30 s).
+HANG_SECONDS = 10
 pytestmark = pytest.mark.django_db
 
 
@@ -31,9 +34,13 @@ def failing_database(exc_type=OperationalError):
 def test_database_failure_in_a_view_gives_a_styled_503_quickly(client, exc_type):
     topic = TopicFactory()
     started = time.monotonic()
-    with failing_database(exc_type):
+    with failing_database(exc_type) as execute:
         response = client.get(topic.get_absolute_url())
-    assert time.monotonic() - started < 1
+    # Quickly means no retrying: the first failed query ends the request. The
+    # time bound only catches a hang (the worker timeout is 30 s); a bound near
+    # the real figure would fail on a loaded machine, not on slow code.
+    assert execute.call_count == 1
+    assert time.monotonic() - started < HANG_SECONDS
     assert response.status_code == 503
     assert response["Retry-After"].isdigit()
     assert "no-cache" in response["Cache-Control"]
@@ -121,7 +128,7 @@ def test_unreachable_database_in_a_fresh_process(collected_static):
     lines = [line[3:] for line in result.stdout.splitlines() if line.startswith("=>")]
     home, ready, health = lines
     status, seconds = home.split()
-    assert status == "503" and float(seconds) < 1
+    assert status == "503" and float(seconds) < HANG_SECONDS
     code, detail = ready.split(" ", 1)
     assert code == "503"
     assert json.loads(detail)["checks"] == {
