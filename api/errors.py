@@ -138,6 +138,9 @@ class NotFoundView(APIView):
     this pattern matches it): so it redirects those itself.
     """
 
+    # Not an endpoint: left out of the OpenAPI schema.
+    schema = None
+
     def _answer(self, request, path=""):
         if not request.path.endswith("/"):
             try:

@@ -82,9 +82,7 @@ def ebm_code(code: str, display: str) -> dict:
 
 def base_url(request) -> str:
     """The FHIR base: resources are ``<base><type>/<id>``."""
-    return request.build_absolute_uri(reverse("api:fhir-metadata")).removesuffix(
-        "metadata"
-    )
+    return request.build_absolute_uri(reverse("api:fhir-base"))
 
 
 def full_url(request, resource: dict) -> str:

@@ -43,3 +43,17 @@ class PublicPagination(PageNumberPagination):
             ) from None
         self.request = request
         return list(self.page)
+
+    def get_paginated_response_schema(self, schema):
+        # DRF writes OpenAPI 3.0's "nullable"; the schema is 3.1.
+        link = {"type": ["string", "null"], "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123},
+                "next": link,
+                "previous": link,
+                "results": schema,
+            },
+        }

@@ -31,6 +31,11 @@ def page_of(request, obj, anchor="") -> str:
     return request.build_absolute_uri(obj.get_absolute_url()) + anchor
 
 
+# A link that may be missing: an ungraded statement has no rating, a cited
+# reference readers cannot open has no resource.
+NULLABLE_URI = serializers.URLField(allow_null=True)
+
+
 class ContextMixin:
     @property
     def request(self):
@@ -321,7 +326,7 @@ class CitedReferenceSerializer(ContextMixin, serializers.Serializer):
     )
     notices = NoticeSerializer(many=True, source="reference.notices.all")
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_reference(self, citation):
         if not citation.reference.is_visible:
             return None
@@ -391,11 +396,20 @@ class RecommendationSerializer(ContextMixin, serializers.Serializer):
     def get_fhir(self, item):
         return absolute(self.request, "api:fhir-composition", id=self._fhir_id(item))
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_rating(self, item):
         if not item["strength"]:
             return None
         return absolute(self.request, "api:fhir-rating", id=self._fhir_id(item))
+
+
+class ChangedReferenceSerializer(serializers.Serializer):
+    """A reference a version added or removed."""
+
+    title = serializers.CharField()
+    url = serializers.URLField(
+        allow_null=True, help_text="Null for one readers cannot open."
+    )
 
 
 class ChangeSerializer(ContextMixin, serializers.Serializer):
@@ -427,11 +441,11 @@ class ChangeSerializer(ContextMixin, serializers.Serializer):
             return None
         return absolute(self.request, "api:reference-detail", pk=reference.pk)
 
-    @extend_schema_field(ReferenceLinkSerializer(many=True))
+    @extend_schema_field(ChangedReferenceSerializer(many=True))
     def get_added(self, change):
         return self._references(change["added"])
 
-    @extend_schema_field(ReferenceLinkSerializer(many=True))
+    @extend_schema_field(ChangedReferenceSerializer(many=True))
     def get_removed(self, change):
         return self._references(change["removed"])
 
@@ -527,7 +541,19 @@ class ArticleDetailSerializer(ArticleSerializer):
         ).data
 
 
-# The root ----------------------------------------------------------------
+# The root and errors -------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error the JSON API answers with (api.errors)."""
+
+    status = serializers.IntegerField(help_text="The HTTP status.")
+    message = serializers.CharField(help_text="What went wrong, in words.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For a bad parameter: its messages, by name.",
+    )
 
 
 class RootSerializer(serializers.Serializer):

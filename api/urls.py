@@ -34,6 +34,8 @@ urlpatterns = [
         name="reference-detail",
     ),
     path("v1/notices/", views.NoticeListView.as_view(), name="notice-list"),
+    # The FHIR base answers what a FHIR server's /metadata does.
+    path("v1/fhir/", views.CapabilityView.as_view(), name="fhir-base"),
     path("v1/fhir/metadata", views.CapabilityView.as_view(), name="fhir-metadata"),
     path(
         "v1/fhir/Citation/<int:pk>", views.CitationView.as_view(), name="fhir-citation"

@@ -129,10 +129,19 @@ def _approved_article(slug, *, view_name):
 # JSON API ------------------------------------------------------------------
 
 
+def answers(ok, *codes):
+    """The responses of an endpoint: ``ok`` for 200, the JSON error for the
+    other statuses it may answer, and the request limit's 429 for all."""
+    errors = {code: serializers.ErrorSerializer for code in (*codes, 429)}
+    return {200: ok, **errors}
+
+
 class RootView(PublicReadView):
     """What the API holds: follow the links."""
 
-    @extend_schema(responses=serializers.RootSerializer, summary="The API's root")
+    @extend_schema(
+        responses=answers(serializers.RootSerializer), summary="The API's root"
+    )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 
@@ -159,7 +168,7 @@ class TopicListView(PublicReadView):
     """Topics with something to read: an approved article or visible literature."""
 
     @extend_schema(
-        responses=serializers.TopicSerializer(many=True),
+        responses=answers(serializers.TopicSerializer(many=True), 400, 404),
         parameters=[PAGE],
         summary="Topics",
     )
@@ -176,7 +185,9 @@ class TopicListView(PublicReadView):
 class TopicDetailView(PublicReadView):
     """A topic as its page shows it."""
 
-    @extend_schema(responses=serializers.TopicDetailSerializer, summary="A topic")
+    @extend_schema(
+        responses=answers(serializers.TopicDetailSerializer, 404), summary="A topic"
+    )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 
@@ -196,7 +207,7 @@ class ArticleListView(PublicReadView):
     pagination_class = PublicPagination
 
     @extend_schema(
-        responses=serializers.ArticleSerializer(many=True),
+        responses=answers(serializers.ArticleSerializer(many=True), 400, 404),
         parameters=[PAGE],
         summary="Approved articles",
     )
@@ -216,7 +227,7 @@ class ArticleDetailView(PublicReadView):
 
     @extend_schema(
         responses={
-            200: serializers.ArticleDetailSerializer,
+            **answers(serializers.ArticleDetailSerializer, 404),
             301: OpenApiResponse(description="Moved to its approved new address."),
         },
         summary="An approved article",
@@ -268,7 +279,7 @@ class ReferenceListView(PublicReadView):
     pagination_class = PublicPagination
 
     @extend_schema(
-        responses=serializers.ReferenceSerializer(many=True),
+        responses=answers(serializers.ReferenceSerializer(many=True), 400, 404),
         parameters=[PAGE, *FILTERS],
         summary="References",
     )
@@ -296,7 +307,8 @@ class ReferenceDetailView(PublicReadView):
     """One reference readers may see, as its page shows it."""
 
     @extend_schema(
-        responses=serializers.ReferenceDetailSerializer, summary="A reference"
+        responses=answers(serializers.ReferenceDetailSerializer, 404),
+        summary="A reference",
     )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
@@ -322,7 +334,9 @@ class NoticeListView(PublicReadView):
     pagination_class = PublicPagination
 
     @extend_schema(
-        responses=serializers.NoticeWithReferenceSerializer(many=True),
+        responses=answers(
+            serializers.NoticeWithReferenceSerializer(many=True), 400, 404
+        ),
         parameters=[PAGE],
         summary="Notices",
     )
@@ -344,9 +358,12 @@ FHIR_RESOURCE = {
     (200, fhir.FHIR_JSON): OpenApiResponse(
         OpenApiTypes.OBJECT, description="A FHIR R5 resource."
     ),
-    (404, fhir.FHIR_JSON): OpenApiResponse(
-        OpenApiTypes.OBJECT, description="A FHIR OperationOutcome."
-    ),
+    **{
+        (code, fhir.FHIR_JSON): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="A FHIR OperationOutcome."
+        )
+        for code in (400, 404, 429)
+    },
 }
 
 

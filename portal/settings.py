@@ -442,8 +442,18 @@ SPECTACULAR_SETTINGS = {
         "(EBMonFHIR) under /api/v1/fhir/. Read-only, no authentication."
     ),
     "VERSION": "1.0.0",
+    # OpenAPI 3.1: a nullable link is "one of the object or null", which
+    # validators read right (3.0's "nullable" beside a $ref they do not).
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": False,
+    # Several fields are called "kind": each enum named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ReferenceKindEnum": "references.models.Reference.Kind",
+        "NoticeKindEnum": "references.models.ReferenceNotice.Kind",
+        "RecommendationKindEnum": "articles.grading.Kind",
+        "EvidenceLevelEnum": "references.evidence.EvidenceLevel",
+    },
 }
 # CORS (django-cors-headers): any origin may GET the API; no cookies.
 CORS_URLS_REGEX = r"^/api/.*$"
