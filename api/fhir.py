@@ -304,8 +304,6 @@ def _notice(notice) -> dict:
         related["citation"] = notice.reason
     if notice.link:
         related["document"] = {"url": notice.link}
-    if notice.date:
-        related["publicationDate"] = notice.date.isoformat()
     return related
 
 

@@ -234,8 +234,10 @@ class SectionSerializer(ContextMixin, serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page(self, section):
+        # The topic being shown: read once, not once per section.
+        topic = self.context["topic"]
         return self.request.build_absolute_uri(
-            section.topic.get_absolute_url() + f"#section-{section.slug}"
+            topic.get_absolute_url() + f"#section-{section.slug}"
         )
 
 

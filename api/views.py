@@ -37,7 +37,7 @@ from portal import topics as public_topics
 from portal.views import TopicContents
 from references.evidence import EvidenceLevel
 from references.forms import LiteratureFilterForm
-from references.models import Reference, ReferenceNotice, Topic
+from references.models import Entry, Reference, ReferenceNotice, Topic
 
 from . import caching, fhir, serializers
 from .pagination import PublicPagination
@@ -197,7 +197,7 @@ class TopicDetailView(PublicReadView):
             raise NotFound(_("No topic is published at this address."))
         topic.contents = TopicContents(topic)
         return serializers.TopicDetailSerializer(
-            topic, context={"request": request}
+            topic, context={"request": request, "topic": topic}
         ).data
 
 
@@ -317,7 +317,12 @@ class ReferenceDetailView(PublicReadView):
         reference = (
             Reference.objects.visible()
             .filter(pk=row_id(str(pk)))
-            .prefetch_related("notices", "entries__section__topic")
+            .prefetch_related(
+                "notices",
+                Prefetch(
+                    "entries", queryset=Entry.objects.select_related("section__topic")
+                ),
+            )
             .first()
         )
         if reference is None:

@@ -1,4 +1,5 @@
-"""The layering of DESIGN.md: references knows nothing of articles or portal."""
+"""The layering of DESIGN.md: references knows nothing of articles or portal,
+and neither knows the read API that composes them."""
 
 import ast
 from pathlib import Path
@@ -31,5 +32,15 @@ def test_articles_never_imports_portal():
         f"{path.relative_to(ROOT)} imports {module}"
         for path, module in imported_modules("articles")
         if module.split(".")[0] == "portal"
+    ]
+    assert offenders == []
+
+
+def test_articles_and_references_never_import_the_api():
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for package in ("articles", "references")
+        for path, module in imported_modules(package)
+        if module.split(".")[0] == "api"
     ]
     assert offenders == []
