@@ -201,3 +201,18 @@ def test_an_old_address_of_an_article_redirects_to_its_approved_one(client):
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/articles/new-address/"
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "accept", ["application/fhir+json", "application/xml", "text/html", "*/*"]
+)
+def test_any_accept_header_gets_the_one_form_of_each_endpoint(client, accept):
+    make_article(approve=True)
+    for path, media_type in (
+        ("/api/v1/articles/", "application/json"),
+        ("/api/v1/fhir/metadata", FHIR),
+    ):
+        response = client.get(path, headers={"accept": accept})
+        assert response.status_code == 200
+        assert response["Content-Type"] == media_type
+    json_error(client.get("/api/v1/nothing/", headers={"accept": accept}), 404)
