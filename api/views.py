@@ -62,6 +62,8 @@ class PublicReadView(APIView):
     http_method_names = ["get", "head", "options"]
     content_type = JSON
     fhir = False
+    # Lists come in pages (and the schema says so).
+    pagination_class = PublicPagination
 
     def build(self, request, **kwargs) -> dict:
         raise NotImplementedError
@@ -91,7 +93,8 @@ class PublicReadView(APIView):
         return serializers.absolute(self.request, name, **kwargs)
 
     def paginated(self, queryset, serializer_class):
-        paginator = PublicPagination()
+        """One page of ``queryset`` as the list wrapper (count, next, previous)."""
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         data = serializer_class(page, many=True, context={"request": self.request}).data
         return paginator.get_paginated_response(data).data
@@ -178,9 +181,6 @@ class TopicListView(PublicReadView):
     def build(self, request, **kwargs):
         return self.paginated(public_topics.with_content(), serializers.TopicSerializer)
 
-    # The schema's list wrapper (count, next, previous, results).
-    pagination_class = PublicPagination
-
 
 class TopicDetailView(PublicReadView):
     """A topic as its page shows it."""
@@ -203,8 +203,6 @@ class TopicDetailView(PublicReadView):
 
 class ArticleListView(PublicReadView):
     """Approved articles, most recently approved first."""
-
-    pagination_class = PublicPagination
 
     @extend_schema(
         responses=answers(serializers.ArticleSerializer(many=True), 400, 404),
@@ -276,8 +274,6 @@ class ReferenceListView(PublicReadView):
     """The literature readers may see, newest first, with the literature
     list's filters; a reference waiting in a curation inbox is never listed."""
 
-    pagination_class = PublicPagination
-
     @extend_schema(
         responses=answers(serializers.ReferenceSerializer(many=True), 400, 404),
         parameters=[PAGE, *FILTERS],
@@ -335,8 +331,6 @@ class ReferenceDetailView(PublicReadView):
 class NoticeListView(PublicReadView):
     """Retractions, expressions of concern, corrections and withdrawals of
     the literature readers may see, newest first."""
-
-    pagination_class = PublicPagination
 
     @extend_schema(
         responses=answers(
@@ -614,6 +608,11 @@ class SchemaView(APIView):
         return response
 
 
+def code_spans(text: str) -> list[tuple[str, bool]]:
+    """(part, is code) for a description whose ``code spans`` are CommonMark's."""
+    return [(part, index % 2 == 1) for index, part in enumerate(text.split("``"))]
+
+
 @require_safe
 def docs(request):
     """The schema as a readable page: every endpoint with what it answers.
@@ -626,7 +625,7 @@ def docs(request):
         {
             "path": path,
             "summary": operation.get("summary") or "",
-            "description": operation.get("description", ""),
+            "description": code_spans(operation.get("description", "")),
             "parameters": operation.get("parameters", []),
             "tags": operation.get("tags", []),
             "responses": sorted(operation.get("responses", {})),
