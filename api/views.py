@@ -24,8 +24,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -591,6 +589,10 @@ class BundlePagination(PublicPagination):
 def openapi_schema() -> dict:
     """The OpenAPI 3 schema, generated from the views and serializers once
     per process (the code does not change while it runs)."""
+    # Imported here: generating is rare, and the generator's imports would
+    # otherwise add to every worker's first request.
+    from drf_spectacular.generators import SchemaGenerator
+
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
@@ -601,6 +603,8 @@ class SchemaView(APIView):
 
     @extend_schema(exclude=True)
     def get(self, request):
+        from drf_spectacular.renderers import OpenApiJsonRenderer
+
         body = OpenApiJsonRenderer().render(openapi_schema(), renderer_context={})
         response = HttpResponse(body, content_type=OPENAPI_JSON)
         set_response_etag(response)
