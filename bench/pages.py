@@ -42,6 +42,11 @@ PAGES = {
     "reference": None,  # the first reference's address
     "editor": "/articles/antibody-therapy-pm-dm/",
     "editor40": "/articles/bench-40-references/",
+    # The read API (issue 26): the article as JSON and as FHIR, the literature.
+    "api-article": "/api/v1/articles/antibody-therapy-pm-dm/",
+    "api-refs40": "/api/v1/articles/bench-40-references/",
+    "fhir-article": None,  # the demo article's Guideline composition
+    "api-references": "/api/v1/references/",
 }
 SIGNED_IN = {"editor", "editor40"}
 
@@ -56,6 +61,8 @@ def setup(work: Path):
         STATIC_ROOT=str(work / "static"),
         CACHE_DIR=str(work / "cache"),
         PORTAL_PAGE_CACHE_SECONDS="0",
+        # Counted as usual, never refused: 200 requests a page from one address.
+        API_RATE_LIMIT="1000000000",
     )
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/pages.sqlite3")
     import django
@@ -141,6 +148,10 @@ def main():
         PAGES["reference"] = (
             Reference.objects.visible().order_by("pk").first().get_absolute_url()
         )
+        from articles.models import Article
+
+        demo = Article.objects.approved().get(slug="antibody-therapy-pm-dm")
+        PAGES["fhir-article"] = f"/api/v1/fhir/Composition/article-{demo.pk}"
         app = get_wsgi_application()
         # The request log writes a line per request: not what is measured.
         logging.getLogger("portal.requests").disabled = True

@@ -77,9 +77,13 @@ INSTALLED_APPS = [
     "csp",
     "django.contrib.sitemaps",
     "reversion",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "references",
     "articles",
     "portal",
+    "api",
 ]
 
 # Order matters (production, issue 6): the request log is outermost so it
@@ -93,6 +97,10 @@ MIDDLEWARE = [
     "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The read API (issue 26): CORS headers on every answer under /api/,
+    # 304s and 429s included, and its request limit before the page cache.
+    "corsheaders.middleware.CorsMiddleware",
+    "api.middleware.RequestLimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "portal.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -407,3 +415,53 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 # How long a reader is told to wait when the database is unavailable.
 PORTAL_RETRY_AFTER_SECONDS = env_int("PORTAL_RETRY_AFTER_SECONDS", 30)
+
+
+# ---------------------------------------------------------------------------
+# The read API and FHIR (issue 26): /api/v1/, README "Open evidence API".
+# ---------------------------------------------------------------------------
+
+# Public and read-only: nobody is authenticated (an editor's session changes
+# nothing), answers are JSON only (no browsable HTML, so a cached answer
+# never depends on the Accept header) and errors are JSON (api.errors).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.OneForm",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{PORTAL_NAME} API",
+    "DESCRIPTION": (
+        "Reviewed articles, their graded recommendations and the curated "
+        "literature, as readers see them: JSON under /api/v1/ and FHIR R5 "
+        "(EBMonFHIR) under /api/v1/fhir/. Read-only, no authentication."
+    ),
+    "VERSION": "1.0.0",
+    # OpenAPI 3.1: a nullable link is "one of the object or null", which
+    # validators read right (3.0's "nullable" beside a $ref they do not).
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": False,
+    # Several fields are called "kind": each enum named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ReferenceKindEnum": "references.models.Reference.Kind",
+        "NoticeKindEnum": "references.models.ReferenceNotice.Kind",
+        "RecommendationKindEnum": "articles.grading.Kind",
+        "EvidenceLevelEnum": "references.evidence.EvidenceLevel",
+    },
+}
+# CORS (django-cors-headers): any origin may GET the API; no cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# Requests per client address (CLIENT_IP_HEADER) to /api/ in a window of
+# API_RATE_WINDOW_SECONDS; past it a JSON 429 with Retry-After. 0: no limit.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
+API_RATE_WINDOW_SECONDS = max(1, env_int("API_RATE_WINDOW_SECONDS", 60))

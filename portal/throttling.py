@@ -67,6 +67,34 @@ def _counters(*, request, username: str):
     return counters
 
 
+def count_request(*, scope: str, request, window: int) -> tuple[int, int] | None:
+    """Count this request against its client's address in a fixed window.
+
+    The windows are ``window`` seconds long and the same for every address
+    (the count's key names the window), so nothing has to remember when one
+    opened. Returns (requests from this address in this window, seconds
+    until it ends), or None when the address is unknown or the cache is
+    unreachable: then nothing is counted and nobody is refused.
+    """
+    address = client_ip(request)
+    if address is None:
+        return None
+    now = time.time()
+    slot = int(now // window)
+    key = f"{scope}:ip:{_digest(address)}:{slot}"
+    try:
+        count = shared_cache.incr(key)
+    except ValueError:  # the address's first request in this window
+        shared_cache.add(key, 0, timeout=window + 1)
+        try:
+            count = shared_cache.incr(key)
+        except ValueError:  # not kept: a cache that stores nothing
+            count = None
+    if count is None:
+        return None
+    return count, max(1, math.ceil((slot + 1) * window - now))
+
+
 def record_failure(*, request, username: str) -> None:
     """Count one failed login against the username and the address."""
     window = settings.LOGIN_THROTTLE_MINUTES * 60

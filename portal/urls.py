@@ -46,6 +46,8 @@ urlpatterns = [
     path("editorial/", include("articles.editorial_urls")),
     path("editorial/literature/", include("references.editorial_urls")),
     path("admin/", admin.site.urls),
+    # The read API and FHIR (issue 26).
+    path("api/", include("api.urls")),
 ]
 
 # ---------------------------------------------------------------------------

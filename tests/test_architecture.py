@@ -1,5 +1,6 @@
 """The layering of DESIGN.md: references knows nothing of articles or portal,
-and no module of the project depends on itself through the others."""
+neither knows the read API that composes them, and no module of the project
+depends on itself through the others."""
 
 import ast
 from pathlib import Path
@@ -39,6 +40,16 @@ def test_articles_never_imports_portal():
         f"{path.relative_to(ROOT)} imports {module}"
         for path, module in imported_modules("articles")
         if module.split(".")[0] == "portal"
+    ]
+    assert offenders == []
+
+
+def test_articles_and_references_never_import_the_api():
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for package in ("articles", "references")
+        for path, module in imported_modules(package)
+        if module.split(".")[0] == "api"
     ]
     assert offenders == []
 

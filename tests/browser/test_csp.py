@@ -13,6 +13,8 @@ PAGES = [
     "/editorial-policy/",
     "/no-such-page/",
     "/admin/login/",
+    # The API's readable schema: rendered on the server, no script (issue 26).
+    "/api/v1/docs/",
 ]
 
 

@@ -80,6 +80,15 @@ def public_args(data):
         "editorial:assign": {"pk": data["article"].pk},
         "editorial:declare-conflict": {"pk": data["article"].pk},
         "articles:changes": {"slug": data["article"].slug},
+        # The read API (issue 26).
+        "api:topic-detail": {"slug": data["topic"].slug},
+        "api:article-detail": {"slug": data["article"].live.slug},
+        "api:reference-detail": {"pk": data["reference"].pk},
+        "api:fhir-citation": {"pk": data["reference"].pk},
+        "api:fhir-composition": {"id": f"article-{data['article'].pk}"},
+        "api:fhir-rating": {"id": f"article-{data['article'].pk}-recommendation-1"},
+        "api:fhir-bundle": {"id": f"topic-{data['topic'].pk}"},
+        "api:not-found": {"path": "v1/no-such-resource/"},
     }
 
 

@@ -47,6 +47,7 @@ PUBLIC_PAGES = [
     "/editorial-board/",
     "/no-such-page/",
     "/editorial/login/",
+    "/api/v1/docs/",
 ]
 EDITOR_PAGES = [
     "/editorial/",
