@@ -352,7 +352,7 @@ def _dates(version) -> list:
 def _citation_entry(citation) -> dict:
     """A cited reference: a link to its Citation if readers may see it."""
     display = f"[{citation.number}] {citation.reference.title}"
-    if citation.reference.is_visible:
+    if not citation.reference.is_in_inbox:
         return _reference("Citation", str(citation.reference_id), display)
     return {"display": display}
 
@@ -558,7 +558,7 @@ def rating(request, *, article, item, cited) -> dict:
                         "Citation", str(citation.reference_id)
                     )
                 }
-                if citation.reference.is_visible
+                if not citation.reference.is_in_inbox
                 else {}
             ),
         }

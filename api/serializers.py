@@ -330,7 +330,7 @@ class CitedReferenceSerializer(ContextMixin, serializers.Serializer):
 
     @extend_schema_field(NULLABLE_URI)
     def get_reference(self, citation):
-        if not citation.reference.is_visible:
+        if citation.reference.is_in_inbox:
             return None
         return absolute(self.request, "api:reference-detail", pk=citation.reference_id)
 
@@ -340,7 +340,7 @@ class CitedReferenceSerializer(ContextMixin, serializers.Serializer):
 
     def to_representation(self, citation):
         data = super().to_representation(citation)
-        if not citation.reference.is_visible:
+        if citation.reference.is_in_inbox:
             # Cited, but not placed by an editor: the page shows the citation
             # and nothing else of it.
             data["notices"] = []
@@ -439,7 +439,7 @@ class ChangeSerializer(ContextMixin, serializers.Serializer):
         ]
 
     def _reference_url(self, reference):
-        if not reference.is_visible:
+        if reference.is_in_inbox:
             return None
         return absolute(self.request, "api:reference-detail", pk=reference.pk)
 
