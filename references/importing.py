@@ -273,6 +273,8 @@ def reference_from_record(record: Record):
         kind=record.kind or Reference.Kind.RESEARCH,
         title=record.title,
         authors="\n".join(record.authors),
+        authors_incomplete=record.authors_incomplete,
+        item_type=record.item_type or Reference.ItemType.ARTICLE,
         source=record.source,
         year=record.year,
         month=record.month,

@@ -119,8 +119,10 @@ def lookup(value: str, *, timeout=None, retries=None) -> Work:
 # The Reference fields a looked-up work fills, in the form's order.
 FILLED_FIELDS = (
     "kind",
+    "item_type",
     "title",
     "authors",
+    "authors_incomplete",
     "source",
     "year",
     "month",
@@ -141,4 +143,5 @@ def reference_values(work: Work) -> dict:
     values = {name: getattr(record, name) for name in FILLED_FIELDS}
     values["authors"] = "\n".join(record.authors)
     values["kind"] = record.kind or "research"
+    values["item_type"] = record.item_type or "article"
     return values

@@ -157,8 +157,10 @@ def test_ris_export_keeps_the_pmid_for_endnote_and_for_zotero():
     lines = text.split("\r\n")
     # EndNote: the accession number with the NLM database.
     assert "AN  - 21504801" in lines and "DP  - NLM" in lines
-    # Zotero reads M2 into "Extra", where "PMID: ..." is its PubMed ID.
-    assert "M2  - PMID: 21504801" in lines
+    # A note line "PMID: ..." for Zotero and citation processors; never M2,
+    # which citation-js reads as a journal article's start page.
+    assert "N1  - PMID: 21504801" in lines
+    assert not any(line.startswith("M2  - ") for line in lines)
     [record] = importing.read_file(text.encode(), filename="x.ris").records
     assert record.pmid == "21504801"
 
