@@ -124,7 +124,7 @@ def _authors(reference, style) -> list[dict]:
     al." itself: then the mark goes last, where the style cuts it off.
     """
     names = reference.author_list
-    if not reference.authors_incomplete:
+    if not reference.has_more_authors:
         return [csl_name(name) for name in names]
     limit = _et_al_min(style)
     if limit and len(names) + 1 >= limit:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import citations, evidence, formats, identifiers, kinds, matching
 from .fields import EditorTextField
-from .formats import ET_AL, with_et_al
+from .formats import ET_AL, split_et_al, with_et_al
 
 # Vancouver lists six authors, then "et al.".
 AUTHORS_SHOWN = 6
@@ -445,6 +445,7 @@ class Reference(IdentifierFieldsMixin, models.Model):
         return evidence.level_of(self.kind)
 
     def clean(self):
+        self.et_al_as_flag()
         if not self.citation_key:
             self.citation_key = self.suggest_citation_key()
         errors = self._duplicate_identifier_errors()
@@ -580,9 +581,27 @@ class Reference(IdentifierFieldsMixin, models.Model):
         base = "-".join(word for word in words if word) or "ref"
         return f"{base}-{self.year}" if self.year else base
 
+    def _author_lines(self):
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
     @property
     def author_list(self):
-        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+        """The people and groups listed, one a line: never an "et al." line
+        (typed by hand, or in a row written by a script)."""
+        return split_et_al(self._author_lines())[0]
+
+    @property
+    def has_more_authors(self):
+        """Whether more authors exist than are listed: pages and citations
+        then say "et al."."""
+        return self.authors_incomplete or split_et_al(self._author_lines())[1]
+
+    def et_al_as_flag(self):
+        """An "et al." line in the authors becomes ``authors_incomplete``."""
+        names, incomplete = split_et_al(self._author_lines())
+        if incomplete:
+            self.authors = "\n".join(names)
+            self.authors_incomplete = True
 
     @property
     def authors_display(self):
@@ -592,7 +611,7 @@ class Reference(IdentifierFieldsMixin, models.Model):
         after them still shows.
         """
         shown, people = [], 0
-        for name in with_et_al(self.author_list, self.authors_incomplete):
+        for name in with_et_al(self.author_list, self.has_more_authors):
             if name != ET_AL:
                 people += 1
                 if people > AUTHORS_SHOWN:

@@ -153,6 +153,33 @@ def test_importers_read_et_al_as_an_incomplete_list(tmp_path, name, text):
     assert reference.author_list[0] == "Oddis, C. V."
 
 
+def test_an_et_al_line_an_editor_types_becomes_the_flag(client):
+    from references.models import Reference
+
+    from .test_editorial_views import editor, login
+
+    login(client, editor())
+    section = SectionFactory()
+    response = client.post(
+        "/editorial/literature/add/",
+        {
+            "identifier": "",
+            "kind": "research",
+            "title": "Therapy of myositis",
+            "authors": "Marie, Isabelle\r\net al.\r\n",
+            "source": "Autoimmun Rev",
+            "year": "2011",
+            "month": "",
+            "topic": section.topic.pk,
+        },
+    )
+    assert response.status_code == 302
+    reference = Reference.objects.get()
+    assert reference.authors == "Marie, Isabelle"
+    assert reference.authors_incomplete
+    assert reference.citation_vancouver.startswith("Marie I, et al. Therapy")
+
+
 # 3. The kind in CSL-JSON (and RIS, BibTeX) in words
 
 
