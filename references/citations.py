@@ -213,7 +213,13 @@ def typographic_quotes(text: str) -> str:
 
 # The CSL variables citeproc-js reads quotes in (text of the publication,
 # never an address or an identifier).
-_QUOTED = ("title", "container-title", "publisher")
+_QUOTED = ("title", "container-title")
+# Where a style strips periods (a journal's abbreviation in Vancouver),
+# citeproc-js keeps those followed by a small letter ("ClinicalTrials.gov",
+# but "Dr.Oracle" becomes "DrOracle"); citeproc-py strips all. Such a period
+# is given to citeproc-py as this character and put back afterwards.
+_KEPT_PERIOD = "\ue000"
+_KEPT_PERIOD_RE = re.compile(r"\.(?=[a-z])")
 
 
 def _citeproc_item(reference, style) -> dict:
@@ -224,6 +230,10 @@ def _citeproc_item(reference, style) -> dict:
     for key in _QUOTED:
         if key in item:
             item[key] = typographic_quotes(item[key])
+    if _KEPT_PERIOD not in item.get("container-title", _KEPT_PERIOD):
+        item["container-title"] = _KEPT_PERIOD_RE.sub(
+            _KEPT_PERIOD, item["container-title"]
+        )
     for name in item["author"]:
         for part, value in name.items():
             name[part] = typographic_quotes(value)
@@ -249,9 +259,10 @@ def fingerprint(reference) -> str:
 
 # A period a style puts after a title or name that ends in "?" or "!":
 # citeproc-js drops it ("How is it treated?" not "...treated?."); citeproc-py
-# does not. Only directly after the mark: after closing markup
-# ("<i>Journal?</i>.") citeproc-js keeps it too.
-_DOUBLE_PUNCTUATION_RE = re.compile(r"(?<=[?!])\.")
+# does not. Only directly after the mark and before a space or the end (not
+# in an address): after closing markup ("<i>Journal?</i>.") citeproc-js
+# keeps it too.
+_DOUBLE_PUNCTUATION_RE = re.compile(r"(?<=[?!])\.(?=\s|$)")
 
 
 def format_citation(reference, style="vancouver"):
@@ -270,7 +281,7 @@ def format_citation(reference, style="vancouver"):
         bibliography.register(Citation([CitationItem("ref")]))
         text = str(bibliography.bibliography()[0])
     text = _DOUBLE_PUNCTUATION_RE.sub("", _NUMBER_RE.sub("", text, count=1))
-    return mark_safe(text)
+    return mark_safe(text.replace(_KEPT_PERIOD, "."))
 
 
 def stored_citation(reference, style="vancouver"):

@@ -171,6 +171,14 @@ def test_titles_with_quotes_markup_and_questions_read_as_citeproc_js_reads_them(
             volume="2",
         ),
         dict(
+            citation_key="periods",
+            title="A registry record cited as an article",
+            source="ClinicalTrials.gov and Dr.Oracle J.",
+            year=2019,
+            volume="7",
+            url="https://example.org/registry?.x",
+        ),
+        dict(
             citation_key="url-with-an-apostrophe",
             title="A page",
             source="Example",
@@ -195,6 +203,11 @@ def test_titles_with_quotes_markup_and_questions_read_as_citeproc_js_reads_them(
     assert "&lt;u&gt;under&lt;/u&gt;" in site["markup", "ama"]
     assert "&lt;script&gt;" in site["hostile", "vancouver"]
     assert "Yes! Why Journal? [Internet]. 2013" in site["question", "vancouver"]
+    # Vancouver strips a journal's periods, but not those of a domain name.
+    assert (
+        "ClinicalTrials.gov and DrOracle J [Internet]" in site["periods", "vancouver"]
+    )
+    assert "https://example.org/registry?.x" in site["periods", "vancouver"]
     # Vancouver shows six people, then "et al."; the group is cut with them.
     assert site["six-and-et-al", "vancouver"].startswith(
         "Author1 A, Author2 A, Author3 A, Author4 A, Author5 A, Author6 A, et al. Six"
