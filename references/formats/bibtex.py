@@ -310,9 +310,11 @@ def _howpublished(fields):
     return value, ""
 
 
-# The item type of each entry type read (any other is a document).
+# The item type of each entry type read (any other is a document). A paper
+# in proceedings is cited like an article in a journal, as CSL's
+# paper-conference is (formats.csljson).
 ITEM_TYPES = {
-    "article": ARTICLE,
+    **dict.fromkeys(("article", "inproceedings", "conference"), ARTICLE),
     **dict.fromkeys(("online", "electronic", "www"), WEBPAGE),
 }
 

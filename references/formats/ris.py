@@ -40,7 +40,8 @@ EXTRA_PMID_RE = re.compile(r"\bPMID:\s*(\d+)\b")
 TYPES = {ARTICLE: "JOUR", "news": "NEWS", WEBPAGE: "ELEC", DOCUMENT: "GEN"}
 ITEM_TYPES = {
     **dict.fromkeys(
-        ("JOUR", "JFULL", "EJOUR", "ABST", "INPR", "MGZN", "NEWS"), ARTICLE
+        ("JOUR", "JFULL", "EJOUR", "ABST", "INPR", "MGZN", "NEWS", "CPAPER", "CONF"),
+        ARTICLE,
     ),
     **dict.fromkeys(("ELEC", "WEB", "BLOG", "ICOMM", "DBASE"), WEBPAGE),
 }

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 COMPARED = [
     "kind",
+    "item_type",
     "title",
     "authors",
     "source",
@@ -73,6 +74,22 @@ def hand_made_references():
         citation_key="guideline",
     )
     ReferenceFactory(kind="news", year=2020, month=11, citation_key="news-item")
+    ReferenceFactory(
+        kind="trial",
+        item_type="webpage",
+        title="DETERMINE: a phase 3 study of lenabasum (NCT03813160)",
+        source="ClinicalTrials.gov",
+        url="https://clinicaltrials.gov/study/NCT03813160",
+        citation_key="registry-record",
+    )
+    ReferenceFactory(
+        kind="other",
+        item_type="document",
+        title="How is Polymyositis Treated?",
+        source="",
+        url="",
+        citation_key="a-document",
+    )
 
 
 @pytest.mark.parametrize("extension", ["ris", "bib", "json"])
