@@ -35,6 +35,11 @@ class ApprovedArticlesFeed(PortalFeed):
     def item_categories(self, item):
         return [item.live.topic.title]
 
+    def item_tag(self, item):
+        # The article, whichever version is live: a new approval updates
+        # the entry rather than adding one.
+        return item.created_at, f"article/{item.pk}"
+
 
 class NoticesFeed(PortalFeed):
     """Atom feed of notices (retractions, corrections...) on literature that
@@ -91,6 +96,9 @@ class NoticesFeed(PortalFeed):
     def item_updateddate(self, item):
         return item.first_seen_at
 
+    def item_tag(self, item):
+        return item.first_seen_at, f"notice/{item.pk}"
+
 
 class UpdatesFeed(PortalFeed):
     """Atom feed of approved versions with their change notes, newest first.
@@ -104,6 +112,9 @@ class UpdatesFeed(PortalFeed):
     def get_object(self, request):
         wanted = request.GET.get("class", "")
         return wanted if wanted in ChangeClass.values else ""
+
+    def feed_query(self, obj):
+        return f"?class={obj}" if obj else ""
 
     def title(self, obj):
         if obj == ChangeClass.PRACTICE_CHANGING:
@@ -144,3 +155,6 @@ class UpdatesFeed(PortalFeed):
         if item.change_class:
             categories.append(item.get_change_class_display())
         return categories
+
+    def item_tag(self, item):
+        return item.approved_at, f"approved-version/{item.pk}"

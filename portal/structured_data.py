@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import grading
-from references.formats import ET_AL, is_group
+from references.formats import is_group
 
 from .audience import Audience
 
@@ -145,9 +145,8 @@ def reference_data(*, reference, url) -> dict:
         "url": url,
         "headline": headline(reference.title),
         "name": reference.title,
-        "author": [
-            author_data(name) for name in reference.author_list if name != ET_AL
-        ],
+        # People and groups; an incomplete list has no "et al." author.
+        "author": [author_data(name) for name in reference.author_list],
         "genre": reference.get_kind_display(),
     }
     if reference.summary:

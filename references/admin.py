@@ -120,9 +120,10 @@ class ReferenceAdmin(VersionAdmin):
             None,
             {
                 "fields": [
-                    "kind",
+                    ("kind", "item_type"),
                     "title",
                     "authors",
+                    "authors_incomplete",
                     "abstract",
                     "summary",
                     "citation_key",

@@ -96,6 +96,8 @@ class ImportPreviewView(EditorMixin, TemplateView):
             ],
             kinds=Reference.Kind.choices,
             not_shown=max(0, len(preview.new) - PREVIEW_LIMIT),
+            # What the reader could not understand in records it did read.
+            warned=[record for record in records if record.warnings],
             **kwargs,
         )
 

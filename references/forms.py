@@ -133,6 +133,12 @@ class ReferenceAddForm(forms.ModelForm):
         self.fields["source"].error_messages["required"] = _(
             "Give the journal, publisher or website it appeared in."
         )
+        # Most of the literature is journal articles: a form posted without
+        # the choice (a script, an older page) adds one.
+        self.fields["item_type"].required = False
+
+    def clean_item_type(self):
+        return self.cleaned_data["item_type"] or Reference.ItemType.ARTICLE
 
     def clean(self):
         data = super().clean()

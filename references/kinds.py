@@ -74,18 +74,26 @@ PUBLICATION_TYPES = {
     "journal article": RESEARCH,
 }
 
-# Our own kinds, as the exports write them (and their labels).
+# Our kinds in words, as the exports write them (CSL ``genre``, RIS ``M3``,
+# BibTeX ``type``), where a citation style or a reader may print them. Data,
+# not interface text: the same words whatever the site's language, so that
+# any export reads back.
+GENRES = {
+    GUIDELINE: "Guideline",
+    SYSTEMATIC_REVIEW: "Systematic review",
+    TRIAL: "Trial",
+    OBSERVATIONAL: "Observational study",
+    RESEARCH: "Research",
+    CASE_REPORT: "Case report",
+    NEWS: "News",
+    OTHER: "Other",
+}
+
+# Our own kinds, as exports write them now (GENRES) and wrote them before
+# (the codes themselves).
 OWN_LABELS = {
-    GUIDELINE: GUIDELINE,
-    SYSTEMATIC_REVIEW: SYSTEMATIC_REVIEW,
-    "systematic review": SYSTEMATIC_REVIEW,
-    TRIAL: TRIAL,
-    OBSERVATIONAL: OBSERVATIONAL,
-    "observational study": OBSERVATIONAL,
-    RESEARCH: RESEARCH,
-    CASE_REPORT: CASE_REPORT,
-    NEWS: NEWS,
-    OTHER: OTHER,
+    **{kind: kind for kind in GENRES},
+    **{label.lower(): kind for kind, label in GENRES.items()},
 }
 
 # RIS reference types (TY). Journal-like types are research; everything else
@@ -113,6 +121,13 @@ CSL_TYPES = {
     "article-newspaper": NEWS,
     "article-magazine": NEWS,
 }
+
+
+def genre(kind: str, *, implied: str) -> str:
+    """The words for ``kind`` an export writes beside a type that implies
+    ``implied``; "" when the type already says it (a journal article is
+    research), so that no style prints "[Research]"."""
+    return "" if kind == implied else GENRES.get(kind, "")
 
 
 def _fold(label) -> str:

@@ -16,9 +16,9 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import citations, evidence, identifiers, kinds, matching
+from . import citations, evidence, formats, identifiers, kinds, matching
 from .fields import EditorTextField
-from .formats import ET_AL
+from .formats import ET_AL, split_et_al, with_et_al
 
 # Vancouver lists six authors, then "et al.".
 AUTHORS_SHOWN = 6
@@ -27,8 +27,10 @@ AUTHORS_SHOWN = 6
 # service's description of a work), in the order the add form shows them.
 BIBLIOGRAPHIC_FIELDS = (
     "kind",
+    "item_type",
     "title",
     "authors",
+    "authors_incomplete",
     "source",
     "year",
     "month",
@@ -90,6 +92,7 @@ def record_values(record) -> dict:
     values = {name: getattr(record, name) for name in BIBLIOGRAPHIC_FIELDS}
     values["authors"] = "\n".join(record.authors)
     values["kind"] = record.kind or kinds.RESEARCH
+    values["item_type"] = record.item_type or formats.ARTICLE
     return values
 
 
@@ -257,6 +260,11 @@ class Reference(IdentifierFieldsMixin, models.Model):
         NEWS = kinds.NEWS, _("News")
         OTHER = kinds.OTHER, _("Other")
 
+    class ItemType(models.TextChoices):
+        ARTICLE = formats.ARTICLE, _("Journal article")
+        WEBPAGE = formats.WEBPAGE, _("Web page or registry record")
+        DOCUMENT = formats.DOCUMENT, _("Report, book or other document")
+
     class LinkStatus(models.TextChoices):
         UNCHECKED = "unchecked", _("Not yet checked")
         OK = "ok", _("Working")
@@ -265,13 +273,29 @@ class Reference(IdentifierFieldsMixin, models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.RESEARCH
     )
+    # How it was published, which kind (above) does not say: how exports
+    # type it and how citation styles cite it (formats.publication_form).
+    item_type = models.CharField(
+        _("type of publication"),
+        max_length=10,
+        choices=ItemType.choices,
+        default=ItemType.ARTICLE,
+    )
     title = models.CharField(_("title"), max_length=500)
     authors = models.TextField(
         _("authors"),
         blank=True,
-        # A line "et al." (formats.ET_AL) marks a list that is not complete.
         help_text=_(
             "One author per line, “Family, Given”; a group author on a line of its own."
+        ),
+    )
+    # A fact about the list, not an author: exports list people and groups
+    # only; pages and citations say "et al." (formats.with_et_al).
+    authors_incomplete = models.BooleanField(
+        _("more authors than listed"),
+        default=False,
+        help_text=_(
+            "Tick if the publication has authors not listed: shown as “et al.”."
         ),
     )
     source = models.CharField(
@@ -383,6 +407,12 @@ class Reference(IdentifierFieldsMixin, models.Model):
             models.UniqueConstraint(
                 fields=["doi"], condition=~Q(doi=""), name="reference_unique_doi"
             ),
+            # DOIs are case-insensitive: stored in one form, lower case
+            # (identifiers.normalize_doi), so the constraint above is unique
+            # whatever the case a file or a person wrote.
+            models.CheckConstraint(
+                condition=Q(doi=Lower("doi")), name="reference_doi_lower_case"
+            ),
             models.UniqueConstraint(
                 fields=["pmid"], condition=~Q(pmid=""), name="reference_unique_pmid"
             ),
@@ -442,6 +472,7 @@ class Reference(IdentifierFieldsMixin, models.Model):
         return evidence.level_of(self.kind)
 
     def clean(self):
+        self.et_al_as_flag()
         errors = self._duplicate_errors()
         errors.update(self._duplicate_key_errors())
         errors.update(self.date_errors())
@@ -570,19 +601,37 @@ class Reference(IdentifierFieldsMixin, models.Model):
         base = "-".join(word for word in words if word) or "ref"
         return f"{base}-{self.year}" if self.year else base
 
+    def _author_lines(self):
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
     @property
     def author_list(self):
-        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+        """The people and groups listed, one a line: never an "et al." line
+        (typed by hand, or in a row written by a script)."""
+        return split_et_al(self._author_lines())[0]
+
+    @property
+    def has_more_authors(self):
+        """Whether more authors exist than are listed: pages and citations
+        then say "et al."."""
+        return self.authors_incomplete or split_et_al(self._author_lines())[1]
+
+    def et_al_as_flag(self):
+        """An "et al." line in the authors becomes ``authors_incomplete``."""
+        names, incomplete = split_et_al(self._author_lines())
+        if incomplete:
+            self.authors = "\n".join(names)
+            self.authors_incomplete = True
 
     @property
     def authors_display(self):
         """Authors as Vancouver gives them: the first six, then “et al.”.
 
-        A stored "et al." line (the list is incomplete) is kept where it
-        stands, so a group author after it still shows.
+        An incomplete list says “et al.” after its people, so a group author
+        after them still shows.
         """
         shown, people = [], 0
-        for name in self.author_list:
+        for name in with_et_al(self.author_list, self.has_more_authors):
             if name != ET_AL:
                 people += 1
                 if people > AUTHORS_SHOWN:
@@ -769,6 +818,9 @@ class ReferenceNotice(IdentifierFieldsMixin, models.Model):
                 fields=["reference", "kind", "pmid"],
                 condition=~Q(pmid=""),
                 name="notice_unique_pmid",
+            ),
+            models.CheckConstraint(
+                condition=Q(doi=Lower("doi")), name="notice_doi_lower_case"
             ),
         ]
 

@@ -10,11 +10,10 @@ and sources are reproduced exactly because they are bibliographic facts.
 
 Identifiers (DOI, PMID, web addresses) are only those confirmed in public
 bibliographic records (``shared/seeds/IDENTIFIERS.md``); where none is known
-the field stays empty. Author lists name the first author the records give,
-then "et al." (``references.models.ET_AL``) rather than guess the rest.
+the field stays empty. Author lists name the first author the records give
+(and a group author where there is one) and are marked incomplete
+(``authors_incomplete``: pages say "et al.") rather than guess the rest.
 """
-
-from references.models import ET_AL
 
 ARTICLE = {
     "slug": "antibody-therapy-pm-dm",
@@ -198,6 +197,8 @@ def _ref(**fields):
     """Return a reference dict with empty defaults for unknown fields."""
     base = {
         "authors": [],
+        "authors_incomplete": False,
+        "item_type": "article",
         "year": None,
         "month": None,
         "day": None,
@@ -271,7 +272,8 @@ REFERENCES = [
             "disease (RP–ILD) related to anti-MDA5 antibody–positive amyopathic "
             "dermatomyositis."
         ),
-        authors=["So, H.", ET_AL],
+        authors=["So, H."],
+        authors_incomplete=True,
         source="Clin Rheumatol",
         year=2018,
         month=4,
@@ -342,7 +344,8 @@ REFERENCES = [
             "Dermatomyositis and Polymyositis Associated with Malignancy: "
             "A 21-year Retrospective Study."
         ),
-        authors=["Andras, C.", ET_AL],
+        authors=["Andras, C."],
+        authors_incomplete=True,
         source="J Rheumatol",
         year=2008,
         volume="35",
@@ -369,7 +372,8 @@ REFERENCES = [
         volume="38",
         issue="8",
         pages="2039-2051",
-        authors=["Van Thillo, A.", ET_AL],
+        authors=["Van Thillo, A."],
+        authors_incomplete=True,
         doi="10.1007/s10067-019-04571-9",
         summary=(
             "In inactive inflammatory myopathy, physical therapy did not worsen "
@@ -380,6 +384,8 @@ REFERENCES = [
     _ref(
         citation_key="how-is-polymyositis-treated",
         kind="other",
+        # Neither its source nor its address is known.
+        item_type="document",
         title="How is Polymyositis Treated?",
         source="",
         summary="Explains that high-dose corticosteroids are the usual first step.",
@@ -393,7 +399,8 @@ REFERENCES = [
             "polymyositis or dermatomyositis and effects of conventional "
             "immunosuppressive treatment."
         ),
-        authors=["Helmers, S. B.", ET_AL],
+        authors=["Helmers, S. B."],
+        authors_incomplete=True,
         source="Rheumatology (Oxford)",
         year=2018,
         month=8,
@@ -446,7 +453,8 @@ REFERENCES = [
             "Dermatomyositis (ADM) – Report of Two Cases and Review of the "
             "Literature."
         ),
-        authors=["Cafardi, J. M.", ET_AL],
+        authors=["Cafardi, J. M."],
+        authors_incomplete=True,
         source="Open Rheumatol J",
         year=2015,
         volume="9",
@@ -507,7 +515,8 @@ REFERENCES = [
             "dermatomyositis and adult polymyositis: a randomized, "
             "placebo-phase trial."
         ),
-        authors=["Oddis, C. V.", ET_AL, "RIM Study Group"],
+        authors=["Oddis, C. V.", "RIM Study Group"],
+        authors_incomplete=True,
         source="Arthritis Rheum",
         year=2013,
         volume="65",
@@ -531,7 +540,8 @@ REFERENCES = [
         citation_key="aggarwal-2022-proderm",
         kind="trial",
         title="Trial of Intravenous Immune Globulin in Dermatomyositis.",
-        authors=["Aggarwal, R.", ET_AL, "ProDERM Trial Group"],
+        authors=["Aggarwal, R.", "ProDERM Trial Group"],
+        authors_incomplete=True,
         source="N Engl J Med",
         year=2022,
         volume="387",
@@ -558,7 +568,8 @@ REFERENCES = [
             "Rheumatology classification criteria for adult and juvenile "
             "idiopathic inflammatory myopathies and their major subgroups."
         ),
-        authors=["Lundberg, I. E.", ET_AL],
+        authors=["Lundberg, I. E."],
+        authors_incomplete=True,
         source="Arthritis Rheumatol",
         year=2017,
         volume="69",
@@ -585,7 +596,8 @@ REFERENCES = [
             "paediatric, adolescent and adult patients with idiopathic "
             "inflammatory myopathy."
         ),
-        authors=["Oldroyd, A. G. S.", ET_AL],
+        authors=["Oldroyd, A. G. S."],
+        authors_incomplete=True,
         source="Rheumatology (Oxford)",
         year=2022,
         volume="61",
@@ -609,7 +621,8 @@ REFERENCES = [
             "Treatment guidelines for idiopathic inflammatory myopathies in "
             "adults: a comparative review."
         ),
-        authors=["Paik, J. J.", ET_AL],
+        authors=["Paik, J. J."],
+        authors_incomplete=True,
         source="Rheumatology (Oxford)",
         year=2025,
         volume="64",
@@ -630,7 +643,8 @@ REFERENCES = [
             "Idiopathic inflammatory myopathies: state of the art on clinical "
             "practice guidelines."
         ),
-        authors=["Meyer, A.", ET_AL],
+        authors=["Meyer, A."],
+        authors_incomplete=True,
         source="RMD Open",
         year=2019,
         volume="4",
@@ -650,6 +664,8 @@ REFERENCES = [
     _ref(
         citation_key="nct03813160-determine",
         kind="trial",
+        # A registry record: cited as a page of ClinicalTrials.gov.
+        item_type="webpage",
         title=(
             "DETERMINE: a phase 3 study of lenabasum in dermatomyositis (NCT03813160)."
         ),

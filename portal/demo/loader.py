@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from articles import roles, services, workflow
 from articles.models import Article, BoardMember, ChangeClass, Disclosure
+from references import identifiers
 from references.fields import normalize_text
 from references.models import Entry, Reference, Section, Topic
 from references.revisions import revision
@@ -213,9 +214,14 @@ def _load_references(topics, report):
                 "pmid",
                 "summary",
                 "link_status",
+                "authors_incomplete",
+                "item_type",
             )
         }
         values["authors"] = "\n".join(data["authors"])
+        # Stored as every other path stores it (lower case), so an import of
+        # the same DOI as a publisher writes it finds this reference.
+        values["doi"] = identifiers.normalize_doi(data["doi"])
         reference, _created = _ensure(
             Reference, report, {"citation_key": data["citation_key"]}, values
         )

@@ -21,6 +21,11 @@ class Record:
     line: int
     title: str = ""
     authors: list[str] = field(default_factory=list)
+    # The file says there are more authors than it lists ("et al.", BibTeX's
+    # "others"): a fact about the list, never an author of its own.
+    authors_incomplete: bool = False
+    # ARTICLE, WEBPAGE or DOCUMENT, from the record's type in its file.
+    item_type: str = ""
     source: str = ""
     year: int | None = None
     month: int | None = None
@@ -36,6 +41,9 @@ class Record:
     abstract: str = ""
     kind: str = ""
     citation_key: str = ""
+    # What the reader could not understand and how it read it instead, for
+    # the editor to check in the preview (e.g. an unknown LaTeX command).
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self):
         return asdict(self)
@@ -170,13 +178,48 @@ def split_person(name):
     return family, given, suffix
 
 
-# A line of its own in an author list: more authors than those listed.
+# How pages and citations say that more authors exist than those listed.
 ET_AL = "et al."
+# "et al.", "et al", "et. al.", "et alii", "and others", "others" (BibTeX).
+_ET_AL_RE = re.compile(
+    r"^\s*(?:et\.?\s*al(?:\.|ii|ia)?|(?:and\s+)?others)\.?\s*$", re.IGNORECASE
+)
+
+
+def is_et_al(name):
+    """Whether an author "name" only says that the list goes on."""
+    return bool(_ET_AL_RE.match(name or ""))
+
+
+def split_et_al(names):
+    """(the names that are people or groups, whether an "et al." was among them).
+
+    Files write an incomplete author list with a last author "et al." (RIS,
+    CSL-JSON) or "others" (BibTeX); the library keeps that as
+    ``authors_incomplete``, not as an author.
+    """
+    kept = [name for name in names if not is_et_al(name)]
+    return kept, len(kept) != len(names)
+
+
+def with_et_al(names, incomplete):
+    """The names with ``ET_AL`` where a reader expects it, if ``incomplete``.
+
+    After the last person, so that a group named after the people still
+    follows ("Oddis CV, et al.; RIM Study Group", as Citing Medicine writes
+    it); after the last name when there is no person.
+    """
+    names = list(names)
+    if not incomplete:
+        return names
+    people = [index for index, name in enumerate(names) if not is_group(name)]
+    position = people[-1] + 1 if people else len(names)
+    return [*names[:position], ET_AL, *names[position:]]
 
 
 def is_group(name):
     """Group authors ("PRIME Study Group") are stored without a comma."""
-    return "," not in name and name != ET_AL
+    return "," not in name and not is_et_al(name)
 
 
 def first(*values):
@@ -187,3 +230,21 @@ def first(*values):
         if value:
             return value
     return ""
+
+
+# What a reference is as a publication (Reference.item_type), in the words
+# of no format in particular; "" reads as an article.
+ARTICLE = "article"
+WEBPAGE = "webpage"
+DOCUMENT = "document"
+
+
+def publication_form(reference):
+    """ "article", "news", "webpage" or "document": what each export format
+    names with its own type (CSL ``type``, RIS ``TY``, BibTeX entry type),
+    and citation styles cite as they should ("ClinicalTrials.gov
+    [Internet]. …" for a registry record). Our news kind is news, whatever
+    it was published as."""
+    if reference.kind == "news":
+        return "news"
+    return reference.item_type or ARTICLE

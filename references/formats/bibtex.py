@@ -7,11 +7,16 @@ their parent's missing fields, and LaTeX ("M{\\"u}ller", "\\&", "\\mbox{...}")
 becomes Unicode field by field (a whole-entry decoder would also eat the
 braces that mark a group author and the "%" of a URL).
 
+A LaTeX command the reader does not know keeps its words: ``{\\TUG}`` reads
+"TUG", ``\\acro{CD}s`` reads "CDs", and the record warns the editor which
+commands those were (``Record.warnings``).
+
 Whatever a file holds, reading it either gives records or raises ParseError
 naming the record, its line and the reason: never another exception.
 """
 
 import re
+from contextvars import ContextVar
 
 import bibtexparser
 from bibtexparser.middlewares.enclosing import RemoveEnclosingMiddleware
@@ -26,6 +31,7 @@ from bibtexparser.model import (
     ParsingFailedBlock,
     String,
 )
+from django.utils.translation import gettext
 from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import (
     LatexNodes2Text,
@@ -33,10 +39,13 @@ from pylatexenc.latex2text import (
     get_default_latex_context_db,
 )
 
-from ..kinds import kind_from_bibtex_type
+from ..kinds import genre, kind_from_bibtex_type
 from . import (
+    ARTICLE,
+    DOCUMENT,
     ET_AL,
     MONTHS,
+    WEBPAGE,
     ParseError,
     Record,
     clean_text,
@@ -45,6 +54,8 @@ from . import (
     parse_date,
     parse_month,
     person,
+    publication_form,
+    split_et_al,
     split_person,
 )
 
@@ -97,7 +108,34 @@ _text_context.add_context_category(
         MacroTextSpec(name, simplify_repl=text) for name, _, text in _BIBTEX_MACROS
     ],
 )
-_latex = LatexNodes2Text(latex_context=_text_context, math_mode="verbatim")
+# The unknown commands met while one record is read (see to_record).
+_unknown_commands: ContextVar[set | None] = ContextVar("unknown_commands", default=None)
+
+
+class _LatexToText(LatexNodes2Text):
+    """pylatexenc's reader, keeping the words of commands it does not know.
+
+    Its default drops an unknown command: ``{\\TUG}`` (a logo) would leave an
+    empty title. A bibliography's own commands mostly print their name
+    (``\\TUG``, ``\\CTAN``) or format the braces that follow them
+    (``\\acro{CD}``): so the name is kept, unless braces with text follow,
+    which are kept instead. Each is noted for the record's warnings.
+    """
+
+    def macro_node_to_text(self, node):
+        name = node.macroname
+        if self.latex_context.get_macro_spec(name) is not None or not name.isalpha():
+            return super().macro_node_to_text(node)
+        unknown = _unknown_commands.get()
+        if unknown is not None:
+            unknown.add(f"\\{name}")
+        following = node.parsing_state.s[node.pos + node.len :]
+        if following.startswith("{") and not following.startswith("{}"):
+            return ""
+        return name + (" " if node.macro_post_space else "")
+
+
+_latex = _LatexToText(latex_context=_text_context, math_mode="verbatim")
 _UNESCAPED_PERCENT_RE = re.compile(r"(?<!\\)%")
 _ESCAPED_RE = re.compile(r"\\([_&%#$~{}])")
 _URL_MACRO_RE = re.compile(r"^\s*\\url\s*\{(?P<url>[^{}]*)\}\s*$")
@@ -272,25 +310,60 @@ def _howpublished(fields):
     return value, ""
 
 
+# The item type of each entry type read (any other is a document). A paper
+# in proceedings is cited like an article in a journal, as CSL's
+# paper-conference is (formats.csljson).
+ITEM_TYPES = {
+    **dict.fromkeys(("article", "inproceedings", "conference"), ARTICLE),
+    **dict.fromkeys(("online", "electronic", "www"), WEBPAGE),
+}
+
+
 def to_record(entry_type, key, fields, *, number, line):
     """A record from an entry's expanded fields (lower-cased names, raw LaTeX)."""
+    unknown = set()
+    token = _unknown_commands.set(unknown)
+    try:
+        record = _to_record(entry_type, key, fields, number=number, line=line)
+    finally:
+        _unknown_commands.reset(token)
+    if unknown:
+        record.warnings.append(
+            gettext(
+                "LaTeX commands the importer does not know: %(commands)s. "
+                "Their words were kept; check how the record reads."
+            )
+            % {"commands": ", ".join(sorted(unknown, key=str.lower))}
+        )
+    return record
+
+
+def _to_record(entry_type, key, fields, *, number, line):
     howpublished, howpublished_url = _howpublished(fields)
     year, month, day = _date(fields)
     # "12--15" is BibTeX for the range 12-15; an en dash already there stays.
     pages = decode(fields.get("pages", "").replace("--", "-"))
+    authors, incomplete = split_et_al(_names(fields.get("author", "")))
     return Record(
         number=number,
         line=line,
         title=_title(fields),
-        authors=_names(fields.get("author", "")),
+        authors=authors,
+        authors_incomplete=incomplete,
+        item_type=ITEM_TYPES.get(entry_type.lower(), DOCUMENT),
+        # Where it appeared: a journal, a book; the institution of a report,
+        # the school of a thesis, the organisation of a manual or web page;
+        # else its publisher.
         source=decode(
             first(
                 fields.get("journaltitle"),
                 fields.get("journal"),
                 fields.get("booktitle"),
+                fields.get("institution"),
+                fields.get("school"),
+                fields.get("organization"),
                 fields.get("publisher"),
                 howpublished,
-                fields.get("institution"),
             )
         ),
         year=year,
@@ -433,9 +506,6 @@ def encode(value):
 
 
 def _bib_name(name):
-    if name == ET_AL:
-        # BibTeX's own word for "and more authors".
-        return "others"
     if is_group(name):
         return "{" + encode(name) + "}"
     family, given, suffix = split_person(name)
@@ -456,15 +526,30 @@ def _verbatim_value(value):
     return value.replace("{", "%7B").replace("}", "%7D")
 
 
+# The entry type of each publication form (formats.publication_form), and
+# the field its source goes in.
+ENTRY_TYPES = {
+    ARTICLE: ("article", "journal"),
+    "news": ("article", "journal"),
+    WEBPAGE: ("online", "organization"),
+    DOCUMENT: ("misc", "organization"),
+}
+
+
 def dump(references):
-    """The references as BibLaTeX-compatible BibTeX text (UTF-8)."""
+    """The references as BibLaTeX-compatible BibTeX text (UTF-8).
+
+    Authors are the people and groups listed: an incomplete list gets no
+    "and others", which citation-js and others read as a person.
+    """
     entries = []
     for reference in references:
+        entry_type, source_field = ENTRY_TYPES[publication_form(reference)]
         values = [
             ("author", " and ".join(_bib_name(name) for name in reference.author_list)),
             # Double braces keep the title's capitals as they are.
             ("title", "{" + encode(reference.title) + "}"),
-            ("journal", encode(reference.source)),
+            (source_field, encode(reference.source)),
             ("year", str(reference.year or "")),
             ("month", str(reference.month or "")),
             ("day", str(reference.day or "")),
@@ -475,9 +560,12 @@ def dump(references):
             ("doi", _verbatim_value(reference.doi)),
             ("pmid", reference.pmid),
             ("url", _verbatim_value(reference.url)),
-            ("type", reference.kind),
+            (
+                "type",
+                genre(reference.kind, implied=kind_from_bibtex_type(entry_type)),
+            ),
         ]
-        lines = [f"@article{{{reference.citation_key},"]
+        lines = [f"@{entry_type}{{{reference.citation_key},"]
         lines += [f"  {key} = {{{value}}}," for key, value in values if value]
         entries.append("\n".join(lines) + "\n}\n")
     return "\n".join(entries)

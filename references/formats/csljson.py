@@ -2,9 +2,13 @@
 
 import json
 import math
+import re
 
-from ..kinds import kind_from_csl_type
+from ..kinds import genre, kind_from_csl_type
 from . import (
+    ARTICLE,
+    DOCUMENT,
+    WEBPAGE,
     ParseError,
     Record,
     clean_text,
@@ -12,12 +16,45 @@ from . import (
     is_group,
     parse_date,
     person,
+    publication_form,
+    split_et_al,
     split_person,
 )
 
 LABEL = "CSL-JSON"
 EXTENSIONS = (".json",)
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
+# The CSL item type of each publication form (formats.publication_form), and
+# the item type of each CSL type read (any other is a document). Crossref's
+# names for its types are read too.
+TYPES = {
+    ARTICLE: "article-journal",
+    "news": "article-newspaper",
+    WEBPAGE: "webpage",
+    DOCUMENT: "document",
+}
+ITEM_TYPES = {
+    **dict.fromkeys(
+        (
+            "article-journal",
+            "journal-article",
+            "proceedings-article",
+            "paper-conference",
+            "article",
+            "article-magazine",
+            "article-newspaper",
+            "review",
+            "review-book",
+        ),
+        ARTICLE,
+    ),
+    **dict.fromkeys(("webpage", "post", "post-weblog"), WEBPAGE),
+}
+
+
+def item_type_from_csl_type(type_) -> str:
+    """ARTICLE, WEBPAGE or DOCUMENT for a CSL (or Crossref) type."""
+    return ITEM_TYPES.get(clean_text(type_).lower(), DOCUMENT if type_ else ARTICLE)
 
 
 def looks_like(text):
@@ -154,6 +191,16 @@ class _Field:
         return parse_date(raw)
 
 
+# citation-js and citeproc-js read "PMID: 123" lines of ``note`` as the PMID.
+NOTE_PMID_RE = re.compile(r"^\s*PMID:\s*(\d+)\s*$", re.MULTILINE | re.IGNORECASE)
+
+
+def _note_pmid(read, item):
+    note = item.get("note")
+    match = NOTE_PMID_RE.search(note) if isinstance(note, str) else None
+    return read.text(match.group(1), "note") if match else ""
+
+
 def to_record(item, *, number, line):
     if not isinstance(item, dict):
         raise ParseError(
@@ -162,11 +209,14 @@ def to_record(item, *, number, line):
     read = _Field(number, line)
     year, month, day = read.date(item.get("issued"), "issued")
     key = read.text(first(item.get("citation-key"), item.get("id")), "id")
+    authors, incomplete = split_et_al(read.names(item.get("author"), "author"))
     return Record(
         number=number,
         line=line,
         title=read.text(item.get("title"), "title"),
-        authors=read.names(item.get("author"), "author"),
+        authors=authors,
+        authors_incomplete=incomplete,
+        item_type=item_type_from_csl_type(read.text(item.get("type"), "type")),
         source=read.text(
             first(item.get("container-title"), item.get("publisher")),
             "container-title",
@@ -178,7 +228,7 @@ def to_record(item, *, number, line):
         issue=read.text(item.get("issue"), "issue"),
         pages=read.text(first(item.get("page"), item.get("number")), "page"),
         doi=read.text(item.get("DOI"), "DOI"),
-        pmid=read.text(item.get("PMID"), "PMID"),
+        pmid=read.text(item.get("PMID"), "PMID") or _note_pmid(read, item),
         url=read.text(item.get("URL"), "URL"),
         abstract=read.text(item.get("abstract"), "abstract"),
         kind=kind_from_csl_type(
@@ -197,24 +247,31 @@ def parse(text):
     ]
 
 
+def csl_name(name):
+    """A stored author line as a CSL name: a person's parts, or a group's literal."""
+    if is_group(name):
+        return {"literal": name}
+    family, given, suffix = split_person(name)
+    author = {"family": family, "given": given}
+    if suffix:
+        author["suffix"] = suffix
+    return author
+
+
 def csl_item(reference):
-    """One reference as a CSL-JSON item (also what citeproc formats)."""
-    item = {
-        "id": reference.citation_key,
-        "type": "article-newspaper" if reference.kind == "news" else "article-journal",
-        "genre": reference.kind,
-        "title": reference.title,
-        "author": [],
-    }
-    for name in reference.author_list:
-        if is_group(name):
-            item["author"].append({"literal": name})
-        else:
-            family, given, suffix = split_person(name)
-            author = {"family": family, "given": given}
-            if suffix:
-                author["suffix"] = suffix
-            item["author"].append(author)
+    """One reference as a CSL-JSON item (also what citeproc formats).
+
+    The authors are the people and groups listed; an incomplete list has no
+    name for "et al." (a reader would count it as a person): the site's own
+    citations add it (references.citations). The kind is written in words
+    (``genre``) only where the CSL type does not already say it.
+    """
+    type_ = TYPES[publication_form(reference)]
+    item = {"id": reference.citation_key, "type": type_}
+    if words := genre(reference.kind, implied=kind_from_csl_type(type_)):
+        item["genre"] = words
+    item["title"] = reference.title
+    item["author"] = [csl_name(name) for name in reference.author_list]
     if reference.year:
         parts = [reference.year, reference.month, reference.day]
         item["issued"] = {"date-parts": [[part for part in parts if part]]}

@@ -1,11 +1,23 @@
 """RIS, as Zotero, EndNote, Embase, Mendeley and PubMed write it (via rispy)."""
 
 import re
+from collections import Counter
 
 import rispy
 
-from ..kinds import kind_from_ris_type
-from . import ParseError, Record, clean_text, first, parse_date
+from ..kinds import genre, kind_from_ris_type
+from . import (
+    ARTICLE,
+    DOCUMENT,
+    WEBPAGE,
+    ParseError,
+    Record,
+    clean_text,
+    first,
+    parse_date,
+    publication_form,
+    split_et_al,
+)
 
 LABEL = "RIS"
 EXTENSIONS = (".ris",)
@@ -18,10 +30,21 @@ COUNTER_RE = re.compile(r"^\d+\.$")
 INITIALS_RE = re.compile(r"^(?P<family>.+?) (?P<initials>(?:[A-Z]\.-?)+)$")
 
 
-# M2 is not in rispy's table; Zotero reads it into "Extra", where a
-# "PMID: 123" line is its place for a PubMed ID.
+# M2 is not in rispy's table. Zotero writes "PMID: 123" there (its "Extra"),
+# which is read; but citation-js takes a journal article's M2 for its start
+# page, so the export writes that line as a note (N1) instead.
 MAPPING = {**rispy.TAG_KEY_MAPPING, "M2": "extra"}
 EXTRA_PMID_RE = re.compile(r"\bPMID:\s*(\d+)\b")
+# The reference type (TY) of each publication form (formats.publication_form),
+# and the item type of each reference type read (any other is a document).
+TYPES = {ARTICLE: "JOUR", "news": "NEWS", WEBPAGE: "ELEC", DOCUMENT: "GEN"}
+ITEM_TYPES = {
+    **dict.fromkeys(
+        ("JOUR", "JFULL", "EJOUR", "ABST", "INPR", "MGZN", "NEWS", "CPAPER", "CONF"),
+        ARTICLE,
+    ),
+    **dict.fromkeys(("ELEC", "WEB", "BLOG", "ICOMM", "DBASE"), WEBPAGE),
+}
 
 
 def looks_like(text):
@@ -130,15 +153,18 @@ def _pages(entry):
 
 def _pmid(entry):
     # EndNote puts the PMID of a PubMed record in AN; Embase's AN is its own.
-    # Zotero (and the portal's export) also write "PMID: 123" in M2.
+    # Zotero writes "PMID: 123" in M2, the portal's export in a note (N1).
     accession = clean_text(entry.get("accession_number"))
     database = (
         f"{entry.get('name_of_database', '')} {entry.get('database_provider', '')}"
     )
     if accession.isdigit() and "embase" not in database.lower():
         return accession
-    match = EXTRA_PMID_RE.search(clean_text(entry.get("extra")))
-    return match.group(1) if match else ""
+    for text in [entry.get("extra"), *entry.get("notes", [])]:
+        match = EXTRA_PMID_RE.search(clean_text(text))
+        if match:
+            return match.group(1)
+    return ""
 
 
 def _abstract(entry):
@@ -146,12 +172,27 @@ def _abstract(entry):
     return clean_text(first(entry.get("abstract"), entry.get("notes_abstract")))
 
 
-def to_record(entry, *, number, line):
-    authors = []
-    for name in [*entry.get("authors", []), *entry.get("first_authors", [])]:
-        name = _name(name)
-        if name and name not in authors:
+def _authors(entry):
+    """Every AU line, in order: two co-authors may share a name ("Nakamura, Y.").
+
+    A tool that writes the authors twice, as AU and as A1, gives the same
+    names in both: an A1 name adds an author only beyond the AU lines that
+    already name them.
+    """
+    authors = [name for name in map(_name, entry.get("authors", [])) if name]
+    listed = Counter(authors)
+    for name in map(_name, entry.get("first_authors", [])):
+        if not name:
+            continue
+        if listed[name]:
+            listed[name] -= 1
+        else:
             authors.append(name)
+    return split_et_al(authors)
+
+
+def to_record(entry, *, number, line):
+    authors, incomplete = _authors(entry)
     year, month, day = _date(entry)
     key = clean_text(entry.get("id"))
     urls = [clean_text(url) for url in entry.get("urls", []) if clean_text(url)]
@@ -166,6 +207,10 @@ def to_record(entry, *, number, line):
             )
         ),
         authors=authors,
+        authors_incomplete=incomplete,
+        item_type=ITEM_TYPES.get(
+            clean_text(entry.get("type_of_reference")).upper(), DOCUMENT
+        ),
         source=clean_text(
             first(
                 entry.get("secondary_title"),
@@ -241,13 +286,17 @@ def dump(references):
     """The references as RIS text."""
     entries = []
     for reference in references:
+        type_ = TYPES[publication_form(reference)]
         entry = {
-            "type_of_reference": "NEWS" if reference.kind == "news" else "JOUR",
+            "type_of_reference": type_,
             "id": reference.citation_key,
             "title": reference.title,
+            # People and groups only: an incomplete list is said by no line
+            # (RIS has none for it; "AU  - et al." reads as a person).
             "authors": reference.author_list,
-            "type_of_work": reference.kind,
         }
+        if work := genre(reference.kind, implied=kind_from_ris_type(type_)):
+            entry["type_of_work"] = work
         if reference.source:
             entry["secondary_title"] = reference.source
         if reference.year:
@@ -264,9 +313,11 @@ def dump(references):
             if value:
                 entry[field] = value
         if reference.pmid:
-            # AN with DP NLM is EndNote's way; Zotero reads M2 into Extra.
+            # AN with DP NLM is EndNote's way (rispy reads it too). A note
+            # line "PMID: 123" is what citation processors and Zotero read
+            # a PMID from; no reader takes it for a page, as M2 would be.
             entry["database_provider"] = "NLM"
-            entry["extra"] = f"PMID: {reference.pmid}"
+            entry["notes"] = [f"PMID: {reference.pmid}"]
         if reference.pages:
             start, sep, end = reference.pages.partition("-")
             entry["start_page"] = start if sep and end else reference.pages

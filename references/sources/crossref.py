@@ -17,6 +17,7 @@ from lxml import etree, html
 
 from .. import identifiers
 from ..formats import Record, clean_text, person
+from ..formats.csljson import item_type_from_csl_type
 from ..kinds import kind_from_csl_type
 from ..models import ReferenceNotice
 from . import http
@@ -229,6 +230,7 @@ def parse_work(message: dict) -> Work:
         url=clean_text(message.get("URL")),
         abstract=abstract_text(message.get("abstract", "")),
         kind=kind_from_csl_type(crossref_type),
+        item_type=item_type_from_csl_type(crossref_type),
     )
     return Work(
         record=record,

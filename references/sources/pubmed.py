@@ -240,6 +240,11 @@ def parse_article(article) -> Work:
         title=_text(citation, ".//Article/ArticleTitle").rstrip(".")
         or _text(citation, ".//Article/VernacularTitle"),
         authors=_authors(citation),
+        # PubMed lists at most so many authors of older records, and says so.
+        authors_incomplete=any(
+            author_list.get("CompleteYN") == "N"
+            for author_list in citation.iterfind(".//Article/AuthorList")
+        ),
         source=_text(citation, ".//Article/Journal/ISOAbbreviation")
         or _text(citation, "MedlineJournalInfo/MedlineTA")
         or _text(citation, ".//Article/Journal/Title"),

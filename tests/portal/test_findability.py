@@ -163,7 +163,8 @@ def test_every_page_has_a_search_box_in_the_header(client):
 
 def test_group_authors_are_organizations_and_et_al_is_not_an_author(client):
     reference = ReferenceFactory(
-        authors="Oddis, C. V.\net al.\nRIM Study Group",
+        authors="Oddis, C. V.\nRIM Study Group",
+        authors_incomplete=True,
         title="Rituximab in the treatment of refractory adult and juvenile "
         "dermatomyositis and adult polymyositis: a randomized, placebo-phase "
         "trial with a title long enough to be shortened",

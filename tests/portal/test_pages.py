@@ -211,7 +211,7 @@ def test_reference_page_shows_authors_journal_and_links_but_key_only_to_editors(
         volume="387",
         issue="14",
         pages="1264-1278",
-        doi="10.1056/NEJMoa2117912",
+        doi="10.1056/nejmoa2117912",
         pmid="36198179",
         citation_key="aggarwal-2022",
     )
@@ -219,7 +219,7 @@ def test_reference_page_shows_authors_journal_and_links_but_key_only_to_editors(
     facts = html[html.index('class="facts"') :]
     assert "Author6, A, et al." in facts and "Author7" not in facts
     assert "N Engl J Med" in html and "Volume 387, issue 14, pages 1264-1278" in html
-    assert 'href="https://doi.org/10.1056/NEJMoa2117912"' in html
+    assert 'href="https://doi.org/10.1056/nejmoa2117912"' in html
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/36198179/"' in html
     assert "aggarwal-2022" not in html
     client.force_login(editor())

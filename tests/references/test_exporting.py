@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 COMPARED = [
     "kind",
+    "item_type",
     "title",
     "authors",
     "source",
@@ -73,6 +74,22 @@ def hand_made_references():
         citation_key="guideline",
     )
     ReferenceFactory(kind="news", year=2020, month=11, citation_key="news-item")
+    ReferenceFactory(
+        kind="trial",
+        item_type="webpage",
+        title="DETERMINE: a phase 3 study of lenabasum (NCT03813160)",
+        source="ClinicalTrials.gov",
+        url="https://clinicaltrials.gov/study/NCT03813160",
+        citation_key="registry-record",
+    )
+    ReferenceFactory(
+        kind="other",
+        item_type="document",
+        title="How is Polymyositis Treated?",
+        source="",
+        url="",
+        citation_key="a-document",
+    )
 
 
 @pytest.mark.parametrize("extension", ["ris", "bib", "json"])
@@ -157,8 +174,10 @@ def test_ris_export_keeps_the_pmid_for_endnote_and_for_zotero():
     lines = text.split("\r\n")
     # EndNote: the accession number with the NLM database.
     assert "AN  - 21504801" in lines and "DP  - NLM" in lines
-    # Zotero reads M2 into "Extra", where "PMID: ..." is its PubMed ID.
-    assert "M2  - PMID: 21504801" in lines
+    # A note line "PMID: ..." for Zotero and citation processors; never M2,
+    # which citation-js reads as a journal article's start page.
+    assert "N1  - PMID: 21504801" in lines
+    assert not any(line.startswith("M2  - ") for line in lines)
     [record] = importing.read_file(text.encode(), filename="x.ris").records
     assert record.pmid == "21504801"
 

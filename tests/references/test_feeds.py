@@ -53,7 +53,7 @@ def test_pages_announce_their_feeds(client):
 
 def test_topic_and_literature_pages_offer_downloads(client):
     section = SectionFactory()
-    EntryFactory(section=section)
+    EntryFactory(section=section, reference__kind="trial")
     topic_page = client.get(section.topic.get_absolute_url()).content.decode()
     assert f"/literature/export.ris?topic={section.topic.slug}" in topic_page
     # One download menu for the page, not one under every section.

@@ -7,8 +7,9 @@ PMIDs and citation keys. Fields that may legitimately differ, and why:
 - ``abstract``: never exported (it is the publisher's text, kept for editors).
 - ``links`` (further URLs): only RIS has a place for several; BibTeX and
   CSL-JSON carry the first URL only.
-- ``kind``: RIS keeps it in M3 and BibTeX in ``type``, CSL-JSON in
-  ``genre``, so all three keep it; it is compared.
+- ``kind``: written in words (RIS M3, BibTeX ``type``, CSL-JSON ``genre``)
+  wherever the record's type does not already imply it, so all three keep
+  it; it is compared.
 - ``authors``: compared as written; a name without a given name ("WHO")
   is written as a group author and read back as one.
 - ``doi``: compared without regard to case (DOIs are case-insensitive and

@@ -108,6 +108,13 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
     reference = Reference.objects.get(citation_key="oddis-2013-rim")
     pages = [("anonymous", url) for url in PUBLIC_PAGES]
     pages += [("anonymous", reference.get_absolute_url())]
+    # A real DOI with "<" and ">" in it: its links must still be valid.
+    sici = Reference.objects.create(
+        title="A paper with a SICI DOI",
+        citation_key="sici",
+        doi="10.1002/(sici)1097-4636(199706)35:4<401::aid-jbm1>3.0.co;2-m",
+    )
+    pages += [("anonymous", sici.get_absolute_url())]
     pages += [("editor", url) for url in EDITOR_PAGES + _article_pages()]
     pages += [("editor", reference.get_absolute_url())]
     pages += [("board", url) for url in ["/editorial/", *_article_pages()[:1]]]
