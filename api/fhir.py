@@ -33,7 +33,6 @@ from lxml import etree, html
 from articles import grading
 from articles.models import person_name
 from references.citations import stored_citation
-from references.formats import ET_AL
 from references.models import ReferenceNotice
 
 FHIR_JSON = "application/fhir+json"
@@ -210,11 +209,10 @@ def citation(request, reference) -> dict:
         )
     if identifiers:
         cited["identifier"] = identifiers
-    names = reference.author_list
-    people = [name for name in names if name != ET_AL]
+    people = reference.author_list
     if people:
         cited["contributorship"] = {
-            "complete": ET_AL not in names,
+            "complete": not reference.authors_incomplete,
             "entry": [{"contributor": {"display": name}} for name in people],
         }
     form = {}

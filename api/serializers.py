@@ -17,7 +17,6 @@ from articles import grading
 from articles.models import person_name
 from references.citations import stored_citation
 from references.evidence import EvidenceLevel
-from references.formats import ET_AL
 from references.models import Reference, ReferenceNotice
 
 
@@ -115,7 +114,7 @@ class ReferenceSerializer(ContextMixin, serializers.Serializer):
     evidence_level_label = serializers.CharField(source="evidence_level.label")
     authors = serializers.SerializerMethodField()
     authors_complete = serializers.SerializerMethodField(
-        help_text="False when the list ends in “et al.”."
+        help_text="False when the publication has authors not listed (“et al.”)."
     )
     source = serializers.CharField(help_text="Journal, publisher or website.")
     year = serializers.IntegerField(allow_null=True)
@@ -145,11 +144,11 @@ class ReferenceSerializer(ContextMixin, serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_authors(self, reference):
-        return [name for name in reference.author_list if name != ET_AL]
+        return reference.author_list
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_authors_complete(self, reference):
-        return ET_AL not in reference.author_list
+        return not reference.authors_incomplete
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page(self, reference):

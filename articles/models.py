@@ -35,11 +35,21 @@ def months_later(day: datetime.date, months: int) -> datetime.date:
     return day + relativedelta(months=months)
 
 
+# Each rule below is written twice side by side, as a query for lists and as
+# a test of a row already read for pages (which must not pay a query for it);
+# tests/articles keep the two in agreement.
+
+
 def overdue_q(today=None, *, prefix: str = "") -> Q:
     """The rule for an approved version overdue for review: its next review
     date has come (today counts). ``prefix`` reaches the version from another
     model (``"live__"`` from an article)."""
     return Q(**{f"{prefix}next_review_due__lte": today or timezone.localdate()})
+
+
+def is_overdue_on(next_review_due, today=None) -> bool:
+    """``overdue_q`` for a review date already read."""
+    return next_review_due <= (today or timezone.localdate())
 
 
 def caution_q(approved_at, *, prefix: str = "") -> Q:
@@ -53,6 +63,11 @@ def caution_q(approved_at, *, prefix: str = "") -> Q:
             f"{prefix}first_seen_at__gt": approved_at,
         }
     )
+
+
+def cautions_about(notice, approved_at) -> bool:
+    """``caution_q`` for a notice already read."""
+    return notice.kind in ReferenceNotice.SERIOUS and notice.first_seen_at > approved_at
 
 
 # What the public article page reads besides the article row. The topic is
@@ -517,24 +532,21 @@ class ApprovedVersion(models.Model):
     def is_overdue(self, today=None) -> bool:
         """Whether this version is overdue for review (``overdue_q``, as
         ``Article.objects.overdue_for_review()``)."""
-        return ApprovedVersion.objects.filter(overdue_q(today), pk=self.pk).exists()
+        return is_overdue_on(self.next_review_due, today)
 
     def notice_cautions(self, citations) -> list:
         """(citation number, notice) for each notice on a reference this text
         cites that the public page cautions about (``caution_q``, as
         ``Article.objects.needing_attention()``), in citation order.
-        ``citations``: this version's, for their numbers.
+        ``citations``: this version's, with their references' notices
+        prefetched, so this asks the database nothing.
         """
-        numbers = {}
-        for citation in citations:
-            numbers.setdefault(citation.reference_id, citation.number)
-        notices = ReferenceNotice.objects.filter(
-            caution_q(self.approved_at), reference_id__in=list(numbers)
-        )
-        return sorted(
-            ((numbers[notice.reference_id], notice) for notice in notices),
-            key=lambda pair: pair[0],
-        )
+        return [
+            (citation.number, notice)
+            for citation in sorted(citations, key=lambda c: c.number)
+            for notice in citation.reference.notices.all()
+            if cautions_about(notice, self.approved_at)
+        ]
 
     @property
     def reviewer_label(self):
