@@ -202,6 +202,21 @@ def test_a_save_through_the_form_renders_each_body_once(client, writer):
     assert Article.objects.get().version == 2
 
 
+def test_a_save_through_the_form_checks_each_body_against_the_limits_once(
+    client, writer
+):
+    article = make_article(body="First.", author=writer)
+    with mock.patch.object(
+        rendering, "check_limits", wraps=rendering.check_limits
+    ) as check_limits:
+        response = client.post(
+            reverse("editorial:edit", args=[article.pk]),
+            form_data(article, body="Second.\r\n", plain_body="Plain.\r\n"),
+        )
+    assert response.status_code == 302
+    assert check_limits.call_count == 2  # the body and the plain-language body
+
+
 def test_too_many_lines_are_refused(client, writer):
     body = "\r\n".join("- x" for _ in range(rendering.MAX_LINES + 1))
     response = post_new(client, body=body)
