@@ -5,6 +5,7 @@ python-markdown and pymdown-extensions parse; these shape the tree into the
 markup the sanitiser's allowlist (``sanitising``) expects.
 """
 
+import itertools
 import re
 import xml.etree.ElementTree as etree
 
@@ -132,6 +133,64 @@ class NormaliseListIndent(Preprocessor):
             level = place.level if place.item else place.level + 1
             out.append(" " * (NESTED_INDENT * level) + place.expanded.lstrip(" "))
         return out
+
+
+# Private-use characters: the first the text does not hold stands in for "<"
+# (more than a text may hold, so one is always free).
+STAND_IN_RANGES = (
+    range(0xE000, 0xF900),
+    range(0xF0000, 0xFFFFE),
+    range(0x100000, 0x10FFFE),
+)
+
+
+class HideLoneAngleBrackets(Preprocessor):
+    """Hide from python-markdown's HTML reader every "<" no ">" follows.
+
+    Such a "<" opens no tag, comment or autolink; but the reader (the
+    standard library's HTMLParser) reads on from it to the end of the text
+    before it gives up, once per "<", which is quadratic ("<a " repeated
+    took seconds). It reads a stand-in character instead, and
+    ``RestoreLoneAngleBrackets``, the next step, puts the "<" back: every
+    later step reads the text as written, and the "<" renders as it would.
+    """
+
+    def __init__(self, md):
+        super().__init__(md)
+        self.stand_in = None
+
+    def run(self, lines):
+        self.stand_in = None
+        text = "\n".join(lines)
+        tail = text.rfind(">") + 1
+        if text.find("<", tail) < 0:
+            return lines
+        used = set(text)
+        self.stand_in = next(
+            chr(code)
+            for code in itertools.chain(*STAND_IN_RANGES)
+            if chr(code) not in used
+        )
+        return (text[:tail] + text[tail:].replace("<", self.stand_in)).split("\n")
+
+
+class RestoreLoneAngleBrackets(Preprocessor):
+    """Put back the "<" ``HideLoneAngleBrackets`` hid, in the text and in any
+    raw HTML the reader set aside (an unclosed block holds what follows it)."""
+
+    def __init__(self, md, hidden):
+        super().__init__(md)
+        self.hidden = hidden
+
+    def run(self, lines):
+        stand_in = self.hidden.stand_in
+        if stand_in is None:
+            return lines
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):
+            if isinstance(block, str):
+                stash[index] = block.replace(stand_in, "<")
+        return [line.replace(stand_in, "<") for line in lines]
 
 
 class RecommendationBlock(Block):
@@ -294,3 +353,9 @@ class CitationExtension(Extension):
         md.treeprocessors.register(ScrollableTables(md), "scrollable_tables", 2)
         # Before everything else, so the list parser sees even indents.
         md.preprocessors.register(NormaliseListIndent(md), "normalise_lists", 100)
+        # Around python-markdown's HTML reader ("html_block", 20).
+        hidden = HideLoneAngleBrackets(md)
+        md.preprocessors.register(hidden, "hide_lone_angle_brackets", 25)
+        md.preprocessors.register(
+            RestoreLoneAngleBrackets(md, hidden), "restore_lone_angle_brackets", 15
+        )

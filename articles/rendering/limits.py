@@ -7,6 +7,7 @@ cites too much, with a message saying so, and ``defuse()`` escapes what
 python-markdown would scan quadratically before it sees the text.
 """
 
+import bisect
 import re
 import threading
 
@@ -37,8 +38,9 @@ MAX_BRACKET_DEPTH = 8
 BLOCK_MARKER = r">|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)"
 LINE_PREFIX_RE = re.compile(rf"(?:[ \t]*(?:{BLOCK_MARKER}))*[ \t]*")
 BLOCK_MARKER_RE = re.compile(BLOCK_MARKER)
-# What defuse() looks at: an escaped character, a code span, a bracket.
-DEFUSE_TOKEN_RE = re.compile(r"\\.|(?<!\\)(`+).+?(?<!`)\1(?!`)|[\[\]()]")
+# What defuse() stops at: a backslash, a backtick, a bracket.
+DEFUSE_STOP_RE = re.compile(r"[\\`\[\]()]")
+BACKTICKS_RE = re.compile(r"`+")
 CLOSES = {"]": "[", ")": "("}
 # The texts check_limits() accepted last (see already_checked()), per thread:
 # threads serving requests never share them.
@@ -148,26 +150,78 @@ def already_checked(text: str) -> bool:
     return any(text is accepted for accepted in getattr(_recent, "accepted", ()))
 
 
+class _CodeSpans:
+    """Where the code spans of a text end, found in time linear in the text.
+
+    A run of backticks opens a code span closed, on the same line, by the
+    next run of exactly as many; failing that, by the longest shorter run
+    that follows (its extra backticks are then code). Scanning the line once
+    per opener and length, as a regular expression does, is cubic in the
+    length of a run of backticks: here each run's closers are looked up by
+    length instead.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.runs = [match.span() for match in BACKTICKS_RE.finditer(text)]
+        self.starts = [start for start, _ in self.runs]
+        # The run indices of each length, in order, and each run's line.
+        self.by_length = {}
+        self.lines = []
+        line, previous_end = 0, 0
+        for index, (start, end) in enumerate(self.runs):
+            line += text.count("\n", previous_end, start)
+            previous_end = end
+            self.lines.append(line)
+            self.by_length.setdefault(end - start, []).append(index)
+
+    def resume_after(self, position: int) -> int:
+        """Where to read on after the backtick at ``position``: past the code
+        span it opens, or past its run if it opens none. A backtick right
+        after a backslash opens nothing; the next one may."""
+        index = bisect.bisect_right(self.starts, position) - 1
+        run_end = self.runs[index][1]
+        if position > 0 and self.text[position - 1] == "\\":
+            return position + 1
+        for length in range(run_end - position, 0, -1):
+            closers = self.by_length.get(length, ())
+            after = bisect.bisect_right(closers, index)
+            if after < len(closers) and self.lines[closers[after]] == self.lines[index]:
+                return self.runs[closers[after]][1]
+        return run_end
+
+
 def defuse(text: str) -> str:
     """Escape the brackets python-markdown would scan quadratically.
 
     An opening "[" or "(" that is never closed makes python-markdown look for
     its partner to the end of the paragraph, once per opener; so do openers
     nested deeper than ``MAX_BRACKET_DEPTH``. Those become escaped text
-    (``\\[``), which renders as the same character. Code spans are left
-    alone. Linear in the text.
+    (``\\[``), which renders as the same character. Code spans and escaped
+    characters are left alone. Linear in the text.
     """
+    spans = None
     stacks = {"[": [], "(": []}
     escape = []
-    for match in DEFUSE_TOKEN_RE.finditer(text):
-        token = match.group()
-        if token in stacks:
+    position = 0
+    while (stop := DEFUSE_STOP_RE.search(text, position)) is not None:
+        start = stop.start()
+        token = text[start]
+        position = start + 1
+        if token == "\\":
+            # An escaped character is text (a line break is not escaped).
+            if text[position : position + 1] not in ("", "\n"):
+                position += 1
+        elif token == "`":
+            spans = spans or _CodeSpans(text)
+            position = spans.resume_after(start)
+        elif token in stacks:
             stack = stacks[token]
             if len(stack) < MAX_BRACKET_DEPTH:
-                stack.append(match.start())
+                stack.append(start)
             else:
-                escape.append(match.start())
-        elif token in CLOSES and stacks[CLOSES[token]]:
+                escape.append(start)
+        elif stacks[CLOSES[token]]:
             stacks[CLOSES[token]].pop()
     escape.extend(stacks["["] + stacks["("])
     if not escape:
