@@ -23,17 +23,27 @@ django.setup()
 
 from articles import rendering  # noqa: E402
 
-# One unit of each pattern, repeated; a space keeps units apart.
+# One unit of each pattern, repeated (a space keeps most units apart).
 PATTERNS = {
     "unmatched [": "[ ",
     "image openers ![": "![ ",
     "nested brackets": "[[[[]]]] ",
     "link openers [a](": "[a]( ",
     "emphasis *a": "*a ",
+    "emphasis *a* joined": "*a*",
+    "strong **a": "**a",
+    "underscores _a": "_a",
     "mixed emphasis *_": "*_ ",
     "code spans `a`": "`a` ",
+    "one run of `": "`",
+    "code spans ``a": "``a",
+    "escaped backticks": "\\`",
     "angle brackets <": "< ",
+    "tag openers <a": "<a ",
+    "attributes <b x=": "<b x=",
+    "end tags </a": "</a ",
     "ampersands &": "& ",
+    "char refs &#": "&#",
     "plain words": "word ",
 }
 
@@ -63,16 +73,25 @@ def list_items(depth: int) -> str:
     )
 
 
+def growing_backtick_runs() -> str:
+    """Runs of 1, 2, 3 ... backticks: no run closes an earlier one."""
+    runs = []
+    while len(" ".join([*runs, "`" * (len(runs) + 1)])) < rendering.MAX_BLOCK_CHARS:
+        runs.append("`" * (len(runs) + 1))
+    return " ".join(runs)
+
+
 EXTRA = {
     "flat list items": list_items(1),
     "lists 12 deep": list_items(rendering.MAX_NESTING),
+    "growing ` runs": growing_backtick_runs(),
 }
 
 
 def main():
     # CPU seconds are what the text costs; wall seconds also count the other
     # processes sharing the machine.
-    print(f"{'pattern':20} {'chars':>8} {'cpu s':>8} {'wall s':>8}")
+    print(f"{'pattern':22} {'chars':>8} {'cpu s':>8} {'wall s':>8}")
     slowest = 0.0
     cases = {name: fill(unit) for name, unit in PATTERNS.items()} | EXTRA
     for name, text in cases.items():
@@ -83,7 +102,7 @@ def main():
         wall = time.perf_counter() - started
         slowest = max(slowest, cpu)
         flag = "ok" if cpu < 1 else "OVER 1 s"
-        print(f"{name:20} {len(text):8,} {cpu:8.2f} {wall:8.2f} {flag}")
+        print(f"{name:22} {len(text):8,} {cpu:8.2f} {wall:8.2f} {flag}", flush=True)
     print(f"slowest: {slowest:.2f} CPU seconds (load average {os.getloadavg()[0]:.1f})")
 
 

@@ -21,7 +21,8 @@ VERSION_KEY = "portal:glossary:version"
 # A linked text stays cached this long without a view (the glossary's version
 # in its key makes it unreachable at once after a glossary change).
 LINKED_TIMEOUT = 7 * 24 * 60 * 60
-TAG_RE = re.compile(r"(<[^>]+>)")
+# An HTML tag, captured so that split() keeps the tags between the texts.
+HTML_TAG_SPLIT_RE = re.compile(r"(<[^>]+>)")
 SKIP_TAGS = frozenset(
     {"a", "abbr", "code", "dfn", "h2", "h3", "h4", "h5", "h6", "pre", "sup"}
 )
@@ -122,7 +123,7 @@ def define_terms(html: str, terms: list[Term]) -> tuple[str, list[Term]]:
         used.append(term)
         return f'<a class="term" href="#{term.anchor}">{text}</a>'
 
-    for piece in TAG_RE.split(html):
+    for piece in HTML_TAG_SPLIT_RE.split(html):
         if piece.startswith("<"):
             name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
             if name and name.group(1).lower() in SKIP_TAGS:

@@ -17,20 +17,22 @@ from references.models import Reference
 from ..models import ARTICLE_KIND, SearchDocument
 from .backends import FTS_TABLE, PG_PAIRS_INDEX, PG_VECTOR_INDEX
 
-CITATION_RE = re.compile(r'<sup class="citation">.*?</sup>', re.DOTALL)
-TAG_RE = re.compile(r"<[^>]+>")
+# A citation in rendered HTML (in Markdown it is
+# articles.rendering.syntax.MARKDOWN_CITATION_RE).
+HTML_CITATION_RE = re.compile(r'<sup class="citation">.*?</sup>', re.DOTALL)
+HTML_TAG_RE = re.compile(r"<[^>]+>")
 INLINE_TAG_RE = re.compile(
     r"</?(?:a|abbr|b|code|dfn|em|i|mark|span|strong|sub|sup)\b[^>]*>", re.IGNORECASE
 )
 SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?)\]])")
 # Control characters would clash with the engines' match markers.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+INDEX_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 BATCH = 1000
 
 
-def clean_text(text: str) -> str:
+def clean_index_text(text: str) -> str:
     """Plain text with control characters removed and whitespace collapsed."""
-    return " ".join(CONTROL_RE.sub(" ", text or "").split())
+    return " ".join(INDEX_CONTROL_RE.sub(" ", text or "").split())
 
 
 def html_to_text(*parts: str) -> str:
@@ -41,9 +43,9 @@ def html_to_text(*parts: str) -> str:
     tags (bold, links) vanish, so "<strong>Dose:</strong>" stays "Dose:".
     No space is left before punctuation ("rituximab ." where a citation was).
     """
-    text = " ".join(CITATION_RE.sub("", part or "") for part in parts)
+    text = " ".join(HTML_CITATION_RE.sub("", part or "") for part in parts)
     text = INLINE_TAG_RE.sub("", text)
-    text = clean_text(html.unescape(TAG_RE.sub(" ", text)))
+    text = clean_index_text(html.unescape(HTML_TAG_RE.sub(" ", text)))
     return SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", text)
 
 
@@ -51,7 +53,7 @@ def article_values(article: Article) -> dict:
     live = article.live
     return {
         "kind": ARTICLE_KIND,
-        "title": clean_text(live.title),
+        "title": clean_index_text(live.title),
         "authors": "",
         "source": "",
         "body": html_to_text(
@@ -66,10 +68,10 @@ def article_values(article: Article) -> dict:
 def reference_values(reference: Reference) -> dict:
     return {
         "kind": reference.kind,
-        "title": clean_text(reference.title),
+        "title": clean_index_text(reference.title),
         "authors": "\n".join(reference.author_list),
         "source": reference.source_line,
-        "body": clean_text(reference.summary),
+        "body": clean_index_text(reference.summary),
         "url": reference.get_absolute_url(),
         "date_display": reference.date_display,
         "year": reference.year,

@@ -13,7 +13,7 @@ from . import ParseError, Record, clean_text, parse_date
 LABEL = "PubMed/MEDLINE"
 EXTENSIONS = (".nbib", ".medline", ".txt")
 
-TAG_RE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
+MEDLINE_TAG_RE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 ID_SUFFIX_RE = re.compile(r"\s*\[(\w+)\]\s*$")
 
 
@@ -30,7 +30,7 @@ def _records(text):
                 yield start, fields
             fields, start = [], None
             continue
-        match = TAG_RE.match(line)
+        match = MEDLINE_TAG_RE.match(line)
         if match:
             if start is None:
                 start = number

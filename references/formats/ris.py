@@ -23,7 +23,7 @@ LABEL = "RIS"
 EXTENSIONS = (".ris",)
 MEDIA_TYPE = "application/x-research-info-systems"
 
-TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+RIS_TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 # rispy numbers the records it writes ("1.", "2."); such lines carry nothing.
 COUNTER_RE = re.compile(r"^\d+\.$")
 # Embase writes authors as "Adler D.G.": a family name, then initials.
@@ -60,7 +60,7 @@ def _preamble_length(lines):
     them). A line there that is an RIS tag is a broken record, not a header.
     """
     for index, line in enumerate(lines):
-        match = TAG_RE.match(line)
+        match = RIS_TAG_RE.match(line)
         if match:
             return index if match.group(1) == "TY" else None
     return len(lines)
@@ -88,7 +88,7 @@ def _record_spans(lines):
     for number, line in enumerate(lines, start=1):
         if number <= preamble:
             continue
-        match = TAG_RE.match(line)
+        match = RIS_TAG_RE.match(line)
         tag = match.group(1) if match else None
         if start is not None and tag is None and line.strip() and previous == "TY":
             raise ParseError(

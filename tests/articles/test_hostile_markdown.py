@@ -4,18 +4,26 @@ Work is measured by counting the interpreter's trace events (calls, lines,
 returns) while rendering, not by the clock: a linear bound per character
 holds on any machine, and python-markdown's quadratic paths (an unmatched
 "[" scanned to the end of the paragraph once per opener) break it at once.
+Work done inside a regular expression or another C function makes no trace
+events, so runs of markup are also rendered under a CPU-time cap.
 """
 
+import signal
 import sys
 from unittest import mock
 
+import markdown
 import pytest
 from django.urls import reverse
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from articles import rendering
 from articles.models import MAX_CITED_REFERENCES, Article
+from articles.rendering.extensions import (
+    HideLoneAngleBrackets,
+    RestoreLoneAngleBrackets,
+)
 from tests.factories import TopicFactory, editor, make_article
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +70,116 @@ BRACKETY = st.lists(
 @example("[" * 1_500 + "]" * 1_500)
 def test_rendering_work_is_linear_in_the_text(text):
     assert work(text) <= WORK_PER_CHAR * len(text) + WORK_CONSTANT
+
+
+# CPU seconds one render may take under the cap. Any accepted text renders
+# in well under one (bench/hostile_markdown.py prints the figures); five
+# leaves room for a loaded machine and still fails at once on the cubic
+# code-span scan of old (9,999 backticks took 30 seconds).
+RENDER_CPU_SECONDS = 5
+
+
+class TooSlow(Exception):
+    pass
+
+
+def render_under_cpu_cap(text: str) -> None:
+    """Render ``text`` (or have it refused), interrupted past the CPU cap.
+
+    The process's virtual timer counts the CPU time it spends, however busy
+    the machine, and its signal stops a regular expression in mid-match too.
+    """
+
+    def interrupt(signum, frame):
+        raise TooSlow(f"rendering took over {RENDER_CPU_SECONDS} CPU seconds")
+
+    previous = signal.signal(signal.SIGVTALRM, interrupt)
+    signal.setitimer(signal.ITIMER_VIRTUAL, RENDER_CPU_SECONDS)
+    try:
+        rendering.render(text)
+    except rendering.ValidationError:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+# Runs of one piece of markup (backticks, brackets, emphasis, HTML), with
+# words and blank lines between, cut to one paragraph's limit: what the
+# limits accept and python-markdown reads most slowly.
+MARKUP_RUNS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "`",
+                "``",
+                "\\`",
+                "[",
+                "]",
+                "(",
+                ")",
+                "](",
+                "![",
+                "*",
+                "_",
+                "*a",
+                "_a",
+                "**",
+                "<",
+                "&",
+                "<a ",
+                "</a ",
+                "<b x=",
+                "&#",
+                "&amp;",
+                "a ",
+                "\n\n",
+            ]
+        ),
+        st.integers(min_value=1, max_value=3_000),
+    ),
+    min_size=1,
+    max_size=8,
+).map(lambda runs: "".join(piece * count for piece, count in runs))
+LIMIT = rendering.MAX_BLOCK_CHARS - 1
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(MARKUP_RUNS.map(lambda text: text[:LIMIT]))
+@example("`" * LIMIT)
+@example("".join("`" * n + " " for n in range(1, 131)))
+@example("``a" * (LIMIT // 3))
+@example("<a " * (LIMIT // 3))
+@example("\n\n".join(["<a " * 3_000] * 3))
+@example("\n\n".join(["<b x=" * 1_600] * 2))
+@example("*a*" * (LIMIT // 3))
+@example("&" * LIMIT)
+def test_any_run_of_markup_renders_within_the_cpu_cap(text):
+    render_under_cpu_cap(text)
+
+
+@pytest.mark.parametrize("text", ["a < b", "x <a \ue000 <b", "<div>\nopen <a x"])
+def test_a_lone_angle_bracket_is_hidden_from_the_html_reader_and_put_back(text):
+    """Each render picks the first private-use character the text does not
+    hold (not the next of a shared supply, which would run out)."""
+    md = markdown.Markdown()
+    hidden = HideLoneAngleBrackets(md)
+    for _ in range(3):
+        lines = hidden.run(text.split("\n"))
+        expected = "\ue001" if "\ue000" in text else "\ue000"
+        assert hidden.stand_in == expected
+        lone = text[text.rfind(">") + 1 :].count("<")
+        assert "\n".join(lines).count(expected) == lone
+    restored = RestoreLoneAngleBrackets(md, hidden).run(lines)
+    assert "\n".join(restored) == text
+    html = rendering.render(text).html
+    assert html.count("\ue000") == text.count("\ue000")
+    assert "\ue001" not in html and "&lt;" in html
 
 
 @pytest.mark.parametrize(
@@ -200,6 +318,21 @@ def test_a_save_through_the_form_renders_each_body_once(client, writer):
     assert response.status_code == 302
     assert render.call_count == 2  # the body and the plain-language body
     assert Article.objects.get().version == 2
+
+
+def test_a_save_through_the_form_checks_each_body_against_the_limits_once(
+    client, writer
+):
+    article = make_article(body="First.", author=writer)
+    with mock.patch.object(
+        rendering, "check_limits", wraps=rendering.check_limits
+    ) as check_limits:
+        response = client.post(
+            reverse("editorial:edit", args=[article.pk]),
+            form_data(article, body="Second.\r\n", plain_body="Plain.\r\n"),
+        )
+    assert response.status_code == 302
+    assert check_limits.call_count == 2  # the body and the plain-language body
 
 
 def test_too_many_lines_are_refused(client, writer):

@@ -93,6 +93,54 @@ def test_sanitizer_drops_forged_citation_attributes():
     assert html == '<sup><a aria-label="z" href="#ref-1">1</a></sup>'
 
 
+@pytest.mark.parametrize(
+    "element",
+    [
+        "<foo><b>words</b></foo>",
+        "<iframe><b>words</b></iframe>",
+        "<textarea><b>words</b></textarea>",
+        "<noscript><b>words</b></noscript>",
+        "<xmp><b>words</b></xmp>",
+        "<template><b>words</b></template>",
+        "<svg><text>words</text></svg>",
+        "<math><mi>words</mi></math>",
+    ],
+)
+def test_a_disallowed_element_loses_its_tags_and_keeps_its_text(element):
+    """Even where a browser would show the content as typed (iframe,
+    textarea) or drop it (SVG, MathML, template)."""
+    html = rendering.render(f"Intro {element} outro.").html
+    assert html == "<p>Intro words outro.</p>"
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ["<script>", "<style>", "<textarea>", "<iframe>", "<svg>", "<math><mtext>"],
+)
+def test_an_element_left_open_does_not_take_the_text_after_it(opener):
+    html = rendering.render(f"Intro {opener} middle.\n\nOutro [@a].").html
+    assert "middle." in html
+    assert 'Outro <sup class="citation">' in html
+    assert opener.split(">")[0] not in html
+
+
+def test_a_whole_script_or_style_element_goes_with_its_code():
+    html = rendering.render("A <script>steal()</script> B <style>p{}</style> C").html
+    assert html == "<p>A  B  C</p>"
+
+
+def test_a_tag_left_unfinished_at_the_end_shows_as_typed():
+    """A browser would drop it and all after it; the reader sees the text."""
+    assert rendering.sanitize_html("<div>Text <a x") == "<div>Text &lt;a x</div>"
+    html = rendering.render("<div>\nText <b>bold</b> <a x").html
+    assert html == "<div>\nText bold &lt;a x</div>"
+
+
+def test_control_characters_and_comments_are_dropped():
+    html = rendering.render("A&#1;B\x07C&#x7f;D <!-- note to self --> E").html
+    assert html == "<p>ABCD  E</p>"
+
+
 @pytest.mark.django_db
 def test_article_render_returns_references_in_citation_order():
     alpha = ReferenceFactory(citation_key="alpha")
