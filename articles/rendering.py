@@ -469,6 +469,12 @@ class RecommendationBoxes(Treeprocessor):
             if index:
                 # A space between badges, so they read as two phrases.
                 grade[index - 1].tail = " "
+        # Every label links to the page's one explanation of the grades.
+        explained = etree.SubElement(
+            grade, "a", {"href": f"#{grading.EXPLANATION_ANCHOR}"}
+        )
+        explained.text = str(grading.EXPLANATION_LINK[self.plain])
+        grade[-2].tail = " "
         box.insert(0, grade)
         box.insert(0, heading)
 
@@ -823,12 +829,15 @@ def with_id_prefix(html: str, prefix: str) -> str:
     with ``prefix``, so two texts can share one page without repeating ids
     (the review page shows the clinical and the plain-language text).
 
-    Citation links keep pointing at the page's one reference list.
+    Citation links keep pointing at the page's one reference list, and the
+    recommendations' labels at the page's one explanation of the grades.
     """
 
     def rename(match):
         if match.group(3) is not None:
-            if re.fullmatch(r"ref-\d+", match.group(3)):
+            if re.fullmatch(r"ref-\d+", match.group(3)) or (
+                match.group(3) == grading.EXPLANATION_ANCHOR
+            ):
                 return match.group(0)
             return f'href="#{prefix}{match.group(3)}"'
         return f'{match.group(1)}="{prefix}{match.group(2)}"'
