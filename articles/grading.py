@@ -70,6 +70,43 @@ PLAIN_WORDING = {
     Kind.GOOD_PRACTICE: _("Doctors agree this is good care, without needing a study"),
 }
 
+# One explanation of the two labels, in plain words, for every reader. The
+# label of each box links to it (EXPLANATION_ANCHOR, a section of the same
+# page), so that "we are confident this advice is right" beside "the research
+# behind this is limited" reads as two answers, not a contradiction.
+EXPLANATION_ANCHOR = "grades-explained"
+EXPLANATION_LINK = {
+    False: _("What strength and certainty mean"),
+    True: _("What do these labels mean?"),
+}
+EXPLANATION_HEADING = _("How to read the advice labels")
+EXPLANATION = (
+    _("Each piece of advice carries two labels. They answer different questions."),
+    _(
+        "How strong is the advice? Strong advice is right for almost everyone in "
+        "that situation. Conditional advice depends on the person: on their other "
+        "health problems and on what matters to them, so it is a choice to make "
+        "together with a doctor."
+    ),
+    _(
+        "How sure is the research behind it? When the certainty is high, new "
+        "studies are unlikely to change the picture. When it is low or very low, "
+        "they well might."
+    ),
+    _(
+        "The two answers can differ. Advice can be strong although the research is "
+        "limited: when an illness is serious, the benefits clearly outweigh the "
+        "risks, and waiting for better studies would leave people without "
+        "treatment. Advice can be conditional although the research is reliable: "
+        "when the benefit is small, or the treatment is a burden some people would "
+        "rather not carry."
+    ),
+    _(
+        "A good practice statement is care that doctors agree on without needing a "
+        "study to prove it, such as checking the heart; it has no grade."
+    ),
+)
+
 # schema.org's MedicalEvidenceLevel for each certainty of evidence.
 SCHEMA_EVIDENCE_LEVEL = {
     Certainty.HIGH: "https://schema.org/EvidenceLevelA",

@@ -7,7 +7,11 @@ database portal_bench5, created and dropped here), bulk-inserts generated
 content, builds the search index and times what the search page does for a
 query: count the matches among the documents readers may find and fetch the
 first page of ranked, highlighted results. Prints the median, 95th and 99th
-percentile and maximum time per query, and the five slowest queries.
+percentile and maximum time per query, and the five slowest queries. Then
+it misspells 60 of the readers' words (a letter doubled, dropped, swapped or
+changed) and times what the page adds when a search finds nothing: the
+spelling suggestion from the index's vocabulary (portal.search.spelling),
+printing how often it found the word meant.
 """
 
 import argparse
@@ -244,6 +248,28 @@ def queries(rng, topics):
     return mixed
 
 
+def misspellings(rng):
+    """60 slips of the medical words: one letter doubled, dropped, swapped
+    with the next or changed, as fingers make them."""
+    long_words = sorted(w for w in WORDS if len(w) >= 6)
+    slips = []
+    for word in rng.sample(long_words, 60):
+        at = rng.randrange(1, len(word) - 1)
+        slip = rng.choice(["double", "drop", "swap", "change"])
+        if slip == "double":
+            typed = word[:at] + word[at] + word[at:]
+        elif slip == "drop":
+            typed = word[:at] + word[at + 1 :]
+        elif slip == "swap":
+            typed = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        else:
+            others = [c for c in "aeioulnrst" if c != word[at]]
+            typed = word[:at] + rng.choice(others) + word[at + 1 :]
+        if typed != word:
+            slips.append((typed, word))
+    return slips
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
@@ -301,6 +327,27 @@ def main():
                 f"{ms:.1f} ms {text!r} ({narrowed}, {total} matches)"
                 for ms, text, narrowed, total in sorted(slowest, reverse=True)[:5]
             )
+        )
+        from portal.models import SearchDocument, SearchWord
+        from portal.search import spelling
+
+        documents = SearchDocument.objects.public()
+        timings, found, nothing = [], 0, 0
+        for typed, meant in misspellings(rng):
+            if search(typed, documents).exists():
+                continue  # a slip that is a word too (or a prefix of one)
+            nothing += 1
+            started = time.perf_counter()
+            suggestion = spelling.suggest(typed, documents)
+            timings.append((time.perf_counter() - started) * 1000)
+            found += suggestion is not None and suggestion.text == meant
+        timings.sort()
+        print(
+            f"spelling: {SearchWord.objects.count()} words in the vocabulary; "
+            f"{nothing} slips found nothing, {found} got the word meant; "
+            f"suggestion median {statistics.median(timings):.1f} ms, "
+            f"p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms, "
+            f"max {timings[-1]:.1f} ms"
         )
     finally:
         if not keep:

@@ -24,6 +24,8 @@ def site(request):
     """What every page's frame needs: the portal's name and canonical address."""
     return {
         "portal_name": settings.PORTAL_NAME,
+        # Where readers' questions go (the editorial policy's contact section).
+        "contact_email": settings.PORTAL_CONTACT_EMAIL,
         "canonical_url": canonical_url(request),
         # Lazy: read by the page frame only when it is rendered, not kept.
         "og_image_url": SimpleLazyObject(

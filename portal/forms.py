@@ -44,6 +44,23 @@ class SearchForm(forms.Form):
             documents = documents.of_kind(data["kind"])
         return documents.between_years(data.get("year_from"), data.get("year_to"))
 
+    def filters_chosen(self) -> list[str]:
+        """The filters applied, in words ("Kind: Trial", "From 2015"), for
+        the summary of the folded filters; empty when none is."""
+        self.is_valid()
+        data = self.cleaned_data
+        chosen = []
+        if data.get("topic"):
+            chosen.append(_("Topic: %(topic)s") % {"topic": data["topic"].title})
+        if data.get("kind"):
+            kind = dict(self.fields["kind"].choices)[data["kind"]]
+            chosen.append(_("Kind: %(kind)s") % {"kind": kind})
+        if data.get("year_from") is not None:
+            chosen.append(_("From %(year)s") % {"year": data["year_from"]})
+        if data.get("year_to") is not None:
+            chosen.append(_("To %(year)s") % {"year": data["year_to"]})
+        return chosen
+
     @property
     def query(self):
         self.is_valid()

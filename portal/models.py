@@ -142,6 +142,29 @@ class SearchDocument(models.Model):
         return self.url
 
 
+class SearchWord(models.Model):
+    """A word of the indexed text: the vocabulary spelling suggestions come from.
+
+    Derived data, like ``SearchDocument``: ``portal.search.indexing`` adds the
+    words of each document it indexes (``portal.search.spelling.words_in``)
+    and never removes one, since a word's last document may go at any time.
+    A suggestion is offered only once the engine finds documents for it, so
+    a word left behind is never shown; ``rebuild_search_index`` starts the
+    list afresh. Each database finds similar words with an index of its own
+    (migration 0009): trigrams with pg_trgm on PostgreSQL, an FTS5 table with
+    the trigram tokenizer on SQLite.
+    """
+
+    word = models.CharField(_("word"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word
+
+
 class GlossaryTerm(models.Model):
     """A medical term explained in plain words on plain-language pages."""
 

@@ -11,7 +11,7 @@ from django.http import (
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -22,7 +22,7 @@ from references.models import Entry, Section, Topic
 from . import audience, topics
 from .forms import SearchForm
 from .models import GlossaryTerm
-from .search import search
+from .search import search, spelling
 
 
 class HomeView(TemplateView):
@@ -124,7 +124,12 @@ class EditorialPolicyView(TemplateView):
 
 
 class SearchView(ListView):
-    """Ranked full-text search over approved articles and the literature."""
+    """Ranked full-text search over approved articles and the literature.
+
+    A search that finds nothing never ends there: the page offers a spelling
+    correction from the index's own words when one finds something
+    (``search.spelling``), the topics to browse, and a way to ask the editors.
+    """
 
     template_name = "portal/search.html"
     context_object_name = "hits"
@@ -138,7 +143,7 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(
+        context = super().get_context_data(
             form=self.form,
             # The filters' fields (every topic, every kind) are the same on
             # every search but for the values chosen: kept rendered per
@@ -146,12 +151,31 @@ class SearchView(ListView):
             filter_values="\n".join(
                 query.get(name, "") for name in self.form.fields if name != "q"
             ),
+            filters_chosen=self.form.filters_chosen(),
             query=self.form.query,
             parsed=self.object_list.query,
             hits_total=self.object_list,
             filter_query=query.urlencode(),
+            # Read only where a search found nothing (the topics to browse,
+            # a public fragment).
+            topics=SimpleLazyObject(lambda: list(topics.with_content())),
             **kwargs,
         )
+        if context["parsed"] and not context["paginator"].count:
+            context.update(self.ways_on(query))
+        return context
+
+    def ways_on(self, query):
+        """What a search that found nothing offers: a spelling correction
+        (with the same filters) if one finds something, and the same words
+        without the filters."""
+        ways = {"unfiltered_query": urlencode({"q": self.form.query})}
+        suggestion = spelling.suggest(self.form.query, self.form.documents())
+        if suggestion is not None:
+            corrected = query.copy()
+            corrected["q"] = suggestion.text
+            ways.update(suggestion=suggestion, suggestion_query=corrected.urlencode())
+        return ways
 
 
 class AudienceView(View):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import markdown
 from django.core.exceptions import ValidationError
 
+from .. import grading
 from .blocks import BlockError, check_blocks
 from .extensions import NESTED_INDENT, CitationExtension, RecommendationBlocksExtension
 from .limits import (
@@ -115,12 +116,15 @@ def with_id_prefix(html: str, prefix: str) -> str:
     with ``prefix``, so two texts can share one page without repeating ids
     (the review page shows the clinical and the plain-language text).
 
-    Citation links keep pointing at the page's one reference list.
+    Citation links keep pointing at the page's one reference list, and the
+    recommendations' labels at the page's one explanation of the grades.
     """
 
     def rename(match):
         if match.group(3) is not None:
-            if re.fullmatch(r"ref-\d+", match.group(3)):
+            if re.fullmatch(r"ref-\d+", match.group(3)) or (
+                match.group(3) == grading.EXPLANATION_ANCHOR
+            ):
                 return match.group(0)
             return f'href="#{prefix}{match.group(3)}"'
         return f'{match.group(1)}="{prefix}{match.group(2)}"'

@@ -318,6 +318,12 @@ class RecommendationBoxes(Treeprocessor):
             if index:
                 # A space between badges, so they read as two phrases.
                 grade[index - 1].tail = " "
+        # Every label links to the page's one explanation of the grades.
+        explained = etree.SubElement(
+            grade, "a", {"href": f"#{grading.EXPLANATION_ANCHOR}"}
+        )
+        explained.text = str(grading.EXPLANATION_LINK[self.plain])
+        grade[-2].tail = " "
         box.insert(0, grade)
         box.insert(0, heading)
 

@@ -25,3 +25,16 @@ def recommendation_label(recommendation, plain=False):
             for value in values
         ],
     }
+
+
+@register.simple_tag
+def grades_explained(plain=False):
+    """The page's one explanation of strength and certainty
+    (``articles.grading.EXPLANATION``): its anchor, heading, paragraphs, and
+    the words of the links to it for this version of the text."""
+    return {
+        "anchor": grading.EXPLANATION_ANCHOR,
+        "heading": grading.EXPLANATION_HEADING,
+        "paragraphs": grading.EXPLANATION,
+        "link": grading.EXPLANATION_LINK[bool(plain)],
+    }

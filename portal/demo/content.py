@@ -811,11 +811,31 @@ GLOSSARY = [
 ]
 
 # Words readers and the literature use for the same thing; search treats each
-# set as one word (editors keep these in the admin).
+# set as one word (editors keep these in the admin). Patients' words find the
+# literature's: "exercise" finds the review of physical therapy, "myositis"
+# the papers on inflammatory myopathy, "steroids" the texts on prednisone.
 SEARCH_SYNONYMS = [
-    ["IVIG", "IVIg", "intravenous immunoglobulin", "intravenous immune globulin"],
+    [
+        "IVIG",
+        "IVIg",
+        "IV IG",
+        "IV immunoglobulin",
+        "intravenous immunoglobulin",
+        "intravenous immune globulin",
+    ],
     ["side effects", "adverse effects", "adverse events"],
     ["dose", "dosage", "dosing"],
     ["PM", "polymyositis"],
     ["DM", "dermatomyositis"],
+    ["exercise", "physical therapy", "physiotherapy", "rehabilitation"],
+    ["steroids", "corticosteroids", "glucocorticoids", "prednisone", "prednisolone"],
+    ["skin rash", "rash", "cutaneous"],
+    [
+        "swallowing",
+        "dysphagia",
+        "trouble swallowing",
+        "difficulty swallowing",
+        "swallowing problems",
+    ],
+    ["myositis", "inflammatory myopathy", "idiopathic inflammatory myopathy"],
 ]

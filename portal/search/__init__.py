@@ -3,7 +3,8 @@
 ``search(text, documents)`` is the whole interface the site uses: it parses
 the reader's text once (``query.parse_query``), hands it to the engine of the
 database in use (``backends``) and returns a lazy, sliceable result list that
-Django's paginator understands. The index itself is kept by ``indexing``.
+Django's paginator understands. The index itself is kept by ``indexing``;
+``spelling`` suggests a correction when a search finds nothing.
 """
 
 from dataclasses import dataclass
@@ -67,6 +68,12 @@ class Results:
     def more(self):
         """Whether more than MAX_RESULTS documents match."""
         return self.count() and self._count > MAX_RESULTS
+
+    def exists(self):
+        """Whether anything matches (one query that stops at the first)."""
+        return (
+            bool(self.query) and self.backend.count(self.query, self.documents, 1) > 0
+        )
 
     def __len__(self):
         return self.count()

@@ -4,7 +4,9 @@ A backend answers two questions about a parsed query within a queryset of
 search documents (already narrowed by the page's filters): how many match
 (counting stops at a limit), and which ones with a highlighted snippet for a
 slice, in one order: the first tier (the documents of a kind the caller
-names) before the rest, each best first, ties by primary key.
+names) before the rest, each best first, ties by primary key. For spelling
+suggestions it also says which of a reader's words find anything on their
+own, and which words of the index's vocabulary look most like a word.
 ``get_backend()`` picks the engine for the database in use.
 """
 
@@ -28,6 +30,11 @@ MARK_END = "\x03"
 ELLIPSIS = " … "
 
 FTS_TABLE = "portal_search_fts"
+DOCUMENT_TABLE = "portal_searchdocument"
+# The vocabulary for spelling suggestions (portal.SearchWord) and, on SQLite,
+# its trigram index (migration 0009).
+WORD_TABLE = "portal_searchword"
+WORD_FTS_TABLE = "portal_searchword_fts"
 # bm25 weights of the FTS5 columns (title, authors, source, body), matching
 # the A/B/C/D weights the PostgreSQL trigger gives the same fields, and of
 # the kind (migration 0008), which narrows and never ranks.
@@ -40,6 +47,8 @@ PG_CONFIG = "english"
 # The GIN indexes over search_vector (migration 0002) and search_pairs (0006).
 PG_VECTOR_INDEX = "portal_searchdocument_vector_gin"
 PG_PAIRS_INDEX = "portal_searchdocument_pairs_gin"
+# The vocabulary's trigram index (migration 0009).
+PG_WORD_INDEX = "portal_searchword_trgm"
 # ts_headline reads this many characters of a document's text, starting this
 # many before the first match (see PostgresBackend.snippet_text).
 SNIPPET_WINDOW = 1000
@@ -181,6 +190,51 @@ class PostgresBackend:
         )
         return [(row, row.snippet) for row in rows]
 
+    @classmethod
+    def matched_words(cls, words, using):
+        """The ``words`` that find some document on their own, stemmed and as
+        prefixes as a search uses them; one query."""
+        words = list(words)
+        if not words:
+            return set()
+        exists = ", ".join(
+            f"EXISTS (SELECT 1 FROM {DOCUMENT_TABLE} WHERE search_vector @@ "
+            "to_tsquery(%s::regconfig, %s))"
+            for _ in words
+        )
+        params = [
+            value
+            for word in words
+            for value in (PG_CONFIG, cls._term(ParsedQuery(), (word,)))
+        ]
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT {exists}", params)
+            found = cursor.fetchone()
+        return {word for word, hit in zip(words, found, strict=True) if hit}
+
+    @staticmethod
+    def similar_words(words, using, limit):
+        """For each of ``words``, up to ``limit`` words of the vocabulary that
+        share the most trigrams with it (pg_trgm's similarity, its GIN index
+        and its default threshold of 0.3); one query."""
+        words = list(words)
+        if not words:
+            return {}
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT typed.word, alike.word "
+                "FROM unnest(%s::text[]) AS typed(word) CROSS JOIN LATERAL ("
+                f"SELECT word FROM {WORD_TABLE} WHERE word %% typed.word "
+                "ORDER BY similarity(word, typed.word) DESC, word LIMIT %s"
+                ") AS alike",
+                [words, limit],
+            )
+            rows = cursor.fetchall()
+        found = {word: [] for word in words}
+        for typed, similar in rows:
+            found[typed].append(similar)
+        return found
+
 
 class SqliteBackend:
     """SQLite: an FTS5 table (porter stemmer) ranked by bm25, with snippet()."""
@@ -318,6 +372,52 @@ class SqliteBackend:
             [pk for pk, _ in rows]
         )
         return [(found[pk], snippet) for pk, snippet in rows if pk in found]
+
+    @classmethod
+    def matched_words(cls, words, using):
+        """The ``words`` that find some document on their own, stemmed and as
+        prefixes as a search uses them; one query."""
+        words = list(words)
+        if not words:
+            return set()
+        exists = ", ".join(
+            f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+            for _ in words
+        )
+        params = [cls.expression(ParsedQuery(words=(word,))) for word in words]
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT {exists}", params)
+            found = cursor.fetchone()
+        return {word for word, hit in zip(words, found, strict=True) if hit}
+
+    @staticmethod
+    def similar_words(words, using, limit):
+        """For each of ``words``, up to ``limit`` words of the vocabulary that
+        share the most trigrams with it, best first by bm25 (an FTS5 table
+        with the trigram tokenizer, migration 0009); one query.
+
+        Words are letters and digits only (parse_query), so each trigram,
+        quoted, is a plain string to FTS5.
+        """
+        words = [word for word in words if len(word) >= 3]
+        if not words:
+            return {}
+        parts, params = [], []
+        for word in words:
+            trigrams = dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2))
+            parts.append(
+                f"SELECT %s, word FROM {WORD_TABLE} WHERE id IN (SELECT rowid "
+                f"FROM {WORD_FTS_TABLE} WHERE {WORD_FTS_TABLE} MATCH %s "
+                "ORDER BY rank LIMIT %s)"
+            )
+            params += [word, " OR ".join(f'"{t}"' for t in trigrams), limit]
+        with connections[using].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+        found = {word: [] for word in words}
+        for typed, similar in rows:
+            found[typed].append(similar)
+        return found
 
 
 def required_kinds(documents):

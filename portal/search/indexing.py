@@ -2,7 +2,9 @@
 
 Only an article's live (approved) snapshot is ever indexed, so a draft's text
 cannot be found. The signal receivers in ``portal.signals`` call these on
-every save; ``rebuild()`` recreates the whole index from scratch.
+every save; ``rebuild()`` recreates the whole index from scratch. Each
+document's words also go into the vocabulary spelling suggestions come from
+(``spelling.remember``).
 """
 
 import html
@@ -14,8 +16,15 @@ from django.utils.formats import date_format
 from articles.models import Article
 from references.models import Reference
 
-from ..models import ARTICLE_KIND, SearchDocument
-from .backends import FTS_TABLE, PG_PAIRS_INDEX, PG_VECTOR_INDEX
+from ..models import ARTICLE_KIND, SearchDocument, SearchWord
+from . import spelling
+from .backends import (
+    FTS_TABLE,
+    PG_PAIRS_INDEX,
+    PG_VECTOR_INDEX,
+    PG_WORD_INDEX,
+    WORD_FTS_TABLE,
+)
 
 # A citation in rendered HTML (in Markdown it is
 # articles.rendering.syntax.MARKDOWN_CITATION_RE).
@@ -78,14 +87,21 @@ def reference_values(reference: Reference) -> dict:
     }
 
 
+def words_of(values: dict) -> set[str]:
+    """The vocabulary words of one document's indexed text."""
+    return spelling.words_in(
+        values["title"], values["authors"], values["source"], values["body"]
+    )
+
+
 def index_article(article: Article) -> None:
     """Index the article's live version, or drop it from search if none."""
     if article.live_id is None:
         SearchDocument.objects.filter(article=article).delete()
     else:
-        SearchDocument.objects.update_or_create(
-            article=article, defaults=article_values(article)
-        )
+        values = article_values(article)
+        SearchDocument.objects.update_or_create(article=article, defaults=values)
+        spelling.remember(words_of(values))
 
 
 def index_reference(reference: Reference) -> None:
@@ -95,9 +111,9 @@ def index_reference(reference: Reference) -> None:
     if reference.is_in_inbox:
         SearchDocument.objects.filter(reference=reference).delete()
         return
-    SearchDocument.objects.update_or_create(
-        reference=reference, defaults=reference_values(reference)
-    )
+    values = reference_values(reference)
+    SearchDocument.objects.update_or_create(reference=reference, defaults=values)
+    spelling.remember(words_of(values))
 
 
 @transaction.atomic
@@ -105,44 +121,61 @@ def index_references(references) -> None:
     """Index many references at once (after an import or a link check)."""
     references = [r for r in references if r.pk is not None]
     SearchDocument.objects.filter(reference__in=references).delete()
+    words = set()
     SearchDocument.objects.bulk_create(
         (
-            SearchDocument(reference=r, **reference_values(r))
+            SearchDocument(reference=r, **_with_words(reference_values(r), words))
             for r in references
             if not r.is_in_inbox
         ),
         batch_size=BATCH,
     )
+    spelling.remember(words)
+
+
+def _with_words(values: dict, words: set) -> dict:
+    """``values``, once their vocabulary words are added to ``words``."""
+    words |= words_of(values)
+    return values
 
 
 @transaction.atomic
 def rebuild(using="default") -> int:
-    """Recreate every search document; return how many there are."""
+    """Recreate every search document and the vocabulary; return how many
+    documents there are."""
     SearchDocument.objects.using(using).all().delete()
+    SearchWord.objects.using(using).all().delete()
+    words = set()
     articles = Article.objects.using(using).for_public()
     SearchDocument.objects.using(using).bulk_create(
-        (SearchDocument(article=a, **article_values(a)) for a in articles.iterator()),
+        (
+            SearchDocument(article=a, **_with_words(article_values(a), words))
+            for a in articles.iterator()
+        ),
         batch_size=BATCH,
     )
     references = Reference.objects.using(using).visible().order_by("pk")
     SearchDocument.objects.using(using).bulk_create(
         (
-            SearchDocument(reference=r, **reference_values(r))
+            SearchDocument(reference=r, **_with_words(reference_values(r), words))
             for r in references.iterator(chunk_size=BATCH)
         ),
         batch_size=BATCH,
     )
+    spelling.remember(words, using)
     connection = connections[using]
     with connection.cursor() as cursor:
         # Merge the engines' structures for fast reads after a bulk load.
         if connection.vendor == "sqlite":
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
+            for table in (FTS_TABLE, WORD_FTS_TABLE):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
         else:
             # The bulk insert left its GIN entries in the indexes' pending
             # lists, which every search would scan in full until autovacuum
             # merged them; merge them now. (VACUUM cannot run inside this
             # transaction.)
-            for index in (PG_VECTOR_INDEX, PG_PAIRS_INDEX):
+            for index in (PG_VECTOR_INDEX, PG_PAIRS_INDEX, PG_WORD_INDEX):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
-            cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+            for model in (SearchDocument, SearchWord):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return SearchDocument.objects.using(using).count()

@@ -227,3 +227,48 @@ def test_citations_are_numbered_in_reading_order_across_boxes_and_lists():
     html = result.html
     assert html.index('href="#ref-1"') < html.index('href="#ref-2"')
     assert html.index('href="#ref-2"') < html.index('href="#ref-3"')
+
+
+# Issue 24: "confident" beside "limited" needs one explanation, in plain words.
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_every_label_links_to_the_one_explanation_of_the_grades(plain):
+    html = rendering.render(GRADED, plain=plain).html
+    link = (
+        f'<a href="#{grading.EXPLANATION_ANCHOR}">'
+        f"{grading.EXPLANATION_LINK[plain]}</a></p>"
+    )
+    assert html.count('<p class="recommendation__grade">') == 3
+    assert html.count(link) == 3
+
+
+def test_the_explanation_link_survives_the_review_pages_id_prefix():
+    html = rendering.with_id_prefix(rendering.render(GRADED).html, "plain-")
+    assert f'href="#{grading.EXPLANATION_ANCHOR}"' in html
+    assert 'id="plain-recommendation-1"' in html
+
+
+def test_the_explanation_says_how_strong_advice_can_rest_on_limited_research():
+    words = " ".join(str(p) for p in grading.EXPLANATION)
+    for needed in ("strong", "conditional", "certainty", "limited", "can differ"):
+        assert needed in words.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["clinical", "plain"])
+def test_an_article_with_grades_explains_them_once_and_links_every_label(
+    client, version
+):
+    ReferenceFactory(citation_key="a")
+    ReferenceFactory(citation_key="b")
+    article = make_article(body=GRADED, plain_body=GRADED, approve=True)
+    html = client.get(article.get_absolute_url(), {"version": version}).content
+    html = html.decode()
+    anchor = grading.EXPLANATION_ANCHOR
+    assert html.count(f'id="{anchor}"') == 1
+    assert str(grading.EXPLANATION_HEADING) in html
+    assert html.count(f'href="#{anchor}"') >= 3
+    ungraded = make_article(body="No advice here.", approve=True)
+    html = client.get(ungraded.get_absolute_url(), {"version": version}).content
+    assert f'id="{anchor}"'.encode() not in html

@@ -15,6 +15,8 @@ PAGES = {
     "reader-literature": "/literature/",
     "reader-search-results": "/search/?q=rituximab",
     "reader-search-none": "/search/?q=zebrafish",
+    "reader-search-misspelt": "/search/?q=rituximabb",
+    "reader-search-filtered-none": "/search/?q=zebrafish&kind=trial&year_from=2015",
     "reader-search-hostile": "/search/?q=%3Cscript%3E%22NEAR(*",
     "reader-glossary": "/glossary/",
     "reader-editorial-policy": "/editorial-policy/",
@@ -74,10 +76,13 @@ def test_audience_selector_works_without_javascript(demo, chromium, live_server)
     page = context.new_page()
     try:
         page.goto(ARTICLE)
+        # One tap on the reader bar opens the choice (a <details>, no script).
+        page.locator("summary", has_text="Clinical version").click()
         assert page.get_by_text("You are reading the clinical version.").is_visible()
         page.get_by_label("Patient or caregiver").check()
         page.get_by_role("button", name="Show my version").click()
         page.wait_for_url(f"**{ARTICLE}")
+        page.locator("summary", has_text="Plain-language version").click()
         assert page.get_by_text(
             "You are reading the plain-language version"
         ).is_visible()
@@ -86,7 +91,9 @@ def test_audience_selector_works_without_javascript(demo, chromium, live_server)
         # The choice is remembered on the next visit.
         page.goto(ARTICLE)
         assert page.get_by_label("Patient or caregiver").is_checked()
+        page.locator("summary", has_text="Plain-language version").click()
         page.get_by_role("link", name="Read the clinical version").click()
+        page.locator("summary", has_text="Clinical version").click()
         assert page.get_by_text("You are reading the clinical version.").is_visible()
     finally:
         context.close()

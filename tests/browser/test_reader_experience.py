@@ -162,10 +162,13 @@ def test_readers_words_find_the_reviewed_overview_first(demo, page, query):
 def test_search_form_has_no_blank_gap_on_a_phone(demo, page):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/search/?q=rituximab")
-    query = page.get_by_label("Search for").bounding_box()
+    page.get_by_text("Filters: topic, kind, years").click()
+    summary = page.locator(".search-filters summary").bounding_box()
     topic = page.get_by_label("Topic").bounding_box()
-    # Label and field of the next filter follow at once, not 200 px lower.
-    assert topic["y"] - (query["y"] + query["height"]) < 60
+    kind = page.get_by_label("Kind").bounding_box()
+    # Label and field of each filter follow at once, not 200 px lower.
+    assert topic["y"] - (summary["y"] + summary["height"]) < 60
+    assert kind["y"] - (topic["y"] + topic["height"]) < 60
 
 
 def test_footer_stays_at_the_bottom_with_room_above_it(demo, page):

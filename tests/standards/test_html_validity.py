@@ -41,6 +41,8 @@ PUBLIC_PAGES = [
     "/search/?q=rituximab",
     "/search/?q=IVIG+dose",
     "/search/?q=zebrafish",
+    "/search/?q=rituximabb&kind=research",
+    "/search/?q=zebrafish&kind=trial&year_from=2015",
     "/search/?q=%3Cscript%3E%22NEAR(*",
     "/glossary/",
     "/editorial-policy/",
