@@ -15,7 +15,13 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from pymdownx.blocks import BlocksExtension
+from pymdownx import util as pymdownx_util
+from pymdownx.blocks import (
+    BlocksExtension,
+    BlocksMgrExtension,
+    BlocksProcessor,
+    BlocksTreeprocessor,
+)
 from pymdownx.blocks.block import Block
 
 from .. import grading
@@ -240,7 +246,59 @@ class GoodPracticeBlock(Block):
         )
 
 
+class FoundBlocksProcessor(BlocksProcessor):
+    """pymdownx's block processor, keeping each block it finds until its run.
+
+    pymdownx 13.1 remembers the block ``test()`` found in one attribute, then
+    parses the text before the fence, and that parse may find, remember and
+    run a block of its own (a quote or list item holding a block, followed by
+    a heading and another block): the outer block is lost, ``run()`` consumes
+    nothing and python-markdown's parser loops for ever. Kept as a stack, each
+    ``run()`` takes the block its own ``test()`` found.
+    """
+
+    def __init__(self, parser, md):
+        self._found = []
+        super().__init__(parser, md)
+
+    @property
+    def cached_block(self):
+        return self._found[-1] if self._found else None
+
+    @cached_block.setter
+    def cached_block(self, value):
+        if value is not None:
+            self._found.append(value)
+        elif self._found:
+            self._found.pop()
+
+    def _reset(self):
+        super()._reset()
+        self._found.clear()
+
+
+class FoundBlocksManager(BlocksMgrExtension):
+    """pymdownx's block manager with ``FoundBlocksProcessor``, registered as
+    ``BlocksMgrExtension.extendMarkdown`` registers its own."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API)
+        md.registerExtension(self)
+        pymdownx_util.escape_chars(md, ["/"])
+        self.extension = FoundBlocksProcessor(md.parser, md)
+        md.parser.blockprocessors.register(self.extension, "blocks", 89.99)
+        md.treeprocessors.register(
+            BlocksTreeprocessor(md, self.extension), "blocks_on_inline_end", 19.99
+        )
+
+
 class RecommendationBlocksExtension(BlocksExtension):
+    def register_block_mgr(self, md):
+        if "blocks" not in md.parser.blockprocessors:
+            manager = FoundBlocksManager()
+            manager.extendMarkdown(md)
+            return manager.extension
+        return md.parser.blockprocessors["blocks"]
+
     def extendMarkdownBlocks(self, md, block_mgr):  # noqa: N802 (pymdownx's API)
         block_mgr.register(RecommendationBlock, {})
         block_mgr.register(GoodPracticeBlock, {})

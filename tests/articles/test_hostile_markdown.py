@@ -163,6 +163,40 @@ def test_any_run_of_markup_renders_within_the_cpu_cap(text):
     render_under_cpu_cap(text)
 
 
+# Lines a block can open on: inside a quote or a list item, after a heading,
+# with text before the fence on the same line's block.
+BLOCK_LINES = st.lists(
+    st.sampled_from(
+        [
+            "/// good-practice",
+            "/// recommendation | strength=strong certainty=low",
+            "///",
+            "> /// good-practice",
+            "> ///",
+            "> x [@a]",
+            "- /// good-practice",
+            "  ///",
+            "  x [@a]",
+            "## Next",
+            "x [@a]",
+            "",
+        ]
+    ),
+    min_size=1,
+    max_size=12,
+).map("\n".join)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(BLOCK_LINES)
+@example("> /// good-practice\n> x\n> ///\n## Next\n/// good-practice\nx\n///")
+@example("- /// good-practice\n  x\n  ///\n## Next\n/// good-practice\nx\n///")
+def test_blocks_opened_inside_quotes_lists_and_after_headings_render(text):
+    """pymdownx's block processor once looped for ever when the text before a
+    fence held a block of its own (a quote, then a heading, then a block)."""
+    render_under_cpu_cap(text)
+
+
 @pytest.mark.parametrize("text", ["a < b", "x <a \ue000 <b", "<div>\nopen <a x"])
 def test_a_lone_angle_bracket_is_hidden_from_the_html_reader_and_put_back(text):
     """Each render picks the first private-use character the text does not
