@@ -18,7 +18,7 @@ from .search import MAX_RESULTS, search
 from .throttling import ThrottledAuthenticationForm
 
 # ---------------------------------------------------------------------------
-# Accounts (issue 6): throttled admin login, read-only login audit.
+# Accounts: throttled admin login, read-only login audit.
 # ---------------------------------------------------------------------------
 
 
