@@ -61,7 +61,7 @@ def _message(response) -> dict:
     return message
 
 
-def fetch_work(doi: str, *, timeout=None, retries=None) -> Work:
+def fetch_work(doi: str, *, timeout=None, retries=None, session=None) -> Work:
     """The work with this DOI (normalised), or NotFound."""
     response = http.get(
         f"{settings.CROSSREF_API_URL}/works/{quote(doi, safe='')}",
@@ -69,6 +69,7 @@ def fetch_work(doi: str, *, timeout=None, retries=None) -> Work:
         params=_params(),
         timeout=timeout,
         retries=retries,
+        session=session,
         limiter=LIMITER,
     )
     try:
@@ -79,7 +80,9 @@ def fetch_work(doi: str, *, timeout=None, retries=None) -> Work:
         ) from None
 
 
-def notices_updating(dois, *, timeout=None, retries=None) -> list[FoundNotice]:
+def notices_updating(
+    dois, *, timeout=None, retries=None, session=None
+) -> list[FoundNotice]:
     """Notices whose ``update-to`` names one of ``dois``, asked in batches."""
     dois = sorted(set(dois))
     found = []
@@ -94,6 +97,7 @@ def notices_updating(dois, *, timeout=None, retries=None) -> list[FoundNotice]:
             ),
             timeout=timeout,
             retries=retries,
+            session=session,
             limiter=LIMITER,
         )
         items = _message(response).get("items") or []

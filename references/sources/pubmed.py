@@ -58,18 +58,19 @@ def _params(**extra) -> dict:
     return params
 
 
-def _get(utility: str, *, timeout=None, retries=None, **params):
+def _get(utility: str, *, timeout=None, retries=None, session=None, **params):
     return http.get(
         f"{settings.NCBI_EUTILS_URL}/{utility}",
         service=SERVICE,
         params=_params(**params),
         timeout=timeout,
         retries=retries,
+        session=session,
         limiter=limiter(),
     )
 
 
-def fetch(pmids, *, timeout=None, retries=None) -> dict[str, Work]:
+def fetch(pmids, *, timeout=None, retries=None, session=None) -> dict[str, Work]:
     """The PubMed records of ``pmids`` by PMID, fetched 200 at a time.
 
     PMIDs PubMed does not know are simply absent from the result.
@@ -84,20 +85,21 @@ def fetch(pmids, *, timeout=None, retries=None) -> dict[str, Work]:
             id=",".join(batch),
             timeout=timeout,
             retries=retries,
+            session=session,
         )
         works.update((w.record.pmid, w) for w in parse_articles(response.content))
     return works
 
 
-def fetch_one(pmid: str, *, timeout=None, retries=None) -> Work:
+def fetch_one(pmid: str, *, timeout=None, retries=None, session=None) -> Work:
     """The PubMed record of one PMID, or NotFound."""
-    work = fetch([pmid], timeout=timeout, retries=retries).get(pmid)
+    work = fetch([pmid], timeout=timeout, retries=retries, session=session).get(pmid)
     if work is None:
         raise http.NotFound(_("PubMed does not know PMID %(pmid)s.") % {"pmid": pmid})
     return work
 
 
-def pmid_for_doi(doi: str, *, timeout=None, retries=None) -> str:
+def pmid_for_doi(doi: str, *, timeout=None, retries=None, session=None) -> str:
     """The PMID PubMed gives this DOI, or NotFound if it has none (or several)."""
     response = _get(
         "esearch.fcgi",
@@ -105,6 +107,7 @@ def pmid_for_doi(doi: str, *, timeout=None, retries=None) -> str:
         retmode="json",
         timeout=timeout,
         retries=retries,
+        session=session,
     )
     try:
         ids = json.loads(response.content)["esearchresult"]["idlist"]

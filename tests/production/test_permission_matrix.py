@@ -52,6 +52,7 @@ EXPECTED = {
     "articles:changes": PUBLIC,
     "portal:robots": PUBLIC,
     "portal:sitemap": PUBLIC,
+    "portal:sitemap-section": PUBLIC,
     # Choosing an audience sets a cookie and goes back to the page.
     "portal:audience": {role: 302 for role in ROLES},
     # A permanent redirect to the icon under /static/.

@@ -70,6 +70,7 @@ def public_args(data):
         "references:export": {"extension": "ris"},
         "portal:article-references-ris": {"slug": data["article"].slug},
         "references:topic-feed": {"slug": data["topic"].slug},
+        "portal:sitemap-section": {"section": "references"},
         "references_editorial:inbox": {"slug": data["topic"].slug},
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},
