@@ -241,12 +241,13 @@ class ReviewView(ArticleMixin, DetailView):
             return {"comparison": None, "bases": bases, "against": None}
         after = [citation.reference for citation in citations]
         if against == "live":
-            # The approved version keeps its own citations.
-            before = [
-                c.reference for c in article.live.citations.select_related("reference")
-            ]
+            # The approved version keeps its own citations and rendering.
+            live_citations = list(article.live.citations.select_related("reference"))
+            before = [c.reference for c in live_citations]
+            rendered_before = services.rendered_text(article.live, live_citations)
         else:
             before = services.cited_references(bases[against], known=after)
+            rendered_before = services.rendered_version(bases[against])
         return {
             "comparison": services.Comparison(
                 article=article,
@@ -254,6 +255,8 @@ class ReviewView(ArticleMixin, DetailView):
                 labels=TEXT_LABELS,
                 before=before,
                 after=after,
+                rendered_before=rendered_before,
+                rendered_after=services.rendered_text(article, citations),
             ),
             "bases": bases,
             "against": against,

@@ -425,8 +425,11 @@ def test_a_browser_edit_of_one_sentence_shows_only_that_sentence_in_the_diff(
 
     client.force_login(people["board"])
     html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
-    assert html.count("<del>") == 1 and html.count("<ins>") == 1
-    assert "<del>three</del><ins>six</ins>" in html
+    # Once in the rendered text, once in the Markdown diff folded below it.
+    rendered, markdown = html.split('class="markdown-diff"')
+    for part in (rendered, markdown):
+        assert part.count("<del>") == 1 and part.count("<ins>") == 1
+        assert "<del>three</del><ins>six</ins>" in part
 
 
 def test_a_comment_posted_with_crlf_is_stored_with_lf(client, people):
@@ -501,10 +504,18 @@ def test_after_a_round_the_review_page_shows_what_changed_since_it(client, peopl
     assert f"Changes since the version the board last reviewed ({sent_back})" in html
     assert "all of its text is new" not in html
     assert "<del>three</del><ins>six</ins>" in html
-    added = html[html.index("Citations added") : html.index("Citations removed")]
-    removed = html[html.index("Citations removed") : html.index('class="diff-legend')]
+    # The summary above the rendered text names them, each linked to its change.
+    added = html[html.index("References added") : html.index("References removed")]
+    removed = html[html.index("References removed") : html.index("rendered-diff")]
     assert "EULAR/ACR criteria" in added and "An older open trial" not in added
     assert "An older open trial" in removed
+    assert 'href="#diff-change-' in added and 'href="#diff-change-' in removed
+    # The Markdown diff, one click away, lists them too.
+    markdown = html[html.index('class="markdown-diff"') :]
+    added = markdown[
+        markdown.index("Citations added") : markdown.index("Citations removed")
+    ]
+    assert "EULAR/ACR criteria" in added
     # The comment the editors answered is at the top, with who and when.
     top = html[: html.index('id="changes-heading"')]
     assert "Cite the classification criteria." in top
