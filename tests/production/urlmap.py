@@ -71,6 +71,7 @@ def public_args(data):
         "portal:article-references-ris": {"slug": data["article"].slug},
         "references:topic-feed": {"slug": data["topic"].slug},
         "references_editorial:inbox": {"slug": data["topic"].slug},
+        "references_editorial:edit": {"pk": data["reference"].pk},
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},
         "editorial:transition": {"pk": data["article"].pk},
