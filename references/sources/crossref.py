@@ -36,8 +36,10 @@ NOTICE_KINDS = {
     "corrigendum": ReferenceNotice.Kind.CORRECTION,
     "erratum": ReferenceNotice.Kind.CORRECTION,
 }
-# DOIs per /works?filter=updates:... request: the query string stays short.
+# DOIs per /works?filter=updates:... (or doi:...) request: the query string
+# stays short.
 UPDATES_BATCH = 50
+WORKS_BATCH = 50
 # Crossref's "polite pool" takes far more; this keeps a daily watch gentle.
 LIMITER = http.RateLimiter(per_second=10)
 
@@ -77,6 +79,36 @@ def fetch_work(doi: str, *, timeout=None, retries=None) -> Work:
         raise http.Malformed(
             _("Crossref's description of the work is garbled.")
         ) from None
+
+
+def fetch_works(dois, *, timeout=None, retries=None) -> dict[str, Work]:
+    """The works with these DOIs (normalised), by DOI, asked ``WORKS_BATCH``
+    at a time (``/works?filter=doi:...,doi:...``). DOIs Crossref does not
+    know are absent from the result; a failed request raises SourceError."""
+    dois = sorted(set(dois))
+    works = {}
+    for start in range(0, len(dois), WORKS_BATCH):
+        batch = dois[start : start + WORKS_BATCH]
+        response = http.get(
+            f"{settings.CROSSREF_API_URL}/works",
+            service=SERVICE,
+            params=_params(
+                filter=",".join(f"doi:{doi}" for doi in batch), rows=len(batch)
+            ),
+            timeout=timeout,
+            retries=retries,
+            limiter=LIMITER,
+        )
+        for item in _message(response).get("items") or []:
+            if not isinstance(item, dict):
+                continue
+            try:
+                work = parse_work(item)
+            except (AttributeError, TypeError, ValueError, IndexError):
+                continue  # one garbled work does not cost the others
+            if work.record.doi in batch:
+                works[work.record.doi] = work
+    return works
 
 
 def notices_updating(dois, *, timeout=None, retries=None) -> list[FoundNotice]:
