@@ -25,13 +25,15 @@ from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
 from . import identifiers
-from .formats import ParseError, Record, bibtex, csljson, medline, ris
+from .formats import ParseError, Record, bibtex, crossref, csljson, medline, ris
 from .matching import Match, Matcher
 from .models import Reference, Topic, citation_key_validator, record_values
 from .signals import references_changed
 
 # Sniffed in this order: the first whose looks_like() matches reads the file.
 FORMATS = {
+    # Before CSL-JSON: a saved answer of Crossref's API is JSON too.
+    "crossref": crossref,
     "csljson": csljson,
     "ris": ris,
     "medline": medline,

@@ -11,14 +11,10 @@ import json
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from lxml import etree, html
 
 from .. import identifiers
-from ..formats import Record, clean_text, person
-from ..formats.csljson import item_type_from_csl_type
-from ..kinds import kind_from_csl_type
+from ..formats import crossref as formats_crossref
 from ..models import ReferenceNotice
 from . import http
 from .works import FoundNotice, Work, date_from_parts
@@ -135,58 +131,9 @@ def notices_updating(dois, *, timeout=None, retries=None) -> list[FoundNotice]:
     return found
 
 
-def _first(values) -> str:
-    if isinstance(values, list):
-        values = values[0] if values else ""
-    return clean_text(values) if isinstance(values, str) else ""
-
-
-def _doi(value) -> str:
-    try:
-        return identifiers.normalize_doi(value if isinstance(value, str) else "")
-    except ValidationError:
-        return ""
-
-
 def _date(value) -> object:
     parts = (value or {}).get("date-parts") or [[]]
     return date_from_parts(parts[0] or [])
-
-
-def _authors(people) -> list[str]:
-    names = []
-    for author in people or []:
-        if clean_text(author.get("family")):
-            names.append(person(author.get("family"), author.get("given")))
-        elif name := clean_text(author.get("name")):
-            names.append(name)
-    return names
-
-
-def abstract_text(jats: str) -> str:
-    """Plain paragraphs from a JATS abstract (``<jats:p>``...), its title dropped."""
-    if not jats or not jats.strip():
-        return ""
-    try:
-        root = html.fragment_fromstring(jats, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return clean_text(jats)
-    headings = [
-        element
-        for element in root.iter()
-        if isinstance(element.tag, str)
-        and element.tag.endswith("title")
-        and clean_text(element.text_content()).lower() == "abstract"
-    ]
-    for element in headings:
-        element.drop_tree()
-    paragraphs = []
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.endswith(":p"):
-            paragraphs.append(clean_text(element.text_content()))
-    if not paragraphs:
-        paragraphs = [clean_text(root.text_content())]
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _notice(entry, **where) -> FoundNotice | None:
@@ -203,10 +150,10 @@ def _notice(entry, **where) -> FoundNotice | None:
 
 def _updated_by(message) -> list[FoundNotice]:
     """Notices registered against this work (it is the one updated)."""
-    target = _doi(message.get("DOI"))
+    target = formats_crossref.doi_of(message.get("DOI"))
     found = []
     for entry in message.get("updated-by") or []:
-        doi = _doi(entry.get("DOI"))
+        doi = formats_crossref.doi_of(entry.get("DOI"))
         if doi == target:
             # Some publishers mark a correction in place, on the work itself.
             doi = ""
@@ -220,10 +167,10 @@ def _updated_by(message) -> list[FoundNotice]:
 
 def _update_to(message) -> list[FoundNotice]:
     """This work is a notice: the works it updates."""
-    doi = _doi(message.get("DOI"))
+    doi = formats_crossref.doi_of(message.get("DOI"))
     found = []
     for entry in message.get("update-to") or []:
-        target = _doi(entry.get("DOI"))
+        target = formats_crossref.doi_of(entry.get("DOI"))
         if not target or target == doi:
             continue
         notice = _notice(
@@ -236,36 +183,9 @@ def _update_to(message) -> list[FoundNotice]:
 
 def parse_work(message: dict) -> Work:
     """A Work from the ``message`` of Crossref's ``/works/{doi}`` answer."""
-    issued = None
-    for name in ("issued", "published-print", "published-online", "published"):
-        parts = ((message.get(name) or {}).get("date-parts") or [[]])[0] or []
-        if parts and parts[0]:
-            issued = parts
-            break
-    year, month, day = ((issued or []) + [None, None, None])[:3]
     crossref_type = str(message.get("type", ""))
-    record = Record(
-        number=1,
-        line=0,
-        title=_first(message.get("title")),
-        authors=_authors(message.get("author")),
-        source=_first(message.get("short-container-title"))
-        or _first(message.get("container-title"))
-        or _first(message.get("publisher")),
-        year=int(year) if year else None,
-        month=int(month) if year and month else None,
-        day=int(day) if year and month and day else None,
-        volume=clean_text(message.get("volume")),
-        issue=clean_text(message.get("issue")),
-        pages=clean_text(message.get("page")),
-        doi=_doi(message.get("DOI")),
-        url=clean_text(message.get("URL")),
-        abstract=abstract_text(message.get("abstract", "")),
-        kind=kind_from_csl_type(crossref_type),
-        item_type=item_type_from_csl_type(crossref_type),
-    )
     return Work(
-        record=record,
+        record=formats_crossref.to_record(message),
         publication_types=[crossref_type] if crossref_type else [],
         notices=_updated_by(message) + _update_to(message),
         services={SERVICE},

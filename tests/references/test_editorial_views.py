@@ -472,3 +472,66 @@ def test_import_it_anyway_imports_a_probable_duplicate_inside_the_same_file(clie
         "MYOSITIS, without identifiers.",
         "Myositis without identifiers",
     ]
+
+
+RECORDED = Path(__file__).parent.parent / "recorded"
+
+
+def test_a_saved_crossref_answer_is_read_with_the_lookups_mapping(client):
+    # Saved from https://api.crossref.org/works/{doi}: not CSL-JSON, but
+    # {"status": "ok", "message-type": "work", "message": {...}}.
+    login(client, editor())
+    data = (RECORDED / "crossref" / "10.5555_myo.2020.002.json").read_bytes()
+    assert upload(client, data=data, name="work.json").status_code == 302
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert "(Crossref JSON)" in page
+    client.post(
+        "/editorial/literature/import/preview/",
+        confirm_form_as_posted(page),
+        content_type="application/x-www-form-urlencoded",
+    )
+    reference = Reference.objects.get()
+    assert reference.title == (
+        "A placebo-controlled trial of an invented infusion in polymyositis"
+    )
+    assert reference.author_list == ["Fictional, Dee", "Notreal, Eli"]
+    assert (reference.doi, reference.year, reference.pages) == (
+        "10.5555/myo.2020.002",
+        2020,
+        "101-110",
+    )
+    assert reference.abstract.startswith("To compare an invented infusion")
+
+
+@pytest.mark.parametrize(
+    "data, looks_like",
+    [
+        # A Zenodo record (its REST API), shortened: it has a title, which
+        # was all a CSL-JSON reading kept.
+        (
+            b'{"created": "2021-03-01T10:00:00+00:00", "conceptrecid": "4550000",'
+            b' "doi": "10.5281/zenodo.4550001", "id": 4550001,'
+            b' "metadata": {"title": "Muscle MRI scores", "creators":'
+            b' [{"name": "Doe, Jane"}], "publication_date": "2021-03-01"},'
+            b' "title": "Muscle MRI scores"}',
+            "this is a Zenodo record, not CSL-JSON",
+        ),
+        (
+            b'{"status": "ok", "message-type": "journal", "message":'
+            b' {"title": "Test Journal of Myositis"}}',
+            "this Crossref answer describes a “journal”, not works",
+        ),
+        (
+            b'[{"id": "https://openalex.org/W1", "title": "x"}]',
+            "this is an OpenAlex record, not CSL-JSON",
+        ),
+    ],
+)
+def test_json_that_is_not_csl_json_is_refused_naming_what_it_is(
+    client, data, looks_like
+):
+    login(client, editor())
+    response = upload(client, data=data, name="record.json")
+    assert response.status_code == 200
+    assert looks_like in response.content.decode()
+    assert not Reference.objects.exists()
