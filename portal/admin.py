@@ -5,7 +5,7 @@ from .models import GlossaryTerm, LoginEvent, SearchSynonym
 from .throttling import ThrottledAuthenticationForm
 
 # ---------------------------------------------------------------------------
-# Accounts (issue 6): throttled admin login, read-only login audit.
+# Accounts: throttled admin login, read-only login audit.
 # ---------------------------------------------------------------------------
 
 

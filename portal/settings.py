@@ -86,9 +86,9 @@ INSTALLED_APPS = [
     "api",
 ]
 
-# Order matters (production, issue 6): the request log is outermost so it
+# Order matters: the request log is outermost so it
 # times everything; ConditionalGet sits outside the page cache so cache hits
-# can answer 304; the page cache comes next, as early as it can (issue 12): a
+# can answer 304; the page cache comes next, as early as it can: a
 # hit is answered before the CSP, session, locale and common middleware run,
 # with the headers they added when the page was stored (the CSP header is the
 # same for every page: no nonces); the database-failure handler is innermost
@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The read API (issue 26): CORS headers on every answer under /api/,
+    # The read API: CORS headers on every answer under /api/,
     # 304s and 429s included, and its request limit before the page cache.
     "corsheaders.middleware.CorsMiddleware",
     "api.middleware.RequestLimitMiddleware",
@@ -359,7 +359,7 @@ REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 5)
 
 
 # ---------------------------------------------------------------------------
-# Production: serving, caching, CSP, accounts (issue 6). See README.md.
+# Production: serving, caching, CSP, accounts. See README.md.
 # ---------------------------------------------------------------------------
 
 # Full pages for anonymous readers, invalidated on every public change
@@ -418,7 +418,7 @@ PORTAL_RETRY_AFTER_SECONDS = env_int("PORTAL_RETRY_AFTER_SECONDS", 30)
 
 
 # ---------------------------------------------------------------------------
-# The read API and FHIR (issue 26): /api/v1/, README "Open evidence API".
+# The read API and FHIR: /api/v1/, README "Open evidence API".
 # ---------------------------------------------------------------------------
 
 # Public and read-only: nobody is authenticated (an editor's session changes

@@ -46,12 +46,12 @@ urlpatterns = [
     path("editorial/", include("articles.editorial_urls")),
     path("editorial/literature/", include("references.editorial_urls")),
     path("admin/", admin.site.urls),
-    # The read API and FHIR (issue 26).
+    # The read API and FHIR, for systems that read the evidence rather than pages.
     path("api/", include("api.urls")),
 ]
 
 # ---------------------------------------------------------------------------
-# Operations (issue 6): load-balancer probes; a database outage that escapes
+# Operations: load-balancer probes; a database outage that escapes
 # the views still gets the 503 page.
 # ---------------------------------------------------------------------------
 urlpatterns += [

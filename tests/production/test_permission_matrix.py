@@ -97,7 +97,7 @@ EXPECTED = {
         "admin": 302,
     },
     "readyz": PUBLIC,
-    # The read API (issue 26): the same public answer for everybody; any
+    # The read API: the same public answer for everybody; any
     # other address under /api/ is a JSON 404.
     "api:root": PUBLIC,
     "api:schema": PUBLIC,

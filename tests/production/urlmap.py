@@ -80,7 +80,7 @@ def public_args(data):
         "editorial:assign": {"pk": data["article"].pk},
         "editorial:declare-conflict": {"pk": data["article"].pk},
         "articles:changes": {"slug": data["article"].slug},
-        # The read API (issue 26).
+        # The read API.
         "api:topic-detail": {"slug": data["topic"].slug},
         "api:article-detail": {"slug": data["article"].live.slug},
         "api:reference-detail": {"pk": data["reference"].pk},
