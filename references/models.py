@@ -316,7 +316,9 @@ class Reference(IdentifierFieldsMixin, models.Model):
         TRIAL = kinds.TRIAL, _("Trial")
         OBSERVATIONAL = kinds.OBSERVATIONAL, _("Observational study")
         RESEARCH = kinds.RESEARCH, _("Research")
+        NARRATIVE_REVIEW = kinds.NARRATIVE_REVIEW, _("Narrative review")
         CASE_REPORT = kinds.CASE_REPORT, _("Case report")
+        SECONDARY_SUMMARY = kinds.SECONDARY_SUMMARY, _("Secondary summary")
         NEWS = kinds.NEWS, _("News")
         OTHER = kinds.OTHER, _("Other")
 
@@ -547,6 +549,11 @@ class Reference(IdentifierFieldsMixin, models.Model):
     def evidence_level(self) -> evidence.EvidenceLevel:
         """The evidence level this reference's kind implies."""
         return evidence.level_of(self.kind)
+
+    @property
+    def has_evidence_badge(self) -> bool:
+        """Whether readers see an evidence badge for it (``evidence.has_badge``)."""
+        return evidence.has_badge(self.kind)
 
     def clean(self):
         self.et_al_as_flag()
