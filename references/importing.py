@@ -378,7 +378,7 @@ def preview(
     return result
 
 
-def _record_revision(objects, *, user, comment):
+def record_revision(objects, *, user, comment):
     """Save one reversion revision holding a version of each object.
 
     This writes reversion's own Revision and Version rows, serialised as
@@ -462,7 +462,7 @@ def import_records(
         raise ImportRejected(
             _("The library changed while importing. Nothing was imported; try again.")
         ) from None
-    _record_revision(
+    record_revision(
         written,
         user=user,
         comment=comment
