@@ -357,6 +357,11 @@ REFERENCES_SOURCES_TIMEOUT = env_int("REFERENCES_SOURCES_TIMEOUT", 20)
 REFERENCES_SOURCES_RETRIES = env_int("REFERENCES_SOURCES_RETRIES", 3)
 REFERENCES_SOURCES_BACKOFF = env_int("REFERENCES_SOURCES_BACKOFF", 1)
 REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 5)
+# Most papers one run of a saved search brings: PubMed serves no more than
+# 10,000 records of one search; a search finding more must be narrowed.
+REFERENCES_SURVEILLANCE_MAX_RESULTS = env_int(
+    "REFERENCES_SURVEILLANCE_MAX_RESULTS", 10000
+)
 
 
 # ---------------------------------------------------------------------------

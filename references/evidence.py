@@ -12,6 +12,7 @@ findings reads as a guideline.
 """
 
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds
@@ -73,3 +74,21 @@ def has_badge(kind: str) -> bool:
 def kinds_at(level: str) -> list[str]:
     """The kinds of reference whose evidence level is ``level``."""
     return [kind for kind, found in LEVEL_OF_KIND.items() if found == level]
+
+
+def strength_rank(kind: str) -> int:
+    """Where ``kind`` stands on the ladder: 0 for a guideline, then down."""
+    return list(EvidenceLevel).index(level_of(kind))
+
+
+def strength_order(field: str = "kind") -> Case:
+    """``strength_rank`` of ``field`` as a database expression, to order rows
+    strongest evidence first (guidelines, systematic reviews, trials...)."""
+    return Case(
+        *(
+            When(**{field: kind}, then=Value(strength_rank(kind)))
+            for kind in LEVEL_OF_KIND
+        ),
+        default=Value(len(EvidenceLevel)),
+        output_field=IntegerField(),
+    )
