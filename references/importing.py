@@ -337,7 +337,9 @@ def reference_from_record(record: Record):
     field and quoting its value) keep the record out of the import; the
     warnings say what was left out of it so that it could go in.
     """
-    reference = Reference(**record_values(record), links=record.links)
+    reference = Reference(
+        **record_values(record), links=record.links, keywords=record.keywords
+    )
     reference.match_key = reference.compute_match_key()
     warnings = _drop_bad_links(reference)
     messages = [

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from .. import identifiers
-from ..formats import Record, clean_text, parse_date
+from ..formats import Record, clean_text, keyword_list, parse_date
 from ..kinds import kind_from_publication_types
 from ..models import ReferenceNotice
 from . import http
@@ -291,6 +291,15 @@ def parse_article(article) -> Work:
         doi=doi,
         pmid=pmid,
         abstract=_abstract(citation),
+        keywords=keyword_list(
+            [
+                _text(heading, ".")
+                for heading in citation.iterfind(
+                    "MeshHeadingList/MeshHeading/DescriptorName"
+                )
+            ]
+            + [_text(word, ".") for word in citation.iterfind("KeywordList/Keyword")]
+        ),
         kind=kind_from_publication_types(types),
     )
     return Work(
