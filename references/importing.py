@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
-from . import identifiers
+from . import identifiers, kinds
 from .formats import ParseError, Record, bibtex, crossref, csljson, medline, ris
 from .matching import Match, Matcher
 from .models import Reference, Topic, citation_key_validator, record_values
@@ -206,6 +206,25 @@ def read_file(data: bytes, *, filename: str = "", max_bytes: int | None = None):
     return ParsedFile(
         format=name, records=records, skipped_lines=skipped(text) if skipped else 0
     )
+
+
+# What a service's description never replaces in a file's record.
+_RECORD_OWN = {"number", "line", "warnings", "citation_key", "kind"}
+
+
+def complete_record(record: Record, work) -> None:
+    """Fill what ``record`` lacks from a service's description of the same
+    work (a ``sources.Work``, looked up by its DOI or PMID).
+
+    The file's own values are kept; the kind is the service's (PubMed's
+    publication types say more) unless the file said more than "research".
+    """
+    found = work.record
+    for name, value in vars(found).items():
+        if name not in _RECORD_OWN and value and not getattr(record, name):
+            setattr(record, name, value)
+    if found.kind and record.kind in ("", kinds.RESEARCH):
+        record.kind = found.kind
 
 
 def records_from_dicts(dicts: Iterable[dict]) -> list[Record]:

@@ -57,6 +57,7 @@ EDITOR_PAGES = [
     "/editorial/literature/",
     "/editorial/literature/import/",
     "/editorial/literature/add/",
+    "/editorial/literature/add/many/",
     "/editorial/literature/inbox/",
     "/editorial/literature/inbox/myositis-treatment/",
 ]

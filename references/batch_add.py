@@ -1,0 +1,68 @@
+"""Add by identifier, many at once: pasted DOIs and PMIDs, looked up in
+batches (``sources.lookup_many``), become records for the import preview.
+
+Nothing is written here: the records go through the same preview and
+import as a file's (``importing``), duplicates marked there; what could not
+be read or looked up is reported per line, and never written.
+"""
+
+from dataclasses import asdict, dataclass
+
+from django.utils.translation import gettext as _
+
+from . import sources
+from .formats import Record
+
+# The most identifiers one paste may hold: PubMed's efetch takes 200 a request.
+MAX_IDENTIFIERS = 200
+
+
+@dataclass
+class Failure:
+    """A pasted line that gives no record, and why."""
+
+    line: int
+    value: str
+    message: str
+
+    def as_dict(self):
+        return asdict(self)
+
+    def __str__(self):
+        return _("Line %(line)s (%(value)s): %(message)s") % {
+            "line": self.line,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+def failure_message(error) -> str:
+    """What an editor is told when a lookup found nothing: the service's
+    words, and whether trying again may help."""
+    if isinstance(error, sources.NotFound):
+        return str(error)
+    return _("%(problem)s It was not looked up; try again later.") % {"problem": error}
+
+
+def records_for(pasted, *, timeout=None, retries=None):
+    """(records, failures) for identifiers read by ``identifiers.read_pasted``.
+
+    Each identifier looked up becomes a record numbered in the order pasted,
+    with its line; each that cannot be (unknown, or its service failing)
+    becomes a Failure with the service's words.
+    """
+    answers = sources.lookup_many(
+        [(name, value) for _line, name, value in pasted],
+        timeout=timeout,
+        retries=retries,
+    )
+    records, failures = [], []
+    for line, name, value in pasted:
+        answer = answers[name, value]
+        if isinstance(answer, sources.SourceError):
+            failures.append(Failure(line, value, failure_message(answer)))
+            continue
+        record = Record(**{**answer.record.as_dict(), "line": line})
+        record.number = len(records) + 1
+        records.append(record)
+    return records, failures
