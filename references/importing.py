@@ -7,27 +7,28 @@ and ``import_records`` writes them, in one transaction and one revision.
 """
 
 import itertools
-import json
 import logging
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from reversion.models import Revision, Version
 
 from . import identifiers, kinds
 from .formats import ParseError, Record, bibtex, crossref, csljson, medline, ris
 from .matching import Match, Matcher
-from .models import Reference, Topic, citation_key_validator, record_values
+from .models import (
+    ImportBatch,
+    Reference,
+    Topic,
+    citation_key_validator,
+    record_values,
+)
+from .revisions import bulk_revision
 from .signals import references_changed
 
 # Sniffed in this order: the first whose looks_like() matches reads the file.
@@ -506,43 +507,6 @@ def preview(
     return result
 
 
-def _record_revision(objects, *, user, comment):
-    """Save one reversion revision holding a version of each object.
-
-    This writes reversion's own Revision and Version rows, serialised as
-    ``reversion.add_to_revision`` would (JSON, all fields). It exists because
-    add_to_revision copies the revision's whole version map on every call, so
-    thousands of objects take minutes. The Version rows go in with
-    ``bulk_create``.
-    """
-    revision = Revision.objects.create(
-        date_created=timezone.now(),
-        user=user if user is not None and user.is_authenticated else None,
-        comment=comment,
-    )
-    versions = []
-    for model, group in itertools.groupby(objects, key=type):
-        group = list(group)
-        content_type = ContentType.objects.get_for_model(model)
-        database = router.db_for_write(model)
-        for obj, data in zip(
-            group, serializers.serialize("python", group), strict=True
-        ):
-            versions.append(
-                Version(
-                    revision=revision,
-                    object_id=str(obj.pk),
-                    content_type=content_type,
-                    db=database,
-                    format="json",
-                    serialized_data=json.dumps([data], cls=DjangoJSONEncoder),
-                    object_repr=str(obj)[:191],
-                )
-            )
-    Version.objects.bulk_create(versions, batch_size=1000)
-    return revision
-
-
 @dataclass
 class ImportResult:
     created: int
@@ -562,6 +526,7 @@ def import_records(
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     keep: Collection[int] = (),
+    filename: str = "",
 ) -> ImportResult:
     """Create the new references in ``topic``'s curation inbox.
 
@@ -572,7 +537,8 @@ def import_records(
     When no record can be, ImportRejected is raised with the problems.
     ``progress`` is called with (done, total) after each batch. ``keep``
     holds the numbers of records to import although they are probably the
-    same as another (see ``preview``).
+    same as another (see ``preview``). ``filename`` names the file in the
+    inbox's filter: the references it creates share one ``ImportBatch``.
     """
     plan = preview(records, batch_size=batch_size, keep=keep)
     if plan.problems and not plan.new:
@@ -580,10 +546,17 @@ def import_records(
         raise ImportRejected([str(problem) for problem in plan.problems])
     written = []
     total, done = len(plan.new), 0
+    origin = ImportBatch.objects.create(
+        topic=topic,
+        filename=(filename or _("an unnamed file"))[:255],
+        count=total,
+        imported_by=user if user is not None and user.is_authenticated else None,
+    )
     try:
         for batch in _batches(plan.new, batch_size):
             for _record, reference in batch:
                 reference.inbox_topic = topic
+                reference.import_batch = origin
             created = Reference.objects.bulk_create([ref for _, ref in batch])
             written += created
             done += len(created)
@@ -595,7 +568,7 @@ def import_records(
         raise ImportRejected(
             _("The library changed while importing. Nothing was imported; try again.")
         ) from None
-    _record_revision(
+    bulk_revision(
         written,
         user=user,
         comment=comment

@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 
 from .. import identifiers
 from ..models import record_values
-from . import crossref, pubmed
-from .http import Malformed, NotFound, SourceError, Unavailable
+from . import crossref, http, pubmed
+from .http import Malformed, NotFound, ServiceDown, SourceError, Unavailable
 from .works import FoundNotice, Work
 
 __all__ = [
     "FoundNotice",
     "Malformed",
     "NotFound",
+    "ServiceDown",
     "SourceError",
     "Unavailable",
     "Work",
@@ -37,16 +38,21 @@ def lookup(value: str, *, timeout=None, retries=None) -> Work:
     Malformed when they cannot say.
     """
     name, identifier = identifiers.parse_identifier(value)
-    if name == "pmid":
-        return pubmed.fetch_one(identifier, timeout=timeout, retries=retries)
+    with http.Session(timeout=timeout, retries=retries) as session:
+        if name == "pmid":
+            return pubmed.fetch_one(identifier, session=session)
+        return _lookup_doi(identifier, session)
+
+
+def _lookup_doi(identifier: str, session: http.Session) -> Work:
     work = crossref_error = None
     try:
-        work = crossref.fetch_work(identifier, timeout=timeout, retries=retries)
+        work = crossref.fetch_work(identifier, session=session)
     except SourceError as exc:
         crossref_error = exc
     try:
-        pmid = pubmed.pmid_for_doi(identifier, timeout=timeout, retries=retries)
-        medline = pubmed.fetch_one(pmid, timeout=timeout, retries=retries)
+        pmid = pubmed.pmid_for_doi(identifier, session=session)
+        medline = pubmed.fetch_one(pmid, session=session)
     except SourceError:
         # Crossref's description is enough; PubMed only adds to it.
         medline = None

@@ -102,10 +102,15 @@ def test_imported_keywords_are_shown_to_editors_and_found_by_readers(client):
     inbox = client.get(f"/editorial/literature/inbox/{section.topic.slug}/")
     assert "Exercise Therapy/methods" in inbox.content.decode()
 
+    reference.summary = "Supervised training improved strength."
+    reference.save()
     services.place_in_section(references=[reference], section=section, user=user)
     client.logout()
-    # Only its MeSH heading "Exercise Therapy" says "exercise".
+    # Only its MeSH headings say "exercise" (Exercise Therapy) and
+    # "rehabilitation"; only its author keyword says "physiotherapy".
     found = client.get("/search/", {"q": "exercise"}).content.decode()
+    assert "Physical therapy for adults with dermatomyositis" in found
+    found = client.get("/search/", {"q": "rehabilitation"}).content.decode()
     assert "Physical therapy for adults with dermatomyositis" in found
     found = client.get("/search/", {"q": "physiotherapy"}).content.decode()
     assert "Physical therapy for adults with dermatomyositis" in found

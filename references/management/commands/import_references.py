@@ -86,6 +86,7 @@ class Command(BaseCommand):
                     user=None,
                     comment=f"Imported from {filename} with import_references",
                     progress=progress,
+                    filename=filename,
                 )
                 if dry_run:
                     raise DryRun

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("references", "0012_reformat_citations"),
+        ("references", "0016_finding_kinds"),
     ]
 
     operations = [
