@@ -128,11 +128,19 @@ def read_pasted(text):
     """
     lines = (text or "").splitlines()
     if any(RESULT_LIST_PMID_RE.search(line) for line in lines):
-        return [
-            (number, "pmid", match.group(1))
-            for number, line in enumerate(lines, start=1)
-            for match in RESULT_LIST_PMID_RE.finditer(line)
-        ], []
+        found = []
+        for number, line in enumerate(lines, start=1):
+            pmids = RESULT_LIST_PMID_RE.findall(line)
+            found += [(number, "pmid", pmid) for pmid in pmids]
+            if not pmids and line.strip():
+                # An identifier on a line of its own, pasted with the list.
+                try:
+                    found.append(
+                        (number, *parse_identifier(line.strip().rstrip(".,;")))
+                    )
+                except ValidationError:
+                    pass
+        return found, []
     found, unreadable = [], []
     for number, line in enumerate(lines, start=1):
         for word in line.split():
