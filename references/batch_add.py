@@ -8,10 +8,12 @@ be read or looked up is reported per line, and never written.
 
 from dataclasses import asdict, dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import sources
 from .formats import Record
+from .models import Reference
 
 # The most identifiers one paste may hold: PubMed's efetch takes 200 a request.
 MAX_IDENTIFIERS = 200
@@ -44,18 +46,47 @@ def failure_message(error) -> str:
     return _("%(problem)s It was not looked up; try again later.") % {"problem": error}
 
 
+def _known(pasted) -> dict:
+    """The records of the pasted identifiers the library already holds, by
+    (name, value): what the preview needs to mark them as duplicates,
+    without asking any service about them (one query)."""
+    dois = {value for _line, name, value in pasted if name == "doi"}
+    pmids = {value for _line, name, value in pasted if name == "pmid"}
+    known = {}
+    for reference in Reference.objects.filter(Q(doi__in=dois) | Q(pmid__in=pmids)).only(
+        "title", "doi", "pmid", "year", "authors"
+    ):
+        record = Record(
+            number=0,
+            line=0,
+            title=reference.title,
+            authors=reference.author_list,
+            year=reference.year,
+            doi=reference.doi,
+            pmid=reference.pmid,
+        )
+        for name in ("doi", "pmid"):
+            if getattr(reference, name):
+                known[name, getattr(reference, name)] = record
+    return known
+
+
 def records_for(pasted, *, timeout=None, retries=None):
     """(records, failures) for identifiers read by ``identifiers.read_pasted``.
 
-    Each identifier looked up becomes a record numbered in the order pasted,
-    with its line; each that cannot be (unknown, or its service failing)
-    becomes a Failure with the service's words.
+    Each identifier becomes a record numbered in the order pasted, with its
+    line: one the library holds from the library's record (the preview
+    marks it a duplicate; no service is asked), any other as the services
+    describe it, asked in batches. One they cannot describe (unknown, or
+    its service failing) becomes a Failure with the service's words.
     """
+    known = _known(pasted)
     answers = sources.lookup_many(
-        [(name, value) for _line, name, value in pasted],
+        [(name, value) for _line, name, value in pasted if (name, value) not in known],
         timeout=timeout,
         retries=retries,
     )
+    answers.update((key, sources.Work(record=record)) for key, record in known.items())
     records, failures = [], []
     for line, name, value in pasted:
         answer = answers[name, value]

@@ -58,8 +58,10 @@ def test_pasted_identifiers_are_previewed_with_duplicates_and_failures_marked(
     assert "Line 3 (10.5555/unknown): Neither Crossref nor PubMed knows" in page
     assert "Line 4 (not-an-identifier):" in page
     assert not Reference.objects.exclude(pk=existing.pk).exists()
-    # The DOIs went to Crossref in one request, whatever their number.
-    assert len(scholarly_api.seen("/crossref/")) == 1
+    # The DOIs went to Crossref in one request, whatever their number; the
+    # one already in the library was not asked about.
+    [crossref] = scholarly_api.seen("/crossref/")
+    assert "myo.2020.002" not in crossref.query["filter"][0]
 
     assert confirm(client, page)["Location"] == "/editorial/literature/import/done/"
     added = Reference.objects.in_inbox(topic)
@@ -113,6 +115,20 @@ def test_services_down_give_a_message_per_line_and_write_nothing(client, scholar
     assert page.count("try again later") == 2
     assert "references_import_pending" not in client.session
     assert not Reference.objects.exists()
+
+
+def test_identifiers_in_the_library_are_marked_without_asking_anyone(
+    client, scholarly_api
+):
+    login(client, editor())
+    existing = ReferenceFactory(doi="10.5555/myo.2020.002", pmid="900000002")
+    scholarly_api.fail("/crossref/", *[Scripted(503, b"down")] * 5)
+    scholarly_api.fail("/eutils/", *[Scripted(503, b"down")] * 5)
+    paste(client, "900000002\r\n10.5555/myo.2020.002\r\n")
+    page = client.get(PREVIEW).content.decode()
+    assert page.count("Already in the library") == 2 and existing.title in page
+    assert not scholarly_api.requests
+    assert 'name="confirm"' not in page
 
 
 def lookup_form_as_posted(page, *, untick=()):
