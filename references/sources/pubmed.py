@@ -408,13 +408,9 @@ def parse_article(article) -> Work:
         doi=doi,
         pmid=pmid,
         abstract=_abstract(citation),
+        # The MeSH headings as MEDLINE files write them, then the authors'.
         keywords=keyword_list(
-            [
-                _text(heading, ".")
-                for heading in citation.iterfind(
-                    "MeshHeadingList/MeshHeading/DescriptorName"
-                )
-            ]
+            mesh
             + [_text(word, ".") for word in citation.iterfind("KeywordList/Keyword")]
         ),
         kind=kind_from_publication_types(types),
