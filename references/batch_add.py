@@ -30,12 +30,12 @@ class Failure:
     def as_dict(self):
         return asdict(self)
 
+    @property
+    def where(self):
+        return _("line %(line)s (%(value)s)") % {"line": self.line, "value": self.value}
+
     def __str__(self):
-        return _("Line %(line)s (%(value)s): %(message)s") % {
-            "line": self.line,
-            "value": self.value,
-            "message": self.message,
-        }
+        return f"{self.where[0].upper()}{self.where[1:]}: {self.message}"
 
 
 def failure_message(error) -> str:

@@ -180,7 +180,11 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 for problem in result.problems
             ]
             + [
-                {"where": "", "title": "", "reason": str(failure)}
+                {
+                    "where": str(failure.where),
+                    "title": "",
+                    "reason": failure.message,
+                }
                 for failure in _failures(self.pending)
             ],
         }

@@ -60,8 +60,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Reference file"),
         help_text=_(
-            "RIS (.ris), BibTeX (.bib), PubMed/MEDLINE (.nbib) or CSL-JSON (.json), "
-            "in UTF-8, up to %(limit)s."
+            "RIS (.ris), BibTeX (.bib), PubMed/MEDLINE (.nbib), CSL-JSON (.json) "
+            "or a saved Crossref API answer (.json), in UTF-8, up to %(limit)s."
         ),
     )
     topic = forms.ModelChoiceField(
