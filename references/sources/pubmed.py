@@ -137,7 +137,8 @@ def fetch_by_dois(dois, *, timeout=None, retries=None) -> dict[str, Work]:
         batch = dois[start : start + DOI_SEARCH_BATCH]
         response = _get(
             "esearch.fcgi",
-            term=" OR ".join(f"{doi}[doi]" for doi in batch),
+            # Quoted: a DOI may hold brackets, which PubMed's syntax reads.
+            term=" OR ".join(f'"{doi}"[doi]' for doi in batch),
             retmode="json",
             retmax=len(batch) * 2,
             timeout=timeout,
