@@ -108,6 +108,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
             not_imported=len(preview.problems) + len(failed),
             # Why a lookup of a record's DOI or PMID (below) found nothing.
             lookup_failed=self.pending.get("lookup_failed", {}),
+            lookup_limit=batch_add.MAX_IDENTIFIERS,
             shown=[
                 (record.number, reference)
                 for record, reference in preview.new[:PREVIEW_LIMIT]
@@ -199,10 +200,15 @@ class ImportPreviewView(EditorMixin, TemplateView):
         reason beside it.
         """
         records = importing.records_from_dicts(self.pending["records"])
-        wanted = {
-            problem.record.number: problem.lookup
+        chosen = [
+            problem
             for problem in importing.preview(records).lookups
             if str(problem.record.number) in chosen
+        ]
+        # As many as one paste may hold a request; the rest on the next press.
+        wanted = {
+            problem.record.number: problem.lookup
+            for problem in chosen[: batch_add.MAX_IDENTIFIERS]
         }
         answers = sources.lookup_many(
             wanted.values(), timeout=settings.REFERENCES_LOOKUP_TIMEOUT, retries=0
@@ -232,6 +238,16 @@ class ImportPreviewView(EditorMixin, TemplateView):
             )
             % {"count": completed},
         )
+        if left := len(chosen) - len(wanted):
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)d more was not looked up yet: press “Look up” again.",
+                    "%(count)d more were not looked up yet: press “Look up” again.",
+                    left,
+                )
+                % {"count": left},
+            )
         return redirect("references_editorial:import-preview")
 
 

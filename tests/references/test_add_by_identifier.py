@@ -182,3 +182,25 @@ def test_records_with_only_an_identifier_are_completed_in_the_preview(
         "A placebo-controlled trial of an invented infusion in polymyositis",
         "A record with its title",
     ]
+
+
+def test_a_lookup_in_the_preview_asks_at_most_200_records_a_press(
+    client, scholarly_api
+):
+    login(client, editor())
+    data = "".join(
+        f"TY  - JOUR\r\nAN  - {900000100 + n}\r\nDP  - NLM\r\nER  - \r\n"
+        for n in range(201)
+    ).encode()
+    upload(client, data=data, name="pmids.ris")
+    page = client.get(PREVIEW).content.decode()
+    assert "Up to 200 are looked up at a time." in page
+    client.post(
+        PREVIEW,
+        lookup_form_as_posted(page),
+        content_type="application/x-www-form-urlencoded",
+    )
+    page = client.get(PREVIEW).content.decode()
+    assert "1 more was not looked up yet" in page
+    [efetch] = scholarly_api.seen("/eutils/efetch")
+    assert len(efetch.query["id"][0].split(",")) == 200
