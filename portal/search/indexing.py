@@ -82,7 +82,13 @@ def reference_values(reference: Reference) -> dict:
         "source": reference.source_line,
         # The keywords and MeSH headings it is indexed under: a reader's word
         # ("exercise") finds a paper filed under it ("Exercise Therapy").
-        "body": clean_index_text(" ".join([reference.summary, *reference.keywords])),
+        # PostgreSQL's parser reads "Myositis/drug therapy" as one file path:
+        # the heading and its qualifier are given as words.
+        "body": clean_index_text(
+            " ".join(
+                [reference.summary, *(k.replace("/", " ") for k in reference.keywords)]
+            )
+        ),
         "url": reference.get_absolute_url(),
         "date_display": reference.date_display,
         "year": reference.year,
