@@ -28,7 +28,14 @@ from references.models import Reference, Topic
 
 from . import diff, selectors, services, workflow
 from .forms import ArticleForm
-from .models import Article, ChangeClass, Citation, ReviewAssignment, ReviewEvent
+from .models import (
+    ApprovedVersion,
+    Article,
+    ChangeClass,
+    Citation,
+    ReviewAssignment,
+    ReviewEvent,
+)
 from .roles import BOARD, EDITORS, has_role, is_editor
 
 TEXT_LABELS = {
@@ -82,7 +89,10 @@ class DashboardView(EditorialMixin, TemplateView):
             approvals_required=selectors.approvals_required(),
             my_drafts=articles.filter(mine, status=Status.DRAFT).distinct(),
             changes_requested=articles.filter(status=Status.CHANGES_REQUESTED),
-            recently_approved=articles.recently_approved()[:10],
+            # Versions, not articles: an article approved last week and
+            # submitted again today is "awaiting review", with its approved
+            # version listed here as what it is.
+            recently_approved=ApprovedVersion.objects.updates()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
             needs_attention=articles.needing_attention().order_by("title"),
             inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
@@ -219,10 +229,19 @@ class ReviewView(ArticleMixin, DetailView):
             "reviewer"
         )
         can_assign = workflow.can_assign(article=article, user=user)
+        actions = workflow.allowed_actions(article=article, user=user, facts=facts)
+        kept = kept_typed(self.request, article)
         return super().get_context_data(
-            actions=workflow.allowed_actions(article=article, user=user, facts=facts),
+            actions=actions,
+            board_may_decide=any(
+                rule.action == workflow.Action.APPROVE for rule in actions
+            ),
             progress=selectors.approval_progress(article, facts),
             change_classes=ChangeClass.choices,
+            # A refused approval's note as typed, else the one proposed.
+            note={"text": kept["change_note"], "change_class": kept["change_class"]}
+            if kept.get("change_note") or kept.get("change_class")
+            else selectors.proposed_note(article, events),
             assignments=assigned,
             can_assign=can_assign,
             assignable=workflow.assignable_reviewers(article=article, facts=facts)
@@ -236,7 +255,7 @@ class ReviewView(ArticleMixin, DetailView):
             citations=citations,
             retracted=selectors.cited_retractions(article, citations),
             can_edit=workflow.can_edit(article=article, user=user),
-            kept=kept_typed(self.request, article),
+            kept=kept,
             **kwargs,
         )
 
@@ -363,7 +382,7 @@ class TransitionView(ActionView):
 
     def act(self, request, article):
         action = request.POST.get("action", "")
-        workflow.transition(
+        event = workflow.transition(
             action,
             article=article,
             user=request.user,
@@ -374,6 +393,21 @@ class TransitionView(ActionView):
                 change_class=request.POST.get("change_class", ""),
             ),
         )
+        if action == ReviewEvent.Action.APPROVE and event.to_state != "approved":
+            progress = selectors.approval_progress(article)
+            return _(
+                "Your approval of version %(version)s is recorded: %(count)s of "
+                "%(required)s. It is published when %(required)s board members "
+                "have approved it."
+            ) % {
+                "version": article.version,
+                "count": progress["approvals"],
+                "required": progress["required"],
+            }
+        if action == ReviewEvent.Action.APPROVE:
+            return _("Approved and published: version %(version)s.") % {
+                "version": article.version
+            }
         return _("%(action)s: version %(version)s.") % {
             "action": ReviewEvent.Action(action).label,
             "version": article.version,
