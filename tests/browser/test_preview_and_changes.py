@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_editorial_review import log_in, log_out
-from tests.factories import BoardMemberFactory, editor
+from tests.factories import BoardMemberFactory, editor, make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,3 +85,26 @@ def test_preview_then_rendered_changes_for_the_board(
     assert page.url.endswith("#diff-change-1")
     page.get_by_text("The same changes in the Markdown as typed").click()
     expect(page.locator(".markdown-diff .diff ins").first).to_be_visible()
+
+
+def test_a_refused_save_is_listed_at_the_top_and_its_link_finds_the_line(
+    live_server, page, axe_violations
+):
+    writer = editor()
+    article = make_article(body="Old text.", author=writer)
+    log_in(page, writer.username)
+    page.goto(f"/editorial/articles/{article.pk}/edit/")
+    body = page.get_by_role("textbox", name="Body", exact=True)
+    body.fill("First line.\n\nThird line cites [@nobody-2020].\nLast line.")
+    page.get_by_role("button", name="Save draft").click()
+    refusals = page.locator(".refusals")
+    expect(refusals).to_contain_text("Not saved: 1 problem to fix.")
+    assert refusals.bounding_box()["y"] < page.locator("h1").bounding_box()["y"]
+    check_both_sizes(page, axe_violations)
+    refusals.get_by_role("link", name="Body, line 3").click()
+    selected = page.evaluate(
+        "() => { const f = document.activeElement;"
+        " return f.value.slice(f.selectionStart, f.selectionEnd); }"
+    )
+    assert selected == "Third line cites [@nobody-2020]."
+    expect(body).to_have_value(re.compile("Last line."))
