@@ -285,8 +285,11 @@ class ReviewView(ArticleMixin, DetailView):
             before = [c.reference for c in live_citations]
             rendered_before = services.rendered_text(article.live, live_citations)
         else:
-            before = services.cited_references(bases[against], known=after)
-            rendered_before = services.rendered_version(bases[against])
+            ids = bases[against].cited_reference_ids()
+            before = services.cited_references(bases[against], known=after, ids=ids)
+            rendered_before = services.rendered_version(
+                bases[against], reference_ids=ids
+            )
         return {
             "comparison": services.Comparison(
                 article=article,
