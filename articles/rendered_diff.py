@@ -71,6 +71,8 @@ BOX_ID_RE = re.compile(r"(?:recommendation|good-practice)-\d+")
 # Words two blocks must share (of the longer one's) to be read as one block
 # edited rather than one removed and another added.
 SAME_BLOCK = 0.4
+# How many blocks ahead an edited block's old self is looked for.
+LOOK_AHEAD = 40
 
 
 class Element:
@@ -326,6 +328,7 @@ def _pair(olds, news, before: Side, after: Side) -> list[Piece]:
     one_for_one = len(olds) == len(news) and all(
         kind(o) == kind(n) for o, n in zip(olds, news, strict=True)
     )
+    old_words = [None] * len(olds)
     pieces, start = [], 0
     for new in news:
         match = None
@@ -333,13 +336,15 @@ def _pair(olds, news, before: Side, after: Side) -> list[Piece]:
             match = start
         else:
             new_words = words(_as_node(new), after)
-            for index in range(start, len(olds)):
-                old = olds[index]
-                if kind(old) != kind(new):
+            # A bounded look-ahead keeps a text rewritten throughout linear.
+            for index in range(start, min(len(olds), start + LOOK_AHEAD)):
+                if kind(olds[index]) != kind(new):
                     continue
-                old_words = words(_as_node(old), before)
-                longest = max(len(old_words), len(new_words)) or 1
-                if len(old_words & new_words) / longest >= SAME_BLOCK:
+                if old_words[index] is None:
+                    old_words[index] = words(_as_node(olds[index]), before)
+                shared = len(old_words[index] & new_words)
+                longest = max(len(old_words[index]), len(new_words)) or 1
+                if shared / longest >= SAME_BLOCK:
                     match = index
                     break
         if match is None:
