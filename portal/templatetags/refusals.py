@@ -58,3 +58,14 @@ def refusals(context) -> list[Problem]:
         if message.level == messages.ERROR:
             problems.append(Problem(message=str(message)))
     return problems
+
+
+@register.simple_tag
+def notices(messages_, skip_errors=False) -> list:
+    """The page's messages, without the errors when the refusal banner shows
+    them (``skip_errors``)."""
+    return [
+        message
+        for message in messages_ or []
+        if not (skip_errors and message.level == messages.ERROR)
+    ]

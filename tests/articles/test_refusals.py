@@ -106,6 +106,8 @@ def test_a_refused_approval_is_listed_at_the_top_and_keeps_the_typed_comment(cli
     shown = banner(html)
     assert "Not done" in shown and "change" in shown.lower()
     assert ">Checked every dose.</textarea>" in html
+    # Listed once: not again in the messages below the banner.
+    assert 'class="messages"' not in html
     # Once: the next visit starts with an empty form.
     html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
     assert "Checked every dose." not in html and 'class="refusals"' not in html
