@@ -119,3 +119,15 @@ def test_the_literature_screens_use_the_same_banner(client):
         reverse("references_editorial:add"), {"title": "", "identifier": ""}
     ).content.decode()
     assert "Not saved" in banner(html)
+
+
+def test_a_fault_quoting_percent_signs_is_listed_as_typed(client):
+    writer = editor()
+    article = make_article(body="Old.", author=writer)
+    text = "/// recommendation | strength=%(line)s%s certainty=low\nDo it [@x].\n///\n"
+    client.force_login(writer)
+    response = client.post(
+        reverse("editorial:edit", args=[article.pk]), browser_form(article, body=text)
+    )
+    assert response.status_code == 200
+    assert "%(line)s%s" in banner(response.content.decode())
