@@ -22,6 +22,7 @@ from references.fields import EditorTextField
 from references.models import Reference, ReferenceNotice, Topic
 
 from . import rendering
+from .rendering.syntax import citation_lines
 
 # Different references one article may cite: its reference list is formatted
 # on the public page, and a list of thousands helps no reader.
@@ -360,11 +361,19 @@ class Article(models.Model):
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
             if unknown:
-                errors[field] = ValidationError(
-                    _("Unknown citation key: %(keys)s. Add the reference first."),
-                    code="unknown_citation",
-                    params={"keys": ", ".join(f"@{key}" for key in unknown)},
-                )
+                lines = citation_lines(getattr(self, field))
+                # One error a key, with its line: the form offers to add each.
+                errors[field] = [
+                    ValidationError(
+                        _(
+                            "Line %(line)s: unknown citation key @%(key)s. Add "
+                            "the reference to the library, or correct the key."
+                        ),
+                        code="unknown_citation",
+                        params={"key": key, "line": lines.get(key, "?")},
+                    )
+                    for key in unknown
+                ]
         if errors:
             raise ValidationError(errors)
         self.body_html = body.html

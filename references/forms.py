@@ -121,7 +121,7 @@ class ReferenceAddForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = [*BIBLIOGRAPHIC_FIELDS, "summary"]
+        fields = [*BIBLIOGRAPHIC_FIELDS, "summary", "citation_key"]
         error_messages = {
             "title": {"required": _("Give the reference its title.")},
             "kind": {"required": _("Choose what kind of publication this is.")},
@@ -139,6 +139,12 @@ class ReferenceAddForm(forms.ModelForm):
         # Most of the literature is journal articles: a form posted without
         # the choice (a script, an older page) adds one.
         self.fields["item_type"].required = False
+        # Empty: made from the first author and year (add_to_inbox).
+        self.fields["citation_key"].required = False
+        self.fields["citation_key"].help_text = _(
+            "Leave empty to make one from the first author and year, or give "
+            "the key an article already cites."
+        )
 
     def clean_item_type(self):
         return self.cleaned_data["item_type"] or Reference.ItemType.ARTICLE

@@ -21,6 +21,17 @@ KEY_RE = re.compile(rf"@({KEY})")
 LIST_ITEM_RE = re.compile(r"^( *)([*+-]|\d+[.)])(\s.*)?$")
 
 
+def citation_lines(text: str) -> dict[str, int]:
+    """Each key cited in ``text`` and the number of the line (from 1) it is
+    first cited on: where a refusal of an unknown key points the editor."""
+    lines = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        for marker in MARKDOWN_CITATION_RE.finditer(line):
+            for key in KEY_RE.findall(marker[1]):
+                lines.setdefault(key, number)
+    return lines
+
+
 class ListLine(NamedTuple):
     """One line of text, placed in the lists around it."""
 
