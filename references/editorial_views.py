@@ -107,8 +107,6 @@ class ImportPreviewView(EditorMixin, TemplateView):
             ],
             kinds=Reference.Kind.choices,
             not_shown=max(0, len(preview.new) - PREVIEW_LIMIT),
-            # What the reader could not understand in records it did read.
-            warned=[record for record in records if record.warnings],
             **kwargs,
         )
 
@@ -163,6 +161,14 @@ class ImportPreviewView(EditorMixin, TemplateView):
                     else "",
                 }
                 for skipped in result.skipped
+            ],
+            "problems": [
+                {
+                    "where": str(problem.record.where),
+                    "title": problem.record.title,
+                    "reason": " ".join(problem.messages),
+                }
+                for problem in result.problems
             ],
         }
         return redirect("references_editorial:import-result")

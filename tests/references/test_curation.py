@@ -119,7 +119,7 @@ PUBLIC_URLS = [
     "/literature/export.ris?topic=myositis",
     "/feeds/literature/",
     "/feeds/topics/myositis/literature/",
-    "/sitemap.xml",
+    "/sitemap-references.xml",
     "/search/?q=lenabasum",
     "/search/?q=waiting",
 ]
