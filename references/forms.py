@@ -398,6 +398,8 @@ class ReferenceEditForm(forms.ModelForm):
             self.fields["loaded_at"].initial = reference.updated_at.isoformat()
         if reference.is_in_inbox:
             self.fields["section"].queryset = reference.inbox_topic.sections.all()
+            # All of one topic: its name would only repeat.
+            self.fields["section"].label_from_instance = lambda section: section.title
         else:
             del self.fields["section"]
 
