@@ -111,7 +111,9 @@ def _locked(references):
     iterable of references or their ids.
     """
     if isinstance(references, QuerySet):
-        chosen = references
+        # Without joins: PostgreSQL locks no row on the nullable side of an
+        # outer join (the inbox's list reads each import batch along).
+        chosen = references.select_related(None)
     else:
         pks = [getattr(reference, "pk", reference) for reference in references]
         chosen = Reference.objects.filter(pk__in=pks)
