@@ -44,8 +44,12 @@
     var marker = "[@" + key + "]";
     var start = target.selectionStart;
     var end = target.selectionEnd;
+    // "helps [@key]." as Pandoc writes it: a space after a word, none at the
+    // start of a line or after one.
+    var before = target.value.slice(0, start);
+    var text = before && !/\s$/.test(before) ? " " + marker : marker;
     target.focus();
-    target.setRangeText(marker, start, end, "end");
+    target.setRangeText(text, start, end, "end");
     target.dispatchEvent(new Event("input", { bubbles: true }));
     status.textContent =
       picker.dataset.inserted

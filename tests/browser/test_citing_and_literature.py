@@ -61,7 +61,7 @@ def test_the_picker_inserts_the_key_at_the_cursor(page, axe_violations, screensh
     check_both_sizes(page, axe_violations)
     screenshot(page, "citation-picker")
     insert.click()
-    expect(body).to_have_value("Rituximab helps[@oddis-2013]. IVIG too.")
+    expect(body).to_have_value("Rituximab helps [@oddis-2013]. IVIG too.")
     expect(page.get_by_role("status").filter(has_text="Inserted")).to_have_text(
         "Inserted [@oddis-2013] into Body at the cursor."
     )
@@ -69,7 +69,7 @@ def test_the_picker_inserts_the_key_at_the_cursor(page, axe_violations, screensh
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Saved as version 2")).to_be_visible()
     article.refresh_from_db()
-    assert article.body == "Rituximab helps[@oddis-2013]. IVIG too."
+    assert article.body == "Rituximab helps [@oddis-2013]. IVIG too."
 
 
 def test_an_editor_writes_the_summary_and_places_a_reference_from_the_inbox(
