@@ -219,3 +219,30 @@ def test_the_reference_page_and_literature_list_lead_editors_to_the_screen(
     page = client.get(placed.get_absolute_url()).content.decode()
     assert "For editors" in page and edit_url(placed) in page
     assert edit_url(placed) in client.get("/literature/").content.decode()
+
+
+def test_the_admin_cannot_take_a_reference_out_of_its_inbox_without_a_summary(
+    client, waiting
+):
+    """The admin's back door: clearing "waiting in the curation inbox of"."""
+    _section, reference = waiting
+    signed_in(client, editor())
+    url = f"/admin/references/reference/{reference.pk}/change/"
+    data = {
+        **posted(reference),
+        "inbox_topic": "",
+        "links": "[]",
+        "link_status": "unchecked",
+        "entries-TOTAL_FORMS": "0",
+        "entries-INITIAL_FORMS": "0",
+    }
+    del data["loaded_at"], data["change_note"]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Write its summary" in response.content.decode()
+    reference.refresh_from_db()
+    assert reference.is_in_inbox
+    response = client.post(url, {**data, "summary": "Ours."})
+    assert response.status_code == 302
+    reference.refresh_from_db()
+    assert not reference.is_in_inbox
