@@ -396,6 +396,10 @@ class ReferenceEditForm(forms.ModelForm):
         reference = self.instance
         if reference.updated_at:
             self.fields["loaded_at"].initial = reference.updated_at.isoformat()
+        self.fields["citation_key"].help_text = _(
+            "Articles cite it as [@key]: change it only with the articles that "
+            "cite it, whose next save would otherwise refuse the old key."
+        )
         if reference.is_in_inbox:
             self.fields["section"].queryset = reference.inbox_topic.sections.all()
             # All of one topic: its name would only repeat.

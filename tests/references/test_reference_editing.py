@@ -246,3 +246,24 @@ def test_the_admin_cannot_take_a_reference_out_of_its_inbox_without_a_summary(
     assert response.status_code == 302
     reference.refresh_from_db()
     assert not reference.is_in_inbox
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"year": "10000"}, "A year is a number from 1000 to 2100."),
+        ({"month": "13", "year": "2020"}, "A month is a number from 1 to 12."),
+        ({"doi": "not a doi"}, "DOI"),
+        ({"url": "javascript:alert(1)"}, "Enter a valid URL."),
+        ({"citation_key": "two words"}, "holds no spaces"),
+        ({"title": ""}, "Give the reference its title."),
+        ({"kind": "no-such-kind"}, "Select a valid choice."),
+    ],
+)
+def test_hostile_edits_are_refused_in_words(client, placed, changes, message):
+    signed_in(client, editor())
+    response = client.post(edit_url(placed), posted(placed, **changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    stored = Reference.objects.get(pk=placed.pk)
+    assert (stored.title, stored.updated_at) == (placed.title, placed.updated_at)
