@@ -229,3 +229,25 @@ def test_the_add_form_keeps_the_key_it_was_given(client, library):
     )
     assert response.status_code == 302
     assert Reference.objects.get(citation_key="dalakas-1993").is_in_inbox
+
+
+def test_a_new_article_citing_an_unknown_key_gets_the_same_offer(client, library):
+    client.force_login(editor())
+    topic = TopicFactory()
+    response = client.post(
+        reverse("editorial:create"),
+        {
+            "topic": str(topic.pk),
+            "title": "New",
+            "slug": "",
+            "summary": "",
+            "body": "First line.\r\nSecond cites [@nobody-1999].",
+            "plain_summary": "",
+            "plain_body": "",
+            "change_note": "",
+            "loaded_version": "",
+        },
+    )
+    page = response.content.decode()
+    assert "Line 2: unknown citation key @nobody-1999." in page
+    assert "citation_key=nobody-1999" in page
