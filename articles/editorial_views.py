@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
@@ -24,6 +25,7 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
+from references import identifiers
 from references.models import Reference, Topic
 
 from . import diff, selectors, services, workflow
@@ -130,7 +132,56 @@ class PreviewMixin:
         )
 
 
-class ArticleCreateView(EditorsOnlyMixin, PreviewMixin, CreateView):
+class CitationHelpMixin:
+    """The article form's help with citing: the picker's address, and for a
+    refused save, each unknown key with its line and a link that adds the
+    reference (the DOI or PMID looked up when the key is one, else the add
+    form with the key filled in), opening beside the unsaved text."""
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        return super().get_context_data(
+            unknown_citations=unknown_citations(form) if form is not None else [],
+            **kwargs,
+        )
+
+
+def unknown_citations(form) -> list[dict]:
+    """The unknown keys a refused article form cites, with where and how to
+    add each (``Article.render`` raises them, code "unknown_citation")."""
+    if not form.is_bound or not form.errors:
+        return []
+    topic = form.cleaned_data.get("topic") if hasattr(form, "cleaned_data") else None
+    found = []
+    for field, errors in form.errors.as_data().items():
+        for error in errors:
+            if error.code != "unknown_citation":
+                continue
+            key = error.params["key"]
+            query = {"citation_key": key}
+            try:
+                identifiers.parse_identifier(key)
+            except ValidationError:
+                pass
+            else:
+                query["identifier"] = key
+            if topic is not None:
+                query["topic"] = topic.slug
+            found.append(
+                {
+                    "key": key,
+                    "line": error.params["line"],
+                    "name": field,
+                    "field": form.fields[field].label if field in form.fields else "",
+                    "add_url": reverse("references_editorial:add")
+                    + "?"
+                    + urlencode(query),
+                }
+            )
+    return found
+
+
+class ArticleCreateView(EditorsOnlyMixin, CitationHelpMixin, PreviewMixin, CreateView):
     model = Article
     form_class = ArticleForm
     template_name = "articles/editorial/article_form.html"
@@ -151,7 +202,9 @@ class ArticleCreateView(EditorsOnlyMixin, PreviewMixin, CreateView):
         return reverse("editorial:review", kwargs={"pk": self.object.pk})
 
 
-class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, PreviewMixin, UpdateView):
+class ArticleUpdateView(
+    EditorsOnlyMixin, CitationHelpMixin, ArticleMixin, PreviewMixin, UpdateView
+):
     """Edit the working copy; approved text stays live until the new one is."""
 
     form_class = ArticleForm

@@ -394,16 +394,16 @@ class Article(models.Model):
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
             if unknown:
-                # One error per key, each naming the line it is first cited on.
                 lines = citation_lines(getattr(self, field))
+                # One error a key, with its line: the form offers to add each.
                 errors[field] = [
                     ValidationError(
                         _(
-                            "Line %(line)s: unknown citation key %(key)s. "
-                            "Add the reference first."
+                            "Line %(line)s: unknown citation key @%(key)s. Add "
+                            "the reference to the library, or correct the key."
                         ),
                         code="unknown_citation",
-                        params={"key": f"@{key}", "line": lines.get(key, 1)},
+                        params={"key": key, "line": lines.get(key, "?")},
                     )
                     for key in unknown
                 ]

@@ -312,8 +312,13 @@ class ReferenceAddView(EditorMixin, CreateView):
     form_class = ReferenceAddForm
 
     def get_initial(self):
+        # The article form's offer to add a key it does not know fills in
+        # the key (and the identifier, when the key is a DOI or PMID).
+        query = self.request.GET
         return {
-            "topic": Topic.objects.filter(slug=self.request.GET.get("topic")).first()
+            "topic": Topic.objects.filter(slug=query.get("topic", "")).first(),
+            "citation_key": query.get("citation_key", "")[:100],
+            "identifier": query.get("identifier", "")[:300],
         }
 
     def form_valid(self, form):

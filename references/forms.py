@@ -167,7 +167,7 @@ class ReferenceAddForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = [*BIBLIOGRAPHIC_FIELDS, "summary"]
+        fields = [*BIBLIOGRAPHIC_FIELDS, "summary", "citation_key"]
         error_messages = {
             "title": {"required": _("Give the reference its title.")},
             "kind": {"required": _("Choose what kind of publication this is.")},
@@ -185,6 +185,12 @@ class ReferenceAddForm(forms.ModelForm):
         # Most of the literature is journal articles: a form posted without
         # the choice (a script, an older page) adds one.
         self.fields["item_type"].required = False
+        # Empty: made from the first author and year (add_to_inbox).
+        self.fields["citation_key"].required = False
+        self.fields["citation_key"].help_text = _(
+            "Leave empty to make one from the first author and year, or give "
+            "the key an article already cites."
+        )
 
     def clean_item_type(self):
         return self.cleaned_data["item_type"] or Reference.ItemType.ARTICLE
@@ -436,8 +442,14 @@ class ReferenceEditForm(forms.ModelForm):
         reference = self.instance
         if reference.updated_at:
             self.fields["loaded_at"].initial = reference.updated_at.isoformat()
+        self.fields["citation_key"].help_text = _(
+            "Articles cite it as [@key]: change it only with the articles that "
+            "cite it, whose next save would otherwise refuse the old key."
+        )
         if reference.is_in_inbox:
             self.fields["section"].queryset = reference.inbox_topic.sections.all()
+            # All of one topic: its name would only repeat.
+            self.fields["section"].label_from_instance = lambda section: section.title
         else:
             del self.fields["section"]
 

@@ -230,6 +230,26 @@ class ReferenceQuerySet(models.QuerySet):
     def in_topic(self, topic):
         return self.filter(entries__section__topic=topic).distinct()
 
+    def with_key(self, key):
+        """The reference cited as ``key``, whatever its case (served by the
+        ``reference_unique_citation_key_any_case`` index)."""
+        return self.alias(key_lower=Lower("citation_key")).filter(key_lower=key.lower())
+
+    def with_key_starting(self, prefix):
+        """References whose key starts with ``prefix``, whatever its case.
+
+        A range on the lower-cased key, which its unique index serves on
+        both databases (a LIKE would read every key), then the prefix test
+        itself for any collation that orders punctuation its own way.
+        """
+        prefix = prefix.lower()
+        if not prefix:
+            return self.none()
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self.alias(key_lower=Lower("citation_key")).filter(
+            key_lower__gte=prefix, key_lower__lt=after, key_lower__startswith=prefix
+        )
+
     def added_between(self, start=None, end=None):
         """References added from ``start`` and before ``end`` (datetimes; either
         may be None): a range on the indexed column, not a date cast."""

@@ -92,7 +92,9 @@ EXPECTED = {
     "references_editorial:add": WRITERS,
     "references_editorial:inboxes": WRITERS,
     "references_editorial:inbox": WRITERS,
-    # Editing a reference: editors, never the board.
+    # The article form's citation picker (issue 21): for those who write.
+    "portal:cite": WRITERS,
+    # Editing a reference (issue 21): editors, never the board.
     "references_editorial:edit": WRITERS,
     # Preview and result need an upload in the session first: back to the form.
     "references_editorial:import-*": {

@@ -61,6 +61,10 @@ EDITOR_PAGES = [
     "/editorial/literature/add/many/",
     "/editorial/literature/inbox/",
     "/editorial/literature/inbox/myositis-treatment/",
+    "/editorial/literature/inbox/myositis-treatment/?summary=missing&filter_kind=x",
+    "/editorial/cite/?q=rituximab",
+    "/editorial/cite/?q=zebrafish",
+    "/literature/",
 ]
 
 
@@ -143,6 +147,11 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
         user=editor,
     )
     pages += [("editor", waiting.get_absolute_url())]
+    # Editing a reference: a placed one, and one waiting to be placed.
+    pages += [
+        ("editor", f"/editorial/literature/references/{ref.pk}/edit/")
+        for ref in (reference, waiting)
+    ]
 
     files, who = [], {"editor": editor, "board": board}
     for number, (role, url) in enumerate(pages):
@@ -171,6 +180,34 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
     path.write_bytes(preview.content)
     files.append(path)
     pages.append(("editor", "/editorial/literature/import/preview/"))
+
+    # A save refused for an unknown citation: the offers to add it.
+    client.force_login(editor)
+    draft = Article.objects.create(
+        topic=Topic.objects.get(slug="myositis-treatment"),
+        title="A draft",
+        slug="a-draft",
+        body="Text.",
+        author=editor,
+    )
+    refused = client.post(
+        f"/editorial/articles/{draft.pk}/edit/",
+        {
+            "topic": str(draft.topic_id),
+            "title": "A draft",
+            "slug": "a-draft",
+            "summary": "",
+            "body": "Line one.\r\n\r\nCites [@no-such-key-2020].",
+            "plain_summary": "",
+            "plain_body": "",
+            "change_note": "",
+            "loaded_version": str(draft.version),
+        },
+    )
+    assert b"no-such-key-2020" in refused.content
+    path = tmp_path / "refused-edit.html"
+    path.write_bytes(refused.content)
+    files.append(path)
 
     errors = _check(files)
     index = "\n".join(f"{n:02d}-{role}: {url}" for n, (role, url) in enumerate(pages))
