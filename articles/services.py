@@ -8,7 +8,7 @@ from reversion.models import Version
 from references.models import Reference
 from references.revisions import revision
 
-from . import diff, workflow
+from . import diff, evidence_profile, workflow
 from .models import Article, Citation
 
 # The fields that make up an article's text: what a revert restores.
@@ -62,6 +62,9 @@ def save_article(
     # references it cites.
     article.full_clean()
     cited = article.cited_references
+    article.evidence_profile = evidence_profile.profile_of(
+        source=article.evidence_source, references=cited
+    )
     if stored is not None:
         article.version = stored.version + 1
     comment = comment or str(_("Saved"))
