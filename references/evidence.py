@@ -12,6 +12,7 @@ findings reads as a guideline.
 """
 
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds
@@ -24,9 +25,10 @@ class EvidenceLevel(models.TextChoices):
     OBSERVATIONAL = "observational", _("Observational study")
     CASE_REPORT = "case-report", _("Case report")
     NARRATIVE_REVIEW = "narrative-review", _("Narrative review")
-    SECONDARY_SUMMARY = "secondary-summary", _("Secondary summary")
     EXPERT_OPINION = "expert-opinion", _("Expert opinion or news")
     UNCLASSIFIED = "unclassified", _("Other research")
+    # Last: it restates what others found (strength_rank reads this order).
+    SECONDARY_SUMMARY = "secondary-summary", _("Secondary summary")
 
 
 # Reference.Kind value (references.kinds) -> level. "research" is primary
@@ -102,3 +104,21 @@ def supports_recommendation(reference) -> bool:
     (a guideline, systematic review, trial or observational study) that a
     reader can look up by its identifier."""
     return has_badge(reference.kind) and has_identifier(reference)
+
+
+def strength_rank(kind: str) -> int:
+    """Where ``kind`` stands on the ladder: 0 for a guideline, then down."""
+    return list(EvidenceLevel).index(level_of(kind))
+
+
+def strength_order(field: str = "kind") -> Case:
+    """``strength_rank`` of ``field`` as a database expression, to order rows
+    strongest evidence first (guidelines, systematic reviews, trials...)."""
+    return Case(
+        *(
+            When(**{field: kind}, then=Value(strength_rank(kind)))
+            for kind in LEVEL_OF_KIND
+        ),
+        default=Value(len(EvidenceLevel)),
+        output_field=IntegerField(),
+    )

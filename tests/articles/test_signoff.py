@@ -110,7 +110,7 @@ class TestQuorum:
         for _ in range(5):
             workflow.approve(article=in_review(), user=board_member())
         client.force_login(board_member())
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             client.get(reverse("editorial:dashboard"))
 
 
@@ -120,6 +120,8 @@ QUORUM_TABLE = {
     # (state, approvals already given) -> state after one more approval
     (Status.IN_REVIEW, 0): Status.IN_REVIEW,
     (Status.IN_REVIEW, 1): Status.APPROVED,
+    # A first approval straight from "submitted" puts it under review.
+    (Status.SUBMITTED, 0): Status.IN_REVIEW,
 }
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_review_permission"),
+        ("articles", "0011_proposed_change_note"),
     ]
 
     operations = [
