@@ -91,6 +91,26 @@ def save_article(
     return article
 
 
+def refresh_evidence_profile(*, article: Article) -> dict:
+    """Work the working text's evidence profile out again from the references
+    as they are now, and store it (the live version's too, when the live
+    version is this text and has none: it was approved before profiles
+    existed). Derived data, like the rendered HTML: no new version, no
+    revision."""
+    profile = evidence_profile.current_profile(article)
+    article.evidence_profile = profile
+    article.save(update_fields=["evidence_profile"])
+    live = article.live
+    if (
+        live is not None
+        and live.number == article.version
+        and not live.evidence_profile
+    ):
+        live.evidence_profile = profile
+        live.save(update_fields=["evidence_profile"])
+    return profile
+
+
 def revert_article(
     *, article: Article, number: int, user, expected_version: int | None = None
 ) -> Article:

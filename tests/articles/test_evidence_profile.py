@@ -2,10 +2,12 @@
 and to readers, and the guard on recommendations resting on nothing
 checkable."""
 
+import io
 import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -283,3 +285,24 @@ def test_dashboard_lists_articles_with_few_checkable_citations(
     section = section[: section.index("</section>")]
     assert "Resting on summaries" in section and "5 of 8 (62%)" in section
     assert "Resting on trials" not in section and "Uncited" not in section
+
+
+def test_the_command_refreshes_profiles_missing_from_older_texts(library):
+    article = make_article(body=BODY, approval_comment="Acknowledged.", approve=True)
+    # As a text approved before profiles existed holds them: empty.
+    Article.objects.filter(pk=article.pk).update(evidence_profile={})
+    article.live.__class__.objects.filter(pk=article.live.pk).update(
+        evidence_profile={}
+    )
+    out = io.StringIO()
+    call_command("evidence_profiles", "--refresh", "--dry-run", stdout=out)
+    assert "Would refresh 1 profile(s)." in out.getvalue()
+    assert Article.objects.get(pk=article.pk).evidence_profile == {}
+    out = io.StringIO()
+    call_command("evidence_profiles", article.slug, "--refresh", stdout=out)
+    printed = out.getvalue()
+    assert "Checkable citations (identifier or working link): 5 of 8" in printed
+    assert "! Recommendation 1: Use the drug the summary favours." in printed
+    article.refresh_from_db()
+    assert article.evidence_profile["citations"] == 8
+    assert article.live.evidence_profile == article.evidence_profile
