@@ -49,6 +49,7 @@ def test_seed_demo_loads_the_myositis_topic_article_and_literature(client, setti
     assert sections.index("Biological Agents") < sections.index("Stem Cell Transplants")
     expired = Reference.objects.expired().get()
     assert "21-year Retrospective Study" in expired.title
+    # Twelve in the first version; the second added one with its recommendations.
     assert article.citations.count() == 13
 
     page = client.get(topic.get_absolute_url()).content.decode()
