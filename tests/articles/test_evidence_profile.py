@@ -306,3 +306,16 @@ def test_the_command_refreshes_profiles_missing_from_older_texts(library):
     article.refresh_from_db()
     assert article.evidence_profile["citations"] == 8
     assert article.live.evidence_profile == article.evidence_profile
+
+
+def test_the_dashboard_list_costs_one_query_however_many_articles_it_holds(
+    client, library, settings
+):
+    settings.PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT = 90
+    client.force_login(editor())
+    counts = []
+    for n in (1, 4):
+        while Article.objects.with_few_checkable_citations().count() < n:
+            make_article(body=BODY)
+        counts.append(queries_of(client, "/editorial/"))
+    assert counts[0] == counts[1]
