@@ -7,6 +7,7 @@ article is read by ``articles.selectors``, and the views only show and post
 what the workflow allows.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -28,7 +29,7 @@ from django.views.generic.detail import SingleObjectMixin
 from references import identifiers
 from references.models import Reference, Topic
 
-from . import diff, selectors, services, workflow
+from . import diff, evidence_profile, selectors, services, workflow
 from .forms import ArticleForm
 from .models import (
     ApprovedVersion,
@@ -97,6 +98,8 @@ class DashboardView(EditorialMixin, TemplateView):
             recently_approved=ApprovedVersion.objects.updates()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
             needs_attention=articles.needing_attention().order_by("title"),
+            few_checkable=articles.with_few_checkable_citations().order_by("title"),
+            checkable_min=settings.PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT,
             inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
             can_write=is_editor(user),
             **kwargs,
@@ -307,6 +310,11 @@ class ReviewView(ArticleMixin, DetailView):
             events=events,
             citations=citations,
             retracted=selectors.cited_retractions(article, citations),
+            profile=article.evidence_profile,
+            profile_rows=evidence_profile.comparison(
+                article.evidence_profile,
+                article.live.evidence_profile if article.live_id else None,
+            ),
             can_edit=workflow.can_edit(article=article, user=user),
             kept=kept,
             **kwargs,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from references.fields import EditorTextField
 from references.models import Reference, ReferenceNotice, Topic
 
-from . import rendering
+from . import evidence_profile, rendering
 from .rendering.syntax import citation_lines
 
 # Different references one article may cite: its reference list is formatted
@@ -113,6 +113,16 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
             .distinct()
+        )
+
+    def with_few_checkable_citations(self, percent=None):
+        """Articles whose working text has fewer than ``percent`` % of its
+        citations checkable (``PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT`` by
+        default), read from the stored evidence profile."""
+        if percent is None:
+            percent = settings.PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT
+        return self.filter(evidence_profile__checkable_percent__lt=percent).exclude(
+            evidence_profile__checkable_percent=None
         )
 
     def published_at(self, slug):
@@ -224,6 +234,9 @@ class Article(models.Model):
     # What the clinical body's recommendation boxes say, in order (see
     # rendering.Rendered): for "at a glance" and the structured data.
     recommendations = models.JSONField(default=list, editable=False, blank=True)
+    # How checkable the text's citations are (articles.evidence_profile),
+    # worked out when it is saved and again when it is approved.
+    evidence_profile = models.JSONField(default=dict, editable=False, blank=True)
     status = models.CharField(
         _("review status"),
         max_length=20,
@@ -412,6 +425,7 @@ class Article(models.Model):
         self.body_html = body.html
         self.plain_body_html = plain.html
         self.recommendations = body.recommendations
+        self.evidence_source = evidence_profile.source_of(clinical=body, plain=plain)
         self.cited_references = [found[key] for key in numbering]
         self._rendered_source = source
         return self.cited_references
@@ -515,6 +529,8 @@ class ApprovedVersion(models.Model):
     plain_summary = models.TextField(_("plain-language summary"), blank=True)
     plain_body_html = models.TextField(blank=True)
     recommendations = models.JSONField(default=list, editable=False, blank=True)
+    # The text's evidence profile as it stood when the board approved it.
+    evidence_profile = models.JSONField(default=dict, editable=False, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

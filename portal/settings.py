@@ -319,6 +319,12 @@ PORTAL_ALLOW_SELF_APPROVAL = env_bool("PORTAL_ALLOW_SELF_APPROVAL", False)
 # Board sign-off: how many distinct, independent, unconflicted board members
 # must approve a text before it is published.
 PORTAL_APPROVALS_REQUIRED = max(1, env_int("PORTAL_APPROVALS_REQUIRED", 1))
+# The editorial dashboard lists articles with fewer than this share (per
+# cent) of their citations checkable: by a DOI, PMID, trial registration or
+# a working link (articles.evidence_profile).
+PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT = env_int(
+    "PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT", 90
+)
 # A declared interest older than this many months shows as due for renewal.
 PORTAL_DISCLOSURE_VALID_MONTHS = env_int("PORTAL_DISCLOSURE_VALID_MONTHS", 12)
 # Show a never-approved article that the board holds (submitted or under

@@ -793,6 +793,16 @@ class Reference(IdentifierFieldsMixin, models.Model):
         return identifiers.pubmed_url(self.pmid)
 
     @property
+    def trial_registration(self):
+        """The trial registration its registry address (URL or another link)
+        names, or "" (``identifiers.trial_registration``)."""
+        for url in (self.url, *(self.links or ())):
+            found = identifiers.trial_registration(url if isinstance(url, str) else "")
+            if found:
+                return found
+        return ""
+
+    @property
     def web_url(self):
         """The stored link if it is a web address, else "".
 
