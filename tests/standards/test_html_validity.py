@@ -19,6 +19,7 @@ from django.core.management import call_command
 
 from articles import services, workflow
 from articles.models import Article
+from questions.models import QuestionGroup
 from references import services as reference_services
 from references.models import Reference, Topic
 
@@ -50,6 +51,9 @@ PUBLIC_PAGES = [
     "/no-such-page/",
     "/editorial/login/",
     "/api/v1/docs/",
+    # Readers' questions (issue 25): the form, the page after it.
+    "/questions/ask/?from=/articles/antibody-therapy-pm-dm/%3Fversion%3Dplain",
+    "/questions/sent/?confirm=1",
 ]
 EDITOR_PAGES = [
     "/editorial/",
@@ -78,6 +82,21 @@ def _pending_update(editor):
     article.body += "\n\n## A new section\n\n- a point\n  - a sub-point\n"
     services.save_article(article=article, user=editor, comment="Update")
     workflow.submit(article=article, user=editor)
+
+
+def _question_pages(client):
+    """The queue and a group page with its similar question, after a reader
+    asked through the form."""
+    for text in (
+        "Can I exercise with dermatomyositis?",
+        "Is it safe to exercise with <b>dermatomyositis</b>?\r\nThanks",
+    ):
+        client.post(
+            "/questions/ask/",
+            {"text": text, "asker": "patient", "page": ARTICLE, "email": ""},
+        )
+    group = QuestionGroup.objects.order_by("pk").first()
+    return ["/editorial/questions/", group.get_absolute_url()]
 
 
 def _check(files):
@@ -133,6 +152,7 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
         user=editor,
     )
     pages += [("editor", waiting.get_absolute_url())]
+    pages += [("editor", url) for url in _question_pages(client)]
 
     files, who = [], {"editor": editor, "board": board}
     for number, (role, url) in enumerate(pages):
@@ -144,6 +164,15 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
         path = tmp_path / f"{number:02d}-{role}.html"
         path.write_bytes(response.content)
         files.append(path)
+
+    # The question form as it comes back refused, naming its fields.
+    client.logout()
+    refused = client.post("/questions/ask/", {"text": "\x00", "asker": "robot"})
+    assert refused.status_code == 400
+    pages.append(("anonymous", "POST /questions/ask/ (refused)"))
+    path = tmp_path / f"{len(files):02d}-anonymous.html"
+    path.write_bytes(refused.content)
+    files.append(path)
 
     errors = _check(files)
     index = "\n".join(f"{n:02d}-{role}: {url}" for n, (role, url) in enumerate(pages))
