@@ -54,6 +54,7 @@ EXPECTED = {
     "articles:changes": PUBLIC,
     "portal:robots": PUBLIC,
     "portal:sitemap": PUBLIC,
+    "portal:sitemap-section": PUBLIC,
     # Choosing an audience sets a cookie and goes back to the page.
     "portal:audience": {role: 302 for role in ROLES},
     # A permanent redirect to the icon under /static/.
@@ -91,6 +92,8 @@ EXPECTED = {
     "references_editorial:add": WRITERS,
     "references_editorial:inboxes": WRITERS,
     "references_editorial:inbox": WRITERS,
+    # Editing a reference: editors, never the board.
+    "references_editorial:edit": WRITERS,
     # Preview and result need an upload in the session first: back to the form.
     "references_editorial:import-*": {
         "anonymous": 302,
@@ -99,7 +102,7 @@ EXPECTED = {
         "admin": 302,
     },
     "readyz": PUBLIC,
-    # Readers' questions (issue 25): anyone may ask and confirm; only editors
+    # Readers' questions: anyone may ask and confirm; only editors
     # and the board read them; decisions are POST only, and planning writes
     # an article, so it is for editors.
     "questions:ask": PUBLIC,
@@ -131,7 +134,7 @@ EXPECTED = {
         "board": 403,
         "admin": 405,
     },
-    # The read API (issue 26): the same public answer for everybody; any
+    # The read API: the same public answer for everybody; any
     # other address under /api/ is a JSON 404.
     "api:root": PUBLIC,
     "api:schema": PUBLIC,
