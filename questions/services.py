@@ -17,6 +17,7 @@ from reversion.models import Version
 from articles import services as article_services
 from articles.models import ApprovedVersion, Article
 from articles.roles import BOARD, EDITORS, has_role
+from portal.search.synonyms import synonym_sets
 from references.models import Topic
 from references.revisions import revision
 
@@ -65,7 +66,7 @@ def ask(*, text: str, asker: str, page: str = "", email: str = "") -> Question:
             group = QuestionGroup(
                 text=question.text,
                 key=question.normalised,
-                terms=question_text.terms(question.text),
+                terms=question_text.terms(question.text, synonym_sets()),
                 created_at=now,
             )
         group.last_asked_at = now
@@ -254,6 +255,6 @@ def delete_expired(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     for group in QuestionGroup.objects.filter(pk__in=touched - set(empty)):
         first = group.questions.order_by("created_at").first()
         group.text, group.key = first.text, first.normalised
-        group.terms = question_text.terms(first.text)
+        group.terms = question_text.terms(first.text, synonym_sets())
         group.save(update_fields=["text", "key", "terms"])
     return questions, groups
