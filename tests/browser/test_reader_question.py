@@ -111,6 +111,8 @@ def test_a_question_goes_round_and_comes_back_reviewed(
     assert group.questions.count() == 2
     article = group.planned_article
     page.goto(f"/editorial/articles/{article.pk}/")
+    expect(page.locator(".reader-reason")).to_contain_text("asked 2 times since")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator(".status").first).to_have_text("Submitted")
     log_out(page)

@@ -203,6 +203,10 @@ class TestPlanning:
         group.refresh_from_db()
         assert group.status == QuestionGroup.Status.PLANNED
         assert list(article.reader_question_groups.all()) == [group]
+        # The draft's review page names its reason, linking to the question.
+        review = client.get(f"/editorial/articles/{article.pk}/").content.decode()
+        assert "Planned from readers’ questions" in review
+        assert f'href="{group.get_absolute_url()}"' in review
 
     def test_the_board_does_not_write_so_cannot_plan(self, client, ask):
         group = ask().group
