@@ -121,6 +121,9 @@ class TestRobotsAndFloods:
             "/questions/ask/", {"text": "Hello?", "asker": "patient"}
         )
         assert response.status_code == 403
+        page = response.content.decode()
+        assert "The form was not sent" in page
+        assert "reload the page, and send it again" in page
         assert Question.objects.count() == 0
 
     def test_one_address_sending_too_many_is_told_to_wait(

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 
 from articles import services, workflow
 from articles.models import Article
@@ -169,10 +170,14 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
     client.logout()
     refused = client.post("/questions/ask/", {"text": "\x00", "asker": "robot"})
     assert refused.status_code == 400
-    pages.append(("anonymous", "POST /questions/ask/ (refused)"))
-    path = tmp_path / f"{len(files):02d}-anonymous.html"
-    path.write_bytes(refused.content)
-    files.append(path)
+    # And a post without the page's token: the site's own 403 page.
+    forged = Client(enforce_csrf_checks=True).post("/questions/ask/", {"text": "x"})
+    assert forged.status_code == 403
+    for label, response in (("refused", refused), ("no token", forged)):
+        pages.append(("anonymous", f"POST /questions/ask/ ({label})"))
+        path = tmp_path / f"{len(files):02d}-anonymous.html"
+        path.write_bytes(response.content)
+        files.append(path)
 
     errors = _check(files)
     index = "\n".join(f"{n:02d}-{role}: {url}" for n, (role, url) in enumerate(pages))
