@@ -68,6 +68,20 @@ class TestTheQueue:
             client.get("/editorial/questions/")
         assert len(many) == len(few)
 
+    def test_a_group_page_costs_a_fixed_number_of_queries(self, client, ask):
+        group = ask("Can I exercise with dermatomyositis?").group
+        client.force_login(editor())
+        client.get(group.get_absolute_url())
+        with CaptureQueriesContext(connection) as few:
+            client.get(group.get_absolute_url())
+        for number in range(10):
+            ask("Can I exercise with dermatomyositis?", email=f"r{number}@example.org")
+            ask(f"Can I exercise with dermatomyositis, question {number}?")
+        with CaptureQueriesContext(connection) as many:
+            page = client.get(group.get_absolute_url()).content.decode()
+        assert "asked 11 times since" in page
+        assert len(many) == len(few)
+
     def test_links_html_and_markdown_are_shown_as_text(self, client, ask):
         hostile = (
             '<script>alert(1)</script> <a href="https://x.example">click</a> '
