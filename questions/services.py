@@ -117,13 +117,24 @@ def _decide(group: QuestionGroup, *, status: str, user) -> None:
 @transaction.atomic
 def merge(*, group: QuestionGroup, other: QuestionGroup, user) -> QuestionGroup:
     """Group ``other``'s questions with ``group``'s (the same question asked in
-    other words); ``other`` disappears."""
+    other words); one group remains and is returned.
+
+    A planned group keeps its article: an open one joins it, whichever was
+    named first, and its askers will hear when that article is approved. Two
+    groups planned into different articles are not grouped.
+    """
     _check_editorial(user)
     group, other = _lock(group), _lock(other)
     if group.pk == other.pk:
         raise QuestionError(_("A question cannot be grouped with itself."))
     _check_waiting(group)
     _check_waiting(other)
+    if other.status == Status.PLANNED:
+        if group.status == Status.PLANNED:
+            raise QuestionError(
+                _("Both questions have an article planned: they stay apart.")
+            )
+        group, other = other, group
     with revision(user=user, comment=str(_("Grouped with a similar question"))):
         other.questions.update(group=group)
         group.last_asked_at = max(group.last_asked_at, other.last_asked_at)

@@ -135,6 +135,41 @@ class TestGrouping:
         assert QuestionGroup.objects.with_counts().get(pk=first.pk).asked == 2
         assert QuestionGroup.objects.filter(pk=unrelated.pk).exists()
 
+    def test_an_open_question_joins_a_planned_one_whichever_is_named_first(self, ask):
+        author = editor()
+        planned = ask("Can I exercise with dermatomyositis?").group
+        article = services.plan_article(
+            group=planned,
+            topic=TopicFactory(),
+            title="Exercise",
+            slug="exercise",
+            outline="Notes.",
+            user=author,
+        )
+        newer = ask("Is it safe to exercise with dermatomyositis?").group
+        kept = services.merge(group=newer, other=planned, user=author)
+        assert kept.pk == planned.pk
+        assert kept.planned_article == article
+        assert not QuestionGroup.objects.filter(pk=newer.pk).exists()
+        assert QuestionGroup.objects.with_counts().get(pk=planned.pk).asked == 2
+
+    def test_two_questions_planned_into_different_articles_stay_apart(self, ask):
+        author = editor()
+        groups = []
+        for number, text in enumerate(("Can I swim?", "Can I swim often?")):
+            group = ask(text).group
+            services.plan_article(
+                group=group,
+                topic=TopicFactory(),
+                title=f"Swimming {number}",
+                slug=f"swimming-{number}",
+                outline="Notes.",
+                user=author,
+            )
+            groups.append(group)
+        with pytest.raises(services.QuestionError):
+            services.merge(group=groups[0], other=groups[1], user=author)
+
     def test_a_group_cannot_take_itself_or_a_closed_one(self, client, ask):
         group = ask().group
         client.force_login(editor())
@@ -143,6 +178,14 @@ class TestGrouping:
         )
         assert response.status_code == 400
         assert "cannot be grouped with itself" in response.content.decode()
+        closed = ask("What does a muscle biopsy show?").group
+        services.decline(group=closed, reason="off_topic", user=editor())
+        response = client.post(
+            f"/editorial/questions/{group.pk}/group/", {"merge-other": closed.pk}
+        )
+        assert response.status_code == 400
+        assert "cannot be grouped with this one" in response.content.decode()
+        assert QuestionGroup.objects.filter(pk=closed.pk).exists()
 
 
 class TestAnsweringWithExistingContent:
