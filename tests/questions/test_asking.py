@@ -161,6 +161,12 @@ class TestHostileInput:
         assert response.status_code == 400
         assert "at most 1000 characters" in response.content.decode()
 
+    def test_characters_outside_the_basic_plane_count_once_each(self, post_question):
+        # An emoji is one character to the form, two UTF-16 units to a browser.
+        assert post_question(text="\U0001f4aa" * 1000).status_code == 302
+        assert Question.objects.get().text == "\U0001f4aa" * 1000
+        assert post_question(text="\U0001f4aa" * 1001).status_code == 400
+
     def test_a_nul_character_is_refused_with_a_message(self, post_question):
         response = post_question(text="Dose\x00 of prednisone?")
         assert response.status_code == 400
