@@ -102,8 +102,12 @@ def _close(group: QuestionGroup, *, answer_url: str = "") -> None:
     confirmed = with_address.filter(
         email_confirmed_at__isnull=False, replied_at__isnull=True
     )
-    addresses = {email.lower() for email in confirmed.values_list("email", flat=True)}
-    emails.send_replies(addresses=addresses, answer_url=answer_url)
+    # One reply per address, however often (and in whatever case) it asked.
+    addresses = {
+        email.lower(): email
+        for email in confirmed.order_by("-created_at").values_list("email", flat=True)
+    }
+    emails.send_replies(addresses=addresses.values(), answer_url=answer_url)
     confirmed.update(replied_at=now)
     with_address.update(email="", email_confirmed_at=None)
 
