@@ -107,8 +107,8 @@ class AnswerForm(forms.Form):
         label=_("Section (anchor, optional)"),
         required=False,
         help_text=_(
-            "The part of the address after # of the section that answers, "
-            "e.g. treatment or recommendation-2."
+            "The part after # of the link to the section that answers, in the "
+            "article's contents, e.g. h-treatment or recommendation-2."
         ),
     )
 

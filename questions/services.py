@@ -159,6 +159,17 @@ def answer_with_content(
     _check_waiting(group)
     if article.live_id is None:
         raise QuestionError(_("Only a published article can answer a question."))
+    live = article.live
+    if fragment and not any(
+        f'id="{fragment}"' in html for html in (live.body_html, live.plain_body_html)
+    ):
+        raise QuestionError(
+            _(
+                "The published article has no section “%(anchor)s”: copy the part "
+                "after # from the link to the section in its contents."
+            )
+            % {"anchor": fragment}
+        )
     with revision(user=user, comment=str(_("Answered by existing content"))):
         _decide(group, status=Status.ANSWERED, user=user)
         group.answer_article = article

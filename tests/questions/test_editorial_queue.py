@@ -192,7 +192,12 @@ class TestAnsweringWithExistingContent:
     def test_confirmed_askers_get_one_link_and_every_address_goes(
         self, client, ask, sent
     ):
-        article = make_article(approve=True, slug="exercise", title="Exercise")
+        article = make_article(
+            approve=True,
+            slug="exercise",
+            title="Exercise",
+            body="## Training\n\nWhat the trials show.",
+        )
         one = confirmed(ask(email="one@example.org"))
         confirmed(ask(email="ONE@example.org"))  # the same reader, twice
         unconfirmed = ask(email="two@example.org")
@@ -222,6 +227,19 @@ class TestAnsweringWithExistingContent:
             f"/editorial/questions/{group.pk}/answer/", {"answer-article": draft.pk}
         )
         assert response.status_code == 400
+        group.refresh_from_db()
+        assert group.status == QuestionGroup.Status.OPEN
+
+    def test_an_anchor_the_article_lacks_is_refused(self, client, ask):
+        article = make_article(approve=True, body="## Training\n\nText.")
+        group = ask().group
+        client.force_login(editor())
+        response = client.post(
+            f"/editorial/questions/{group.pk}/answer/",
+            {"answer-article": article.pk, "answer-fragment": "h-swimming"},
+        )
+        assert response.status_code == 400
+        assert "has no section “h-swimming”" in response.content.decode()
         group.refresh_from_db()
         assert group.status == QuestionGroup.Status.OPEN
 
