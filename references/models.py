@@ -410,6 +410,15 @@ class Reference(IdentifierFieldsMixin, models.Model):
             "Write the summary from it in our own words."
         ),
     )
+    # What the paper is indexed under (MeSH headings, the authors' keywords),
+    # as the file or service gave them: shown to editors and searched, so
+    # that a reader's word finds a paper filed under it.
+    keywords = models.JSONField(
+        _("keywords"),
+        default=list,
+        blank=True,
+        help_text=_("Keywords and MeSH headings the imported record gave."),
+    )
     summary = EditorTextField(
         _("summary"), blank=True, help_text=_("One or two sentences in our own words.")
     )

@@ -46,6 +46,7 @@ def test_no_public_or_editorial_page_scrolls_sideways(demo, page, axe_violations
         "/editorial/articles/new/",
         "/editorial/literature/",
         "/editorial/literature/add/",
+        "/editorial/literature/add/many/",
         "/editorial/literature/import/",
         "/editorial/questions/",
         question.group.get_absolute_url(),
