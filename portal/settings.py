@@ -435,6 +435,9 @@ PORTAL_QUESTIONS_PER_HOUR = env_int("PORTAL_QUESTIONS_PER_HOUR", 200)
 PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 365)
 PORTAL_QUESTION_CONFIRM_DAYS = env_int("PORTAL_QUESTION_CONFIRM_DAYS", 7)
 
+# A form posted without its page's token gets the site's page saying so.
+CSRF_FAILURE_VIEW = "portal.failures.csrf_failure"
+
 # How long a reader is told to wait when the database is unavailable.
 PORTAL_RETRY_AFTER_SECONDS = env_int("PORTAL_RETRY_AFTER_SECONDS", 30)
 

@@ -17,8 +17,6 @@ from django.urls import reverse
 from articles import services, workflow
 from articles.models import Article, Disclosure
 from portal.models import LoginEvent
-from questions import emails as question_emails
-from questions import services as question_services
 from references.models import Reference, ReferenceNotice, Topic
 from tests.factories import BoardMemberFactory, board_member, editor
 
@@ -266,13 +264,8 @@ def site_data(settings):
             kind=ReferenceNotice.Kind.CORRECTION,
             source=ReferenceNotice.Source.EDITOR,
         )
-    question = question_services.ask(
-        text="Can I exercise with dermatomyositis?",
-        asker="patient",
-        email="reader@example.org",
-    )
-    data["question"] = question
-    data["question_token"] = question_emails.confirmation_token(question)
+    # A reader's question, for the admin's pages and the queue's.
+    urlmap.question_of(data)
     data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
     return data
 

@@ -17,9 +17,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 
 from articles import services, workflow
 from articles.models import Article
+from questions.models import QuestionGroup
 from references import services as reference_services
 from references.models import Reference, Topic
 
@@ -51,6 +53,9 @@ PUBLIC_PAGES = [
     "/no-such-page/",
     "/editorial/login/",
     "/api/v1/docs/",
+    # Readers' questions: the form, the page after it.
+    "/questions/ask/?from=/articles/antibody-therapy-pm-dm/%3Fversion%3Dplain",
+    "/questions/sent/?confirm=1",
 ]
 EDITOR_PAGES = [
     "/editorial/",
@@ -91,6 +96,21 @@ def _pending_update(editor):
     article.body += "\n\n## A new section\n\n- a point\n  - a sub-point\n"
     services.save_article(article=article, user=editor, comment="Update")
     workflow.submit(article=article, user=editor)
+
+
+def _question_pages(client):
+    """The queue and a group page with its similar question, after a reader
+    asked through the form."""
+    for text in (
+        "Can I exercise with dermatomyositis?",
+        "Is it safe to exercise with <b>dermatomyositis</b>?\r\nThanks",
+    ):
+        client.post(
+            "/questions/ask/",
+            {"text": text, "asker": "patient", "page": ARTICLE, "email": ""},
+        )
+    group = QuestionGroup.objects.order_by("pk").first()
+    return ["/editorial/questions/", group.get_absolute_url()]
 
 
 def _check(files):
@@ -152,6 +172,7 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
         ("editor", f"/editorial/literature/references/{ref.pk}/edit/")
         for ref in (reference, waiting)
     ]
+    pages += [("editor", url) for url in _question_pages(client)]
 
     files, who = [], {"editor": editor, "board": board}
     for number, (role, url) in enumerate(pages):
@@ -208,6 +229,18 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
     path = tmp_path / "refused-edit.html"
     path.write_bytes(refused.content)
     files.append(path)
+    # The question form as it comes back refused, naming its fields.
+    client.logout()
+    refused = client.post("/questions/ask/", {"text": "\x00", "asker": "robot"})
+    assert refused.status_code == 400
+    # And a post without the page's token: the site's own 403 page.
+    forged = Client(enforce_csrf_checks=True).post("/questions/ask/", {"text": "x"})
+    assert forged.status_code == 403
+    for label, response in (("refused", refused), ("no token", forged)):
+        pages.append(("anonymous", f"POST /questions/ask/ ({label})"))
+        path = tmp_path / f"{len(files):02d}-anonymous.html"
+        path.write_bytes(response.content)
+        files.append(path)
 
     errors = _check(files)
     index = "\n".join(f"{n:02d}-{role}: {url}" for n, (role, url) in enumerate(pages))
