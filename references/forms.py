@@ -3,7 +3,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from . import evidence, identifiers, importing
-from .models import BIBLIOGRAPHIC_FIELDS, Reference, Section, Topic
+from .models import BIBLIOGRAPHIC_FIELDS, Reference, SavedSearch, Section, Topic
 
 
 class LiteratureFilterForm(forms.Form):
@@ -159,6 +159,40 @@ class ReferenceAddForm(forms.ModelForm):
                     # The model validates it again, duplicates included.
                     data[name] = value
         return data
+
+
+class SavedSearchForm(forms.ModelForm):
+    """A topic's saved search; saved only once its query was checked (run
+    once, its count and first titles shown) as it stands."""
+
+    required_css_class = "required"
+
+    # What was last checked: service, day and query, as ``signature()``.
+    checked = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SavedSearch
+        fields = ["label", "service", "query", "since", "active"]
+        widgets = {
+            "query": forms.Textarea(attrs={"rows": 3}),
+            "since": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "label": {"required": _("Give the search a label.")},
+            "query": {"required": _("Write the query.")},
+        }
+
+    def clean_query(self):
+        # One line: a browser's CRLF or a pasted line break means a space.
+        return " ".join(self.cleaned_data["query"].split())
+
+    def signature(self) -> str:
+        """The query as checked: whatever changes the answer changes this."""
+        data = self.cleaned_data
+        return f"{data.get('service')}|{data.get('since')}|{data.get('query')}"
+
+    def is_checked(self) -> bool:
+        return self.cleaned_data.get("checked") == self.signature()
 
 
 class InboxActionForm(forms.Form):

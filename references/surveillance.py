@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from . import importing
 from .matching import Matcher
 from .models import Dismissal, Finding, Reference, SavedSearch
+from .revisions import revision
 from .signals import references_changed
 from .sources import SourceError, crossref, pubmed
 from .sources.works import Work
@@ -77,6 +78,22 @@ def check_query(
         titles=[works[pmid].record.title for pmid in found.ids if pmid in works],
         warnings=found.warnings,
     )
+
+
+@transaction.atomic
+def save_search(*, search: SavedSearch, user, comment: str = "") -> SavedSearch:
+    """Validate and save a saved search (new or changed), one revision."""
+    if search.pk is None and getattr(user, "is_authenticated", False):
+        search.created_by = user
+    search.full_clean()
+    with revision(
+        user=user,
+        comment=comment
+        or _("Saved the search “%(label)s” of %(topic)s")
+        % {"label": search.label, "topic": search.topic.title},
+    ):
+        search.save()
+    return search
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.test import Client
 
 from articles.models import Article
 from references.models import Reference, Topic
+from tests.factories import SavedSearchFactory
 
 from . import urlmap
 
@@ -39,10 +40,12 @@ def assert_strict(response, url):
 @pytest.fixture
 def data():
     call_command("seed_demo", "--no-accounts", verbosity=0)
+    topic = Topic.objects.first()
     return {
-        "topic": Topic.objects.first(),
+        "topic": topic,
         "article": Article.objects.approved().first(),
         "reference": Reference.objects.first(),
+        "search": SavedSearchFactory(topic=topic),
     }
 
 

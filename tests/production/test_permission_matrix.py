@@ -18,7 +18,12 @@ from articles import services, workflow
 from articles.models import Article, Disclosure
 from portal.models import LoginEvent
 from references.models import Reference, ReferenceNotice, Topic
-from tests.factories import BoardMemberFactory, board_member, editor
+from tests.factories import (
+    BoardMemberFactory,
+    SavedSearchFactory,
+    board_member,
+    editor,
+)
 
 from . import urlmap
 
@@ -89,6 +94,12 @@ EXPECTED = {
     "references_editorial:add": WRITERS,
     "references_editorial:inboxes": WRITERS,
     "references_editorial:inbox": WRITERS,
+    # Living literature: the board reads the searches and their report.
+    "references_editorial:search-topics": STAFF,
+    "references_editorial:searches": STAFF,
+    "references_editorial:searches-csv": STAFF,
+    "references_editorial:search-add": WRITERS,
+    "references_editorial:search-edit": WRITERS,
     # Preview and result need an upload in the session first: back to the form.
     "references_editorial:import-*": {
         "anonymous": 302,
@@ -223,6 +234,7 @@ def site_data(settings):
             kind=ReferenceNotice.Kind.CORRECTION,
             source=ReferenceNotice.Source.EDITOR,
         )
+    data["search"] = SavedSearchFactory(topic=data["topic"])
     data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
     return data
 

@@ -18,7 +18,7 @@ import pytest
 
 from articles import services
 from articles.models import Article
-from references.models import Entry, Reference, Section, Topic
+from references.models import Entry, Reference, SavedSearch, Section, Topic
 from tests.factories import approve_through_review, editor
 
 from . import urlmap
@@ -208,7 +208,15 @@ def hostile_site():
     )
     services.save_article(article=article, user=author)
     approve_through_review(article)
-    return {"topic": topic, "article": article, "reference": references[0]}
+    search = SavedSearch.objects.create(
+        topic=topic, label=PAYLOADS[0][:200], query=joined[:4000]
+    )
+    return {
+        "topic": topic,
+        "article": article,
+        "reference": references[0],
+        "search": search,
+    }
 
 
 def public_urls(data):

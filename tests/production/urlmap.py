@@ -71,6 +71,13 @@ def public_args(data):
         "portal:article-references-ris": {"slug": data["article"].slug},
         "references:topic-feed": {"slug": data["topic"].slug},
         "references_editorial:inbox": {"slug": data["topic"].slug},
+        "references_editorial:searches": {"slug": data["topic"].slug},
+        "references_editorial:searches-csv": {"slug": data["topic"].slug},
+        "references_editorial:search-add": {"slug": data["topic"].slug},
+        "references_editorial:search-edit": {
+            "slug": data["search"].topic.slug,
+            "pk": data["search"].pk,
+        },
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},
         "editorial:transition": {"pk": data["article"].pk},
