@@ -4,6 +4,9 @@ Messages go out only after the transition's transaction commits, so nobody
 is told about a step that was rolled back.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
@@ -17,6 +20,20 @@ from .models import Article, ReviewEvent
 from .roles import BOARD, members
 
 Action = ReviewEvent.Action
+
+# Set while content is loaded by a program rather than reviewed by people
+# (the demo loader): its submissions and approvals are not news to anyone.
+_silenced = ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced():
+    """Queue no e-mail for the review steps taken inside this block."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def recipients(*, event: ReviewEvent, writer_ids) -> list:
@@ -58,7 +75,7 @@ def reviewers_assigned(*, event: ReviewEvent, reviewer_ids) -> None:
 
 
 def _send(*, event: ReviewEvent, to) -> None:
-    if not to:
+    if not to or _silenced.get():
         return
     article = event.article
     subject = _("%(action)s: %(title)s") % {
@@ -87,8 +104,10 @@ def notices_found(*, notices) -> None:
     or working text cites the reference. Called once per notice, when it is
     first recorded (``references.signals.notices_recorded``).
     """
+    if not notices or _silenced.get():
+        return
     to = _addresses(members(BOARD))
-    if not to or not notices:
+    if not to:
         return
     messages = []
     for notice in notices:

@@ -163,6 +163,43 @@ class Section(models.Model):
         return f"{self.topic.get_absolute_url()}#section-{self.slug}"
 
 
+class ImportBatch(models.Model):
+    """One imported file: the references it brought wait in a topic's inbox.
+
+    Editors filter the curation inbox by it ("what came from that file").
+    ``count`` is how many references the import created, kept as it was.
+    """
+
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+        verbose_name=_("topic"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    count = models.PositiveIntegerField(_("references created"), default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self):
+        return _("%(file)s, imported %(date)s") % {
+            "file": self.filename,
+            "date": date_format(timezone.localtime(self.created_at), "j M Y H:i"),
+        }
+
+
 def identity_q(references) -> Q | None:
     """Rows sharing a DOI, PMID or match key with any of ``references``
     (None if they have none): what a ``matching.Matcher`` must be fed."""
@@ -192,6 +229,28 @@ class ReferenceQuerySet(models.QuerySet):
 
     def in_topic(self, topic):
         return self.filter(entries__section__topic=topic).distinct()
+
+    def added_between(self, start=None, end=None):
+        """References added from ``start`` and before ``end`` (datetimes; either
+        may be None): a range on the indexed column, not a date cast."""
+        if start is not None:
+            self = self.filter(created_at__gte=start)
+        if end is not None:
+            self = self.filter(created_at__lt=end)
+        return self
+
+    def from_import(self, batch):
+        """References created by the import ``batch``; None: those added one
+        by one (the add form, a lookup)."""
+        if batch is None:
+            return self.filter(import_batch__isnull=True)
+        return self.filter(import_batch=batch)
+
+    def with_summary(self, written=True):
+        """References whose summary is written (or, ``written=False``, not):
+        what may be placed in a section."""
+        blank = Q(summary="")
+        return self.exclude(blank) if written else self.filter(blank)
 
     def in_section(self, section):
         return self.filter(entries__section=section)
@@ -271,7 +330,9 @@ class Reference(IdentifierFieldsMixin, models.Model):
         TRIAL = kinds.TRIAL, _("Trial")
         OBSERVATIONAL = kinds.OBSERVATIONAL, _("Observational study")
         RESEARCH = kinds.RESEARCH, _("Research")
+        NARRATIVE_REVIEW = kinds.NARRATIVE_REVIEW, _("Narrative review")
         CASE_REPORT = kinds.CASE_REPORT, _("Case report")
+        SECONDARY_SUMMARY = kinds.SECONDARY_SUMMARY, _("Secondary summary")
         NEWS = kinds.NEWS, _("News")
         OTHER = kinds.OTHER, _("Other")
 
@@ -377,6 +438,17 @@ class Reference(IdentifierFieldsMixin, models.Model):
         related_name="inbox",
         verbose_name=_("waiting in the curation inbox of"),
     )
+    # The file it was imported from, for the inbox's filter; none when it was
+    # added one by one.
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="references",
+        verbose_name=_("import batch"),
+    )
     link_status = models.CharField(
         _("link status"),
         max_length=10,
@@ -418,6 +490,12 @@ class Reference(IdentifierFieldsMixin, models.Model):
         ordering = ["title"]
         verbose_name = _("reference")
         verbose_name_plural = _("references")
+        # The curation inbox lists a topic's waiting references newest first.
+        indexes = [
+            models.Index(
+                fields=["inbox_topic", "-created_at"], name="reference_inbox_newest"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["doi"], condition=~Q(doi=""), name="reference_unique_doi"
@@ -485,6 +563,11 @@ class Reference(IdentifierFieldsMixin, models.Model):
     def evidence_level(self) -> evidence.EvidenceLevel:
         """The evidence level this reference's kind implies."""
         return evidence.level_of(self.kind)
+
+    @property
+    def has_evidence_badge(self) -> bool:
+        """Whether readers see an evidence badge for it (``evidence.has_badge``)."""
+        return evidence.has_badge(self.kind)
 
     def clean(self):
         self.et_al_as_flag()

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from . import importing
 from .matching import Matcher
 from .models import Dismissal, Finding, Reference, SavedSearch
-from .revisions import revision
+from .revisions import bulk_revision, revision
 from .signals import references_changed
 from .sources import SourceError, crossref, pubmed
 from .sources.works import Work
@@ -281,7 +281,7 @@ def _bring(search: SavedSearch, works: list[Work], result: RunResult, *, dry_run
             batch_size=importing.BATCH_SIZE,
         )
         if references:
-            importing.record_revision(
+            bulk_revision(
                 references,
                 user=None,
                 comment=_("Found by the search “%(label)s” on %(date)s")

@@ -32,6 +32,8 @@ from .works import FoundNotice, Work, date_from_parts
 
 SERVICE = "PubMed"
 BATCH = 200
+# DOIs per esearch request ("a[doi] OR b[doi] ..."): the query string stays short.
+DOI_SEARCH_BATCH = 50
 # CommentsCorrections types that are notices about the article carrying them.
 NOTICE_REFTYPES = {
     "RetractionIn": ReferenceNotice.Kind.RETRACTION,
@@ -65,18 +67,19 @@ def _params(**extra) -> dict:
     return params
 
 
-def _get(utility: str, *, timeout=None, retries=None, **params):
+def _get(utility: str, *, timeout=None, retries=None, session=None, **params):
     return http.get(
         f"{settings.NCBI_EUTILS_URL}/{utility}",
         service=SERVICE,
         params=_params(**params),
         timeout=timeout,
         retries=retries,
+        session=session,
         limiter=limiter(),
     )
 
 
-def fetch(pmids, *, timeout=None, retries=None) -> dict[str, Work]:
+def fetch(pmids, *, timeout=None, retries=None, session=None) -> dict[str, Work]:
     """The PubMed records of ``pmids`` by PMID, fetched 200 at a time.
 
     PMIDs PubMed does not know are simply absent from the result.
@@ -91,20 +94,21 @@ def fetch(pmids, *, timeout=None, retries=None) -> dict[str, Work]:
             id=",".join(batch),
             timeout=timeout,
             retries=retries,
+            session=session,
         )
         works.update((w.record.pmid, w) for w in parse_articles(response.content))
     return works
 
 
-def fetch_one(pmid: str, *, timeout=None, retries=None) -> Work:
+def fetch_one(pmid: str, *, timeout=None, retries=None, session=None) -> Work:
     """The PubMed record of one PMID, or NotFound."""
-    work = fetch([pmid], timeout=timeout, retries=retries).get(pmid)
+    work = fetch([pmid], timeout=timeout, retries=retries, session=session).get(pmid)
     if work is None:
         raise http.NotFound(_("PubMed does not know PMID %(pmid)s.") % {"pmid": pmid})
     return work
 
 
-def pmid_for_doi(doi: str, *, timeout=None, retries=None) -> str:
+def pmid_for_doi(doi: str, *, timeout=None, retries=None, session=None) -> str:
     """The PMID PubMed gives this DOI, or NotFound if it has none (or several)."""
     response = _get(
         "esearch.fcgi",
@@ -112,15 +116,48 @@ def pmid_for_doi(doi: str, *, timeout=None, retries=None) -> str:
         retmode="json",
         timeout=timeout,
         retries=retries,
+        session=session,
     )
-    try:
-        ids = json.loads(response.content)["esearchresult"]["idlist"]
-        pmids = [identifiers.normalize_pmid(str(pmid)) for pmid in ids]
-    except Exception:  # noqa: BLE001 (any way the JSON is not what NCBI documents)
-        raise http.Malformed(_("PubMed's search answer could not be read.")) from None
+    pmids = _search_ids(response)
     if len(pmids) != 1:
         raise http.NotFound(_("PubMed has no record with this DOI."))
     return pmids[0]
+
+
+def fetch_by_dois(dois, *, timeout=None, retries=None) -> dict[str, Work]:
+    """The PubMed records of these DOIs (normalised), by DOI.
+
+    esearch finds their PMIDs ``DOI_SEARCH_BATCH`` DOIs a request, efetch
+    reads them 200 a request (``fetch``); each record is matched back to
+    its DOI by the DOI it carries. DOIs PubMed does not know are absent.
+    """
+    dois = sorted(set(dois))
+    pmids = []
+    for start in range(0, len(dois), DOI_SEARCH_BATCH):
+        batch = dois[start : start + DOI_SEARCH_BATCH]
+        response = _get(
+            "esearch.fcgi",
+            term=" OR ".join(f"{doi}[doi]" for doi in batch),
+            retmode="json",
+            retmax=len(batch) * 2,
+            timeout=timeout,
+            retries=retries,
+        )
+        pmids += _search_ids(response)
+    wanted = set(dois)
+    return {
+        work.record.doi: work
+        for work in fetch(pmids, timeout=timeout, retries=retries).values()
+        if work.record.doi in wanted
+    }
+
+
+def _search_ids(response) -> list[str]:
+    try:
+        ids = json.loads(response.content)["esearchresult"]["idlist"]
+        return [identifiers.normalize_pmid(str(pmid)) for pmid in ids]
+    except Exception:  # noqa: BLE001 (any way the JSON is not what NCBI documents)
+        raise http.Malformed(_("PubMed's search answer could not be read.")) from None
 
 
 class QueryRefused(http.SourceError):

@@ -295,6 +295,9 @@ class TestTheReport:
         surveillance.run_search(search, today=MONDAY)
         trial, case, guideline = Reference.objects.order_by("pmid")
         surveillance.dismiss(references=[case], user=editor())
+        # Placed with its summary, as editors must.
+        guideline.summary = "A guideline our editors summarised."
+        guideline.save()
         services.place_in_section(
             references=[guideline],
             section=SectionFactory(topic=search.topic),

@@ -10,7 +10,7 @@ import references.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("references", "0012_reformat_citations"),
+        ("references", "0014_reference_kinds_review_secondary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
