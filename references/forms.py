@@ -289,7 +289,7 @@ class InboxActionForm(forms.Form):
     on the page, or all that match the inbox's filters (posted as the
     filters, never as thousands of ids)."""
 
-    PLACE, KIND, DELETE = "place", "kind", "delete"
+    PLACE, KIND, DISMISS, DELETE = "place", "kind", "dismiss", "delete"
     CHOSEN, ALL = "chosen", "all"
 
     scope = forms.ChoiceField(
@@ -313,6 +313,7 @@ class InboxActionForm(forms.Form):
         choices=[
             (PLACE, _("Place in a section")),
             (KIND, _("Set the kind")),
+            (DISMISS, _("Dismiss as not relevant (never brought back)")),
             (DELETE, _("Delete")),
         ],
     )

@@ -74,7 +74,7 @@ def test_the_inbox_costs_the_same_queries_whatever_waits(
 ):
     fill_inbox(section.topic, 3)
     client.get(inbox_url(section.topic))
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(10) as few:
         client.get(inbox_url(section.topic, "filter_kind=research&page=1"))
     fill_inbox(section.topic, 150, start=3)
     with django_assert_num_queries(len(few.captured_queries)):

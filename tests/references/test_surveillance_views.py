@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from references import surveillance
-from references.models import SavedSearch
+from references.models import Dismissal, Reference, SavedSearch
 from tests.factories import (
     SavedSearchFactory,
     TopicFactory,
@@ -215,3 +215,74 @@ class TestTheReport:
         assert row[3] == TERM
         assert row[5] == timezone.localdate().isoformat()
         assert row[8:] == ["7", "0", "0", "7"]
+
+
+class TestTriageInTheInbox:
+    @pytest.fixture
+    def brought(self, scholarly_api, topic):
+        today = timezone.localdate()
+        papers = [
+            ("900000080", "An invented case", ["Case Reports"]),
+            ("900000081", "An invented trial", ["Randomized Controlled Trial"]),
+            ("900000082", "An invented cohort", ["Journal Article"]),
+            ("900000083", "An invented guideline", ["Practice Guideline"]),
+            ("900000084", "An invented review", ["Systematic Review"]),
+        ]
+        scholarly_api.add_pubmed_search(
+            TERM,
+            [
+                (
+                    pubmed_article(
+                        pmid, title, types=types, mesh=["Dermatomyositis/therapy"]
+                    ),
+                    today,
+                )
+                for pmid, title, types in papers
+            ],
+        )
+        search = SavedSearchFactory(
+            topic=topic, query=TERM, label="RCTs in dermatomyositis"
+        )
+        surveillance.run_search(search)
+        return search
+
+    def test_new_papers_come_strongest_evidence_first_saying_who_found_them(
+        self, client, signed_in, topic, brought
+    ):
+        response = client.get("/editorial/literature/inbox/myositis/")
+
+        page = lxml.html.fromstring(response.content)
+        titles = [t.text for t in page.find_class("ref-title")]
+        assert titles == [
+            "An invented guideline",
+            "An invented review",
+            "An invented trial",
+            "An invented case",
+            "An invented cohort",
+        ]
+        found = page.find_class("found-by")[0].text_content()
+        today = timezone.localdate()
+        assert f"Found by search “RCTs in dermatomyositis” on {today:%-d %B %Y}" in (
+            found
+        )
+        assert "Practice Guideline" in found
+        assert b"Dermatomyositis/therapy" in response.content
+
+    def test_a_dismissed_paper_is_remembered_and_never_brought_back(
+        self, client, signed_in, topic, brought, scholarly_api
+    ):
+        trial = Reference.objects.get(pmid="900000081")
+
+        response = client.post(
+            "/editorial/literature/inbox/myositis/",
+            {"references": [trial.pk], "action": "dismiss", "scope": "chosen"},
+        )
+
+        assert response.status_code == 302
+        dismissal = Dismissal.objects.get()
+        assert (dismissal.pmid, dismissal.dismissed_by) == ("900000081", signed_in)
+        assert not Reference.objects.filter(pmid="900000081").exists()
+        brought.refresh_from_db()
+        again = surveillance.run_search(brought)
+        assert again.ok and again.dismissed == 1 and not again.added
+        assert not Reference.objects.filter(pmid="900000081").exists()
