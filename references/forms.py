@@ -313,7 +313,7 @@ class InboxActionForm(forms.Form):
         choices=[
             (PLACE, _("Place in a section")),
             (KIND, _("Set the kind")),
-            (DISMISS, _("Dismiss as not relevant (never brought back)")),
+            (DISMISS, _("Dismiss as not relevant")),
             (DELETE, _("Delete")),
         ],
     )
