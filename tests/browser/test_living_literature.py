@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from articles import services, workflow
 from references.models import Reference
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import (
     BoardMemberFactory,
     ReferenceFactory,
@@ -41,11 +41,15 @@ def log_out(page):
 
 
 def no_sideways_scroll(page, url):
-    page.set_viewport_size(PHONE)
-    page.goto(url)
-    fits = page.evaluate("document.documentElement.scrollWidth <= innerWidth")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    return fits
+    """Whether ``url`` fits 320, 390 (a phone) and 768 px without scrolling
+    sideways."""
+    fits = []
+    for width in (320, PHONE["width"], 768):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        page.goto(url)
+        fits.append(page.evaluate("document.documentElement.scrollWidth <= innerWidth"))
+    page.set_viewport_size(DESKTOP)
+    return all(fits)
 
 
 def test_found_papers_reach_the_board_and_date_the_literature(
