@@ -185,6 +185,13 @@ class SavedSearchForm(forms.ModelForm):
             "query": {"required": _("Write the query.")},
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django adds a hidden copy of a field whose default is computed (a
+        # year ago); nothing here asks whether it changed, and the copy would
+        # carry the field's aria-describedby, which HTML forbids on it.
+        self.fields["since"].show_hidden_initial = False
+
     def clean_query(self):
         # One line: a browser's CRLF or a pasted line break means a space.
         return " ".join(self.cleaned_data["query"].split())
