@@ -158,6 +158,7 @@ def search(
     cursor: str = "*",
     timeout=None,
     retries=None,
+    session=None,
 ) -> Page:
     """One page of the works matching ``query`` (Crossref's free-text search)
     that Crossref indexed between ``since`` and ``until`` (both days
@@ -176,6 +177,7 @@ def search(
         params=_params(**params),
         timeout=timeout,
         retries=retries,
+        session=session,
         limiter=LIMITER,
     )
     message = _message(response)
@@ -191,7 +193,14 @@ def search(
 
 
 def search_all(
-    query: str, *, since=None, until=None, limit: int, timeout=None, retries=None
+    query: str,
+    *,
+    since=None,
+    until=None,
+    limit: int,
+    timeout=None,
+    retries=None,
+    session=None,
 ) -> Iterator[list[Work]]:
     """Every work ``search`` finds, a page at a time, at most ``limit``."""
     cursor, seen = "*", 0
@@ -204,6 +213,7 @@ def search_all(
             cursor=cursor,
             timeout=timeout,
             retries=retries,
+            session=session,
         )
         seen += len(page.works)
         yield page.works
