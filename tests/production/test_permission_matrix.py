@@ -19,7 +19,8 @@ from articles.models import Article, Disclosure
 from portal.models import LoginEvent
 from questions import emails as question_emails
 from questions import services as question_services
-from references.models import Reference, ReferenceNotice, Topic
+from references import surveillance
+from references.models import Dismissal, Reference, ReferenceNotice, Topic
 from tests.factories import (
     BoardMemberFactory,
     SavedSearchFactory,
@@ -194,6 +195,11 @@ ADMIN_ACCESS = {
     "references.Entry": {"editor": "vacd", "board": "v", "admin": "vacd"},
     # Editors record a notice by hand (a retraction the watch has not seen).
     "references.ReferenceNotice": {"editor": "vac", "board": "v", "admin": "vacd"},
+    # Editors keep the saved searches (checked on the editorial screen); the
+    # board reads them. Dismissals are read-only; an administrator may delete
+    # one so that the searches bring the paper again.
+    "references.SavedSearch": {"editor": "vac", "board": "v", "admin": "vacd"},
+    "references.Dismissal": {"editor": "", "board": "", "admin": "vd"},
     # The board reads articles in the admin (and approves from the list); only
     # editors write them, as on the editorial screens.
     "articles.Article": {"editor": "vac", "board": "v", "admin": "vacd"},
@@ -275,7 +281,12 @@ def site_data(settings):
             kind=ReferenceNotice.Kind.CORRECTION,
             source=ReferenceNotice.Source.EDITOR,
         )
-    data["search"] = SavedSearchFactory(topic=data["topic"])
+    # Saved with a revision, as the editorial screen saves it, for the
+    # admin's history and recover pages.
+    data["search"] = surveillance.save_search(
+        search=SavedSearchFactory.build(topic=data["topic"]), user=None
+    )
+    Dismissal.objects.create(topic=data["topic"], title="A dismissed paper")
     question = question_services.ask(
         text="Can I exercise with dermatomyositis?",
         asker="patient",

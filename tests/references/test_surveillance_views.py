@@ -14,6 +14,7 @@ from references.models import Dismissal, Reference, SavedSearch
 from tests.factories import (
     SavedSearchFactory,
     TopicFactory,
+    administrator,
     board_member,
     editor,
 )
@@ -286,3 +287,33 @@ class TestTriageInTheInbox:
         again = surveillance.run_search(brought)
         assert again.ok and again.dismissed == 1 and not again.added
         assert not Reference.objects.filter(pmid="900000081").exists()
+
+
+class TestTheAdmin:
+    def test_an_administrator_saves_a_search_through_the_service(self, client, topic):
+        user = administrator()
+        client.force_login(user)
+
+        response = client.post(
+            "/admin/references/savedsearch/add/",
+            {
+                "topic": topic.pk,
+                "label": "Guidelines",
+                "service": "pubmed",
+                "query": "myositis[mh] AND guideline[pt]",
+                "since": "2026-01-01",
+                "active": "on",
+            },
+        )
+
+        assert response.status_code == 302
+        search = SavedSearch.objects.get()
+        assert search.created_by == user
+
+    def test_dismissals_are_read_only(self, client, topic):
+        client.force_login(administrator())
+        dismissal = Dismissal.objects.create(topic=topic, title="Not relevant")
+
+        assert client.get("/admin/references/dismissal/add/").status_code == 403
+        page = client.get(f"/admin/references/dismissal/{dismissal.pk}/change/")
+        assert page.status_code == 200 and b'name="title"' not in page.content
