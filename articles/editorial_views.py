@@ -27,7 +27,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from references import identifiers
-from references.models import Reference, Topic
+from references.models import Reference, SavedSearch, Topic
 
 from . import diff, evidence_profile, selectors, services, workflow
 from .forms import ArticleForm
@@ -48,6 +48,12 @@ TEXT_LABELS = {
     "plain_summary": _("Plain-language summary"),
     "plain_body": _("Plain-language body"),
 }
+
+
+# Papers found since approval listed per article: the strongest few on the
+# dashboard, more on the review page (the rest wait in the topic's inbox).
+NEW_EVIDENCE_ON_DASHBOARD = 3
+NEW_EVIDENCE_ON_REVIEW = 20
 
 
 class EditorialMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -100,10 +106,27 @@ class DashboardView(EditorialMixin, TemplateView):
             needs_attention=articles.needing_attention().order_by("title"),
             few_checkable=articles.with_few_checkable_citations().order_by("title"),
             checkable_min=settings.PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT,
+            new_evidence=self.new_evidence(articles),
             inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
             can_write=is_editor(user),
             **kwargs,
         )
+
+    def new_evidence(self, articles):
+        """(article, its papers found since approval, how many are cited) for
+        each approved article whose topic's searches found any."""
+        approved = list(articles.approved().order_by("title"))
+        found = selectors.found_since_approval(approved)
+        return [
+            {
+                "article": article,
+                "papers": found[article.pk][:NEW_EVIDENCE_ON_DASHBOARD],
+                "count": len(found[article.pk]),
+                "cited": sum(paper.cited for paper in found[article.pk]),
+            }
+            for article in approved
+            if found[article.pk]
+        ]
 
 
 class PreviewMixin:
@@ -317,8 +340,23 @@ class ReviewView(ArticleMixin, DetailView):
             ),
             can_edit=workflow.can_edit(article=article, user=user),
             kept=kept,
+            new_evidence=self.new_evidence(article, citations),
             **kwargs,
         )
+
+    def new_evidence(self, article, citations):
+        """The papers found since the live version was approved, strongest
+        first, and the date an approval now would give the literature."""
+        found = selectors.found_since_approval(
+            [article],
+            cited_ids={(article.pk, c.reference_id) for c in citations},
+        )[article.pk]
+        return {
+            "papers": found[:NEW_EVIDENCE_ON_REVIEW],
+            "count": len(found),
+            "cited": sum(paper.cited for paper in found),
+            "searched_through": SavedSearch.objects.searched_through(article.topic_id),
+        }
 
     def comparison(self, article, events, citations):
         """The diff the board asked for (``?against=live`` or ``round``).

@@ -545,6 +545,13 @@ class ApprovedVersion(models.Model):
         _("kind of change"), max_length=20, choices=ChangeClass.choices, blank=True
     )
     change_note = EditorTextField(_("what changed, for readers"), blank=True)
+    # The day through which the topic's saved searches had all run when the
+    # board approved this text (SavedSearch.objects.searched_through): what
+    # readers are told the literature is current through. None without
+    # searches, or before they all ran.
+    literature_current_through = models.DateField(
+        _("literature current through"), null=True, blank=True, editable=False
+    )
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",

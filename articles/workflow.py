@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from references.models import SavedSearch
 from references.revisions import revision
 
 from . import evidence_profile, notifications
@@ -625,6 +626,9 @@ def _publish(
         # Optional on a first version, required after it (check_change_note).
         change_class=note.change_class,
         change_note=note.text.strip(),
+        literature_current_through=SavedSearch.objects.searched_through(
+            article.topic_id
+        ),
     )
     version.approvers.set(set(approver_ids))
     version.authors.set(set(author_ids or ()))

@@ -9,8 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from . import services
-from .models import Entry, Reference, ReferenceNotice, Section, Topic
+from . import services, surveillance
+from .models import (
+    Dismissal,
+    Entry,
+    Reference,
+    ReferenceNotice,
+    SavedSearch,
+    Section,
+    Topic,
+)
 from .signals import notices_recorded
 
 
@@ -237,3 +245,50 @@ class ReferenceNoticeAdmin(VersionAdmin):
             transaction.on_commit(
                 lambda: notices_recorded.send(sender=ReferenceNotice, notices=[obj])
             )
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(VersionAdmin):
+    """Topics' saved searches. Editors keep them on the editorial screen,
+    which checks a query before saving it; here administrators see them all."""
+
+    list_display = [
+        "label",
+        "topic",
+        "service",
+        "active",
+        "last_success_on",
+        "last_run_at",
+    ]
+    list_filter = ["topic", "service", "active"]
+    list_select_related = ["topic"]
+    search_fields = ["label", "query"]
+    readonly_fields = [
+        "last_success_on",
+        "last_run_at",
+        "last_error",
+        "created_by",
+        "created_at",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # The one way a search is saved, on every path.
+        surveillance.save_search(search=obj, user=request.user)
+
+
+@admin.register(Dismissal)
+class DismissalAdmin(admin.ModelAdmin):
+    """Papers dismissed from a topic's inbox as not relevant. Read-only:
+    deleting one lets the topic's searches bring the paper again."""
+
+    list_display = ["title", "topic", "dismissed_by", "dismissed_at"]
+    list_filter = ["topic"]
+    list_select_related = ["topic", "dismissed_by"]
+    search_fields = ["title", "doi", "pmid"]
+    date_hierarchy = "dismissed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
-from . import batch_add, identifiers, importing, selectors, services, sources
+from . import (
+    batch_add,
+    identifiers,
+    importing,
+    selectors,
+    services,
+    sources,
+    surveillance,
+)
 from .forms import (
     AddByIdentifierForm,
     ImportForm,
@@ -584,6 +592,15 @@ class InboxView(EditorMixin, FormView):
                 "%(count)d references are now marked “%(kind)s”.",
                 count,
             ) % {"count": count, "kind": Reference.Kind(data["kind"]).label}
+        if data["action"] == InboxActionForm.DISMISS:
+            count = surveillance.dismiss(references=chosen, user=user)
+            return ngettext(
+                "%(count)d reference was dismissed as not relevant; the topic's "
+                "searches will not bring it back.",
+                "%(count)d references were dismissed as not relevant; the topic's "
+                "searches will not bring them back.",
+                count,
+            ) % {"count": count}
         count = services.delete_from_inbox(references=chosen)
         return ngettext(
             "%(count)d reference was deleted.",

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import batch_add, evidence, identifiers, importing
-from .models import BIBLIOGRAPHIC_FIELDS, Reference, Section, Topic
+from .models import BIBLIOGRAPHIC_FIELDS, Reference, SavedSearch, Section, Topic
 
 
 class LiteratureFilterForm(forms.Form):
@@ -216,6 +216,47 @@ class ReferenceAddForm(forms.ModelForm):
         return data
 
 
+class SavedSearchForm(forms.ModelForm):
+    """A topic's saved search; saved only once its query was checked (run
+    once, its count and first titles shown) as it stands."""
+
+    required_css_class = "required"
+
+    # What was last checked: service, day and query, as ``signature()``.
+    checked = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SavedSearch
+        fields = ["label", "service", "query", "since", "active"]
+        widgets = {
+            "query": forms.Textarea(attrs={"rows": 3}),
+            "since": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "label": {"required": _("Give the search a label.")},
+            "query": {"required": _("Write the query.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django adds a hidden copy of a field whose default is computed (a
+        # year ago); nothing here asks whether it changed, and the copy would
+        # carry the field's aria-describedby, which HTML forbids on it.
+        self.fields["since"].show_hidden_initial = False
+
+    def clean_query(self):
+        # One line: a browser's CRLF or a pasted line break means a space.
+        return " ".join(self.cleaned_data["query"].split())
+
+    def signature(self) -> str:
+        """The query as checked: whatever changes the answer changes this."""
+        data = self.cleaned_data
+        return f"{data.get('service')}|{data.get('since')}|{data.get('query')}"
+
+    def is_checked(self) -> bool:
+        return self.cleaned_data.get("checked") == self.signature()
+
+
 class InboxFilterForm(forms.Form):
     """The curation inbox's filters; every field is optional, and an invalid
     value is ignored (the list is shown unfiltered by it)."""
@@ -307,7 +348,7 @@ class InboxActionForm(forms.Form):
     on the page, or all that match the inbox's filters (posted as the
     filters, never as thousands of ids)."""
 
-    PLACE, KIND, DELETE = "place", "kind", "delete"
+    PLACE, KIND, DISMISS, DELETE = "place", "kind", "dismiss", "delete"
     CHOSEN, ALL = "chosen", "all"
 
     scope = forms.ChoiceField(
@@ -331,6 +372,7 @@ class InboxActionForm(forms.Form):
         choices=[
             (PLACE, _("Place in a section")),
             (KIND, _("Set the kind")),
+            (DISMISS, _("Dismiss as not relevant")),
             (DELETE, _("Delete")),
         ],
     )

@@ -303,7 +303,7 @@ class ReferenceQuerySet(models.QuerySet):
         """Strongest evidence first (guidelines, systematic reviews, trials...),
         then newest."""
         return self.alias(strength=evidence.strength_order()).order_by(
-            "strength", "-created_at", "pk"
+            "strength", "-created_at", "-pk"
         )
 
     def with_identifier(self, *, doi="", pmid=""):

@@ -86,6 +86,13 @@ def public_args(data):
         "references:topic-feed": {"slug": data["topic"].slug},
         "portal:sitemap-section": {"section": "references"},
         "references_editorial:inbox": {"slug": data["topic"].slug},
+        "references_editorial:searches": {"slug": data["topic"].slug},
+        "references_editorial:searches-csv": {"slug": data["topic"].slug},
+        "references_editorial:search-add": {"slug": data["topic"].slug},
+        "references_editorial:search-edit": {
+            "slug": data["search"].topic.slug,
+            "pk": data["search"].pk,
+        },
         "references_editorial:edit": {"pk": data["reference"].pk},
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},

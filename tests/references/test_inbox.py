@@ -75,10 +75,10 @@ def test_the_inbox_costs_the_same_queries_whatever_waits(
 ):
     fill_inbox(section.topic, 3)
     client.get(inbox_url(section.topic))
-    # Nine: the session and user (fewer with sessions in Redis), the topic,
+    # Ten: the session and user (fewer with sessions in Redis), the topic,
     # the two permission lists, the files to filter by, the count, the page
-    # and the sections.
-    with django_assert_max_num_queries(9) as few:
+    # the sections and the saved searches' findings.
+    with django_assert_max_num_queries(10) as few:
         client.get(inbox_url(section.topic, "filter_kind=research&page=1"))
     fill_inbox(section.topic, 150, start=3)
     with django_assert_num_queries(len(few.captured_queries)):

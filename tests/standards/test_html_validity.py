@@ -18,12 +18,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from articles import services, workflow
 from articles.models import Article
 from questions.models import QuestionGroup
 from references import services as reference_services
-from references.models import Reference, Topic
+from references.models import Finding, Reference, SavedSearch, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,9 @@ EDITOR_PAGES = [
     "/editorial/cite/?q=rituximab",
     "/editorial/cite/?q=zebrafish",
     "/literature/",
+    "/editorial/literature/searches/",
+    "/editorial/literature/searches/myositis-treatment/",
+    "/editorial/literature/searches/myositis-treatment/add/",
 ]
 
 
@@ -173,6 +177,26 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
         for ref in (reference, waiting)
     ]
     pages += [("editor", url) for url in _question_pages(client)]
+    # Found by a saved search: the inbox, the report, the dashboard and the
+    # review page list it.
+    search = SavedSearch.objects.create(
+        topic=waiting.inbox_topic,
+        label="Trials in dermatomyositis",
+        query="dermatomyositis[mh] AND randomized controlled trial[pt]",
+        last_success_on=timezone.localdate(),
+    )
+    Finding.objects.create(
+        search=search,
+        topic=search.topic,
+        reference=waiting,
+        title=waiting.title,
+        kind=waiting.kind,
+        publication_types=["Journal Article", "Randomized Controlled Trial"],
+        mesh_headings=["Dermatomyositis/drug therapy", "Humans"],
+    )
+    pages += [
+        ("editor", f"/editorial/literature/searches/{search.topic.slug}/{search.pk}/")
+    ]
 
     files, who = [], {"editor": editor, "board": board}
     for number, (role, url) in enumerate(pages):
