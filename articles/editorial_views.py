@@ -25,6 +25,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from references.models import Topic
+from references.numbers import parse_number, parse_numbers
 
 from . import diff, selectors, services, workflow
 from .forms import ArticleForm
@@ -98,11 +99,16 @@ class ArticleCreateView(EditorsOnlyMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.author = self.request.user
-        self.object = services.save_article(
-            article=form.instance,
-            user=self.request.user,
-            comment=form.cleaned_data["change_note"] or _("Created"),
-        )
+        try:
+            self.object = services.save_article(
+                article=form.instance,
+                user=self.request.user,
+                comment=form.cleaned_data["change_note"] or _("Created"),
+            )
+        except ValidationError as exc:
+            # What the service's full_clean() refuses is the form's error too.
+            form.add_service_error(exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("Draft saved."))
         return HttpResponseRedirect(self.get_success_url())
 
@@ -141,6 +147,9 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
             # refusal, with the text kept in the form.
             form.add_error(None, str(exc))
             return self.form_invalid(form)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Saved as version %s. Submit it for review when it is ready.")
@@ -150,13 +159,13 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
 
     def form_invalid(self, form):
         errors = form.errors.as_data().get("__all__", [])
-        loaded = str(form.data.get("loaded_version", ""))
+        loaded = parse_number(form.data.get("loaded_version", ""))
         conflict_url = None
-        if loaded.isdigit() and any(e.code == "conflict" for e in errors):
+        if loaded is not None and any(e.code == "conflict" for e in errors):
             # The diff between the version the editor loaded and the stored one.
             conflict_url = (
                 reverse("editorial:compare", args=[self.object.pk])
-                + f"?a={int(loaded)}&b={self.object.version}"
+                + f"?a={loaded}&b={self.object.version}"
             )
         return self.render_to_response(
             self.get_context_data(form=form, conflict_url=conflict_url)
@@ -246,24 +255,22 @@ class ReviewView(ArticleMixin, DetailView):
         }
 
 
-def _posted_number(value: str) -> int | None:
-    """A version number or id a form posted, or None if absent or garbled.
-
-    ASCII digits only, and few of them: ``"²".isdigit()`` holds but ``int()``
-    refuses it, as it refuses thousands of digits.
-    """
-    if value.isascii() and value.isdigit() and len(value) < 10:
-        return int(value)
-    return None
-
-
 def _posted_version(request):
     """The version number a form was showing, or None if absent or garbled."""
-    return _posted_number(request.POST.get("version", ""))
+    return parse_number(request.POST.get("version", ""))
 
 
 class Refused(Exception):
     """A posted action that cannot be done as posted, with a message for people."""
+
+
+def _posted_text(request, name: str) -> str:
+    """A text field of a posted action (a comment, a note), refused if it
+    holds NUL: no browser sends one, and PostgreSQL cannot store it."""
+    text = request.POST.get(name, "")
+    if "\x00" in text:
+        raise Refused(_("The text held a NUL character; nothing was done."))
+    return text
 
 
 class ActionView(ArticleMixin, SingleObjectMixin, View):
@@ -306,10 +313,10 @@ class TransitionView(ActionView):
             action,
             article=article,
             user=request.user,
-            comment=request.POST.get("comment", ""),
+            comment=_posted_text(request, "comment"),
             version=_posted_version(request),
             note=workflow.ChangeNote(
-                text=request.POST.get("change_note", ""),
+                text=_posted_text(request, "change_note"),
                 change_class=request.POST.get("change_class", ""),
             ),
         )
@@ -323,8 +330,8 @@ class AssignReviewersView(ActionView):
     """A board member asks one or more colleagues to review the article."""
 
     def act(self, request, article):
-        ids = {_posted_number(value) for value in request.POST.getlist("reviewer")}
-        reviewers = list(get_user_model().objects.filter(pk__in=ids - {None}))
+        ids = parse_numbers(request.POST.getlist("reviewer"))
+        reviewers = list(get_user_model().objects.filter(pk__in=ids))
         if not reviewers:
             raise Refused(_("Choose at least one board member."))
         workflow.assign_reviewers(
@@ -340,7 +347,7 @@ class DeclareConflictView(ActionView):
         workflow.declare_conflict(
             article=article,
             user=request.user,
-            statement=request.POST.get("statement", ""),
+            statement=_posted_text(request, "statement"),
         )
         return _("Your conflict is recorded: you will not review this article.")
 
@@ -367,12 +374,12 @@ class CompareView(ArticleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         versions = services.text_versions(self.object)
-        try:
-            a = int(self.request.GET.get("a") or min(versions))
-            b = int(self.request.GET.get("b") or max(versions))
-            old, new = versions[a], versions[b]
-        except (KeyError, ValueError) as exc:
-            raise Http404(_("No such version.")) from exc
+        a, b = (self.request.GET.get(name) for name in ("a", "b"))
+        a = min(versions) if not a else parse_number(a)
+        b = max(versions) if not b else parse_number(b)
+        if a not in versions or b not in versions:
+            raise Http404(_("No such version."))
+        old, new = versions[a], versions[b]
         return super().get_context_data(
             old=old,
             new=new,
@@ -398,7 +405,7 @@ class RevertView(EditorsOnlyMixin, ActionView):
             raise Refused(
                 _("This form did not say which version you were looking at. Retry.")
             )
-        number = _posted_number(request.POST.get("number", ""))
+        number = parse_number(request.POST.get("number", ""))
         if number is None:
             raise Refused(_("Choose a version to go back to."))
         services.revert_article(

@@ -68,7 +68,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the portal's site: garbled numbers are a 400 (issue 28).
+    "portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "api.middleware.RequestLimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "portal.page_cache.PublicPageCacheMiddleware",
+    # NUL in a parameter is refused before any view reads it (issue 28).
+    "portal.edge.RefuseNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

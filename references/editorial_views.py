@@ -19,6 +19,7 @@ from django.views.generic import CreateView, FormView, TemplateView
 from . import identifiers, importing, services, sources
 from .forms import ImportForm, InboxActionForm, ReferenceAddForm
 from .models import Reference, ReferenceNotice, Topic
+from .numbers import parse_numbers
 
 PENDING = "references_import_pending"
 RESULT = "references_import_result"
@@ -110,11 +111,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
             return redirect("references_editorial:import")
         records = importing.records_from_dicts(self.pending["records"])
         # Probable duplicates the editor ticked "import anyway".
-        keep = {
-            int(number)
-            for number in request.POST.getlist("keep")
-            if number.isdigit() and len(number) < 9
-        }
+        keep = set(parse_numbers(request.POST.getlist("keep")))
         for record in records:
             # The kind the editor chose in the preview, where it was shown.
             chosen = request.POST.get(f"kind-{record.number}")
