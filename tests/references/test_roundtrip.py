@@ -5,8 +5,8 @@ Every export must give back as many records as it holds, with the same DOIs,
 PMIDs and citation keys. Fields that may legitimately differ, and why:
 
 - ``abstract``: never exported (it is the publisher's text, kept for editors).
-- ``links`` (further URLs): only RIS has a place for several; BibTeX and
-  CSL-JSON carry the first URL only.
+- ``links`` (further URLs of an imported file): shown to editors only, so
+  no export carries them (exports hold what readers see).
 - ``kind``: written in words (RIS M3, BibTeX ``type``, CSL-JSON ``genre``)
   wherever the record's type does not already imply it, so all three keep
   it; it is compared.
