@@ -186,9 +186,9 @@ class ReviewView(ArticleMixin, DetailView):
         events = list(article.events.select_related("actor"))
         # The references' notices come along: badges and the retraction warning.
         citations = list(
-            article.citations.select_related("reference").prefetch_related(
-                "reference__notices"
-            )
+            article.citations.select_related(
+                "reference", "reference__inbox_topic"
+            ).prefetch_related("reference__notices")
         )
         facts = selectors.review_facts(article)
         assigned = ReviewAssignment.objects.filter(article=article).select_related(
@@ -211,6 +211,7 @@ class ReviewView(ArticleMixin, DetailView):
             events=events,
             citations=citations,
             retracted=selectors.cited_retractions(article, citations),
+            waiting_in_inbox=selectors.cited_in_inbox(article, citations),
             can_edit=workflow.can_edit(article=article, user=user),
             **kwargs,
         )
