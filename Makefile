@@ -1,5 +1,8 @@
 # Two commands take a fresh clone to a running portal or a passing suite.
 PYTHON ?= python3
+# Where `make run` serves: `make run PORT=8001` (or HOST=0.0.0.0 in a VM).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -22,11 +25,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-## run: install, migrate, load the demo content and serve on http://127.0.0.1:8000
+## run: install, migrate, load the demo content and serve on http://$(HOST):$(PORT) (default 127.0.0.1:8000)
 run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## lint: ruff, migrations in step with the models
 lint: $(STAMP)

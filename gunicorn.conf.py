@@ -8,6 +8,7 @@ one JSON line per request to stdout with the user and the duration.
 
 import multiprocessing
 import os
+import time
 
 bind = os.environ.get("GUNICORN_BIND", os.environ.get("BIND", "127.0.0.1:8000"))
 workers = int(
@@ -32,3 +33,23 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = os.environ.get("GUNICORN_PRELOAD", "false").lower() in {"1", "true"}
+
+
+# A worker killed by the timeout never returns from Django, so the request log
+# (portal/request_log.py) would never hear of the request. These hooks keep
+# the requests each worker is serving, and the abort hook (run in the worker
+# when the arbiter kills it) logs each with its path before it dies.
+def pre_request(worker, req):
+    worker.in_flight = getattr(worker, "in_flight", {})
+    worker.in_flight[id(req)] = (req.method, req.path, time.perf_counter())
+
+
+def post_request(worker, req, environ, resp):
+    getattr(worker, "in_flight", {}).pop(id(req), None)
+
+
+def worker_abort(worker):
+    from portal.request_log import log_worker_timeout
+
+    for method, path, started in getattr(worker, "in_flight", {}).values():
+        log_worker_timeout(method=method, path=path, started=started)

@@ -6,6 +6,8 @@ is told about a step that was rolled back.
 
 import logging
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,6 +32,20 @@ SUBJECT_LENGTH = 200
 # made the step waits for it.
 MAIL_ATTEMPTS = 3
 MAIL_RETRY_SECONDS = 0.5
+
+# Set while content is loaded by a program rather than reviewed by people
+# (the demo loader): its submissions and approvals are not news to anyone.
+_silenced = ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced():
+    """Queue no e-mail for the review steps taken inside this block."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def recipients(*, event: ReviewEvent, writer_ids) -> list:
@@ -71,7 +87,7 @@ def reviewers_assigned(*, event: ReviewEvent, reviewer_ids) -> None:
 
 
 def _send(*, event: ReviewEvent, to) -> None:
-    if not to:
+    if not to or _silenced.get():
         return
     article = event.article
     subject = _("%(action)s: %(title)s") % {
@@ -136,8 +152,10 @@ def notices_found(*, notices) -> None:
     or working text cites the reference. Called once per notice, when it is
     first recorded (``references.signals.notices_recorded``).
     """
+    if not notices or _silenced.get():
+        return
     to = _addresses(members(BOARD))
-    if not to or not notices:
+    if not to:
         return
     messages = []
     for notice in notices:

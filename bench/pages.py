@@ -42,7 +42,7 @@ PAGES = {
     "reference": None,  # the first reference's address
     "editor": "/articles/antibody-therapy-pm-dm/",
     "editor40": "/articles/bench-40-references/",
-    # The read API (issue 26): the article as JSON and as FHIR, the literature.
+    # The read API: the article as JSON and as FHIR, the literature.
     "api-article": "/api/v1/articles/antibody-therapy-pm-dm/",
     "api-refs40": "/api/v1/articles/bench-40-references/",
     "fhir-article": None,  # the demo article's Guideline composition

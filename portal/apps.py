@@ -7,7 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        # Cache invalidation and the login audit hang on signals (issue 6).
+        # Cache invalidation and the login audit hang on signals, so every path
+        # that writes (views, admin, commands, shell) keeps them in step.
         from . import signals
 
         signals.connect()

@@ -20,7 +20,8 @@ from references.fields import EditorTextField
 from references.models import Entry, Reference
 
 # ---------------------------------------------------------------------------
-# Accounts (issue 6): the login audit.
+# Accounts: the login audit, so an administrator sees who signed in and
+# who was refused.
 # ---------------------------------------------------------------------------
 
 

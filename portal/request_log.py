@@ -66,3 +66,26 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+def log_worker_timeout(*, method: str, path: str, started: float) -> None:
+    """Log a request that gunicorn's worker timeout killed (gunicorn.conf.py).
+
+    The middleware above never sees it finish, so without this line a
+    timeout leaves no trace in the request log. ``started`` is the
+    ``time.perf_counter()`` of when the worker took the request.
+    """
+    logger.error(
+        "worker timeout",
+        extra={
+            "fields": {
+                "method": method,
+                "path": path,
+                "status": None,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "user": None,
+                "cache": None,
+                "worker_timeout": True,
+            }
+        },
+    )

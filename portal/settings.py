@@ -83,13 +83,14 @@ INSTALLED_APPS = [
     "corsheaders",
     "references",
     "articles",
+    "questions",
     "portal",
     "api",
 ]
 
-# Order matters (production, issue 6): the request log is outermost so it
+# Order matters: the request log is outermost so it
 # times everything; ConditionalGet sits outside the page cache so cache hits
-# can answer 304; the page cache comes next, as early as it can (issue 12): a
+# can answer 304; the page cache comes next, as early as it can: a
 # hit is answered before the CSP, session, locale and common middleware run,
 # with the headers they added when the page was stored (the CSP header is the
 # same for every page: no nonces); the database-failure handler is innermost
@@ -98,7 +99,7 @@ MIDDLEWARE = [
     "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The read API (issue 26): CORS headers on every answer under /api/,
+    # The read API: CORS headers on every answer under /api/,
     # 304s and 429s included, and its request limit before the page cache.
     "corsheaders.middleware.CorsMiddleware",
     "api.middleware.RequestLimitMiddleware",
@@ -359,10 +360,15 @@ REFERENCES_SOURCES_TIMEOUT = env_int("REFERENCES_SOURCES_TIMEOUT", 20)
 REFERENCES_SOURCES_RETRIES = env_int("REFERENCES_SOURCES_RETRIES", 3)
 REFERENCES_SOURCES_BACKOFF = env_int("REFERENCES_SOURCES_BACKOFF", 1)
 REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 5)
+# Most papers one run of a saved search brings: PubMed serves no more than
+# 10,000 records of one search; a search finding more must be narrowed.
+REFERENCES_SURVEILLANCE_MAX_RESULTS = env_int(
+    "REFERENCES_SURVEILLANCE_MAX_RESULTS", 10000
+)
 
 
 # ---------------------------------------------------------------------------
-# Production: serving, caching, CSP, accounts (issue 6). See README.md.
+# Production: serving, caching, CSP, accounts. See README.md.
 # ---------------------------------------------------------------------------
 
 # Full pages for anonymous readers, invalidated on every public change
@@ -416,12 +422,22 @@ LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
 # it (for example HTTP_X_REAL_IP); REMOTE_ADDR otherwise.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
 
+# Reader questions (issue 25, questions/): questions per client address and
+# in all per hour before a reader is asked to wait; days a question is kept
+# (manage.py delete_old_questions); days a confirmation link stays valid.
+PORTAL_QUESTIONS_PER_ADDRESS_PER_HOUR = env_int(
+    "PORTAL_QUESTIONS_PER_ADDRESS_PER_HOUR", 5
+)
+PORTAL_QUESTIONS_PER_HOUR = env_int("PORTAL_QUESTIONS_PER_HOUR", 200)
+PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 365)
+PORTAL_QUESTION_CONFIRM_DAYS = env_int("PORTAL_QUESTION_CONFIRM_DAYS", 7)
+
 # How long a reader is told to wait when the database is unavailable.
 PORTAL_RETRY_AFTER_SECONDS = env_int("PORTAL_RETRY_AFTER_SECONDS", 30)
 
 
 # ---------------------------------------------------------------------------
-# The read API and FHIR (issue 26): /api/v1/, README "Open evidence API".
+# The read API and FHIR: /api/v1/, README "Open evidence API".
 # ---------------------------------------------------------------------------
 
 # Public and read-only: nobody is authenticated (an editor's session changes

@@ -23,6 +23,7 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -36,7 +37,7 @@ from articles.models import (
 from references.models import Entry, Reference, ReferenceNotice, Section, Topic
 from references.signals import references_changed
 
-from . import accounts, glossary, throttling
+from . import accounts, glossary, planner, throttling
 from .models import GlossaryTerm, LoginEvent, SearchSynonym
 from .page_cache import invalidate_public_pages
 from .search import indexing, synonyms
@@ -91,6 +92,8 @@ def _index_reference(sender, instance, raw=False, **kwargs):
 def _references_changed(sender, references, **kwargs):
     indexing.index_references(references)
     invalidate_public_pages()
+    if len(references) >= planner.BULK_WRITE_ROWS:
+        transaction.on_commit(planner.refresh_statistics)
 
 
 def _forget_glossary(sender, **kwargs):

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from articles.views import EditorialBoardView
@@ -31,11 +31,18 @@ site_patterns = [
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon, name="favicon"),
+    # A sitemap index: the library outgrows one sitemap's 50,000 URLs.
     path(
         "sitemap.xml",
-        sitemap,
-        {"sitemaps": SITEMAPS},
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
     ),
 ]
 
@@ -45,13 +52,16 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("editorial/", include("articles.editorial_urls")),
     path("editorial/literature/", include("references.editorial_urls")),
+    # Readers' questions: the form, and the editors' queue.
+    path("questions/", include("questions.urls")),
+    path("editorial/questions/", include("questions.editorial_urls")),
     path("admin/", admin.site.urls),
-    # The read API and FHIR (issue 26).
+    # The read API and FHIR, for systems that read the evidence rather than pages.
     path("api/", include("api.urls")),
 ]
 
 # ---------------------------------------------------------------------------
-# Operations (issue 6): load-balancer probes; a database outage that escapes
+# Operations: load-balancer probes; a database outage that escapes
 # the views still gets the 503 page.
 # ---------------------------------------------------------------------------
 urlpatterns += [

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from django.db import models, transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from . import services
@@ -24,14 +27,6 @@ class TopicAdmin(VersionAdmin):
     inlines = [SectionInline]
 
 
-class EntryInline(admin.TabularInline):
-    model = Entry
-    extra = 0
-    autocomplete_fields = ["reference"]
-    fields = ["reference", "position"]
-    ordering = ["position", "id"]
-
-
 class ListedInInline(admin.TabularInline):
     """Where a reference is listed: one row per topic section."""
 
@@ -41,6 +36,21 @@ class ListedInInline(admin.TabularInline):
     fields = ["section", "position"]
     verbose_name = _("listed in")
     verbose_name_plural = _("listed in these sections")
+
+    def get_queryset(self, request):
+        # Each row's widget names its section and topic: read with the rows.
+        return super().get_queryset(request).select_related("section__topic")
+
+
+class SectionListFilter(admin.RelatedFieldListFilter):
+    """Sections named with their topic, read in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        sections = Section.objects.select_related("topic")
+        if ordering:
+            sections = sections.order_by(*ordering)
+        return [(section.pk, str(section)) for section in sections]
 
 
 def _move(modeladmin, request, queryset, offset):
@@ -71,7 +81,7 @@ class EntryAdmin(VersionAdmin):
     """Entries by section, in order: filter by section, then move them."""
 
     list_display = ["reference", "section", "position", "added_at"]
-    list_filter = ["section__topic", "section"]
+    list_filter = ["section__topic", ("section", SectionListFilter)]
     list_select_related = ["reference", "section__topic"]
     list_editable = ["position"]
     ordering = ["section", "position", "id"]
@@ -87,7 +97,28 @@ class SectionAdmin(VersionAdmin):
     list_select_related = ["topic"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [EntryInline]
+    # A section may hold tens of thousands of entries: an inline form for
+    # each would never finish. Its entries are edited in the entries' own
+    # list (paginated, filtered to the section), which the page links to.
+    readonly_fields = ["entries_link"]
+
+    @admin.display(description=_("entries"))
+    def entries_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        count = obj.entries.count()
+        url = reverse("admin:references_entry_changelist")
+        return format_html(
+            '<a href="{}?section__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            ngettext(
+                "%(count)d entry: order and edit them",
+                "%(count)d entries: order and edit them",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(Reference)
@@ -96,15 +127,10 @@ class ReferenceAdmin(VersionAdmin):
     list_display = ["title", "kind", "source", "year", "link_status", "inbox_topic"]
     list_filter = ["kind", "link_status", "inbox_topic", "entries__section__topic"]
     list_select_related = ["inbox_topic"]
-    search_fields = [
-        "title",
-        "authors",
-        "source",
-        "doi",
-        "pmid",
-        "citation_key",
-        "abstract",
-    ]
+    # Identifiers exactly and titles: never the abstracts (a scan of every
+    # row's longest column). The site's admin searches its full-text index
+    # instead (portal.admin), which the autocomplete widgets use too.
+    search_fields = ["=doi", "=pmid", "=citation_key", "title"]
     # A pasted "example.org/paper" means https; saying so also keeps Django 6's
     # change of default from raising a deprecation warning on the add page.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -171,6 +197,7 @@ class ReferenceNoticeAdmin(VersionAdmin):
 
     list_display = ["reference", "kind", "date", "source", "first_seen_at"]
     list_filter = ["kind", "source"]
+    list_select_related = ["reference"]
     search_fields = ["reference__title", "doi", "pmid", "reason"]
     autocomplete_fields = ["reference"]
     date_hierarchy = "first_seen_at"

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 
-from articles import roles, services, workflow
+from articles import notifications, roles, services, workflow
 from articles.models import Article, BoardMember, ChangeClass, Disclosure
 from references import identifiers
 from references.fields import normalize_text
@@ -97,14 +97,15 @@ def load_demo_content(*, with_accounts: bool, reset: bool = False) -> LoadReport
     demo's values instead, and the article's demo text is approved again.
     """
     report = LoadReport(reset=reset)
-    with revision(user=None, comment="Loaded the myositis demo content"):
-        if with_accounts:
-            report.accounts = _load_accounts(report)
-        topics = _load_topics(report)
-        references = _load_references(topics, report)
-    _load_glossary(report)
-    _load_synonyms(report)
-    _load_article(topics["myositis-treatment"], references, report, with_accounts)
+    with notifications.silenced():
+        with revision(user=None, comment="Loaded the myositis demo content"):
+            if with_accounts:
+                report.accounts = _load_accounts(report)
+            topics = _load_topics(report)
+            references = _load_references(topics, report)
+        _load_glossary(report)
+        _load_synonyms(report)
+        _load_article(topics["myositis-treatment"], references, report, with_accounts)
     return report
 
 

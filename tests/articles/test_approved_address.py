@@ -36,7 +36,7 @@ def edit_in_browser(client, writer, article, **changes):
 def public_listing(client):
     """What anonymous readers and crawlers are told about articles."""
     return (
-        client.get("/sitemap.xml").content.decode()
+        client.get("/sitemap-articles.xml").content.decode()
         + client.get(reverse("portal:feed-articles")).content.decode()
     )
 

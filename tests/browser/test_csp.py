@@ -13,7 +13,7 @@ PAGES = [
     "/editorial-policy/",
     "/no-such-page/",
     "/admin/login/",
-    # The API's readable schema: rendered on the server, no script (issue 26).
+    # The API's readable schema: rendered on the server, no script.
     "/api/v1/docs/",
 ]
 

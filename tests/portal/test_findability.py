@@ -5,10 +5,13 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import services
 from portal.audience import COOKIE
+from portal.sitemaps import ReferenceSitemap
 from tests.factories import (
     EntryFactory,
     ReferenceFactory,
@@ -108,13 +111,23 @@ def test_pages_have_canonical_url_title_description_and_open_graph(client, artic
     assert 'rel="alternate" type="application/atom+xml"' in html
 
 
+def sitemap_locations(client):
+    """Every URL the sitemap index leads a crawler to, page by page."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    locations = set()
+    for page in ET.fromstring(index.content).findall("s:sitemap/s:loc", SITEMAP_NS):
+        response = client.get(page.text)
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)
+        locations |= {loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)}
+    return locations
+
+
 def test_sitemap_lists_approved_content_only(client, article):
     draft = make_article(slug="secret-draft", title="Secret")
     reference = ReferenceFactory()
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    locations = {loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)}
+    locations = sitemap_locations(client)
     base = "http://testserver"
     assert base + "/" in locations
     assert base + article.get_absolute_url() in locations
@@ -123,6 +136,40 @@ def test_sitemap_lists_approved_content_only(client, article):
     assert base + reverse("portal:editorial-policy") in locations
     assert base + reverse("portal:editorial-board") in locations
     assert base + draft.get_absolute_url() not in locations
+
+
+def test_the_sitemap_index_pages_the_library_so_every_reference_is_listed(
+    client, monkeypatch
+):
+    monkeypatch.setattr(ReferenceSitemap, "limit", 2)
+    references = ReferenceFactory.create_batch(5)
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    pages = [loc.text for loc in index.findall("s:sitemap/s:loc", SITEMAP_NS)]
+    base = "http://testserver/sitemap-references.xml"
+    assert [page for page in pages if page.startswith(base)] == [
+        base,
+        base + "?p=2",
+        base + "?p=3",
+    ]
+    assert client.get("/sitemap-references.xml?p=4").status_code == 404
+    assert {
+        "http://testserver" + reference.get_absolute_url() for reference in references
+    } <= sitemap_locations(client)
+
+
+def test_a_sitemap_page_and_the_index_cost_the_same_queries_whatever_the_size(
+    client, no_page_cache, monkeypatch
+):
+    monkeypatch.setattr(ReferenceSitemap, "limit", 3)
+    counts = []
+    for batch in (4, 40):
+        ReferenceFactory.create_batch(batch)
+        with CaptureQueriesContext(connection) as index:
+            client.get("/sitemap.xml")
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/sitemap-references.xml?p=2").status_code == 200
+        counts.append((len(index), len(page)))
+    assert counts[0] == counts[1]
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_admin(client):

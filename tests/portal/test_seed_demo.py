@@ -290,3 +290,30 @@ def test_demo_also_see_topics_have_literature_and_home_hides_empty_ones(
     assert topics.index("/topics/myositis-treatment/") < topics.index(
         "/topics/clinical-trials/"
     )
+
+
+def test_seed_demo_sends_no_email_and_prints_a_short_summary(
+    settings, capsys, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The demo's own submissions and approvals are not news to anyone: before,
+    `make run` printed 87 lines of e-mails above the demo accounts."""
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    assert mailoutbox == []
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("Demo content loaded: ")
+    assert [line.split()[0] for line in lines[2:]] == ["editor", "board", "admin"]
+    assert len(lines) == 5
+
+
+def test_review_steps_still_send_email_outside_the_demo_loader(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import board_member, make_article
+
+    board_member(email="board@example.org")
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(article=article, user=article.author)
+    assert [message.to for message in mailoutbox] == [["board@example.org"]]

@@ -68,10 +68,22 @@ def test_a_failing_service_is_reported_and_the_rest_recorded(
 ):
     scholarly_api.fail("/crossref/", *[Scripted(503, b"down")] * 30)
 
-    with pytest.raises(CommandError, match="checks failed"):
+    with pytest.raises(CommandError, match="Stopped asking Crossref: down"):
         call_command("watch_literature")
 
     # PubMed's notices are recorded all the same.
     assert library["retracted"].notices.get().pmid == "900000009"
     assert library["erratum"].notices.exists()
     assert "Crossref answered with an error (HTTP 503)" in capsys.readouterr().err
+
+
+def test_a_single_failure_is_reported_and_the_run_goes_on(
+    scholarly_api, library, capsys
+):
+    scholarly_api.fail("/crossref/works/", Scripted(404, b"gone"), Scripted(400, b"?"))
+
+    with pytest.raises(CommandError, match="1 checks failed"):
+        call_command("watch_literature")
+
+    assert "HTTP 400" in capsys.readouterr().err
+    assert library["concern"].notices.get().kind == Kind.CONCERN

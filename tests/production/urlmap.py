@@ -70,7 +70,9 @@ def public_args(data):
         "references:export": {"extension": "ris"},
         "portal:article-references-ris": {"slug": data["article"].slug},
         "references:topic-feed": {"slug": data["topic"].slug},
+        "portal:sitemap-section": {"section": "references"},
         "references_editorial:inbox": {"slug": data["topic"].slug},
+        "references_editorial:edit": {"pk": data["reference"].pk},
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},
         "editorial:transition": {"pk": data["article"].pk},
@@ -80,7 +82,14 @@ def public_args(data):
         "editorial:assign": {"pk": data["article"].pk},
         "editorial:declare-conflict": {"pk": data["article"].pk},
         "articles:changes": {"slug": data["article"].slug},
-        # The read API (issue 26).
+        # Readers' questions.
+        "questions:confirm": {"token": data["question_token"]},
+        "questions_editorial:group": {"pk": data["question"].group_id},
+        "questions_editorial:merge": {"pk": data["question"].group_id},
+        "questions_editorial:answer": {"pk": data["question"].group_id},
+        "questions_editorial:plan": {"pk": data["question"].group_id},
+        "questions_editorial:decline": {"pk": data["question"].group_id},
+        # The read API.
         "api:topic-detail": {"slug": data["topic"].slug},
         "api:article-detail": {"slug": data["article"].live.slug},
         "api:reference-detail": {"pk": data["reference"].pk},

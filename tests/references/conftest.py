@@ -31,7 +31,11 @@ FIXTURE_FILES = {
 def fixture_bytes():
     """Read a real export from the shared fixtures, or skip saying why."""
     if not FIXTURES.is_dir():
-        pytest.skip(f"The shared reference fixtures are not at {FIXTURES}.")
+        pytest.skip(
+            f"reads real exports of other tools from {FIXTURES}, which is "
+            "missing: put the shared folder beside the repository or set "
+            "REFERENCE_FIXTURES_DIR to include these tests"
+        )
 
     def read(name):
         return (FIXTURES / name).read_bytes()

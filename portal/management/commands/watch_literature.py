@@ -34,15 +34,25 @@ class Command(BaseCommand):
             .only("pk", "doi", "pmid")
         )
         verbosity = options["verbosity"]
+        total = references.count()
+        every = max(watch.BATCH, total // 10)
 
-        def progress(step, done, total):
-            every = max(1, total // 10)
+        def progress(done):
             if verbosity >= 2 or (
-                verbosity >= 1 and (done % every == 0 or done == total)
+                verbosity >= 1 and (done % every < watch.BATCH or done == total)
             ):
-                self.stdout.write(f"  {step}: {done} of {total} checked…")
+                self.stdout.write(f"  {done} of {total} references checked…")
 
-        result = watch.watch(references, dry_run=options["dry_run"], progress=progress)
+        def report(error):
+            # As it happens: a failing service is seen during the run.
+            self.stderr.write(self.style.WARNING(error))
+
+        result = watch.watch(
+            references.iterator(chunk_size=watch.BATCH),
+            dry_run=options["dry_run"],
+            progress=progress,
+            report=report,
+        )
         recorded = result.recorded
         if verbosity >= 1:
             for notice in recorded.new:
@@ -55,8 +65,12 @@ class Command(BaseCommand):
                     f"{len(recorded.updated)} completed, {recorded.known} known."
                 )
             )
-        for error in result.errors:
-            self.stderr.write(self.style.WARNING(error))
+        if result.down:
+            raise CommandError(
+                f"Stopped asking {' and '.join(result.down)}: down (see above). "
+                f"{result.checked} of {total} references were checked and what "
+                "was found is recorded. Run the watch again later."
+            )
         if result.errors:
             raise CommandError(
                 f"{len(result.errors)} checks failed; the rest were recorded. "
