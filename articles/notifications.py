@@ -129,7 +129,7 @@ def deliver(messages) -> bool:
             return True
         except Exception:  # SMTP, DNS, a refused header: any of them
             logger.warning(
-                "Review e-mail not sent (attempt %d of %d)",
+                "E-mail not sent (attempt %d of %d)",
                 attempt,
                 MAIL_ATTEMPTS,
                 exc_info=True,
@@ -137,7 +137,7 @@ def deliver(messages) -> bool:
             if attempt < MAIL_ATTEMPTS:
                 time.sleep(MAIL_RETRY_SECONDS * attempt)
     logger.error(
-        "Review e-mail lost after %d attempts: %r to %s",
+        "E-mail lost after %d attempts: %r to %s",
         MAIL_ATTEMPTS,
         messages[0][0] if messages else "",
         ", ".join(address for message in messages for address in message[3]),

@@ -277,7 +277,7 @@ def test_a_mail_failure_after_the_commit_is_logged_and_retried_never_a_500(
     article.refresh_from_db()
     assert article.status == Article.Status.SUBMITTED
     assert len(attempts) == notifications.MAIL_ATTEMPTS
-    assert "Review e-mail lost" in caplog.text
+    assert "E-mail lost" in caplog.text
 
 
 # ---------------------------------------------------------------------------
@@ -329,3 +329,32 @@ def test_a_very_long_family_name_imports_with_a_short_citation_key(client, lengt
     assert response.status_code == 200
     [reference] = Reference.objects.filter(title="Myositis")
     assert len(reference.citation_key) <= 100
+
+
+def test_a_readers_confirmation_mail_failing_is_logged_not_a_500(
+    client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from smtplib import SMTPRecipientsRefused
+
+    from articles import notifications
+    from questions.models import Question
+
+    def fail(messages, fail_silently):
+        raise SMTPRecipientsRefused({})
+
+    monkeypatch.setattr(notifications, "send_mass_mail", fail)
+    monkeypatch.setattr(notifications, "MAIL_RETRY_SECONDS", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/questions/ask/",
+            {
+                "text": "Can I exercise with dermatomyositis?",
+                "asker": "patient",
+                "email": "reader@example.org",
+                "page": "/",
+                "website": "",
+            },
+        )
+    assert response.status_code == 302
+    assert Question.objects.count() == 1
+    assert "E-mail lost" in caplog.text
