@@ -410,13 +410,18 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 # Login throttling (portal/throttling.py): failures counted per username and
-# per client address within a window.
+# address, per address, and (a slower limit) per username from anywhere,
+# within a window; addresses an account signed in from are remembered.
 AUTHENTICATION_BACKENDS = ["portal.throttling.ThrottledModelBackend"]
 # The one login form, which says when a login is throttled: /editorial/login/
 # uses it, the admin a subclass with its staff-only rule (portal/admin.py).
 PORTAL_LOGIN_FORM = "portal.throttling.ThrottledAuthenticationForm"
-LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
+LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = env_int(
+    "LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS", 5
+)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 100)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 90)
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
 # Behind a proxy, the META key holding the client's address as the proxy saw
 # it (for example HTTP_X_REAL_IP); REMOTE_ADDR otherwise.
