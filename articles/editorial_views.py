@@ -28,6 +28,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from references import identifiers
 from references.models import Reference, SavedSearch, Topic
+from references.numbers import parse_number, parse_numbers
 
 from . import diff, evidence_profile, selectors, services, workflow
 from .forms import ArticleForm
@@ -216,11 +217,16 @@ class ArticleCreateView(EditorsOnlyMixin, CitationHelpMixin, PreviewMixin, Creat
         if self.previewing():
             return self.preview(form)
         form.instance.author = self.request.user
-        self.object = services.save_article(
-            article=form.instance,
-            user=self.request.user,
-            comment=form.cleaned_data["change_note"] or _("Created"),
-        )
+        try:
+            self.object = services.save_article(
+                article=form.instance,
+                user=self.request.user,
+                comment=form.cleaned_data["change_note"] or _("Created"),
+            )
+        except ValidationError as exc:
+            # What the service's full_clean() refuses is the form's error too.
+            form.add_service_error(exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("Draft saved."))
         return HttpResponseRedirect(self.get_success_url())
 
@@ -263,6 +269,9 @@ class ArticleUpdateView(
             # refusal, with the text kept in the form.
             form.add_error(None, str(exc))
             return self.form_invalid(form)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Saved as version %s. Submit it for review when it is ready.")
@@ -272,13 +281,13 @@ class ArticleUpdateView(
 
     def form_invalid(self, form):
         errors = form.errors.as_data().get("__all__", [])
-        loaded = str(form.data.get("loaded_version", ""))
+        loaded = parse_number(form.data.get("loaded_version", ""))
         conflict_url = None
-        if loaded.isdigit() and any(e.code == "conflict" for e in errors):
+        if loaded is not None and any(e.code == "conflict" for e in errors):
             # The diff between the version the editor loaded and the stored one.
             conflict_url = (
                 reverse("editorial:compare", args=[self.object.pk])
-                + f"?a={int(loaded)}&b={self.object.version}"
+                + f"?a={loaded}&b={self.object.version}"
             )
         return self.render_to_response(
             self.get_context_data(form=form, conflict_url=conflict_url)
@@ -299,9 +308,9 @@ class ReviewView(ArticleMixin, DetailView):
         events = list(article.events.select_related("actor"))
         # The references' notices come along: badges and the retraction warning.
         citations = list(
-            article.citations.select_related("reference").prefetch_related(
-                "reference__notices"
-            )
+            article.citations.select_related(
+                "reference", "reference__inbox_topic"
+            ).prefetch_related("reference__notices")
         )
         facts = selectors.review_facts(article)
         assigned = ReviewAssignment.objects.filter(article=article).select_related(
@@ -338,6 +347,7 @@ class ReviewView(ArticleMixin, DetailView):
                 article.evidence_profile,
                 article.live.evidence_profile if article.live_id else None,
             ),
+            waiting_in_inbox=selectors.cited_in_inbox(article, citations),
             can_edit=workflow.can_edit(article=article, user=user),
             kept=kept,
             new_evidence=self.new_evidence(article, citations),
@@ -404,20 +414,9 @@ class ReviewView(ArticleMixin, DetailView):
         }
 
 
-def _posted_number(value: str) -> int | None:
-    """A version number or id a form posted, or None if absent or garbled.
-
-    ASCII digits only, and few of them: ``"²".isdigit()`` holds but ``int()``
-    refuses it, as it refuses thousands of digits.
-    """
-    if value.isascii() and value.isdigit() and len(value) < 10:
-        return int(value)
-    return None
-
-
 def _posted_version(request):
     """The version number a form was showing, or None if absent or garbled."""
-    return _posted_number(request.POST.get("version", ""))
+    return parse_number(request.POST.get("version", ""))
 
 
 KEPT_SESSION_KEY = "editorial_refused_text"
@@ -441,6 +440,15 @@ def kept_typed(request, article) -> dict:
 
 class Refused(Exception):
     """A posted action that cannot be done as posted, with a message for people."""
+
+
+def _posted_text(request, name: str) -> str:
+    """A text field of a posted action (a comment, a note), refused if it
+    holds NUL: no browser sends one, and PostgreSQL cannot store it."""
+    text = request.POST.get(name, "")
+    if "\x00" in text:
+        raise Refused(_("The text held a NUL character; nothing was done."))
+    return text
 
 
 class ActionView(ArticleMixin, SingleObjectMixin, View):
@@ -488,10 +496,10 @@ class TransitionView(ActionView):
             action,
             article=article,
             user=request.user,
-            comment=request.POST.get("comment", ""),
+            comment=_posted_text(request, "comment"),
             version=_posted_version(request),
             note=workflow.ChangeNote(
-                text=request.POST.get("change_note", ""),
+                text=_posted_text(request, "change_note"),
                 change_class=request.POST.get("change_class", ""),
             ),
         )
@@ -520,8 +528,8 @@ class AssignReviewersView(ActionView):
     """A board member asks one or more colleagues to review the article."""
 
     def act(self, request, article):
-        ids = {_posted_number(value) for value in request.POST.getlist("reviewer")}
-        reviewers = list(get_user_model().objects.filter(pk__in=ids - {None}))
+        ids = parse_numbers(request.POST.getlist("reviewer"))
+        reviewers = list(get_user_model().objects.filter(pk__in=ids))
         if not reviewers:
             raise Refused(_("Choose at least one board member."))
         workflow.assign_reviewers(
@@ -537,7 +545,7 @@ class DeclareConflictView(ActionView):
         workflow.declare_conflict(
             article=article,
             user=request.user,
-            statement=request.POST.get("statement", ""),
+            statement=_posted_text(request, "statement"),
         )
         return _("Your conflict is recorded: you will not review this article.")
 
@@ -564,12 +572,12 @@ class CompareView(ArticleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         versions = services.text_versions(self.object)
-        try:
-            a = int(self.request.GET.get("a") or min(versions))
-            b = int(self.request.GET.get("b") or max(versions))
-            old, new = versions[a], versions[b]
-        except (KeyError, ValueError) as exc:
-            raise Http404(_("No such version.")) from exc
+        a, b = (self.request.GET.get(name) for name in ("a", "b"))
+        a = min(versions) if not a else parse_number(a)
+        b = max(versions) if not b else parse_number(b)
+        if a not in versions or b not in versions:
+            raise Http404(_("No such version."))
+        old, new = versions[a], versions[b]
         return super().get_context_data(
             old=old,
             new=new,
@@ -595,7 +603,7 @@ class RevertView(EditorsOnlyMixin, ActionView):
             raise Refused(
                 _("This form did not say which version you were looking at. Retry.")
             )
-        number = _posted_number(request.POST.get("number", ""))
+        number = parse_number(request.POST.get("number", ""))
         if number is None:
             raise Refused(_("Choose a version to go back to."))
         services.revert_article(

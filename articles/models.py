@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from references.fields import EditorTextField
+from references.fields import EditorTextField, OneLineCharField
 from references.models import Reference, ReferenceNotice, Topic
 
 from . import evidence_profile, rendering
@@ -213,7 +213,7 @@ class Article(models.Model):
         help_text=_("Shown on the topic page beside its literature."),
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     summary = EditorTextField(_("summary"), blank=True)
     body = EditorTextField(
         _("body"),
@@ -523,7 +523,7 @@ class ApprovedVersion(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=100)
     is_overview = models.BooleanField(_("topic overview"), default=False)
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body_html = models.TextField()
     plain_summary = models.TextField(_("plain-language summary"), blank=True)

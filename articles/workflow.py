@@ -48,6 +48,7 @@ from .roles import (
 from .selectors import (
     ReviewFacts,
     approvals_required,
+    cited_in_inbox,
     cited_retractions,
     review_facts,
     writers,
@@ -215,6 +216,26 @@ def box_name(statement: dict) -> str:
     return str(_("Recommendation %(number)s")) % {"number": number}
 
 
+def check_cited_references_placed(attempt: Attempt) -> None:
+    """Refuse to approve text citing references that wait in a curation inbox.
+
+    The inbox is the editors' and hidden from readers; an approved article
+    would show such a citation, and export it, while its reference's page
+    answers 404. The rule: an editor places each cited reference in a section
+    first (the review page lists them); approval never places anything.
+    """
+    waiting = cited_in_inbox(attempt.article)
+    if waiting:
+        raise WorkflowError(
+            _(
+                "This text cites references that still wait in a curation inbox, "
+                "unseen by readers (%(titles)s). An editor must place them in a "
+                "section before the text can be approved."
+            )
+            % {"titles": "; ".join(f"“{r.title}”" for r in waiting)}
+        )
+
+
 @dataclass(frozen=True)
 class Transition:
     """One allowed move: from which states, to which, by whom."""
@@ -289,6 +310,7 @@ TRANSITIONS = {
                 check_change_note,
                 check_retractions_acknowledged,
                 check_recommendations_acknowledged,
+                check_cited_references_placed,
             ),
         ),
     )

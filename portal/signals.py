@@ -121,7 +121,7 @@ def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
 
 
 def _logged_in(sender, request, user, **kwargs):
-    throttling.reset_username(user.get_username())
+    throttling.login_succeeded(request=request, username=user.get_username())
     accounts.record_login_event(
         kind=LoginEvent.Kind.SUCCESS,
         username=user.get_username(),

@@ -36,6 +36,7 @@ from .forms import (
     ReferenceEditForm,
 )
 from .models import Reference, ReferenceNotice, Topic
+from .numbers import parse_numbers
 
 PENDING = "references_import_pending"
 RESULT = "references_import_result"
@@ -137,11 +138,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
             return self.look_up(request.POST.getlist("look-up"))
         records = importing.records_from_dicts(self.pending["records"])
         # Probable duplicates the editor ticked "import anyway".
-        keep = {
-            int(number)
-            for number in request.POST.getlist("keep")
-            if number.isdigit() and len(number) < 9
-        }
+        keep = set(parse_numbers(request.POST.getlist("keep")))
         for record in records:
             # The kind the editor chose in the preview, where it was shown.
             chosen = request.POST.get(f"kind-{record.number}")

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import citations, evidence, formats, identifiers, kinds, matching
-from .fields import EditorTextField
+from .fields import EditorTextField, OneLineCharField
 from .formats import ET_AL, split_et_al, with_et_al
 
 # Vancouver lists six authors, then "et al.".
@@ -49,6 +49,11 @@ BIBLIOGRAPHIC_FIELDS = (
 # imports all check (through the field's validators and the constraint).
 YEAR_MIN = 1000
 YEAR_MAX = 2100
+
+
+# The longest name part of a suggested citation key: with "-2011" and a
+# "-<n>" it stays well within the key's 100 characters.
+KEY_BASE_LENGTH = 60
 
 
 def unique_citation_key(base, taken):
@@ -105,7 +110,7 @@ class TopicQuerySet(models.QuerySet):
 
 @reversion.register()
 class Topic(models.Model):
-    title = models.CharField(_("title"), max_length=200)
+    title = OneLineCharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = EditorTextField(_("summary"), blank=True)
     also_see = models.ManyToManyField(
@@ -141,7 +146,7 @@ class Section(models.Model):
         related_name="sections",
         verbose_name=_("topic"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = OneLineCharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
     intro = EditorTextField(_("introduction"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -377,7 +382,7 @@ class Reference(IdentifierFieldsMixin, models.Model):
         choices=ItemType.choices,
         default=ItemType.ARTICLE,
     )
-    title = models.CharField(_("title"), max_length=500)
+    title = OneLineCharField(_("title"), max_length=500)
     authors = models.TextField(
         _("authors"),
         blank=True,
@@ -724,8 +729,13 @@ class Reference(IdentifierFieldsMixin, models.Model):
     def citation_key_base(self):
         """The key before any "-2" that keeps it unique: "marie-2011"."""
         first = self.author_list[0].split(",")[0] if self.author_list else self.title
-        words = slugify(first).split("-")[:3]
-        base = "-".join(word for word in words if word) or "ref"
+        # The name is cut before slugify() reads it (a file may hold a
+        # 60,000-character name) and the words after: the key, with its year
+        # and a "-<n>" to keep it unique, fits its 100 characters, and the
+        # istartswith query for taken keys stays a short LIKE pattern.
+        words = slugify(first[:KEY_BASE_LENGTH]).split("-")[:3]
+        base = "-".join(word for word in words if word)[:KEY_BASE_LENGTH]
+        base = base.strip("-") or "ref"
         return f"{base}-{self.year}" if self.year else base
 
     def _author_lines(self):
