@@ -172,15 +172,16 @@ class ScholarlyAPI:
         return Scripted(body=json.dumps(body).encode())
 
     def crossref_updates(self, filters: str) -> Scripted:
-        wanted = {
-            part.split(":", 1)[1].lower()
-            for part in filters.split(",")
-            if part.startswith("updates:")
-        }
+        """Works whose ``update-to`` names one of the ``updates:`` DOIs, or
+        that have one of the ``doi:`` DOIs (Crossref ORs filters of a name)."""
+        parts = [part.split(":", 1) for part in filters.split(",") if ":" in part]
+        wanted = {value.lower() for name, value in parts if name == "updates"}
+        dois = {value.lower() for name, value in parts if name == "doi"}
         items = [
             work
-            for work in self.works.values()
-            if any(u["DOI"].lower() in wanted for u in work.get("update-to", []))
+            for doi, work in self.works.items()
+            if doi in dois
+            or any(u["DOI"].lower() in wanted for u in work.get("update-to", []))
         ]
         body = {
             "status": "ok",

@@ -80,6 +80,35 @@ def fetch_work(doi: str, *, timeout=None, retries=None, session=None) -> Work:
         ) from None
 
 
+def fetch_works(dois, *, timeout=None, retries=None, session=None) -> dict[str, Work]:
+    """The works of ``dois`` by DOI, UPDATES_BATCH to a request (a ``doi``
+    filter per DOI, which Crossref ORs). DOIs it does not know are absent; a
+    garbled work is left out rather than spoiling the batch."""
+    dois = list(dict.fromkeys(dois))  # in the order given, once each
+    works = {}
+    for start in range(0, len(dois), UPDATES_BATCH):
+        batch = dois[start : start + UPDATES_BATCH]
+        response = http.get(
+            f"{settings.CROSSREF_API_URL}/works",
+            service=SERVICE,
+            params=_params(
+                filter=",".join(f"doi:{doi}" for doi in batch), rows=len(batch)
+            ),
+            timeout=timeout,
+            retries=retries,
+            session=session,
+            limiter=LIMITER,
+        )
+        for item in _message(response).get("items") or []:
+            try:
+                work = parse_work(item)
+            except (AttributeError, TypeError, ValueError, IndexError):
+                continue
+            if work.record.doi in batch:
+                works[work.record.doi] = work
+    return works
+
+
 def notices_updating(
     dois, *, timeout=None, retries=None, session=None
 ) -> list[FoundNotice]:
