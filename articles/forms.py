@@ -21,7 +21,10 @@ class ArticleForm(forms.ModelForm):
         label=_("What changed"),
         required=False,
         max_length=500,
-        help_text=_("A short note for the history, e.g. “Updated IVIG dosing”."),
+        help_text=_(
+            "A short note for the history, e.g. “Updated IVIG dosing”. When you "
+            "submit, it is proposed to the board as the note for readers."
+        ),
     )
 
     class Meta:

@@ -162,10 +162,23 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_public().filter(live__topic=topic)
 
 
-# Status and the live pointer belong to the workflow, not to the text: a
-# reverted or recovered revision must never publish or unpublish anything, so
-# reversion leaves them out (a recovered article comes back as a draft).
-@reversion.register(follow=["citations"], exclude=["status", "live"])
+class ChangeClass(models.TextChoices):
+    """How much an approved version changes what readers should do."""
+
+    PRACTICE_CHANGING = "practice-changing", _("Practice-changing")
+    MAJOR = "major", _("Major update")
+    MINOR = "minor", _("Minor update")
+    CORRECTION = "correction", _("Correction")
+
+
+# Status, the live pointer and the proposed note belong to the workflow, not
+# to the text: a reverted or recovered revision must never publish or
+# unpublish anything, so reversion leaves them out (a recovered article comes
+# back as a draft).
+@reversion.register(
+    follow=["citations"],
+    exclude=["status", "live", "proposed_change_class", "proposed_change_note"],
+)
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -246,6 +259,20 @@ class Article(models.Model):
             "Months from an approval to the next review, for a fast-moving topic. "
             "Leave empty for the site's default."
         ),
+    )
+    # The note for readers the editor proposes when submitting (what changed
+    # since the live version, and its class): the board's approval form
+    # starts from it, so the note is written once. Cleared on publication,
+    # when it has become the approved version's.
+    proposed_change_class = models.CharField(
+        _("proposed kind of change"),
+        max_length=20,
+        choices=ChangeClass.choices,
+        blank=True,
+        editable=False,
+    )
+    proposed_change_note = EditorTextField(
+        _("proposed note for readers"), blank=True, editable=False
     )
     live = models.OneToOneField(
         "ApprovedVersion",
@@ -441,15 +468,6 @@ class ApprovedVersionQuerySet(models.QuerySet):
             .select_related("article__live", "topic", "approved_by")
             .order_by("-approved_at", "-pk")
         )
-
-
-class ChangeClass(models.TextChoices):
-    """How much an approved version changes what readers should do."""
-
-    PRACTICE_CHANGING = "practice-changing", _("Practice-changing")
-    MAJOR = "major", _("Major update")
-    MINOR = "minor", _("Minor update")
-    CORRECTION = "correction", _("Correction")
 
 
 class ApprovedVersion(models.Model):

@@ -191,3 +191,25 @@ def cited_retractions(article: Article, citations=None) -> list:
         .distinct()
         .order_by("title")
     )
+
+
+def proposed_note(article: Article, events=None) -> dict:
+    """The note for readers the approval form starts from: the one the editor
+    proposed on submitting, or, before that, what the editors said of each
+    save since the live version ("What changed"), oldest first.
+
+    ``events``: the article's record in order, when the caller has it.
+    """
+    if article.proposed_change_note or article.proposed_change_class:
+        return {
+            "text": article.proposed_change_note,
+            "change_class": article.proposed_change_class,
+        }
+    live = article.live.number if article.live_id else 0
+    said = []
+    for event in _events(article, events):
+        text = event.comment.strip()
+        if event.action == Action.EDIT and event.version > live and text:
+            if text not in said:
+                said.append(text)
+    return {"text": "\n".join(said), "change_class": ""}

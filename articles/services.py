@@ -1,6 +1,9 @@
 """Writes to articles that take more than one step."""
 
+from dataclasses import dataclass
+
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
@@ -8,7 +11,7 @@ from reversion.models import Version
 from references.models import Reference
 from references.revisions import revision
 
-from . import diff, workflow
+from . import diff, rendered_diff, rendering, workflow
 from .models import Article, Citation
 
 # The fields that make up an article's text: what a revert restores.
@@ -136,19 +139,140 @@ class SavedText:
         return [reference_id for _number, reference_id in rows]
 
 
+@dataclass
+class RenderedText:
+    """One version's text as readers get it: the rendered bodies, the
+    recommendation boxes and the reference each citation number means."""
+
+    body_html: str
+    plain_body_html: str
+    recommendations: list
+    # Citation number -> the cited reference's id.
+    references: dict
+
+
+def rendered_text(source, citations) -> RenderedText:
+    """The stored rendering of the working copy or an approved version
+    (``source``), with its ``citations`` (numbered)."""
+    return RenderedText(
+        source.body_html,
+        source.plain_body_html,
+        source.recommendations,
+        {c.number: c.reference_id for c in citations},
+    )
+
+
+def rendered_version(saved: "SavedText") -> RenderedText | None:
+    """An earlier saved version rendered as it would be now, or None if the
+    renderer refuses it (a text saved under older rules)."""
+    numbering = {}
+    try:
+        body = rendering.render(saved.fields["body"], numbering)
+        plain = rendering.render(saved.fields["plain_body"], numbering, plain=True)
+    except ValidationError:
+        return None
+    ids = saved.cited_reference_ids()
+    return RenderedText(
+        body.html,
+        plain.html,
+        body.recommendations,
+        dict(enumerate(ids, start=1)),
+    )
+
+
 class Comparison:
     """What changed from an earlier saved version to the article's working copy:
-    the text, field by field, and the references cited or no longer cited."""
+    the text, field by field, and the references cited or no longer cited;
+    and the same in the rendered text, block by block, with a summary."""
 
     def __init__(
-        self, *, article: Article, saved: SavedText, labels: dict, before, after
+        self,
+        *,
+        article: Article,
+        saved: SavedText,
+        labels: dict,
+        before,
+        after,
+        rendered_before: RenderedText | None = None,
+        rendered_after: RenderedText | None = None,
     ):
         """``before`` and ``after``: the references (in citation order) the
-        earlier version and the working copy cite."""
+        earlier version and the working copy cite; ``rendered_before`` and
+        ``rendered_after`` their rendered texts, for the rendered diff."""
         current = {name: getattr(article, name) for name in labels}
         self.saved = saved
         self.changes = diff.field_diffs(saved.fields, current, labels)
         self.added, self.removed = diff.citation_changes(before, after)
+        self.rendered = None
+        if rendered_before is not None and rendered_after is not None:
+            self.rendered = RenderedChanges(
+                before=rendered_before,
+                after=rendered_after,
+                added=self.added,
+                removed=self.removed,
+                fields=dict(zip(labels, self.changes, strict=True)),
+            )
+
+
+class RenderedChanges:
+    """The rendered diff of the clinical and plain-language texts, and the
+    summary of it a reviewer reads first: the sections, recommendations and
+    references that changed, each with the anchor of its change."""
+
+    def __init__(self, *, before, after, added, removed, fields):
+        self.body = rendered_diff.rendered_diff(
+            before.body_html,
+            after.body_html,
+            old_references=before.references,
+            new_references=after.references,
+            prefix="diff-",
+        )
+        self.plain = None
+        if before.plain_body_html.strip() or after.plain_body_html.strip():
+            self.plain = rendered_diff.rendered_diff(
+                before.plain_body_html,
+                after.plain_body_html,
+                old_references=before.references,
+                new_references=after.references,
+                prefix="diff-plain-",
+            )
+        self.recommendations = rendered_diff.recommendation_changes(
+            before.recommendations, after.recommendations, self.body
+        )
+        diffs = [d for d in (self.body, self.plain) if d is not None]
+        self.added = [
+            (ref, next((d.cited_in[ref.pk] for d in diffs if ref.pk in d.cited_in), ""))
+            for ref in added
+        ]
+        self.removed = [
+            (
+                ref,
+                next(
+                    (d.uncited_in[ref.pk] for d in diffs if ref.pk in d.uncited_in), ""
+                ),
+            )
+            for ref in removed
+        ]
+        # Field name -> (label, word diff, changed?), as Comparison.changes.
+        self.fields = fields
+        # The changed title and summaries: plain text, shown as a word diff.
+        self.headline = [
+            row
+            for name, row in fields.items()
+            if name in ("title", "summary", "plain_summary") and row[2]
+        ]
+
+    @property
+    def first_change(self) -> str:
+        """The anchor of the first change in the text, or empty."""
+        for d in (self.body, self.plain):
+            if d is not None and d.changes:
+                return d.changed_sections[0].anchor
+        return ""
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.headline or self.first_change)
 
 
 def cited_references(saved: SavedText, *, known=()) -> list:

@@ -128,13 +128,8 @@ def _completes_quorum(facts: ReviewFacts) -> bool:
     return len(set(facts.approver_ids)) + 1 >= approvals_required()
 
 
-def check_change_note(attempt: Attempt) -> None:
-    """Refuse a malformed change note, or none from the approval that publishes
-    a version after the first.
-
-    Readers are told what changed in every version after the first; the
-    approval that publishes it carries the note.
-    """
+def check_note_form(attempt: Attempt) -> None:
+    """Refuse a change note of an unknown class or too long for readers."""
     note = attempt.note
     if note.change_class and note.change_class not in ChangeClass.values:
         raise WorkflowError(_("Choose what kind of change this is from the list."))
@@ -143,6 +138,18 @@ def check_change_note(attempt: Attempt) -> None:
             _("Keep the note for readers under %(limit)s characters.")
             % {"limit": CHANGE_NOTE_MAX_LENGTH}
         )
+
+
+def check_change_note(attempt: Attempt) -> None:
+    """Refuse a malformed change note, or none from the approval that publishes
+    a version after the first.
+
+    Readers are told what changed in every version after the first; the
+    approval that publishes it carries the note (the editor's proposal,
+    which the form starts from, or the board's own words).
+    """
+    check_note_form(attempt)
+    note = attempt.note
     if not attempt.article.live_id or not _completes_quorum(attempt.facts):
         return
     if not note.text.strip() or not note.change_class:
@@ -192,6 +199,9 @@ class Transition:
     # note): run when it is taken, after check(), not when a page lists the
     # actions a person may take.
     guards: tuple[Callable[[Attempt], None], ...] = ()
+    # The note posted with the action is kept as the editor's proposal for
+    # the approval form (submitting), so nobody types it twice.
+    proposes_note: bool = False
 
 
 TRANSITIONS = {
@@ -203,6 +213,8 @@ TRANSITIONS = {
             Status.SUBMITTED,
             EDITORS,
             _("Submit for review"),
+            guards=(check_note_form,),
+            proposes_note=True,
         ),
         Transition(
             Action.WITHDRAW,
@@ -219,9 +231,11 @@ TRANSITIONS = {
             _("Start review"),
             independent=True,
         ),
+        # A board member may decide straight from "submitted": "Start review"
+        # only tells colleagues somebody is reading it.
         Transition(
             Action.REQUEST_CHANGES,
-            frozenset({Status.IN_REVIEW}),
+            frozenset(Article.WITH_BOARD),
             Status.CHANGES_REQUESTED,
             BOARD,
             _("Request changes"),
@@ -230,7 +244,7 @@ TRANSITIONS = {
         ),
         Transition(
             Action.APPROVE,
-            frozenset({Status.IN_REVIEW}),
+            frozenset(Article.WITH_BOARD),
             Status.APPROVED,
             BOARD,
             _("Approve and publish"),
@@ -409,18 +423,29 @@ def transition(
             author_ids=writer_ids,
         )[1]
     elif rule.publishes:
+        # An approval that waits for more: the text is now under review.
+        from_state = locked.status
+        if from_state != Status.IN_REVIEW:
+            with revision(user=user, comment=comment or Action(action).label):
+                locked.status = Status.IN_REVIEW
+                locked.save(update_fields=["status", "updated_at"])
         event = _record(
             article=locked,
             action=action,
-            from_state=locked.status,
+            from_state=from_state,
             actor=user,
             comment=comment,
         )
     else:
         from_state = locked.status
+        fields = ["status", "updated_at"]
+        if rule.proposes_note:
+            locked.proposed_change_class = attempt.note.change_class
+            locked.proposed_change_note = attempt.note.text.strip()
+            fields += ["proposed_change_class", "proposed_change_note"]
         with revision(user=user, comment=comment or Action(action).label):
             locked.status = rule.target
-            locked.save(update_fields=["status", "updated_at"])
+            locked.save(update_fields=fields)
         event = _record(
             article=locked,
             action=action,
@@ -433,9 +458,14 @@ def transition(
     return event
 
 
-def submit(*, article: Article, user, comment: str = "") -> ReviewEvent:
-    """Send the draft to the editorial board."""
-    return transition(Action.SUBMIT, article=article, user=user, comment=comment)
+def submit(
+    *, article: Article, user, comment: str = "", note: ChangeNote | None = None
+) -> ReviewEvent:
+    """Send the draft to the editorial board, with the note for readers the
+    editor proposes (what changed since the live version)."""
+    return transition(
+        Action.SUBMIT, article=article, user=user, comment=comment, note=note
+    )
 
 
 def withdraw(*, article: Article, user, comment: str = "") -> ReviewEvent:
@@ -557,7 +587,18 @@ def _publish(
     with revision(user=approved_by, comment=comment or _("Approved")):
         article.live = version
         article.status = Status.APPROVED
-        article.save(update_fields=["live", "status", "updated_at"])
+        # The proposal is now the approved version's note.
+        article.proposed_change_class = ""
+        article.proposed_change_note = ""
+        article.save(
+            update_fields=[
+                "live",
+                "status",
+                "proposed_change_class",
+                "proposed_change_note",
+                "updated_at",
+            ]
+        )
     event = _record(
         article=article,
         action=Action.APPROVE,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/preview/", views.ImportPreviewView.as_view(), name="import-preview"),
     path("import/done/", views.ImportResultView.as_view(), name="import-result"),
     path("add/", views.ReferenceAddView.as_view(), name="add"),
+    path("references/<int:pk>/edit/", views.ReferenceEditView.as_view(), name="edit"),
     path("inbox/", views.InboxListView.as_view(), name="inboxes"),
     path("inbox/<slug:slug>/", views.InboxView.as_view(), name="inbox"),
 ]

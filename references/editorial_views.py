@@ -10,20 +10,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.generic import CreateView, FormView, TemplateView
+from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
-from . import identifiers, importing, services, sources
-from .forms import ImportForm, InboxActionForm, ReferenceAddForm
+from . import identifiers, importing, selectors, services, sources
+from .forms import (
+    ImportForm,
+    InboxActionForm,
+    InboxFilterForm,
+    ReferenceAddForm,
+    ReferenceEditForm,
+)
 from .models import Reference, ReferenceNotice, Topic
 
 PENDING = "references_import_pending"
 RESULT = "references_import_result"
 # The preview lists this many new references; the rest are counted.
 PREVIEW_LIMIT = 200
+# References a page of the curation inbox lists (well under the 1,000 fields
+# Django accepts in one post, and a page of a few dozen kilobytes).
+INBOX_PAGE_SIZE = 50
 
 
 class EditorMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -96,8 +107,6 @@ class ImportPreviewView(EditorMixin, TemplateView):
             ],
             kinds=Reference.Kind.choices,
             not_shown=max(0, len(preview.new) - PREVIEW_LIMIT),
-            # What the reader could not understand in records it did read.
-            warned=[record for record in records if record.warnings],
             **kwargs,
         )
 
@@ -128,6 +137,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 user=request.user,
                 comment=_("Imported from %(file)s")
                 % {"file": self.pending["filename"]},
+                filename=self.pending["filename"],
             )
         except importing.ImportRejected as exc:
             for message in exc.messages:
@@ -151,6 +161,14 @@ class ImportPreviewView(EditorMixin, TemplateView):
                     else "",
                 }
                 for skipped in result.skipped
+            ],
+            "problems": [
+                {
+                    "where": str(problem.record.where),
+                    "title": problem.record.title,
+                    "reason": " ".join(problem.messages),
+                }
+                for problem in result.problems
             ],
         }
         return redirect("references_editorial:import-result")
@@ -272,6 +290,65 @@ class ReferenceAddView(EditorMixin, CreateView):
         }
 
 
+class ReferenceEditView(EditorMixin, UpdateView):
+    """Edit a reference on an editorial screen: the same validation, duplicate
+    checks and history as every other path (``services.save_reference``);
+    one waiting in an inbox may be placed in a section in the same step."""
+
+    template_name = "references/editorial/reference_edit.html"
+    form_class = ReferenceEditForm
+    queryset = Reference.objects.select_related("inbox_topic")
+    context_object_name = "reference"
+    permission_required = (
+        *EditorMixin.permission_required,
+        "references.change_reference",
+    )
+
+    def form_valid(self, form):
+        section = form.cleaned_data.get("section")
+        try:
+            self.object = services.save_reference(
+                reference=form.instance,
+                user=self.request.user,
+                comment=form.cleaned_data["change_note"],
+                loaded_at=form.cleaned_data["loaded_at"],
+                section=section,
+            )
+        except services.EditConflict as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        if section is not None:
+            messages.success(
+                self.request,
+                _("“%(title)s” was saved and placed in “%(section)s”.")
+                % {"title": self.object.title, "section": section.title},
+            )
+        else:
+            messages.success(self.request, _("The reference was saved."))
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        # Back to the inbox it waits in while it waits, else to its page.
+        if self.object.is_in_inbox:
+            return reverse(
+                "references_editorial:inbox",
+                kwargs={"slug": self.object.inbox_topic.slug},
+            )
+        return self.object.get_absolute_url()
+
+
+def _add_errors(form, exc):
+    """A service's ValidationError shown in the form, by field where it has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 class InboxListView(EditorMixin, TemplateView):
     """Every topic's curation inbox, with how many references wait in it."""
 
@@ -284,10 +361,16 @@ class InboxListView(EditorMixin, TemplateView):
 
 
 class InboxView(EditorMixin, FormView):
-    """One topic's curation inbox: what waits there, and bulk actions on it."""
+    """One topic's curation inbox: what waits there, a page at a time, with
+    filters, and bulk actions on the references ticked or on all that match.
+
+    The page costs the same queries whatever waits (asserted in the tests):
+    no abstracts, one page of references, the filters' choices.
+    """
 
     template_name = "references/editorial/inbox.html"
     form_class = InboxActionForm
+    paginate_by = INBOX_PAGE_SIZE
     # Placing a reference and marking its kind change it, as in the admin.
     # Deleting is only of references still in the inbox (delete_from_inbox),
     # never of curated literature: that is the admin's, with delete_reference.
@@ -300,42 +383,84 @@ class InboxView(EditorMixin, FormView):
         self.topic = get_object_or_404(Topic, slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
+    def get_filters(self):
+        """The filter form, from the query (GET) or the action's hidden
+        fields (POST)."""
+        if not hasattr(self, "filters"):
+            data = self.request.POST if self.request.method == "POST" else None
+            self.filters = InboxFilterForm(
+                data if data is not None else self.request.GET,
+                batches=selectors.import_batches_waiting(self.topic),
+            )
+        return self.filters
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "topic": self.topic}
+        filters = self.get_filters()
+        matching = filters.filter(selectors.inbox(self.topic))
+        return {
+            **super().get_form_kwargs(),
+            "topic": self.topic,
+            "matching": matching if filters.is_valid() else None,
+        }
 
     def get_context_data(self, **kwargs):
         form = kwargs.get("form") or self.get_form()
+        filters = self.get_filters()
+        matching = filters.filter(selectors.inbox(self.topic))
+        # What the list shows: abstracts and stored citations stay unread.
+        listed = matching.defer(
+            "abstract", "links", "citation_vancouver", "citation_ama"
+        )
+        paginator = Paginator(listed, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = filters.as_query()
         return super().get_context_data(
             topic=self.topic,
-            references=form.fields["references"].queryset.order_by("-created_at", "pk"),
+            filters=filters,
+            filter_query=urlencode(query),
+            filter_fields=query.items(),
+            page_obj=page,
+            paginator=paginator,
+            references=page.object_list,
+            ticked={str(pk) for pk in (form["references"].value() or ())},
             **kwargs,
         )
 
     def form_valid(self, form):
         data, user = form.cleaned_data, self.request.user
-        chosen = list(data["references"])
-        if data["action"] == form.PLACE:
-            services.place_in_section(
+        chosen = form.chosen()
+        try:
+            message = self.apply(data, chosen, user)
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        url = reverse("references_editorial:inbox", kwargs={"slug": self.topic.slug})
+        query = self.get_filters().as_query()
+        return redirect(f"{url}?{urlencode(query)}" if query else url)
+
+    def apply(self, data, chosen, user):
+        """Carry out the action; the message saying what was done."""
+        if data["action"] == InboxActionForm.PLACE:
+            placed = services.place_in_section(
                 references=chosen, section=data["section"], user=user
             )
-            message = ngettext(
+            return ngettext(
                 "%(count)d reference was placed in “%(section)s”.",
                 "%(count)d references were placed in “%(section)s”.",
-                len(chosen),
-            ) % {"count": len(chosen), "section": data["section"].title}
-        elif data["action"] == form.KIND:
-            services.set_kind(references=chosen, kind=data["kind"], user=user)
-            message = ngettext(
+                len(placed),
+            ) % {"count": len(placed), "section": data["section"].title}
+        if data["action"] == InboxActionForm.KIND:
+            count = services.set_kind(references=chosen, kind=data["kind"], user=user)
+            return ngettext(
                 "%(count)d reference is now marked “%(kind)s”.",
                 "%(count)d references are now marked “%(kind)s”.",
-                len(chosen),
-            ) % {"count": len(chosen), "kind": Reference.Kind(data["kind"]).label}
-        else:
-            count = services.delete_from_inbox(references=chosen)
-            message = ngettext(
-                "%(count)d reference was deleted.",
-                "%(count)d references were deleted.",
                 count,
-            ) % {"count": count}
-        messages.success(self.request, message)
-        return redirect("references_editorial:inbox", slug=self.topic.slug)
+            ) % {"count": count, "kind": Reference.Kind(data["kind"]).label}
+        count = services.delete_from_inbox(references=chosen)
+        return ngettext(
+            "%(count)d reference was deleted.",
+            "%(count)d references were deleted.",
+            count,
+        ) % {"count": count}

@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import evidence, identifiers, importing
@@ -161,17 +164,116 @@ class ReferenceAddForm(forms.ModelForm):
         return data
 
 
+class InboxFilterForm(forms.Form):
+    """The curation inbox's filters; every field is optional, and an invalid
+    value is ignored (the list is shown unfiltered by it)."""
+
+    BY_HAND = "by-hand"
+    WRITTEN, MISSING = "written", "missing"
+
+    batch = forms.ChoiceField(label=_("Source file"), required=False)
+    added_from = forms.DateField(
+        label=_("Added on or after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    added_until = forms.DateField(
+        label=_("Added on or before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    filter_kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *Reference.Kind.choices],
+    )
+    summary = forms.ChoiceField(
+        label=_("Summary"),
+        required=False,
+        choices=[
+            ("", _("With or without")),
+            (WRITTEN, _("Written: ready to place")),
+            (MISSING, _("Not written yet")),
+        ],
+    )
+
+    def __init__(self, *args, batches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].choices = [
+            ("", _("All files, and those added one by one")),
+            (self.BY_HAND, _("Added one by one")),
+            *((str(batch.pk), str(batch)) for batch in batches),
+        ]
+
+    def filter(self, queryset):
+        """Apply the valid filters to a Reference queryset; ignore invalid ones."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        batch = data.get("batch")
+        if batch == self.BY_HAND:
+            queryset = queryset.from_import(None)
+        elif batch:
+            queryset = queryset.filter(import_batch_id=int(batch))
+        queryset = queryset.added_between(
+            _start_of(data.get("added_from")),
+            _start_of(data.get("added_until"), days=1),
+        )
+        if data.get("filter_kind"):
+            queryset = queryset.of_kind(data["filter_kind"])
+        if data.get("summary"):
+            queryset = queryset.with_summary(data["summary"] == self.WRITTEN)
+        return queryset
+
+    @property
+    def active(self):
+        """Whether any filter narrows the list."""
+        return any(self.cleaned_data.values()) if self.is_valid() else False
+
+    def as_query(self):
+        """The valid filters as query parameters, for links and hidden fields."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: self.data[name]
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "")
+        }
+
+
+def _start_of(day, days=0):
+    """The aware datetime at which ``day`` (plus ``days``) begins, or None."""
+    if day is None:
+        return None
+    moment = datetime.datetime.combine(
+        day + datetime.timedelta(days=days), datetime.time.min
+    )
+    return timezone.make_aware(moment)
+
+
 class InboxActionForm(forms.Form):
-    """A bulk action on references chosen in a topic's curation inbox."""
+    """A bulk action on references of a topic's curation inbox: those ticked
+    on the page, or all that match the inbox's filters (posted as the
+    filters, never as thousands of ids)."""
 
     PLACE, KIND, DELETE = "place", "kind", "delete"
+    CHOSEN, ALL = "chosen", "all"
 
+    scope = forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[(CHOSEN, _("The references ticked")), (ALL, _("All that match"))],
+        initial=CHOSEN,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     references = forms.ModelMultipleChoiceField(
         queryset=Reference.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("References"),
-        error_messages={"required": _("Choose at least one reference.")},
+        required=False,
     )
+    # How many matched when the page was shown: a bulk action on "all" is
+    # refused if that changed meanwhile (a new import, a colleague's work).
+    expected = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     action = forms.ChoiceField(
         label=_("Action"),
         choices=[
@@ -192,8 +294,11 @@ class InboxActionForm(forms.Form):
         label=_("Kind"),
     )
 
-    def __init__(self, *args, topic, **kwargs):
+    def __init__(self, *args, topic, matching, **kwargs):
+        """``matching``: the inbox's references that the filters leave, or
+        None when the filters posted are not valid (then nothing is "all")."""
         super().__init__(*args, **kwargs)
+        self.matching = matching
         self.fields["references"].queryset = Reference.objects.in_inbox(topic)
         self.fields["section"].queryset = topic.sections.all()
 
@@ -204,4 +309,111 @@ class InboxActionForm(forms.Form):
             self.add_error("section", _("Choose the section to place them in."))
         if action == self.KIND and not data.get("kind"):
             self.add_error("kind", _("Choose the kind to give them."))
+        if data.get("scope") == self.ALL and self.matching is None:
+            self.add_error("scope", _("The filters are not valid: correct them first."))
+        elif data.get("scope") == self.ALL:
+            count = self.matching.count()
+            if data.get("expected") != count:
+                self.add_error(
+                    "scope",
+                    _(
+                        "The inbox changed since the page was shown: %(count)s "
+                        "references match now. Check them, then apply again."
+                    )
+                    % {"count": count},
+                )
+        elif not data.get("references"):
+            self.add_error("references", _("Choose at least one reference."))
+        return data
+
+    def clean_scope(self):
+        # A post without it (a script, a page from before) means the ticked.
+        return self.cleaned_data["scope"] or self.CHOSEN
+
+    def chosen(self):
+        """The references the action applies to (a queryset)."""
+        if self.cleaned_data["scope"] == self.ALL:
+            return self.matching
+        return self.cleaned_data["references"]
+
+
+class ReferenceEditForm(forms.ModelForm):
+    """An editor's changes to a reference: its summary, kind, bibliographic
+    fields and identifiers; for one waiting in an inbox, where to place it.
+
+    Carries the ``updated_at`` it was loaded with, so that a save over a
+    colleague's newer one is a conflict, not an overwrite
+    (``services.save_reference``).
+    """
+
+    required_css_class = "required"
+
+    # The exact instant, microseconds included (a DateTimeField's widget
+    # would drop them): compared with the stored one on save.
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+    url = forms.URLField(
+        label=_("URL"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("Leave empty to link to the DOI or PubMed entry."),
+    )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.none(),
+        required=False,
+        label=_("Place it in a section"),
+        empty_label=_("Not yet: keep it in the inbox"),
+        help_text=_("Readers see it once it is placed; it needs its summary for that."),
+    )
+    change_note = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        max_length=200,
+        help_text=_("A short note for the history, e.g. “Corrected the pages”."),
+    )
+
+    class Meta:
+        model = Reference
+        fields = ["summary", *BIBLIOGRAPHIC_FIELDS, "citation_key"]
+        error_messages = {
+            "title": {"required": _("Give the reference its title.")},
+            "kind": {"required": _("Choose what kind of publication this is.")},
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "authors": forms.Textarea(attrs={"rows": 4}),
+            "abstract": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reference = self.instance
+        if reference.updated_at:
+            self.fields["loaded_at"].initial = reference.updated_at.isoformat()
+        if reference.is_in_inbox:
+            self.fields["section"].queryset = reference.inbox_topic.sections.all()
+        else:
+            del self.fields["section"]
+
+    def clean_loaded_at(self):
+        """The instant the form was loaded at; a form posted without it (or
+        with nonsense) is refused rather than allowed to overwrite."""
+        try:
+            return datetime.datetime.fromisoformat(self.cleaned_data["loaded_at"])
+        except ValueError:
+            raise forms.ValidationError(
+                _(
+                    "This form did not say which version of the reference it was "
+                    "editing, so it was not saved. Reload the page and make your "
+                    "change again."
+                ),
+                code="missing_version",
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("section") and not (data.get("summary") or "").strip():
+            self.add_error(
+                "summary", _("Write its summary: a reference is placed with one.")
+            )
         return data

@@ -7,29 +7,34 @@ and ``import_records`` writes them, in one transaction and one revision.
 """
 
 import itertools
-import json
 import logging
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, router, transaction
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from reversion.models import Revision, Version
 
-from .formats import ParseError, Record, bibtex, csljson, medline, ris
+from . import identifiers
+from .formats import ParseError, Record, bibtex, crossref, csljson, medline, ris
 from .matching import Match, Matcher
-from .models import Reference, Topic, citation_key_validator, record_values
+from .models import (
+    ImportBatch,
+    Reference,
+    Topic,
+    citation_key_validator,
+    record_values,
+)
+from .revisions import bulk_revision
 from .signals import references_changed
 
 # Sniffed in this order: the first whose looks_like() matches reads the file.
 FORMATS = {
+    # Before CSL-JSON: a saved answer of Crossref's API is JSON too.
+    "crossref": crossref,
     "csljson": csljson,
     "ris": ris,
     "medline": medline,
@@ -222,10 +227,15 @@ class Skipped:
 
 @dataclass
 class Problem:
-    """A record that cannot be imported as it is, and why."""
+    """A record that cannot be imported as it is, and why.
+
+    ``lookup`` is ("doi", value) or ("pmid", value) when the record lacks
+    only what a service could fill in: it has an identifier but no title.
+    """
 
     record: Record
     messages: list[str]
+    lookup: tuple[str, str] | None = None
 
     def __str__(self):
         where = _("Record %(number)s (line %(line)s)") % {
@@ -237,18 +247,28 @@ class Problem:
 
 @dataclass
 class Preview:
-    """What an import of these records would do, worked out without writing."""
+    """What an import of these records would do, worked out without writing.
+
+    The records with problems are left out of the import; the others can
+    be imported without them.
+    """
 
     new: list[tuple[Record, Reference]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # (record, what the reader or the checks changed in it), for the editor
+    # to look at: a LaTeX command not understood, a URL left out.
+    warned: list[tuple[Record, list[str]]] = field(default_factory=list)
 
     @property
     def can_import(self):
         # Probable duplicates can still be imported, one by one, on request.
-        return not self.problems and (
-            bool(self.new) or any(skipped.probable for skipped in self.skipped)
-        )
+        return bool(self.new) or any(skipped.probable for skipped in self.skipped)
+
+    @property
+    def lookups(self) -> list[Problem]:
+        """The records that a lookup of their DOI or PMID could complete."""
+        return [problem for problem in self.problems if problem.lookup]
 
 
 def _texts(reference):
@@ -261,10 +281,66 @@ def _texts(reference):
         yield "links", str(link)
 
 
+# Bad values are quoted in the preview up to this many characters.
+QUOTE_LIMIT = 80
+
+
+def _quoted(value) -> str:
+    text = str(value)
+    if len(text) > QUOTE_LIMIT:
+        text = text[: QUOTE_LIMIT - 1] + "…"
+    return f"“{text}”"
+
+
+_validate_url = URLValidator()
+
+
+def _valid_url(value: str) -> bool:
+    try:
+        _validate_url(value)
+    except ValidationError:
+        return False
+    return len(value) <= Reference._meta.get_field("url").max_length
+
+
+def _drop_bad_links(reference) -> list[str]:
+    """Leave out of ``reference`` the web addresses that are not valid URLs
+    (the URL, the other links); the warnings that say which. A file's link
+    is rarely what matters about a reference: losing the whole record for
+    it would cost more than the link is worth."""
+    warnings = []
+    if reference.url and not _valid_url(reference.url):
+        warnings.append(
+            _("The URL %(value)s is not a valid web address and was left out.")
+            % {"value": _quoted(reference.url)}
+        )
+        reference.url = ""
+    kept = []
+    for link in reference.links:
+        if isinstance(link, str) and _valid_url(link):
+            kept.append(link)
+        else:
+            warnings.append(
+                _("The link %(value)s is not a valid web address and was left out.")
+                % {"value": _quoted(link)}
+            )
+    if not reference.url and kept:
+        # The next address the file gave takes the URL's place.
+        reference.url = kept.pop(0)
+    reference.links = kept
+    return warnings
+
+
 def reference_from_record(record: Record):
-    """An unsaved Reference for a record, normalised and checked without queries."""
+    """An unsaved Reference for a record, normalised and checked without queries.
+
+    Returns (reference, problems, warnings): the problems (each naming the
+    field and quoting its value) keep the record out of the import; the
+    warnings say what was left out of it so that it could go in.
+    """
     reference = Reference(**record_values(record), links=record.links)
     reference.match_key = reference.compute_match_key()
+    warnings = _drop_bad_links(reference)
     messages = [
         _(
             "%(field)s: holds a NUL character (byte 0), which no text may hold; "
@@ -280,10 +356,37 @@ def reference_from_record(record: Record):
     except ValidationError as exc:
         for name, errors in exc.message_dict.items():
             label = Reference._meta.get_field(name).verbose_name
-            messages += [f"{label}: {error}" for error in errors]
+            value = getattr(record, name, "")
+            # The value as the file gave it, unless the message quotes it.
+            quote = value not in ("", None) and not isinstance(value, list)
+            messages += [
+                f"{label} {_quoted(value)}: {error}"
+                if quote and str(value) not in error
+                else f"{label}: {error}"
+                for error in errors
+            ]
     for name, error in reference.date_errors().items():
         messages.append(f"{Reference._meta.get_field(name).verbose_name}: {error}")
-    return reference, [message[0].upper() + message[1:] for message in messages]
+    messages = [message[0].upper() + message[1:] for message in messages]
+    return reference, messages, warnings
+
+
+def _lookup_identifier(record: Record) -> tuple[str, str] | None:
+    """("doi", doi) or ("pmid", pmid) of a record whose title is missing
+    and whose identifier is valid: a service may know the rest."""
+    if record.title.strip():
+        return None
+    for name, normalize in (
+        ("doi", identifiers.normalize_doi),
+        ("pmid", identifiers.normalize_pmid),
+    ):
+        try:
+            value = normalize(getattr(record, name))
+        except ValidationError:
+            continue
+        if value:
+            return name, value
+    return None
 
 
 def _usable_key(key, taken):
@@ -339,9 +442,10 @@ def preview(
     them has is skipped with it named; so is one *probably* the same as one
     of them (title, year and first author agree, and no identifiers tell
     them apart), unless its number is in ``keep``: the editor looked and said
-    it is another publication. A record that fails validation is a problem:
-    the import cannot go ahead until the file is fixed. The cost is two
-    queries plus one per batch of records.
+    it is another publication. A record that fails validation is a problem,
+    named with its line and the value at fault, and left out: one bad record
+    does not cost the others. The cost is two queries plus one per batch of
+    records.
     """
     result = Preview()
     # Keys are made unique against the whole library; reading them once is
@@ -353,9 +457,13 @@ def preview(
     for batch in _batches(records, batch_size):
         checked = []
         for record in batch:
-            reference, messages = reference_from_record(record)
+            reference, messages, warnings = reference_from_record(record)
+            if warnings or record.warnings:
+                result.warned.append((record, [*record.warnings, *warnings]))
             if messages:
-                result.problems.append(Problem(record, messages))
+                result.problems.append(
+                    Problem(record, messages, lookup=_lookup_identifier(record))
+                )
             else:
                 checked.append((record, reference))
         for existing in Reference.objects.sharing_identity(
@@ -378,48 +486,13 @@ def preview(
     return result
 
 
-def _record_revision(objects, *, user, comment):
-    """Save one reversion revision holding a version of each object.
-
-    This writes reversion's own Revision and Version rows, serialised as
-    ``reversion.add_to_revision`` would (JSON, all fields). It exists because
-    add_to_revision copies the revision's whole version map on every call, so
-    thousands of objects take minutes. The Version rows go in with
-    ``bulk_create``.
-    """
-    revision = Revision.objects.create(
-        date_created=timezone.now(),
-        user=user if user is not None and user.is_authenticated else None,
-        comment=comment,
-    )
-    versions = []
-    for model, group in itertools.groupby(objects, key=type):
-        group = list(group)
-        content_type = ContentType.objects.get_for_model(model)
-        database = router.db_for_write(model)
-        for obj, data in zip(
-            group, serializers.serialize("python", group), strict=True
-        ):
-            versions.append(
-                Version(
-                    revision=revision,
-                    object_id=str(obj.pk),
-                    content_type=content_type,
-                    db=database,
-                    format="json",
-                    serialized_data=json.dumps([data], cls=DjangoJSONEncoder),
-                    object_repr=str(obj)[:191],
-                )
-            )
-    Version.objects.bulk_create(versions, batch_size=1000)
-    return revision
-
-
 @dataclass
 class ImportResult:
     created: int
     skipped: list[Skipped]
     topic: Topic
+    # Records that could not be imported, left out (see ``preview``).
+    problems: list[Problem] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -432,25 +505,37 @@ def import_records(
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     keep: Collection[int] = (),
+    filename: str = "",
 ) -> ImportResult:
     """Create the new references in ``topic``'s curation inbox.
 
     There they wait, hidden from readers, until an editor places each in a
     section (``services.place_in_section``). Everything is one transaction
-    and one reversion revision: if any record has a problem, ImportRejected
-    is raised and nothing is written. ``progress`` is called with (done,
-    total) after each batch. ``keep`` holds the numbers of records to import
-    although they are probably the same as another (see ``preview``).
+    and one reversion revision. A record with a problem (the preview lists
+    it) is left out and returned in ``problems``; the others are imported.
+    When no record can be, ImportRejected is raised with the problems.
+    ``progress`` is called with (done, total) after each batch. ``keep``
+    holds the numbers of records to import although they are probably the
+    same as another (see ``preview``). ``filename`` names the file in the
+    inbox's filter: the references it creates share one ``ImportBatch``.
     """
     plan = preview(records, batch_size=batch_size, keep=keep)
-    if plan.problems:
+    if plan.problems and not plan.new:
+        # Not one record could be imported: say why, as a refusal.
         raise ImportRejected([str(problem) for problem in plan.problems])
     written = []
     total, done = len(plan.new), 0
+    origin = ImportBatch.objects.create(
+        topic=topic,
+        filename=(filename or _("an unnamed file"))[:255],
+        count=total,
+        imported_by=user if user is not None and user.is_authenticated else None,
+    )
     try:
         for batch in _batches(plan.new, batch_size):
             for _record, reference in batch:
                 reference.inbox_topic = topic
+                reference.import_batch = origin
             created = Reference.objects.bulk_create([ref for _, ref in batch])
             written += created
             done += len(created)
@@ -462,7 +547,7 @@ def import_records(
         raise ImportRejected(
             _("The library changed while importing. Nothing was imported; try again.")
         ) from None
-    _record_revision(
+    bulk_revision(
         written,
         user=user,
         comment=comment
@@ -470,4 +555,6 @@ def import_records(
         % {"count": total, "topic": topic.title},
     )
     references_changed.send(sender=Reference, references=[ref for _, ref in plan.new])
-    return ImportResult(created=total, skipped=plan.skipped, topic=topic)
+    return ImportResult(
+        created=total, skipped=plan.skipped, topic=topic, problems=plan.problems
+    )

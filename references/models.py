@@ -5,6 +5,7 @@ import datetime
 from urllib.parse import urlsplit
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -162,6 +163,43 @@ class Section(models.Model):
         return f"{self.topic.get_absolute_url()}#section-{self.slug}"
 
 
+class ImportBatch(models.Model):
+    """One imported file: the references it brought wait in a topic's inbox.
+
+    Editors filter the curation inbox by it ("what came from that file").
+    ``count`` is how many references the import created, kept as it was.
+    """
+
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+        verbose_name=_("topic"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    count = models.PositiveIntegerField(_("references created"), default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self):
+        return _("%(file)s, imported %(date)s") % {
+            "file": self.filename,
+            "date": date_format(timezone.localtime(self.created_at), "j M Y H:i"),
+        }
+
+
 class ReferenceQuerySet(models.QuerySet):
     def visible(self):
         """References readers may see: all but those waiting in a curation inbox.
@@ -180,6 +218,28 @@ class ReferenceQuerySet(models.QuerySet):
 
     def in_topic(self, topic):
         return self.filter(entries__section__topic=topic).distinct()
+
+    def added_between(self, start=None, end=None):
+        """References added from ``start`` and before ``end`` (datetimes; either
+        may be None): a range on the indexed column, not a date cast."""
+        if start is not None:
+            self = self.filter(created_at__gte=start)
+        if end is not None:
+            self = self.filter(created_at__lt=end)
+        return self
+
+    def from_import(self, batch):
+        """References created by the import ``batch``; None: those added one
+        by one (the add form, a lookup)."""
+        if batch is None:
+            return self.filter(import_batch__isnull=True)
+        return self.filter(import_batch=batch)
+
+    def with_summary(self, written=True):
+        """References whose summary is written (or, ``written=False``, not):
+        what may be placed in a section."""
+        blank = Q(summary="")
+        return self.exclude(blank) if written else self.filter(blank)
 
     def in_section(self, section):
         return self.filter(entries__section=section)
@@ -362,6 +422,17 @@ class Reference(IdentifierFieldsMixin, models.Model):
         related_name="inbox",
         verbose_name=_("waiting in the curation inbox of"),
     )
+    # The file it was imported from, for the inbox's filter; none when it was
+    # added one by one.
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="references",
+        verbose_name=_("import batch"),
+    )
     link_status = models.CharField(
         _("link status"),
         max_length=10,
@@ -403,6 +474,12 @@ class Reference(IdentifierFieldsMixin, models.Model):
         ordering = ["title"]
         verbose_name = _("reference")
         verbose_name_plural = _("references")
+        # The curation inbox lists a topic's waiting references newest first.
+        indexes = [
+            models.Index(
+                fields=["inbox_topic", "-created_at"], name="reference_inbox_newest"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["doi"], condition=~Q(doi=""), name="reference_unique_doi"

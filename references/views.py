@@ -26,7 +26,11 @@ class LiteratureListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            form=self.form, filter_query=query.urlencode(), **kwargs
+            form=self.form,
+            filter_query=query.urlencode(),
+            # Part of the page fragment's key: editors' copy has edit links.
+            editing=self.request.user.has_perm("references.change_reference"),
+            **kwargs,
         )
 
 

@@ -172,16 +172,24 @@ class ScholarlyAPI:
         return Scripted(body=json.dumps(body).encode())
 
     def crossref_updates(self, filters: str) -> Scripted:
-        """Works whose ``update-to`` names one of the ``updates:`` DOIs, or
-        that have one of the ``doi:`` DOIs (Crossref ORs filters of a name)."""
-        parts = [part.split(":", 1) for part in filters.split(",") if ":" in part]
-        wanted = {value.lower() for name, value in parts if name == "updates"}
-        dois = {value.lower() for name, value in parts if name == "doi"}
+        """``filter=updates:a,updates:b`` (the notices updating a or b) or
+        ``filter=doi:a,doi:b`` (the works a and b); Crossref ORs a filter
+        given several times."""
+        wanted = {
+            part.split(":", 1)[1].lower()
+            for part in filters.split(",")
+            if part.startswith("updates:")
+        }
+        dois = {
+            part.split(":", 1)[1].lower()
+            for part in filters.split(",")
+            if part.startswith("doi:")
+        }
         items = [
             work
-            for doi, work in self.works.items()
-            if doi in dois
-            or any(u["DOI"].lower() in wanted for u in work.get("update-to", []))
+            for work in self.works.values()
+            if any(u["DOI"].lower() in wanted for u in work.get("update-to", []))
+            or work["DOI"].lower() in dois
         ]
         body = {
             "status": "ok",
@@ -203,8 +211,12 @@ class ScholarlyAPI:
         return Scripted(body=body, content_type="text/xml; charset=UTF-8")
 
     def esearch(self, term: str) -> Scripted:
-        doi = term.removesuffix("[doi]").strip().lower()
-        ids = [self.doi_to_pmid[doi]] if doi in self.doi_to_pmid else []
+        """``term=a[doi]`` or ``a[doi] OR b[doi] ...``: the PMIDs of DOIs."""
+        dois = [
+            part.strip().removesuffix("[doi]").strip().lower()
+            for part in term.split(" OR ")
+        ]
+        ids = [self.doi_to_pmid[doi] for doi in dois if doi in self.doi_to_pmid]
         body = {
             "header": {"type": "esearch", "version": "0.3"},
             "esearchresult": {

@@ -79,6 +79,8 @@ def _items(text):
             "its brackets are nested too deeply to be a list of references", line=1
         ) from None
     if isinstance(data, dict):
+        if what := foreign(data):
+            raise ParseError(f"this is {what}, not CSL-JSON", line=1)
         # A single item, or an object holding the list under "items".
         items = data["items"] if "items" in data else [data]
         if isinstance(items, list):
@@ -201,11 +203,45 @@ def _note_pmid(read, item):
     return read.text(match.group(1), "note") if match else ""
 
 
+# JSON that other services and tools write, by the keys that give it away:
+# read as CSL-JSON it would keep little more than a title, silently.
+_FOREIGN = (
+    (("conceptrecid",), "a Zenodo record"),
+    (("recid", "metadata"), "a Zenodo record"),
+    (("hits", "aggregations"), "a Zenodo search answer"),
+    (("data", "included"), "a JSON:API answer (DataCite or similar)"),
+    (("resultList",), "a Europe PMC search answer"),
+    (("esearchresult",), "a PubMed (E-utilities) search answer"),
+    (("header", "result"), "a PubMed (E-utilities) summary answer"),
+    (("message",), "an answer of a web service (Crossref or similar)"),
+    (("@context",), "JSON-LD (schema.org or similar)"),
+)
+
+
+def foreign(item) -> str:
+    """What a JSON object looks like if it is not a CSL-JSON item ("" if it
+    may be one): a Zenodo record, an E-utilities answer..."""
+    if not isinstance(item, dict):
+        return ""
+    if isinstance(item.get("id"), str) and item["id"].startswith(
+        "https://openalex.org/"
+    ):
+        return "an OpenAlex record"
+    if isinstance(item.get("data"), dict) and "attributes" in item["data"]:
+        return "a JSON:API answer (DataCite or similar)"
+    for keys, what in _FOREIGN:
+        if all(key in item for key in keys):
+            return what
+    return ""
+
+
 def to_record(item, *, number, line):
     if not isinstance(item, dict):
         raise ParseError(
             "each CSL-JSON item must be an object", record=number, line=line
         )
+    if what := foreign(item):
+        raise ParseError(f"this is {what}, not CSL-JSON", record=number, line=line)
     read = _Field(number, line)
     year, month, day = read.date(item.get("issued"), "issued")
     key = read.text(first(item.get("citation-key"), item.get("id")), "id")

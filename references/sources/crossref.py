@@ -11,14 +11,10 @@ import json
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from lxml import etree, html
 
 from .. import identifiers
-from ..formats import Record, clean_text, person
-from ..formats.csljson import item_type_from_csl_type
-from ..kinds import kind_from_csl_type
+from ..formats import crossref as formats_crossref
 from ..models import ReferenceNotice
 from . import http
 from .works import FoundNotice, Work, date_from_parts
@@ -36,8 +32,10 @@ NOTICE_KINDS = {
     "corrigendum": ReferenceNotice.Kind.CORRECTION,
     "erratum": ReferenceNotice.Kind.CORRECTION,
 }
-# DOIs per /works?filter=updates:... request: the query string stays short.
+# DOIs per /works?filter=updates:... (or doi:...) request: the query string
+# stays short.
 UPDATES_BATCH = 50
+WORKS_BATCH = 50
 # Crossref's "polite pool" takes far more; this keeps a daily watch gentle.
 LIMITER = http.RateLimiter(per_second=10)
 
@@ -81,13 +79,13 @@ def fetch_work(doi: str, *, timeout=None, retries=None, session=None) -> Work:
 
 
 def fetch_works(dois, *, timeout=None, retries=None, session=None) -> dict[str, Work]:
-    """The works of ``dois`` by DOI, UPDATES_BATCH to a request (a ``doi``
-    filter per DOI, which Crossref ORs). DOIs it does not know are absent; a
-    garbled work is left out rather than spoiling the batch."""
-    dois = list(dict.fromkeys(dois))  # in the order given, once each
+    """The works with these DOIs (normalised), by DOI, asked ``WORKS_BATCH``
+    at a time (``/works?filter=doi:...,doi:...``). DOIs Crossref does not
+    know are absent from the result; a failed request raises SourceError."""
+    dois = sorted(set(dois))
     works = {}
-    for start in range(0, len(dois), UPDATES_BATCH):
-        batch = dois[start : start + UPDATES_BATCH]
+    for start in range(0, len(dois), WORKS_BATCH):
+        batch = dois[start : start + WORKS_BATCH]
         response = http.get(
             f"{settings.CROSSREF_API_URL}/works",
             service=SERVICE,
@@ -100,10 +98,12 @@ def fetch_works(dois, *, timeout=None, retries=None, session=None) -> dict[str, 
             limiter=LIMITER,
         )
         for item in _message(response).get("items") or []:
+            if not isinstance(item, dict):
+                continue
             try:
                 work = parse_work(item)
             except (AttributeError, TypeError, ValueError, IndexError):
-                continue
+                continue  # one garbled work does not cost the others
             if work.record.doi in batch:
                 works[work.record.doi] = work
     return works
@@ -136,58 +136,9 @@ def notices_updating(
     return found
 
 
-def _first(values) -> str:
-    if isinstance(values, list):
-        values = values[0] if values else ""
-    return clean_text(values) if isinstance(values, str) else ""
-
-
-def _doi(value) -> str:
-    try:
-        return identifiers.normalize_doi(value if isinstance(value, str) else "")
-    except ValidationError:
-        return ""
-
-
 def _date(value) -> object:
     parts = (value or {}).get("date-parts") or [[]]
     return date_from_parts(parts[0] or [])
-
-
-def _authors(people) -> list[str]:
-    names = []
-    for author in people or []:
-        if clean_text(author.get("family")):
-            names.append(person(author.get("family"), author.get("given")))
-        elif name := clean_text(author.get("name")):
-            names.append(name)
-    return names
-
-
-def abstract_text(jats: str) -> str:
-    """Plain paragraphs from a JATS abstract (``<jats:p>``...), its title dropped."""
-    if not jats or not jats.strip():
-        return ""
-    try:
-        root = html.fragment_fromstring(jats, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return clean_text(jats)
-    headings = [
-        element
-        for element in root.iter()
-        if isinstance(element.tag, str)
-        and element.tag.endswith("title")
-        and clean_text(element.text_content()).lower() == "abstract"
-    ]
-    for element in headings:
-        element.drop_tree()
-    paragraphs = []
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.endswith(":p"):
-            paragraphs.append(clean_text(element.text_content()))
-    if not paragraphs:
-        paragraphs = [clean_text(root.text_content())]
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _notice(entry, **where) -> FoundNotice | None:
@@ -204,10 +155,10 @@ def _notice(entry, **where) -> FoundNotice | None:
 
 def _updated_by(message) -> list[FoundNotice]:
     """Notices registered against this work (it is the one updated)."""
-    target = _doi(message.get("DOI"))
+    target = formats_crossref.doi_of(message.get("DOI"))
     found = []
     for entry in message.get("updated-by") or []:
-        doi = _doi(entry.get("DOI"))
+        doi = formats_crossref.doi_of(entry.get("DOI"))
         if doi == target:
             # Some publishers mark a correction in place, on the work itself.
             doi = ""
@@ -221,10 +172,10 @@ def _updated_by(message) -> list[FoundNotice]:
 
 def _update_to(message) -> list[FoundNotice]:
     """This work is a notice: the works it updates."""
-    doi = _doi(message.get("DOI"))
+    doi = formats_crossref.doi_of(message.get("DOI"))
     found = []
     for entry in message.get("update-to") or []:
-        target = _doi(entry.get("DOI"))
+        target = formats_crossref.doi_of(entry.get("DOI"))
         if not target or target == doi:
             continue
         notice = _notice(
@@ -237,36 +188,9 @@ def _update_to(message) -> list[FoundNotice]:
 
 def parse_work(message: dict) -> Work:
     """A Work from the ``message`` of Crossref's ``/works/{doi}`` answer."""
-    issued = None
-    for name in ("issued", "published-print", "published-online", "published"):
-        parts = ((message.get(name) or {}).get("date-parts") or [[]])[0] or []
-        if parts and parts[0]:
-            issued = parts
-            break
-    year, month, day = ((issued or []) + [None, None, None])[:3]
     crossref_type = str(message.get("type", ""))
-    record = Record(
-        number=1,
-        line=0,
-        title=_first(message.get("title")),
-        authors=_authors(message.get("author")),
-        source=_first(message.get("short-container-title"))
-        or _first(message.get("container-title"))
-        or _first(message.get("publisher")),
-        year=int(year) if year else None,
-        month=int(month) if year and month else None,
-        day=int(day) if year and month and day else None,
-        volume=clean_text(message.get("volume")),
-        issue=clean_text(message.get("issue")),
-        pages=clean_text(message.get("page")),
-        doi=_doi(message.get("DOI")),
-        url=clean_text(message.get("URL")),
-        abstract=abstract_text(message.get("abstract", "")),
-        kind=kind_from_csl_type(crossref_type),
-        item_type=item_type_from_csl_type(crossref_type),
-    )
     return Work(
-        record=record,
+        record=formats_crossref.to_record(message),
         publication_types=[crossref_type] if crossref_type else [],
         notices=_updated_by(message) + _update_to(message),
         services={SERVICE},

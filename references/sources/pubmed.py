@@ -25,6 +25,8 @@ from .works import FoundNotice, Work, date_from_parts
 
 SERVICE = "PubMed"
 BATCH = 200
+# DOIs per esearch request ("a[doi] OR b[doi] ..."): the query string stays short.
+DOI_SEARCH_BATCH = 50
 # CommentsCorrections types that are notices about the article carrying them.
 NOTICE_REFTYPES = {
     "RetractionIn": ReferenceNotice.Kind.RETRACTION,
@@ -109,14 +111,46 @@ def pmid_for_doi(doi: str, *, timeout=None, retries=None, session=None) -> str:
         retries=retries,
         session=session,
     )
-    try:
-        ids = json.loads(response.content)["esearchresult"]["idlist"]
-        pmids = [identifiers.normalize_pmid(str(pmid)) for pmid in ids]
-    except Exception:  # noqa: BLE001 (any way the JSON is not what NCBI documents)
-        raise http.Malformed(_("PubMed's search answer could not be read.")) from None
+    pmids = _search_ids(response)
     if len(pmids) != 1:
         raise http.NotFound(_("PubMed has no record with this DOI."))
     return pmids[0]
+
+
+def fetch_by_dois(dois, *, timeout=None, retries=None) -> dict[str, Work]:
+    """The PubMed records of these DOIs (normalised), by DOI.
+
+    esearch finds their PMIDs ``DOI_SEARCH_BATCH`` DOIs a request, efetch
+    reads them 200 a request (``fetch``); each record is matched back to
+    its DOI by the DOI it carries. DOIs PubMed does not know are absent.
+    """
+    dois = sorted(set(dois))
+    pmids = []
+    for start in range(0, len(dois), DOI_SEARCH_BATCH):
+        batch = dois[start : start + DOI_SEARCH_BATCH]
+        response = _get(
+            "esearch.fcgi",
+            term=" OR ".join(f"{doi}[doi]" for doi in batch),
+            retmode="json",
+            retmax=len(batch) * 2,
+            timeout=timeout,
+            retries=retries,
+        )
+        pmids += _search_ids(response)
+    wanted = set(dois)
+    return {
+        work.record.doi: work
+        for work in fetch(pmids, timeout=timeout, retries=retries).values()
+        if work.record.doi in wanted
+    }
+
+
+def _search_ids(response) -> list[str]:
+    try:
+        ids = json.loads(response.content)["esearchresult"]["idlist"]
+        return [identifiers.normalize_pmid(str(pmid)) for pmid in ids]
+    except Exception:  # noqa: BLE001 (any way the JSON is not what NCBI documents)
+        raise http.Malformed(_("PubMed's search answer could not be read.")) from None
 
 
 def parse_articles(data: bytes) -> list[Work]:

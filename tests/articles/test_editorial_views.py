@@ -131,8 +131,10 @@ def test_review_page_shows_only_the_actions_the_user_may_take(client, people):
 
     client.force_login(people["board"])
     html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
-    assert 'value="start_review"' in html
-    assert 'value="withdraw"' not in html and 'value="approve"' not in html
+    # The board may decide at once; starting a review is optional and says so.
+    assert 'value="start_review"' in html and 'value="approve"' in html
+    assert 'value="withdraw"' not in html
+    assert "“Start review” is optional" in html
 
 
 def test_the_server_refuses_a_posted_action_that_is_not_allowed(client, people):
@@ -317,7 +319,7 @@ def test_dashboard_sorts_work_into_its_queues(client, people):
     assert list(context["my_drafts"]) == [mine]
     assert list(context["awaiting_review"]) == [waiting]
     assert list(context["changes_requested"]) == [sent_back]
-    assert list(context["recently_approved"]) == [done]
+    assert list(context["recently_approved"]) == [done.live]
     assert list(context["overdue"]) == []
 
 
@@ -423,8 +425,11 @@ def test_a_browser_edit_of_one_sentence_shows_only_that_sentence_in_the_diff(
 
     client.force_login(people["board"])
     html = client.get(reverse("editorial:review", args=[article.pk])).content.decode()
-    assert html.count("<del>") == 1 and html.count("<ins>") == 1
-    assert "<del>three</del><ins>six</ins>" in html
+    # Once in the rendered text, once in the Markdown diff folded below it.
+    rendered, markdown = html.split('class="markdown-diff"')
+    for part in (rendered, markdown):
+        assert part.count("<del>") == 1 and part.count("<ins>") == 1
+        assert "<del>three</del><ins>six</ins>" in part
 
 
 def test_a_comment_posted_with_crlf_is_stored_with_lf(client, people):
@@ -499,10 +504,18 @@ def test_after_a_round_the_review_page_shows_what_changed_since_it(client, peopl
     assert f"Changes since the version the board last reviewed ({sent_back})" in html
     assert "all of its text is new" not in html
     assert "<del>three</del><ins>six</ins>" in html
-    added = html[html.index("Citations added") : html.index("Citations removed")]
-    removed = html[html.index("Citations removed") : html.index('class="diff-legend')]
+    # The summary above the rendered text names them, each linked to its change.
+    added = html[html.index("References added") : html.index("References removed")]
+    removed = html[html.index("References removed") : html.index("rendered-diff")]
     assert "EULAR/ACR criteria" in added and "An older open trial" not in added
     assert "An older open trial" in removed
+    assert 'href="#diff-change-' in added and 'href="#diff-change-' in removed
+    # The Markdown diff, one click away, lists them too.
+    markdown = html[html.index('class="markdown-diff"') :]
+    added = markdown[
+        markdown.index("Citations added") : markdown.index("Citations removed")
+    ]
+    assert "EULAR/ACR criteria" in added
     # The comment the editors answered is at the top, with who and when.
     top = html[: html.index('id="changes-heading"')]
     assert "Cite the classification criteria." in top

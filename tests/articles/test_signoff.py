@@ -120,6 +120,8 @@ QUORUM_TABLE = {
     # (state, approvals already given) -> state after one more approval
     (Status.IN_REVIEW, 0): Status.IN_REVIEW,
     (Status.IN_REVIEW, 1): Status.APPROVED,
+    # A first approval straight from "submitted" puts it under review.
+    (Status.SUBMITTED, 0): Status.IN_REVIEW,
 }
 
 

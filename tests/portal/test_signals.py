@@ -37,6 +37,7 @@ def test_a_placed_import_is_searchable_and_refreshes_the_topic_page(client):
     assert found("lenabasum") == []
     assert b"Lenabasum" not in client.get(url).content
 
+    Reference.objects.in_inbox(section.topic).update(summary="Ours.")
     services.place_in_section(
         references=Reference.objects.in_inbox(section.topic),
         section=section,

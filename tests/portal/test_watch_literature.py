@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from references import watch
 from references.models import ReferenceNotice
 from tests.factories import ReferenceFactory, make_article
 from tests.scholarly_api import Scripted
@@ -46,14 +47,15 @@ def test_the_watch_records_each_notice_once(scholarly_api, library, capsys):
 
 
 def test_references_cited_by_published_articles_are_checked_first(
-    scholarly_api, library
+    scholarly_api, library, monkeypatch
 ):
     make_article(body="Cited [@cohort].", approve=True)
+    monkeypatch.setattr(watch, "BATCH", 1)
 
     call_command("watch_literature")
 
     first = scholarly_api.seen("/crossref/works")[0]
-    assert first.query["filter"][0].startswith("doi:10.5555/myo.2019.001")
+    assert first.query["filter"] == ["doi:10.5555/myo.2019.001"]
 
 
 def test_a_dry_run_records_nothing(scholarly_api, library, capsys):

@@ -90,6 +90,8 @@ EXPECTED = {
     "references_editorial:add": WRITERS,
     "references_editorial:inboxes": WRITERS,
     "references_editorial:inbox": WRITERS,
+    # Editing a reference (issue 21): editors, never the board.
+    "references_editorial:edit": WRITERS,
     # Preview and result need an upload in the session first: back to the form.
     "references_editorial:import-*": {
         "anonymous": 302,

@@ -72,6 +72,7 @@ def public_args(data):
         "references:topic-feed": {"slug": data["topic"].slug},
         "portal:sitemap-section": {"section": "references"},
         "references_editorial:inbox": {"slug": data["topic"].slug},
+        "references_editorial:edit": {"pk": data["reference"].pk},
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},
         "editorial:transition": {"pk": data["article"].pk},

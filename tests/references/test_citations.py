@@ -251,6 +251,8 @@ def test_imported_references_are_formatted_on_first_use_and_stored_once(
     topic = TopicFactory()
     importing.import_records(records=parsed.records, topic=topic)
     reference = Reference.objects.get()
+    # Written in bulk, as an import writes: the citations wait for first use.
+    Reference.objects.filter(pk=reference.pk).update(summary="Rituximab trial.")
     services.place_in_section(
         references=[reference], section=SectionFactory(topic=topic), user=None
     )

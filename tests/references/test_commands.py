@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -80,3 +82,16 @@ def test_bad_input_stops_with_a_message(tmp_path, content, topic, message):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_references", str(tmp_path / "none.ris"), topic="x")
+
+
+def test_records_that_cannot_be_imported_are_listed_and_the_rest_imported(capsys):
+    # pybtex's copy of xampl.bib: three entries have no title.
+    path = Path(__file__).parent / "files" / "pybtex-xampl.bib"
+    call_command("import_references", str(path), topic=TopicFactory().slug)
+    out = capsys.readouterr().out
+    assert (
+        "Not imported: Record 22 (line 226): Title: This field cannot be blank." in out
+    )
+    assert "Imported 18 references" in out
+    assert "3 records could not be imported" in out
+    assert Reference.objects.count() == 18

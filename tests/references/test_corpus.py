@@ -32,6 +32,8 @@ def imported(name, topic=None):
 
 
 def refused(name):
+    """The file refused whole, or its only record not importable: either
+    way nothing is written and the message names the record."""
     with pytest.raises(importing.ImportRejected) as excinfo:
         parsed = read(name)
         importing.import_records(records=parsed.records, topic=TopicFactory())
@@ -231,7 +233,8 @@ def test_an_imported_key_taken_in_another_case_gets_a_fresh_one():
     assert len(keys) == 3
 
 
-# 12. Hostile values: a refusal naming the record, nothing written.
+# 12. Hostile values: a refusal (or the record left out) naming the record,
+# nothing written.
 @pytest.mark.parametrize(
     "name, words",
     [
@@ -325,6 +328,33 @@ def test_csl_types_give_kinds_and_abstracts_are_kept():
     assert (news.kind, news.year, news.month, news.day) == ("news", 2020, 6, 2)
     book = references["Myositis for carers"]
     assert (book.kind, book.source, book.year) == ("other", "Carers Press", 2011)
+
+
+# 14. Real files with a few records that cannot be imported: the others are.
+# pybtex-xampl.bib is pybtex's tests/data/xampl.bib (Oren Patashnik's BibTeX
+# example, copied unmodified; pybtex commit fc6f83e5); pybtex-tugboat-excerpt.bib
+# is lines 1-153 (header, @String, @Preamble) and 41437-41498 (four entries)
+# of pybtex's examples/tugboat/tugboat.bib (Nelson Beebe's TUGboat
+# bibliography, public domain; 2,720 entries, two with title = "{}");
+# rispy-example-full.ris is rispy's tests/data/example_full.ris (MIT).
+@pytest.mark.parametrize(
+    "name, created, skipped, left_out",
+    [
+        ("pybtex-xampl.bib", 18, 15, {"whole-journal", "misc-minimal"}),
+        ("pybtex-tugboat-excerpt.bib", 3, 0, {"program:TB24-3-306"}),
+        ("rispy-example-full.ris", 2, 0, set()),
+    ],
+)
+def test_real_files_import_every_record_that_can_be(name, created, skipped, left_out):
+    parsed = read(name)
+    result = importing.import_records(records=parsed.records, topic=TopicFactory())
+    assert (result.created, len(result.skipped)) == (created, skipped)
+    assert left_out <= {problem.record.citation_key for problem in result.problems}
+    assert all(
+        problem.messages == ["Title: This field cannot be blank."]
+        for problem in result.problems
+    )
+    assert Reference.objects.count() == created
 
 
 def test_every_corpus_file_is_used_by_a_test():

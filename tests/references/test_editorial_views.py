@@ -115,19 +115,97 @@ def test_cancel_writes_nothing(client):
     assert not Reference.objects.exists()
 
 
-def test_preview_lists_problems_and_offers_no_import(client):
+def test_preview_lists_problems_and_imports_the_good_records(client):
     login(client, editor())
     data = (
-        b"TY  - JOUR\nTI  - Fine\nER  - \n\n"
-        b"TY  - JOUR\nTI  - Bad\nDO  - 10.1000/a b\nER  - \n"
+        b"TY  - JOUR\r\nTI  - Fine\r\nER  - \r\n\r\n"
+        b"TY  - JOUR\r\nTI  - Bad\r\nDO  - 10.1000/a b\r\nER  - \r\n"
     )
     upload(client, data=data)
     page = client.get("/editorial/literature/import/preview/").content.decode()
     assert "Record 2 (line 5)" in page
+    assert "“10.1000/a b” is not a DOI" in page
+    response = client.post(
+        "/editorial/literature/import/preview/",
+        confirm_form_as_posted(page),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response["Location"] == "/editorial/literature/import/done/"
+    result = client.get(response["Location"]).content.decode()
+    assert "Not imported" in result and "Record 2 (line 5)" in result
+    assert list(Reference.objects.values_list("title", flat=True)) == ["Fine"]
+
+
+def test_a_file_with_only_bad_records_offers_no_import(client):
+    login(client, editor())
+    upload(client, data=b"TY  - JOUR\nTI  - Bad\nDO  - 10.1000/a b\nER  - \n")
+    page = client.get("/editorial/literature/import/preview/").content.decode()
     assert "is not a DOI" in page
     assert 'name="confirm"' not in page
-    client.post("/editorial/literature/import/preview/", {"confirm": "1"})
-    assert not Reference.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, imported, problems",
+    [
+        # pybtex's copy of BibTeX's xampl.bib: three entries without a
+        # title; of the 33 others, 15 repeat a minimal entry in full (skipped
+        # as probable duplicates).
+        (
+            "pybtex-xampl.bib",
+            18,
+            [
+                "Record 4 (line 43)",
+                "Record 22 (line 226)",
+                "Record 36 (line 358)",
+            ],
+        ),
+        # An excerpt of tugboat.bib: "Conference program" has title = "{}".
+        ("pybtex-tugboat-excerpt.bib", 3, ["Record 2 (line 169)"]),
+    ],
+)
+def test_real_files_with_untitled_entries_import_the_rest(
+    client, name, imported, problems
+):
+    login(client, editor())
+    assert (
+        upload(client, data=(CORPUS / name).read_bytes(), name=name).status_code == 302
+    )
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    [section] = lxml.html.fromstring(page).find_class("import-problems")
+    listed = [item.text_content() for item in section.iter("li")]
+    assert [item.split(":")[0] for item in listed] == problems
+    assert all("Title: This field cannot be blank." in item for item in listed)
+    client.post(
+        "/editorial/literature/import/preview/",
+        confirm_form_as_posted(page),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert Reference.objects.count() == imported
+
+
+def test_an_invalid_url_is_left_out_with_a_warning_not_a_refusal(client):
+    # rispy's example_full.ris: both records say UR  - http://example_url.com
+    # (an underscore is not allowed in a host name).
+    login(client, editor())
+    data = (CORPUS / "rispy-example-full.ris").read_bytes()
+    upload(client, data=data, name="example_full.ris")
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert (
+        page.count(
+            "The URL “http://example_url.com” is not a valid web address and was "
+            "left out."
+        )
+        == 2
+    )
+    client.post(
+        "/editorial/literature/import/preview/",
+        confirm_form_as_posted(page),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert sorted(Reference.objects.values_list("title", "url")) == [
+        ("The title of the reference", ""),
+        ("Title of reference", ""),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -394,3 +472,66 @@ def test_import_it_anyway_imports_a_probable_duplicate_inside_the_same_file(clie
         "MYOSITIS, without identifiers.",
         "Myositis without identifiers",
     ]
+
+
+RECORDED = Path(__file__).parent.parent / "recorded"
+
+
+def test_a_saved_crossref_answer_is_read_with_the_lookups_mapping(client):
+    # Saved from https://api.crossref.org/works/{doi}: not CSL-JSON, but
+    # {"status": "ok", "message-type": "work", "message": {...}}.
+    login(client, editor())
+    data = (RECORDED / "crossref" / "10.5555_myo.2020.002.json").read_bytes()
+    assert upload(client, data=data, name="work.json").status_code == 302
+    page = client.get("/editorial/literature/import/preview/").content.decode()
+    assert "(Crossref JSON)" in page
+    client.post(
+        "/editorial/literature/import/preview/",
+        confirm_form_as_posted(page),
+        content_type="application/x-www-form-urlencoded",
+    )
+    reference = Reference.objects.get()
+    assert reference.title == (
+        "A placebo-controlled trial of an invented infusion in polymyositis"
+    )
+    assert reference.author_list == ["Fictional, Dee", "Notreal, Eli"]
+    assert (reference.doi, reference.year, reference.pages) == (
+        "10.5555/myo.2020.002",
+        2020,
+        "101-110",
+    )
+    assert reference.abstract.startswith("To compare an invented infusion")
+
+
+@pytest.mark.parametrize(
+    "data, looks_like",
+    [
+        # A Zenodo record (its REST API), shortened: it has a title, which
+        # was all a CSL-JSON reading kept.
+        (
+            b'{"created": "2021-03-01T10:00:00+00:00", "conceptrecid": "4550000",'
+            b' "doi": "10.5281/zenodo.4550001", "id": 4550001,'
+            b' "metadata": {"title": "Muscle MRI scores", "creators":'
+            b' [{"name": "Doe, Jane"}], "publication_date": "2021-03-01"},'
+            b' "title": "Muscle MRI scores"}',
+            "this is a Zenodo record, not CSL-JSON",
+        ),
+        (
+            b'{"status": "ok", "message-type": "journal", "message":'
+            b' {"title": "Test Journal of Myositis"}}',
+            "this Crossref answer describes a “journal”, not works",
+        ),
+        (
+            b'[{"id": "https://openalex.org/W1", "title": "x"}]',
+            "this is an OpenAlex record, not CSL-JSON",
+        ),
+    ],
+)
+def test_json_that_is_not_csl_json_is_refused_naming_what_it_is(
+    client, data, looks_like
+):
+    login(client, editor())
+    response = upload(client, data=data, name="record.json")
+    assert response.status_code == 200
+    assert looks_like in response.content.decode()
+    assert not Reference.objects.exists()

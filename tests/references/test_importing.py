@@ -159,7 +159,8 @@ def test_keep_never_imports_a_second_copy_of_an_identifier():
     "field_line, message",
     [
         ("DO  - 10.1000/has space", "is not a DOI"),
-        ("AN  - 12345\nDP  - NLM\nUR  - notaurl", "valid URL"),
+        ("AN  - 1234567890\nDP  - NLM", "“1234567890” is not a PubMed ID"),
+        ("VL  - " + "9" * 60, "Volume “" + "9" * 60 + "”: Ensure"),
     ],
 )
 def test_bad_value_is_a_problem_naming_record_and_line(field_line, message):
@@ -171,9 +172,28 @@ def test_bad_value_is_a_problem_naming_record_and_line(field_line, message):
     [problem] = importing.preview(records).problems
     assert str(problem).startswith("Record 2 (line 5)")
     assert message in str(problem)
-    with pytest.raises(importing.ImportRejected):
-        importing.import_records(records=records, topic=TopicFactory())
-    assert not Reference.objects.exists()
+    result = importing.import_records(records=records, topic=TopicFactory())
+    assert [p.record.number for p in result.problems] == [2]
+    assert list(Reference.objects.values_list("title", flat=True)) == ["Good"]
+
+
+def test_a_url_that_is_not_one_is_left_out_with_a_warning():
+    data = (
+        b"TY  - JOUR\nTI  - Linked\nUR  - http://example_url.com\n"
+        b"UR  - https://example.org/a\nUR  - notaurl\nER  - \n"
+    )
+    records = importing.read_file(data).records
+    plan = importing.preview(records)
+    assert plan.problems == []
+    [(record, warnings)] = plan.warned
+    assert warnings == [
+        "The URL “http://example_url.com” is not a valid web address and was left out.",
+        "The link “notaurl” is not a valid web address and was left out.",
+    ]
+    importing.import_records(records=records, topic=TopicFactory())
+    reference = Reference.objects.get()
+    # The next address the file gave takes the URL's place.
+    assert (reference.url, reference.links) == ("https://example.org/a", [])
 
 
 def test_pmid_with_letters_is_refused():

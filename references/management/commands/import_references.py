@@ -16,8 +16,9 @@ class Command(BaseCommand):
         "Import references from an RIS, BibTeX, PubMed/MEDLINE (.nbib) or CSL-JSON "
         "file into a topic's curation inbox, where editors place each reference "
         "in a section; until then readers do not see them. Duplicates are "
-        "skipped; a file with any broken record is refused whole and nothing is "
-        "written."
+        "skipped; a record that cannot be imported is left out and named with "
+        "its line and reason. A file that cannot be read is refused whole and "
+        "nothing is written."
     )
 
     def add_arguments(self, parser):
@@ -58,12 +59,15 @@ class Command(BaseCommand):
         if verbosity >= 1:
             for skipped in result.skipped:
                 self.stdout.write(f"Skipped {skipped.record.where}: {skipped.reason}")
+            for problem in result.problems:
+                self.stdout.write(self.style.WARNING(f"Not imported: {problem}"))
             verb = "Would import" if options["dry_run"] else "Imported"
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{verb} {result.created} references into the curation inbox "
                     f"of “{result.topic}”; "
-                    f"skipped {len(result.skipped)} duplicates."
+                    f"skipped {len(result.skipped)} duplicates; "
+                    f"{len(result.problems)} records could not be imported."
                 )
             )
 
@@ -82,6 +86,7 @@ class Command(BaseCommand):
                     user=None,
                     comment=f"Imported from {filename} with import_references",
                     progress=progress,
+                    filename=filename,
                 )
                 if dry_run:
                     raise DryRun

@@ -1,0 +1,162 @@
+"""The rendered diff the board reads: words marked where they changed, in
+the blocks readers see, with a summary of sections, recommendations and
+references."""
+
+import re
+
+import pytest
+
+from articles.rendered_diff import recommendation_changes, rendered_diff
+from articles.rendering import render
+
+BASE = """Adults with myositis start on glucocorticoids [@a].
+
+## Treatment
+
+Give prednisone 1 mg/kg a day [@a].
+
+- methotrexate
+- azathioprine [@b]
+
+| Drug | Dose |
+|---|---|
+| Methotrexate | 15 mg a week |
+
+/// recommendation | strength=conditional certainty=low
+We suggest IVIG for refractory disease [@b].
+///
+
+## Follow-up
+
+See patients every three months.
+"""
+
+
+def compare(old, new, prefix="diff-"):
+    before, after = render(old), render(new)
+    result = rendered_diff(
+        before.html,
+        after.html,
+        old_references=dict(enumerate(before.keys, start=1)),
+        new_references=dict(enumerate(after.keys, start=1)),
+        prefix=prefix,
+    )
+    return before, after, result
+
+
+def changed_html(result):
+    return "".join(section.html for section in result.changed_sections)
+
+
+def test_a_changed_dose_is_marked_word_by_word_inside_its_paragraph():
+    _b, _a, result = compare(BASE, BASE.replace("1 mg/kg", "0.5 mg/kg"))
+    html = changed_html(result)
+    assert "<p>Give prednisone <del>1</del><ins>0.5</ins> mg/kg a day" in html
+    assert result.changes == 1
+    assert [s.title for s in result.changed_sections] == ["Treatment"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "15 mg a week",
+            "20 mg a week",
+            "<td><del>15</del><ins>20</ins> mg a week</td>",
+        ),
+        (
+            "- methotrexate\n",
+            "- methotrexate\n- mycophenolate\n",
+            "<li><ins>mycophenolate</ins></li>",
+        ),
+        (
+            "for refractory",
+            "for resistant",
+            "<del>refractory</del><ins>resistant</ins>",
+        ),
+    ],
+    ids=["table cell", "list item", "recommendation box"],
+)
+def test_changes_are_marked_in_the_block_where_they_happen(old, new, expected):
+    _b, _a, result = compare(BASE, BASE.replace(old, new))
+    assert expected in changed_html(result)
+
+
+def test_sections_without_a_change_are_not_marked_changed():
+    _b, _a, result = compare(BASE, BASE.replace("three months", "six months"))
+    sections = {s.title: s.changed for s in result.sections}
+    assert sections == {"Opening": False, "Treatment": False, "Follow-up": True}
+    unchanged = next(s for s in result.sections if s.title == "Treatment")
+    assert "<ins>" not in unchanged.html and "<del>" not in unchanged.html
+
+
+def test_a_citation_added_early_renumbers_the_later_ones_without_marking_them():
+    new = BASE.replace("glucocorticoids [@a]", "glucocorticoids [@c] [@a]")
+    _b, _a, result = compare(BASE, new)
+    assert result.changes == 1
+    assert result.cited_in["c"] == "diff-change-1"
+    assert "<del>" not in changed_html(result)
+
+
+def test_a_changed_grade_is_summarised_with_its_link():
+    new = BASE.replace(
+        "strength=conditional certainty=low", "strength=strong certainty=moderate"
+    )
+    before, after, result = compare(BASE, new)
+    [change] = recommendation_changes(
+        before.recommendations, after.recommendations, result
+    )
+    assert change.status == "changed" and change.heading == "Recommendation 1"
+    assert change.details == [
+        "strength: Conditional recommendation → Strong recommendation",
+        "certainty: Low certainty of evidence → Moderate certainty of evidence",
+    ]
+    assert change.anchor == result.changed_sections[0].anchor
+
+
+def test_recommendations_added_and_removed_are_summarised():
+    box = "/// good-practice\nExamine the heart.\n///\n"
+    before, after, result = compare(BASE, BASE + "\n" + box)
+    [added] = recommendation_changes(
+        before.recommendations, after.recommendations, result
+    )
+    assert (added.status, added.heading) == ("added", "Good practice statement 1")
+    assert added.anchor and added.anchor in changed_html(result)
+    before, after, result = compare(BASE + "\n" + box, BASE)
+    [removed] = recommendation_changes(
+        before.recommendations, after.recommendations, result
+    )
+    assert removed.status == "removed" and removed.anchor
+
+
+def test_a_removed_block_gives_up_its_ids_and_every_id_is_prefixed():
+    new = BASE.replace("## Follow-up\n\nSee patients every three months.\n", "")
+    _b, _a, result = compare(BASE, new)
+    html = "".join(section.html for section in result.sections)
+    ids = re.findall(r'\bid="([^"]*)"', html)
+    assert len(ids) == len(set(ids))
+    assert all(i.startswith("diff-") for i in ids)
+    assert "<del>Follow-up</del>" in html
+    # Citation links still reach the page's one reference list.
+    assert 'href="#ref-1"' in html
+
+
+def test_hostile_text_stays_escaped_through_the_diff():
+    hostile = BASE.replace(
+        "three months",
+        "&lt;script&gt;alert(1)&lt;/script&gt; <img src=x onerror=alert(1)>",
+    )
+    _b, _a, result = compare(BASE, hostile)
+    html = changed_html(result)
+    assert "<script" not in html and "onerror" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_a_large_text_compares_block_by_block():
+    sections = "".join(
+        f"## Part {n}\n\nParagraph {n} about treatment and dose {n} mg.\n\n"
+        for n in range(300)
+    )
+    _b, _a, result = compare(sections, sections.replace("dose 150 mg", "dose 151 mg"))
+    assert [s.title for s in result.changed_sections] == ["Part 150"]
+    assert "<del>150</del><ins>151</ins>" in changed_html(result)
