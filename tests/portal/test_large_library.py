@@ -81,3 +81,41 @@ def test_the_topic_page_reads_each_section_s_first_entries_without_numbering_all
     for section_entries in entries.values():
         shown = [e.reference.get_absolute_url() in page for e in section_entries]
         assert shown == [True, True, False, False, False]
+
+
+@pytest.mark.parametrize("feed", ["topic", "library"])
+def test_a_literature_feed_costs_the_same_queries_without_grouping_the_topic(
+    client, feed
+):
+    counts = []
+    for size in (5, 50):
+        section = SectionFactory()
+        for reference in ReferenceFactory.create_batch(size):
+            EntryFactory(section=section, reference=reference)
+            EntryFactory(
+                section=SectionFactory(topic=section.topic), reference=reference
+            )
+        url = (
+            f"/feeds/topics/{section.topic.slug}/literature/"
+            if feed == "topic"
+            else "/feeds/literature/"
+        )
+        sqls = queries_of(client, url)
+        assert not [sql for sql in sqls if "GROUP BY" in sql.upper()]
+        counts.append(len(sqls))
+    assert counts[0] == counts[1]
+
+
+def test_the_topic_feed_lists_each_reference_once_by_its_latest_listing(client):
+    first = SectionFactory()
+    second = SectionFactory(topic=first.topic)
+    older, newer = (
+        ReferenceFactory(title="Older listing"),
+        ReferenceFactory(title="Newer listing"),
+    )
+    EntryFactory(section=first, reference=newer)
+    EntryFactory(section=first, reference=older)
+    EntryFactory(section=second, reference=newer)  # listed again, later
+    xml = client.get(f"/feeds/topics/{first.topic.slug}/literature/").content.decode()
+    assert xml.count("Newer listing") == 1
+    assert xml.index("Newer listing") < xml.index("Older listing")
