@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "references",
     "articles",
+    "questions",
     "portal",
     "api",
 ]
@@ -356,6 +357,11 @@ REFERENCES_SOURCES_TIMEOUT = env_int("REFERENCES_SOURCES_TIMEOUT", 20)
 REFERENCES_SOURCES_RETRIES = env_int("REFERENCES_SOURCES_RETRIES", 3)
 REFERENCES_SOURCES_BACKOFF = env_int("REFERENCES_SOURCES_BACKOFF", 1)
 REFERENCES_LOOKUP_TIMEOUT = env_int("REFERENCES_LOOKUP_TIMEOUT", 5)
+# Most papers one run of a saved search brings: PubMed serves no more than
+# 10,000 records of one search; a search finding more must be narrowed.
+REFERENCES_SURVEILLANCE_MAX_RESULTS = env_int(
+    "REFERENCES_SURVEILLANCE_MAX_RESULTS", 10000
+)
 
 
 # ---------------------------------------------------------------------------
@@ -412,6 +418,16 @@ LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
 # Behind a proxy, the META key holding the client's address as the proxy saw
 # it (for example HTTP_X_REAL_IP); REMOTE_ADDR otherwise.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+# Reader questions (issue 25, questions/): questions per client address and
+# in all per hour before a reader is asked to wait; days a question is kept
+# (manage.py delete_old_questions); days a confirmation link stays valid.
+PORTAL_QUESTIONS_PER_ADDRESS_PER_HOUR = env_int(
+    "PORTAL_QUESTIONS_PER_ADDRESS_PER_HOUR", 5
+)
+PORTAL_QUESTIONS_PER_HOUR = env_int("PORTAL_QUESTIONS_PER_HOUR", 200)
+PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 365)
+PORTAL_QUESTION_CONFIRM_DAYS = env_int("PORTAL_QUESTION_CONFIRM_DAYS", 7)
 
 # How long a reader is told to wait when the database is unavailable.
 PORTAL_RETRY_AFTER_SECONDS = env_int("PORTAL_RETRY_AFTER_SECONDS", 30)

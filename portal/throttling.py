@@ -79,12 +79,22 @@ def count_request(*, scope: str, request, window: int) -> tuple[int, int] | None
     address = client_ip(request)
     if address is None:
         return None
+    return _count(f"{scope}:ip:{_digest(address)}", window=window)
+
+
+def count_all_requests(*, scope: str, window: int) -> tuple[int, int] | None:
+    """Count this request against everybody's in a fixed window: a flood from
+    many addresses. Returns what ``count_request`` returns."""
+    return _count(f"{scope}:all", window=window)
+
+
+def _count(prefix: str, *, window: int) -> tuple[int, int] | None:
     now = time.time()
     slot = int(now // window)
-    key = f"{scope}:ip:{_digest(address)}:{slot}"
+    key = f"{prefix}:{slot}"
     try:
         count = shared_cache.incr(key)
-    except ValueError:  # the address's first request in this window
+    except ValueError:  # the first request in this window
         shared_cache.add(key, 0, timeout=window + 1)
         try:
             count = shared_cache.incr(key)

@@ -52,6 +52,9 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("editorial/", include("articles.editorial_urls")),
     path("editorial/literature/", include("references.editorial_urls")),
+    # Readers' questions (issue 25): the form, and the editors' queue.
+    path("questions/", include("questions.urls")),
+    path("editorial/questions/", include("questions.editorial_urls")),
     path("admin/", admin.site.urls),
     # The read API and FHIR, for systems that read the evidence rather than pages.
     path("api/", include("api.urls")),

@@ -3,9 +3,16 @@
 A rough ladder, from a guideline down to opinion: it says what kind of study
 a reference is, not how good that particular study is. Every kind of
 reference has exactly one level (a test keeps it so).
+
+Only the study designs that are evidence in their own right (guidelines,
+systematic reviews and meta-analyses, trials, observational studies) earn a
+badge saying "Evidence: ..."; a narrative review, a secondary summary and the
+rest are labelled by their kind alone, so that no summary of other people's
+findings reads as a guideline.
 """
 
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds
@@ -17,6 +24,8 @@ class EvidenceLevel(models.TextChoices):
     RANDOMISED_TRIAL = "randomised-trial", _("Randomised trial")
     OBSERVATIONAL = "observational", _("Observational study")
     CASE_REPORT = "case-report", _("Case report")
+    NARRATIVE_REVIEW = "narrative-review", _("Narrative review")
+    SECONDARY_SUMMARY = "secondary-summary", _("Secondary summary")
     EXPERT_OPINION = "expert-opinion", _("Expert opinion or news")
     UNCLASSIFIED = "unclassified", _("Other research")
 
@@ -33,7 +42,23 @@ LEVEL_OF_KIND = {
     kinds.NEWS: EvidenceLevel.EXPERT_OPINION,
     kinds.OTHER: EvidenceLevel.EXPERT_OPINION,
     kinds.RESEARCH: EvidenceLevel.UNCLASSIFIED,
+    kinds.NARRATIVE_REVIEW: EvidenceLevel.NARRATIVE_REVIEW,
+    kinds.SECONDARY_SUMMARY: EvidenceLevel.SECONDARY_SUMMARY,
 }
+
+# The levels that earn a reader-facing evidence badge, and the kinds at them:
+# the evidence a recommendation may rest on (articles' evidence profile).
+BADGE_LEVELS = frozenset(
+    {
+        EvidenceLevel.GUIDELINE,
+        EvidenceLevel.SYSTEMATIC_REVIEW,
+        EvidenceLevel.RANDOMISED_TRIAL,
+        EvidenceLevel.OBSERVATIONAL,
+    }
+)
+EVIDENCE_KINDS = frozenset(
+    kind for kind, level in LEVEL_OF_KIND.items() if level in BADGE_LEVELS
+)
 
 
 def level_of(kind: str) -> EvidenceLevel:
@@ -41,6 +66,29 @@ def level_of(kind: str) -> EvidenceLevel:
     return LEVEL_OF_KIND.get(kind, EvidenceLevel.UNCLASSIFIED)
 
 
+def has_badge(kind: str) -> bool:
+    """Whether a reference of ``kind`` shows an evidence badge."""
+    return kind in EVIDENCE_KINDS
+
+
 def kinds_at(level: str) -> list[str]:
     """The kinds of reference whose evidence level is ``level``."""
     return [kind for kind, found in LEVEL_OF_KIND.items() if found == level]
+
+
+def strength_rank(kind: str) -> int:
+    """Where ``kind`` stands on the ladder: 0 for a guideline, then down."""
+    return list(EvidenceLevel).index(level_of(kind))
+
+
+def strength_order(field: str = "kind") -> Case:
+    """``strength_rank`` of ``field`` as a database expression, to order rows
+    strongest evidence first (guidelines, systematic reviews, trials...)."""
+    return Case(
+        *(
+            When(**{field: kind}, then=Value(strength_rank(kind)))
+            for kind in LEVEL_OF_KIND
+        ),
+        default=Value(len(EvidenceLevel)),
+        output_field=IntegerField(),
+    )

@@ -18,28 +18,38 @@ SYSTEMATIC_REVIEW = "systematic_review"
 TRIAL = "trial"
 OBSERVATIONAL = "observational"
 RESEARCH = "research"
+NARRATIVE_REVIEW = "narrative_review"
 CASE_REPORT = "case_report"
+# Tertiary literature: point-of-care summaries, question-and-answer services,
+# patient websites, textbooks and encyclopaedias. They restate what others
+# found; a reader cannot check a claim against them.
+SECONDARY_SUMMARY = "secondary_summary"
 NEWS = "news"
 OTHER = "other"
 
 # When a record carries several labels, the most telling one wins: a
 # randomised trial that is also a "Journal Article" is a trial; a letter
-# ("Letter", "Journal Article") is not research.
+# ("Letter", "Journal Article") is not research; a systematic review is also
+# labelled "Review" by PubMed, and is a systematic review; "Case Reports"
+# with "Review" (two cases and a review of the literature) is a case report.
 PRIORITY = [
     GUIDELINE,
     SYSTEMATIC_REVIEW,
     TRIAL,
     OBSERVATIONAL,
     CASE_REPORT,
+    NARRATIVE_REVIEW,
+    SECONDARY_SUMMARY,
     NEWS,
     OTHER,
     RESEARCH,
 ]
 
 # PubMed's publication types (https://www.nlm.nih.gov/mesh/pubtypes.html)
-# that say something about the kind, lower-cased. Types not listed ("Review",
-# "Multicenter Study", "Research Support, N.I.H., Extramural"...) say nothing
-# about it on their own.
+# that say something about the kind, lower-cased. Types not listed
+# ("Multicenter Study", "Research Support, N.I.H., Extramural"...) say
+# nothing about it on their own. "Review" alone is a narrative review: PubMed
+# gives systematic reviews and meta-analyses their own types besides it.
 PUBLICATION_TYPES = {
     "practice guideline": GUIDELINE,
     "guideline": GUIDELINE,
@@ -62,6 +72,8 @@ PUBLICATION_TYPES = {
     "clinical trial, veterinary": TRIAL,
     "observational study": OBSERVATIONAL,
     "observational study, veterinary": OBSERVATIONAL,
+    "review": NARRATIVE_REVIEW,
+    "scientific integrity review": NARRATIVE_REVIEW,
     "case reports": CASE_REPORT,
     "case report": CASE_REPORT,
     "news": NEWS,
@@ -84,7 +96,9 @@ GENRES = {
     TRIAL: "Trial",
     OBSERVATIONAL: "Observational study",
     RESEARCH: "Research",
+    NARRATIVE_REVIEW: "Narrative review",
     CASE_REPORT: "Case report",
+    SECONDARY_SUMMARY: "Secondary summary",
     NEWS: "News",
     OTHER: "Other",
 }
@@ -106,6 +120,9 @@ RIS_TYPES = {
     "INPR": RESEARCH,
     "NEWS": NEWS,
     "MGZN": NEWS,
+    # Encyclopaedia and dictionary entries are tertiary by definition.
+    "ENCYC": SECONDARY_SUMMARY,
+    "DICT": SECONDARY_SUMMARY,
 }
 
 # BibTeX/BibLaTeX entry types.
@@ -120,6 +137,8 @@ CSL_TYPES = {
     "article": RESEARCH,
     "article-newspaper": NEWS,
     "article-magazine": NEWS,
+    "entry-encyclopedia": SECONDARY_SUMMARY,
+    "entry-dictionary": SECONDARY_SUMMARY,
 }
 
 

@@ -200,6 +200,17 @@ class ImportBatch(models.Model):
         }
 
 
+def identity_q(references) -> Q | None:
+    """Rows sharing a DOI, PMID or match key with any of ``references``
+    (None if they have none): what a ``matching.Matcher`` must be fed."""
+    dois = {reference.doi for reference in references if reference.doi}
+    pmids = {reference.pmid for reference in references if reference.pmid}
+    keys = {reference.match_key for reference in references if reference.match_key}
+    if not (dois or pmids or keys):
+        return None
+    return Q(doi__in=dois) | Q(pmid__in=pmids) | Q(match_key__in=keys)
+
+
 class ReferenceQuerySet(models.QuerySet):
     def visible(self):
         """References readers may see: all but those waiting in a curation inbox.
@@ -272,12 +283,15 @@ class ReferenceQuerySet(models.QuerySet):
     def sharing_identity(self, references):
         """References that share a DOI, PMID or match key with any of
         ``references``: what a ``matching.Matcher`` must know to judge them."""
-        dois = {reference.doi for reference in references if reference.doi}
-        pmids = {reference.pmid for reference in references if reference.pmid}
-        keys = {reference.match_key for reference in references if reference.match_key}
-        if not (dois or pmids or keys):
-            return self.none()
-        return self.filter(Q(doi__in=dois) | Q(pmid__in=pmids) | Q(match_key__in=keys))
+        query = identity_q(references)
+        return self.filter(query) if query else self.none()
+
+    def strongest_first(self):
+        """Strongest evidence first (guidelines, systematic reviews, trials...),
+        then newest."""
+        return self.alias(strength=evidence.strength_order()).order_by(
+            "strength", "-created_at", "pk"
+        )
 
     def with_identifier(self, *, doi="", pmid=""):
         """References that already carry this DOI or PMID (both normalised)."""
@@ -323,7 +337,9 @@ class Reference(IdentifierFieldsMixin, models.Model):
         TRIAL = kinds.TRIAL, _("Trial")
         OBSERVATIONAL = kinds.OBSERVATIONAL, _("Observational study")
         RESEARCH = kinds.RESEARCH, _("Research")
+        NARRATIVE_REVIEW = kinds.NARRATIVE_REVIEW, _("Narrative review")
         CASE_REPORT = kinds.CASE_REPORT, _("Case report")
+        SECONDARY_SUMMARY = kinds.SECONDARY_SUMMARY, _("Secondary summary")
         NEWS = kinds.NEWS, _("News")
         OTHER = kinds.OTHER, _("Other")
 
@@ -554,6 +570,11 @@ class Reference(IdentifierFieldsMixin, models.Model):
     def evidence_level(self) -> evidence.EvidenceLevel:
         """The evidence level this reference's kind implies."""
         return evidence.level_of(self.kind)
+
+    @property
+    def has_evidence_badge(self) -> bool:
+        """Whether readers see an evidence badge for it (``evidence.has_badge``)."""
+        return evidence.has_badge(self.kind)
 
     def clean(self):
         self.et_al_as_flag()
@@ -963,3 +984,259 @@ NOTICE_BADGES = {
     ReferenceNotice.Kind.CONCERN: _("Expression of concern"),
     ReferenceNotice.Kind.CORRECTION: _("Corrected"),
 }
+
+
+def a_year_ago():
+    """Where a new saved search starts looking: papers added in the last year."""
+    return timezone.localdate() - datetime.timedelta(days=365)
+
+
+class SavedSearchQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def with_counts(self):
+        """Searches with how many papers each brought (``brought``) and what
+        became of them: ``placed`` in a section, ``dismissed`` as not
+        relevant, still ``waiting`` in the inbox. One query."""
+        findings = models.Count("findings")
+        return self.annotate(
+            brought=findings,
+            dismissed=models.Count(
+                "findings", filter=Q(findings__dismissed_at__isnull=False)
+            ),
+            waiting=models.Count(
+                "findings", filter=Q(findings__reference__inbox_topic__isnull=False)
+            ),
+            placed=models.Count(
+                "findings",
+                filter=Q(
+                    findings__reference__isnull=False,
+                    findings__reference__inbox_topic__isnull=True,
+                ),
+            ),
+        )
+
+    def searched_through(self, topic):
+        """The day through which every active search of ``topic`` has run
+        successfully: the earliest of their last successful runs. None if the
+        topic has no active search or one has never run successfully."""
+        days = list(
+            self.active().filter(topic=topic).values_list("last_success_on", flat=True)
+        )
+        if not days or None in days:
+            return None
+        return min(days)
+
+
+@reversion.register()
+class SavedSearch(models.Model):
+    """A standing literature search of a topic, run from cron
+    (``run_saved_searches``): what it finds that is new lands in the topic's
+    curation inbox."""
+
+    class Service(models.TextChoices):
+        PUBMED = "pubmed", _("PubMed")
+        CROSSREF = "crossref", _("Crossref")
+
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+        verbose_name=_("topic"),
+    )
+    label = models.CharField(
+        _("label"),
+        max_length=200,
+        help_text=_("What it looks for, for example “RCTs in dermatomyositis”."),
+    )
+    service = models.CharField(
+        _("service"), max_length=10, choices=Service.choices, default=Service.PUBMED
+    )
+    query = models.TextField(
+        _("query"),
+        max_length=4000,
+        help_text=_(
+            "PubMed: its query language, for example "
+            "dermatomyositis[mh] AND randomized controlled trial[pt]. "
+            "Crossref: words to look for."
+        ),
+    )
+    since = models.DateField(
+        _("find papers added since"),
+        default=a_year_ago,
+        help_text=_(
+            "The first run looks back to this day; each later run starts from "
+            "the last successful one."
+        ),
+    )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Run it with the others.")
+    )
+    # The day the last successful run searched through (its window's end):
+    # the next run starts there. A failed run leaves it as it was.
+    last_success_on = models.DateField(
+        _("searched through"), null=True, blank=True, editable=False
+    )
+    last_run_at = models.DateTimeField(
+        _("last run"), null=True, blank=True, editable=False
+    )
+    last_error = models.TextField(_("last run's error"), blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SavedSearchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "label"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "label"], name="saved_search_unique_label_per_topic"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic}: {self.label}"
+
+    def clean(self):
+        # The named constraint, said in words.
+        if (
+            self.topic_id
+            and SavedSearch.objects.filter(topic_id=self.topic_id, label=self.label)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"label": _("This topic already has a search with this label.")}
+            )
+
+    @property
+    def window_start(self) -> datetime.date:
+        """The first day the next run asks about: the day the last successful
+        run searched through (again, for what was added later that day), or
+        ``since`` before any."""
+        return self.last_success_on or self.since
+
+
+class FindingQuerySet(models.QuerySet):
+    def kept(self):
+        """Findings not dismissed, whose reference is still in the library."""
+        return self.filter(dismissed_at__isnull=True, reference__isnull=False)
+
+    def strongest_first(self):
+        return self.alias(strength=evidence.strength_order()).order_by(
+            "strength", "-found_at", "pk"
+        )
+
+
+class Finding(models.Model):
+    """A paper a saved search brought into its topic's curation inbox: when,
+    with what PubMed says of it (publication types, MeSH headings), and what
+    became of it."""
+
+    search = models.ForeignKey(
+        SavedSearch,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("found by"),
+    )
+    # The search's topic, kept here: the board's pages ask by topic.
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic")
+    )
+    # Null once the reference is dismissed (deleted) or deleted otherwise.
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("reference"),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    # The reference's kind when found, for ordering without a join.
+    kind = models.CharField(_("kind"), max_length=20, choices=Reference.Kind.choices)
+    doi = models.CharField(_("DOI"), max_length=255, blank=True)
+    pmid = models.CharField(_("PMID"), max_length=12, blank=True)
+    publication_types = models.JSONField(
+        _("publication types"), default=list, blank=True
+    )
+    mesh_headings = models.JSONField(_("MeSH headings"), default=list, blank=True)
+    found_at = models.DateTimeField(_("found"), default=timezone.now, db_index=True)
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-found_at", "pk"]
+        verbose_name = _("paper found by a search")
+        verbose_name_plural = _("papers found by searches")
+        indexes = [models.Index(fields=["topic", "found_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def level(self):
+        return evidence.level_of(self.kind)
+
+
+class DismissalQuerySet(models.QuerySet):
+    def sharing_identity(self, references):
+        """Dismissals a ``matching.Matcher`` must know to judge ``references``
+        (as ``ReferenceQuerySet.sharing_identity``)."""
+        query = identity_q(references)
+        return self.filter(query) if query else self.none()
+
+
+class Dismissal(models.Model):
+    """A paper an editor dismissed from a topic's inbox as not relevant: the
+    topic's searches never bring it back. Who and when are kept."""
+
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic")
+    )
+    title = models.CharField(_("title"), max_length=500)
+    doi = models.CharField(_("DOI"), max_length=255, blank=True, db_index=True)
+    pmid = models.CharField(_("PMID"), max_length=12, blank=True, db_index=True)
+    # As Reference.match_key: recognises the paper without identifiers.
+    match_key = models.CharField(
+        _("match key"), max_length=40, blank=True, db_index=True
+    )
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"), default=timezone.now)
+
+    objects = DismissalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-dismissed_at", "pk"]
+        verbose_name = _("dismissed paper")
+        verbose_name_plural = _("dismissed papers")
+
+    def __str__(self):
+        return self.title

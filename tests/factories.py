@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from articles import roles, services, workflow
 from articles.models import Article, BoardMember
-from references.models import Entry, Reference, Section, Topic
+from references.models import Entry, Reference, SavedSearch, Section, Topic
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -81,6 +81,16 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
         reference.refresh_citations()
         reference.save()
         return reference
+
+
+class SavedSearchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedSearch
+
+    topic = factory.SubFactory(TopicFactory)
+    label = factory.Sequence(lambda n: f"Trials in dermatomyositis {n}")
+    service = SavedSearch.Service.PUBMED
+    query = "dermatomyositis[mh] AND randomized controlled trial[pt]"
 
 
 class EntryFactory(factory.django.DjangoModelFactory):

@@ -7,11 +7,20 @@ talk to it exactly as to the real services. The answers are the files in
 of works for ``/works?filter=updates:...``, a ``PubmedArticleSet`` of the
 requested PMIDs for ``efetch``, an ``esearch`` JSON for a DOI.
 
+Saved searches (``references.surveillance``) are answered from what a test
+registers: ``add_pubmed_search(term, [(article XML, date added)...])`` (make
+the XML with ``pubmed_article()``) for esearch with a date window and
+``usehistory=y`` and efetch by ``WebEnv``/``query_key``/``retstart``; and
+``add_crossref_search(words, [(message, date indexed)...])`` for
+``/works?query=`` with ``from-index-date``/``until-index-date`` and cursors.
+
 A test can script failures for a path prefix (``fail()``): each request that
 matches takes the next scripted answer (a status, a body, a delay) until the
 script runs out. Every request is kept in ``requests`` for assertions.
 """
 
+import datetime
+import itertools
 import json
 import threading
 import time
@@ -19,6 +28,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -74,6 +84,12 @@ class ScholarlyAPI:
             root = etree.fromstring(xml)
             for doi in root.iterfind(".//ArticleId[@IdType='doi']"):
                 self.doi_to_pmid[doi.text.lower()] = pmid
+        # Saved searches: term -> [(pmid, date added)]; words -> [(doi, date)].
+        self.pubmed_searches = {}
+        self.crossref_searches = {}
+        # WebEnv|query_key -> the PMIDs an esearch left on the history server.
+        self.history = {}
+        self._webenvs = itertools.count(1)
         self.scripts = {}
         self.requests = []
         self._lock = threading.Lock()
@@ -105,10 +121,28 @@ class ScholarlyAPI:
         self.server.shutdown()
         self.server.server_close()
 
-    def fail(self, prefix: str, *answers: Scripted) -> None:
-        """The next requests whose path starts with ``prefix`` get ``answers``."""
+    def fail(self, prefix: str, *answers: Scripted | None) -> None:
+        """The next requests whose path starts with ``prefix`` get ``answers``;
+        a None among them lets that request have its recorded answer."""
         with self._lock:
             self.scripts.setdefault(prefix, []).extend(answers)
+
+    def add_pubmed_search(self, term: str, found) -> None:
+        """PubMed finds ``found`` ((article XML, date added) pairs) for ``term``."""
+        with self._lock:
+            for xml, added in found:
+                pmid = etree.fromstring(xml).findtext("MedlineCitation/PMID")
+                self.articles[pmid] = xml
+                self.pubmed_searches.setdefault(term, []).append((pmid, added))
+
+    def add_crossref_search(self, words: str, found) -> None:
+        """Crossref finds ``found`` ((work message, date indexed)) for ``words``."""
+        with self._lock:
+            for message, indexed in found:
+                self.works[message["DOI"].lower()] = message
+                self.crossref_searches.setdefault(words, []).append(
+                    (message["DOI"].lower(), indexed)
+                )
 
     def seen(self, prefix: str) -> list[Seen]:
         return [r for r in self.requests if r.path.startswith(prefix)]
@@ -150,12 +184,19 @@ class ScholarlyAPI:
     def answer(self, path: str, query: dict) -> Scripted:
         if path.startswith("/crossref/works/"):
             return self.crossref_work(path.removeprefix("/crossref/works/"))
+        if path == "/crossref/works" and "query" in query:
+            return self.crossref_search(query)
         if path == "/crossref/works":
             return self.crossref_updates(query.get("filter", [""])[0])
+        if path == "/eutils/efetch.fcgi" and "WebEnv" in query:
+            return self.efetch_history(query)
         if path == "/eutils/efetch.fcgi":
             return self.efetch(query.get("id", [""])[0])
         if path == "/eutils/esearch.fcgi":
-            return self.esearch(query.get("term", [""])[0])
+            term = query.get("term", [""])[0]
+            if term.endswith("[doi]"):
+                return self.esearch(term)
+            return self.esearch_history(term, query)
         return Scripted(404, b"Not found", "text/plain")
 
     def crossref_work(self, doi: str) -> Scripted:
@@ -229,3 +270,139 @@ class ScholarlyAPI:
             },
         }
         return Scripted(body=json.dumps(body).encode())
+
+    def esearch_history(self, term: str, query: dict) -> Scripted:
+        # PubMed's dates are YYYY/MM/DD; both ends of the window count.
+        window = [
+            datetime.datetime.strptime(query[name][0], "%Y/%m/%d").date()
+            if name in query
+            else None
+            for name in ("mindate", "maxdate")
+        ]
+        ids = [
+            pmid
+            for pmid, added in self.pubmed_searches.get(term, [])
+            if (window[0] is None or added >= window[0])
+            and (window[1] is None or added <= window[1])
+        ]
+        retmax = int(query.get("retmax", ["20"])[0])
+        result = {
+            "count": str(len(ids)),
+            "retmax": str(min(retmax, len(ids))),
+            "retstart": "0",
+            "idlist": ids[:retmax],
+            "translationset": [],
+            "querytranslation": term,
+        }
+        if query.get("usehistory", [""])[0] == "y":
+            webenv = f"MCID_{next(self._webenvs):024d}"
+            with self._lock:
+                self.history[f"{webenv}|1"] = ids
+            result.update(querykey="1", webenv=webenv)
+        if not ids:
+            result["warninglist"] = {
+                "phrasesignored": [],
+                "quotedphrasesnotfound": [],
+                "outputmessages": ["No items found."],
+            }
+        body = {
+            "header": {"type": "esearch", "version": "0.3"},
+            "esearchresult": result,
+        }
+        return Scripted(body=json.dumps(body).encode())
+
+    def efetch_history(self, query: dict) -> Scripted:
+        key = f"{query['WebEnv'][0]}|{query.get('query_key', [''])[0]}"
+        if key not in self.history:
+            # What NCBI says of an expired or unknown WebEnv.
+            body = (
+                b'<?xml version="1.0" encoding="UTF-8" ?>\n<eFetchResult>\n'
+                b"\t<ERROR>Unable to obtain query #1</ERROR>\n</eFetchResult>\n"
+            )
+            return Scripted(body=body, content_type="text/xml; charset=UTF-8")
+        start = int(query.get("retstart", ["0"])[0])
+        count = int(query.get("retmax", ["20"])[0])
+        ids = self.history[key][start : start + count]
+        return self.efetch(",".join(ids))
+
+    def crossref_search(self, query: dict) -> Scripted:
+        filters = dict(
+            part.split(":", 1)
+            for part in query.get("filter", [""])[0].split(",")
+            if ":" in part
+        )
+        since = filters.get("from-index-date")
+        until = filters.get("until-index-date")
+        dois = [
+            doi
+            for doi, indexed in self.crossref_searches.get(query["query"][0], [])
+            if (since is None or indexed.isoformat() >= since)
+            and (until is None or indexed.isoformat() <= until)
+        ]
+        cursor = query.get("cursor", ["*"])[0]
+        start = 0 if cursor == "*" else int(cursor)
+        rows = int(query.get("rows", ["20"])[0])
+        items = [self.works[doi] for doi in dois[start : start + rows]]
+        body = {
+            "status": "ok",
+            "message-type": "work-list",
+            "message-version": "1.0.0",
+            "message": {
+                "facets": {},
+                "next-cursor": str(start + len(items)),
+                "total-results": len(dois),
+                "items": items,
+                "items-per-page": rows,
+                "query": {"start-index": 0, "search-terms": query["query"][0]},
+            },
+        }
+        return Scripted(body=json.dumps(body).encode())
+
+
+def pubmed_article(
+    pmid: str,
+    title: str,
+    *,
+    year: int = 2026,
+    types=("Journal Article",),
+    mesh=(),
+    doi: str = "",
+    author: str = "Invented",
+) -> bytes:
+    """A PubmedArticle in efetch's shape: synthetic PMIDs (900000001-) only;
+    ``mesh`` holds "Descriptor" or "Descriptor/Qualifier" strings."""
+    headings = "".join(
+        '<MeshHeading><DescriptorName MajorTopicYN="N">'
+        f"{escape(heading.split('/')[0])}</DescriptorName>"
+        + "".join(
+            f'<QualifierName MajorTopicYN="Y">{escape(q)}</QualifierName>'
+            for q in heading.split("/")[1:]
+        )
+        + "</MeshHeading>"
+        for heading in mesh
+    )
+    type_list = "".join(
+        f"<PublicationType>{escape(kind)}</PublicationType>" for kind in types
+    )
+    elocation = (
+        f'<ELocationID EIdType="doi" ValidYN="Y">{escape(doi)}</ELocationID>'
+        if doi
+        else ""
+    )
+    return (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
+        f'<PMID Version="1">{pmid}</PMID><Article PubModel="Print"><Journal>'
+        f'<JournalIssue CitedMedium="Internet"><Volume>1</Volume>'
+        f"<PubDate><Year>{year}</Year></PubDate></JournalIssue>"
+        f"<Title>Test journal of myositis</Title>"
+        f"<ISOAbbreviation>Test J Myositis</ISOAbbreviation></Journal>"
+        f"<ArticleTitle>{escape(title)}</ArticleTitle>{elocation}"
+        f'<AuthorList CompleteYN="Y"><Author ValidYN="Y"><LastName>{escape(author)}'
+        f"</LastName><ForeName>Ann</ForeName></Author></AuthorList>"
+        f"<PublicationTypeList>{type_list}</PublicationTypeList></Article>"
+        f"<MedlineJournalInfo><MedlineTA>Test J Myositis</MedlineTA>"
+        f"</MedlineJournalInfo><MeshHeadingList>{headings}</MeshHeadingList>"
+        f"</MedlineCitation><PubmedData><ArticleIdList>"
+        f'<ArticleId IdType="pubmed">{pmid}</ArticleId></ArticleIdList>'
+        f"</PubmedData></PubmedArticle>"
+    ).encode()

@@ -54,6 +54,28 @@ def test_articles_and_references_never_import_the_api():
     assert offenders == []
 
 
+def test_readers_questions_stay_out_of_the_apps_they_use():
+    """``questions`` uses articles, references and portal's throttling; none
+    of the apps (nor the read API, which must never reach a question) imports
+    it: the site reaches it only through URLs and templates."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for package in ("articles", "references", "portal", "api")
+        for path, module in imported_modules(package)
+        if module.split(".")[0] == "questions"
+    ]
+    assert offenders == []
+
+
+def test_readers_questions_never_import_the_api():
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path, module in imported_modules("questions")
+        if module.split(".")[0] == "api"
+    ]
+    assert offenders == []
+
+
 def module_files(root=ROOT, packages=PACKAGES):
     """{dotted module name: path} of every module of the project's packages."""
     files = {}

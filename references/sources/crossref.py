@@ -7,7 +7,10 @@ it updates; ``/works?filter=updates:{doi}`` finds those for several DOIs at
 once, which catches notices whose publisher deposited only ``update-to``.
 """
 
+import datetime
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.conf import settings
@@ -134,6 +137,79 @@ def notices_updating(
             if isinstance(item, dict):
                 found += [n for n in _update_to(item) if n.target_doi in batch]
     return found
+
+
+@dataclass
+class Page:
+    """One page of a Crossref search: the total found, its works, and the
+    cursor of the next page ("" after the last)."""
+
+    total: int
+    works: list[Work] = field(default_factory=list)
+    next_cursor: str = ""
+
+
+def search(
+    query: str,
+    *,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    rows: int = 200,
+    cursor: str = "*",
+    timeout=None,
+    retries=None,
+) -> Page:
+    """One page of the works matching ``query`` (Crossref's free-text search)
+    that Crossref indexed between ``since`` and ``until`` (both days
+    included); page on with ``cursor`` (Crossref's deep paging)."""
+    filters = []
+    if since:
+        filters.append(f"from-index-date:{since.isoformat()}")
+    if until:
+        filters.append(f"until-index-date:{until.isoformat()}")
+    params = {"query": query, "rows": rows, "cursor": cursor}
+    if filters:
+        params["filter"] = ",".join(filters)
+    response = http.get(
+        f"{settings.CROSSREF_API_URL}/works",
+        service=SERVICE,
+        params=_params(**params),
+        timeout=timeout,
+        retries=retries,
+        limiter=LIMITER,
+    )
+    message = _message(response)
+    try:
+        items = message.get("items") or []
+        return Page(
+            total=int(message.get("total-results", 0)),
+            works=[parse_work(item) for item in items if isinstance(item, dict)],
+            next_cursor=str(message.get("next-cursor") or "") if items else "",
+        )
+    except (AttributeError, TypeError, ValueError, IndexError):
+        raise http.Malformed(_("Crossref's list of works is garbled.")) from None
+
+
+def search_all(
+    query: str, *, since=None, until=None, limit: int, timeout=None, retries=None
+) -> Iterator[list[Work]]:
+    """Every work ``search`` finds, a page at a time, at most ``limit``."""
+    cursor, seen = "*", 0
+    while cursor and seen < limit:
+        page = search(
+            query,
+            since=since,
+            until=until,
+            rows=min(200, limit - seen),
+            cursor=cursor,
+            timeout=timeout,
+            retries=retries,
+        )
+        seen += len(page.works)
+        yield page.works
+        if not page.works or page.next_cursor == cursor:
+            break
+        cursor = page.next_cursor
 
 
 def _date(value) -> object:

@@ -4,12 +4,19 @@
 (up to 200 ids a request); each ``PubmedArticle`` carries the citation, the
 publication types ("Retracted Publication"...), the abstract and the
 ``CommentsCorrectionsList`` (``RetractionIn``, ``ErratumIn``...).
-``esearch.fcgi`` with ``term=<doi>[doi]`` finds the PMID of a DOI. NCBI allows
-3 requests a second without an API key and 10 with one.
+``esearch.fcgi`` with ``term=<doi>[doi]`` finds the PMID of a DOI; with a
+saved search's query, a date window (``datetype=edat``: when PubMed added the
+record) and ``usehistory=y`` it leaves the whole result on NCBI's history
+server, from which ``efetch`` reads it 200 at a time (``WebEnv``,
+``query_key``, ``retstart``). NCBI allows 3 requests a second without an API
+key and 10 with one.
 """
 
+import datetime
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,6 +160,105 @@ def _search_ids(response) -> list[str]:
         raise http.Malformed(_("PubMed's search answer could not be read.")) from None
 
 
+class QueryRefused(http.SourceError):
+    """PubMed could not run the query as written (its syntax)."""
+
+
+@dataclass
+class Search:
+    """What esearch says of a query: how many records it finds, where NCBI's
+    history server keeps them, the first ids and any warnings."""
+
+    count: int
+    webenv: str = ""
+    query_key: str = ""
+    ids: list[str] = field(default_factory=list)
+    # Phrases PubMed did not find, and its other warnings about the query.
+    warnings: list[str] = field(default_factory=list)
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%Y/%m/%d")
+
+
+def search(
+    term: str,
+    *,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    retmax: int = 0,
+    timeout=None,
+    retries=None,
+) -> Search:
+    """Run ``term`` (PubMed's query language) once, keeping the result on the
+    history server; ``since``/``until`` bound the date PubMed added a record
+    (both days included). ``retmax`` ids come back with it."""
+    params = {"term": term, "retmode": "json", "usehistory": "y", "retmax": retmax}
+    if since or until:
+        params.update(
+            datetype="edat",
+            mindate=_day(since or datetime.date(1800, 1, 1)),
+            maxdate=_day(until or datetime.date.today()),
+        )
+    response = _get("esearch.fcgi", timeout=timeout, retries=retries, **params)
+    try:
+        result = json.loads(response.content)["esearchresult"]
+        if result.get("ERROR"):
+            raise QueryRefused(
+                _("PubMed refused the query: %(error)s") % {"error": result["ERROR"]}
+            )
+        errors = result.get("errorlist") or {}
+        warnings = result.get("warninglist") or {}
+        return Search(
+            count=int(result["count"]),
+            webenv=str(result.get("webenv", "")),
+            query_key=str(result.get("querykey", "")),
+            ids=[identifiers.normalize_pmid(str(i)) for i in result.get("idlist", [])],
+            warnings=[
+                *(
+                    _("Not found: %(phrase)s") % {"phrase": phrase}
+                    for phrase in errors.get("phrasesnotfound") or []
+                ),
+                *(str(message) for message in warnings.get("outputmessages") or []),
+            ],
+        )
+    except QueryRefused:
+        raise
+    except Exception:  # noqa: BLE001 (any way the JSON is not what NCBI documents)
+        raise http.Malformed(_("PubMed's search answer could not be read.")) from None
+
+
+def fetch_found(
+    found: Search, *, limit: int | None = None, timeout=None, retries=None
+) -> Iterator[list[Work]]:
+    """The records of an esearch left on the history server, a batch of 200
+    (``BATCH``) at a time, in PubMed's order; at most ``limit``."""
+    total = found.count if limit is None else min(found.count, limit)
+    if total and not (found.webenv and found.query_key):
+        raise http.Malformed(_("PubMed's search answer names no history to read."))
+    for start in range(0, total, BATCH):
+        asked = min(BATCH, total - start)
+        response = _get(
+            "efetch.fcgi",
+            retmode="xml",
+            WebEnv=found.webenv,
+            query_key=found.query_key,
+            retstart=start,
+            retmax=asked,
+            timeout=timeout,
+            retries=retries,
+        )
+        works = parse_articles(response.content)
+        if len(works) < asked:
+            # An expired history answers with an <ERROR> and no articles: a
+            # short batch would pass for a search that found less.
+            raise http.Malformed(
+                _("PubMed sent %(sent)s of the %(asked)s records asked for.")
+                % {"sent": len(works), "asked": asked}
+            )
+        yield works
+
+
 def parse_articles(data: bytes) -> list[Work]:
     """The Works in an efetch answer (a ``PubmedArticleSet``)."""
     try:
@@ -271,6 +377,14 @@ def parse_article(article) -> Work:
         for t in citation.iterfind(".//Article/PublicationTypeList/PublicationType")
     ]
     doi = _doi_of(article)
+    mesh = []
+    for heading in citation.iterfind("MeshHeadingList/MeshHeading"):
+        descriptor = _text(heading, "DescriptorName")
+        qualifiers = [
+            clean_text("".join(q.itertext())) for q in heading.iterfind("QualifierName")
+        ]
+        if descriptor:
+            mesh.append("/".join([descriptor, *qualifiers]))
     record = Record(
         number=1,
         line=0,
@@ -299,6 +413,7 @@ def parse_article(article) -> Work:
     return Work(
         record=record,
         publication_types=types,
+        mesh_headings=mesh,
         notices=_notices(article, pmid, doi, types),
         services={SERVICE},
     )

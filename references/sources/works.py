@@ -33,6 +33,8 @@ class Work:
 
     record: Record
     publication_types: list[str] = field(default_factory=list)
+    # PubMed's MeSH headings, "Descriptor/Qualifier" as PubMed writes them.
+    mesh_headings: list[str] = field(default_factory=list)
     notices: list[FoundNotice] = field(default_factory=list)
     # The services that described it: "Crossref", "PubMed".
     services: set[str] = field(default_factory=set)
@@ -52,6 +54,7 @@ class Work:
             # PubMed's publication types say more than Crossref's "journal-article".
             self.publication_types = other.publication_types
             self.record.kind = other.record.kind
+        self.mesh_headings = self.mesh_headings or other.mesh_headings
         self.notices += other.notices
         self.services |= other.services
 

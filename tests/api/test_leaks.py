@@ -11,6 +11,7 @@ from django.test import Client
 
 from articles import services, workflow
 from articles.models import Article, Conflict, Disclosure
+from questions import services as question_services
 from references.models import Reference, Topic
 from tests.factories import board_member, editor, make_article
 
@@ -30,6 +31,9 @@ SECRETS = {
     "disclosure": "DISCLOSURESECRET",
     "conflict": "CONFLICTSECRET",
     "email": "EMAILSECRET",
+    # Readers' questions (issue 25): their words and addresses.
+    "question": "QUESTIONSECRET",
+    "question_email": "QUESTIONMAILSECRET",
 }
 
 
@@ -83,6 +87,12 @@ def salted(demo, settings):
     Disclosure.objects.create(user=author, statement=f"{SECRETS['disclosure']} fees.")
     Conflict.objects.create(
         article=published, member=reviewer, statement=f"{SECRETS['conflict']} grant."
+    )
+    question_services.ask(
+        text=f"{SECRETS['question']}: is my dose of rituximab right?",
+        asker="patient",
+        page=published.get_absolute_url(),
+        email=f"{SECRETS['question_email']}@example.org",
     )
     return {
         "author": author,

@@ -17,6 +17,8 @@ from django.urls import reverse
 from articles import services, workflow
 from articles.models import Article, Disclosure
 from portal.models import LoginEvent
+from questions import emails as question_emails
+from questions import services as question_services
 from references.models import Reference, ReferenceNotice, Topic
 from tests.factories import BoardMemberFactory, board_member, editor
 
@@ -90,7 +92,7 @@ EXPECTED = {
     "references_editorial:add": WRITERS,
     "references_editorial:inboxes": WRITERS,
     "references_editorial:inbox": WRITERS,
-    # Editing a reference (issue 21): editors, never the board.
+    # Editing a reference: editors, never the board.
     "references_editorial:edit": WRITERS,
     # Preview and result need an upload in the session first: back to the form.
     "references_editorial:import-*": {
@@ -100,6 +102,38 @@ EXPECTED = {
         "admin": 302,
     },
     "readyz": PUBLIC,
+    # Readers' questions: anyone may ask and confirm; only editors
+    # and the board read them; decisions are POST only, and planning writes
+    # an article, so it is for editors.
+    "questions:ask": PUBLIC,
+    "questions:sent": PUBLIC,
+    "questions:confirm": PUBLIC,
+    "questions_editorial:queue": STAFF,
+    "questions_editorial:group": STAFF,
+    "questions_editorial:merge": {
+        "anonymous": 302,
+        "editor": 405,
+        "board": 405,
+        "admin": 405,
+    },
+    "questions_editorial:answer": {
+        "anonymous": 302,
+        "editor": 405,
+        "board": 405,
+        "admin": 405,
+    },
+    "questions_editorial:decline": {
+        "anonymous": 302,
+        "editor": 405,
+        "board": 405,
+        "admin": 405,
+    },
+    "questions_editorial:plan": {
+        "anonymous": 302,
+        "editor": 405,
+        "board": 403,
+        "admin": 405,
+    },
     # The read API: the same public answer for everybody; any
     # other address under /api/ is a JSON 404.
     "api:root": PUBLIC,
@@ -165,6 +199,10 @@ ADMIN_ACCESS = {
     # Glossary definitions are public medical text: administrators only, until
     # they go through the board's review like articles do.
     "portal.GlossaryTerm": {"editor": "", "board": "", "admin": "vacd"},
+    # Readers' questions are private: administrators read (and may delete)
+    # them; editors and the board work in the queue, never here.
+    "questions.QuestionGroup": {"editor": "", "board": "", "admin": "vd"},
+    "questions.Question": {"editor": "", "board": "", "admin": "vd"},
 }
 # The letters each admin view needs (any one of them).
 ADMIN_VIEWS = {
@@ -226,6 +264,13 @@ def site_data(settings):
             kind=ReferenceNotice.Kind.CORRECTION,
             source=ReferenceNotice.Source.EDITOR,
         )
+    question = question_services.ask(
+        text="Can I exercise with dermatomyositis?",
+        asker="patient",
+        email="reader@example.org",
+    )
+    data["question"] = question
+    data["question_token"] = question_emails.confirmation_token(question)
     data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
     return data
 

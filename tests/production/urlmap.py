@@ -82,6 +82,13 @@ def public_args(data):
         "editorial:assign": {"pk": data["article"].pk},
         "editorial:declare-conflict": {"pk": data["article"].pk},
         "articles:changes": {"slug": data["article"].slug},
+        # Readers' questions.
+        "questions:confirm": {"token": data["question_token"]},
+        "questions_editorial:group": {"pk": data["question"].group_id},
+        "questions_editorial:merge": {"pk": data["question"].group_id},
+        "questions_editorial:answer": {"pk": data["question"].group_id},
+        "questions_editorial:plan": {"pk": data["question"].group_id},
+        "questions_editorial:decline": {"pk": data["question"].group_id},
         # The read API.
         "api:topic-detail": {"slug": data["topic"].slug},
         "api:article-detail": {"slug": data["article"].live.slug},

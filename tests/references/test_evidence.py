@@ -29,9 +29,27 @@ def test_literature_list_filters_by_evidence_level_and_shows_badges(client):
     html = client.get("/literature/", {"level": "expert-opinion"}).content.decode()
     assert "press release" in html and "patient leaflet" in html
     assert "randomised trial of drug A" not in html
-    assert "Evidence: Expert opinion or news" in html
+    # Opinion and news earn no evidence badge: their kind says what they are.
+    assert "Evidence: " not in html
     every = client.get("/literature/").content.decode()
     assert "Evidence: Randomised trial" in every
+
+
+def test_only_study_designs_earn_an_evidence_badge():
+    badged = {kind for kind in Reference.Kind.values if evidence.has_badge(kind)}
+    assert badged == {"guideline", "systematic_review", "trial", "observational"}
+
+
+@pytest.mark.django_db
+def test_a_secondary_summary_is_labelled_as_one_never_as_a_guideline(client):
+    ReferenceFactory(
+        kind="secondary_summary", title="A point-of-care summary of myositis"
+    )
+    ReferenceFactory(kind="narrative_review", title="Therapy of myositis: a review")
+    html = client.get("/literature/").content.decode()
+    assert "Secondary summary" in html and "Not primary evidence" in html
+    assert "Narrative review" in html
+    assert "Evidence: " not in html
 
 
 @pytest.mark.django_db
