@@ -272,7 +272,7 @@ class ReferenceQuerySet(models.QuerySet):
 
     def newest_first(self):
         """Newest first, by date then title: served by the partial index
-        ``reference_newest_first`` (migration 0014) on visible references."""
+        ``reference_newest_first`` (migration 0017) on visible references."""
         return self.order_by(
             models.F("year").desc(nulls_last=True),
             models.F("month").desc(nulls_last=True),

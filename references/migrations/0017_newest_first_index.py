@@ -33,7 +33,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("references", "0013_import_batch")]
+    dependencies = [("references", "0016_finding_kinds")]
 
     operations = [
         migrations.RunPython(create, drop, elidable=False),
