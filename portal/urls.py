@@ -52,7 +52,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("editorial/", include("articles.editorial_urls")),
     path("editorial/literature/", include("references.editorial_urls")),
-    # Readers' questions (issue 25): the form, and the editors' queue.
+    # Readers' questions: the form, and the editors' queue.
     path("questions/", include("questions.urls")),
     path("editorial/questions/", include("questions.editorial_urls")),
     path("admin/", admin.site.urls),

@@ -217,7 +217,7 @@ class TestNoMatchPage:
         assert "Treatment of dermatomyositis and polymyositis" in html
         # 3. the editors
         assert "Ask our editors" in html
-        assert 'href="/editorial-policy/#contact"' in html
+        assert 'href="/questions/ask/?from=' in html
 
     def test_filters_chosen_are_named_and_can_be_dropped(self, client, demo):
         response = client.get(

@@ -295,6 +295,8 @@ class TestTheReport:
         surveillance.run_search(search, today=MONDAY)
         trial, case, guideline = Reference.objects.order_by("pmid")
         surveillance.dismiss(references=[case], user=editor())
+        # Placing makes it public, so it needs its summary first.
+        Reference.objects.filter(pk=guideline.pk).update(summary="The guideline.")
         services.place_in_section(
             references=[guideline],
             section=SectionFactory(topic=search.topic),
