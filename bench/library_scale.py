@@ -16,11 +16,11 @@ memory the request allocated (tracemalloc, a pass of its own); and for
 ``import_references``, ``check_links`` (links answered at once by a local
 server) and ``watch_literature`` (Crossref and PubMed played by the tests'
 recorded server, ``tests/scholarly_api.py``, at the services' politeness
-limits): time, queries are not counted, and the peak resident memory of the
-command's process. The page cache is off; requests go through Django's WSGI
-handler in process (``django.test.Client``), as a gunicorn worker would run
-them. Asserts nothing. PostgreSQL uses a database of its own
-(``BENCH_PG_DATABASE``, default ``portal_bench_scale``), dropped at the end.
+limits): time and the peak resident memory of the command's process. The
+page cache is off; requests go through Django's WSGI handler in process
+(``django.test.Client``), as a gunicorn worker would run them. Asserts
+nothing. PostgreSQL uses a database of its own (``BENCH_PG_DATABASE``,
+default ``portal_bench_scale``), dropped at the end.
 """
 
 import argparse
@@ -94,23 +94,43 @@ def serve(handler):
     return server
 
 
+# Runs the command in a fresh process and reports that process's own peak
+# (VmHWM: the high-water mark of the memory it mapped after exec, unlike the
+# rusage figures, which inherit the benchmark's own size).
+_WRAPPER = """
+import atexit, runpy, sys
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            sys.stderr.write("PEAK_KB " + line.split()[1] + "\\n")
+atexit.register(peak)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def run_command(args: list[str]) -> tuple[float, int, str]:
     """Run ``manage.py ARGS`` in a process of its own: (seconds, peak resident
     bytes of that process, its output's last line)."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    process = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, str(ROOT / "manage.py"), *args],
+        capture_output=True,
         text=True,
     )
-    output = process.stdout.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    last = output.strip().splitlines()[-1] if output.strip() else ""
-    if status:
-        last = f"exit {os.waitstatus_to_exitcode(status)}: {last}"
-    return elapsed, usage.ru_maxrss * 1024, last
+    peak = 0
+    errors = []
+    for line in process.stderr.splitlines():
+        if line.startswith("PEAK_KB "):
+            peak = int(line.split()[1]) * 1024
+        elif line.strip():
+            errors.append(line)
+    output = process.stdout.strip().splitlines()
+    last = output[-1] if output else ""
+    if process.returncode:
+        last = f"exit {process.returncode}: {(errors or [last])[-1]}"
+    return elapsed, peak, last
 
 
 def setup_environment(work: Path, database: str) -> str | None:
