@@ -24,7 +24,7 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
-from references.models import Topic
+from references.models import Reference, Topic
 
 from . import diff, selectors, services, workflow
 from .forms import ArticleForm
@@ -32,6 +32,7 @@ from .models import (
     ApprovedVersion,
     Article,
     ChangeClass,
+    Citation,
     ReviewAssignment,
     ReviewEvent,
 )
@@ -100,12 +101,43 @@ class DashboardView(EditorialMixin, TemplateView):
         )
 
 
-class ArticleCreateView(EditorsOnlyMixin, CreateView):
+class PreviewMixin:
+    """The article form's "Preview" button: the draft as readers will see it,
+    on the form page above the text as typed, with nothing saved.
+
+    The form's checks run as for a save (so a preview refuses what a save
+    would) and render the text once, with the one renderer; the preview
+    shows that rendering.
+    """
+
+    def previewing(self) -> bool:
+        return "preview" in self.request.POST
+
+    def preview(self, form):
+        """The form page with ``form``'s checked, rendered article above it."""
+        article = form.instance
+        references = Reference.objects.prefetch_related("notices").in_bulk(
+            [reference.pk for reference in article.cited_references]
+        )
+        citations = [
+            Citation(number=number, reference=references[reference.pk])
+            for number, reference in enumerate(article.cited_references, start=1)
+        ]
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, preview=article, preview_citations=citations
+            )
+        )
+
+
+class ArticleCreateView(EditorsOnlyMixin, PreviewMixin, CreateView):
     model = Article
     form_class = ArticleForm
     template_name = "articles/editorial/article_form.html"
 
     def form_valid(self, form):
+        if self.previewing():
+            return self.preview(form)
         form.instance.author = self.request.user
         self.object = services.save_article(
             article=form.instance,
@@ -119,7 +151,7 @@ class ArticleCreateView(EditorsOnlyMixin, CreateView):
         return reverse("editorial:review", kwargs={"pk": self.object.pk})
 
 
-class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
+class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, PreviewMixin, UpdateView):
     """Edit the working copy; approved text stays live until the new one is."""
 
     form_class = ArticleForm
@@ -138,6 +170,8 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
         )
 
     def form_valid(self, form):
+        if self.previewing():
+            return self.preview(form)
         try:
             self.object = services.save_article(
                 article=form.instance,
@@ -196,6 +230,7 @@ class ReviewView(ArticleMixin, DetailView):
         )
         can_assign = workflow.can_assign(article=article, user=user)
         actions = workflow.allowed_actions(article=article, user=user, facts=facts)
+        kept = kept_typed(self.request, article)
         return super().get_context_data(
             actions=actions,
             board_may_decide=any(
@@ -203,7 +238,10 @@ class ReviewView(ArticleMixin, DetailView):
             ),
             progress=selectors.approval_progress(article, facts),
             change_classes=ChangeClass.choices,
-            note=selectors.proposed_note(article, events),
+            # A refused approval's note as typed, else the one proposed.
+            note={"text": kept["change_note"], "change_class": kept["change_class"]}
+            if kept.get("change_note") or kept.get("change_class")
+            else selectors.proposed_note(article, events),
             assignments=assigned,
             can_assign=can_assign,
             assignable=workflow.assignable_reviewers(article=article, facts=facts)
@@ -217,6 +255,7 @@ class ReviewView(ArticleMixin, DetailView):
             citations=citations,
             retracted=selectors.cited_retractions(article, citations),
             can_edit=workflow.can_edit(article=article, user=user),
+            kept=kept,
             **kwargs,
         )
 
@@ -246,8 +285,11 @@ class ReviewView(ArticleMixin, DetailView):
             before = [c.reference for c in live_citations]
             rendered_before = services.rendered_text(article.live, live_citations)
         else:
-            before = services.cited_references(bases[against], known=after)
-            rendered_before = services.rendered_version(bases[against])
+            ids = bases[against].cited_reference_ids()
+            before = services.cited_references(bases[against], known=after, ids=ids)
+            rendered_before = services.rendered_version(
+                bases[against], reference_ids=ids
+            )
         return {
             "comparison": services.Comparison(
                 article=article,
@@ -279,6 +321,25 @@ def _posted_version(request):
     return _posted_number(request.POST.get("version", ""))
 
 
+KEPT_SESSION_KEY = "editorial_refused_text"
+
+
+def keep_typed(request, article, names) -> None:
+    """Keep what a refused form typed (``names`` of its fields) for the next
+    page showing this article, which puts it back in the form (``kept_typed``)."""
+    typed = {name: request.POST.get(name, "") for name in names}
+    if any(typed.values()):
+        request.session[KEPT_SESSION_KEY] = {"article": article.pk, "typed": typed}
+
+
+def kept_typed(request, article) -> dict:
+    """What a refused form typed about ``article``, once; else nothing."""
+    kept = request.session.pop(KEPT_SESSION_KEY, None)
+    if not kept or kept.get("article") != article.pk:
+        return {}
+    return kept.get("typed", {})
+
+
 class Refused(Exception):
     """A posted action that cannot be done as posted, with a message for people."""
 
@@ -292,6 +353,8 @@ class ActionView(ArticleMixin, SingleObjectMixin, View):
 
     http_method_names = ["post"]
     refusals = (Refused, workflow.WorkflowError)
+    # What the form typed, kept for the page a refusal goes back to.
+    kept_fields = ("comment", "change_class", "change_note", "statement")
 
     def act(self, request, article) -> str:
         raise NotImplementedError
@@ -302,7 +365,10 @@ class ActionView(ArticleMixin, SingleObjectMixin, View):
             message = self.act(request, article)
         except self.refusals as exc:
             said = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            messages.error(request, " ".join(said))
+            # One message per problem: the refusal banner lists each.
+            for problem in said:
+                messages.error(request, problem)
+            keep_typed(request, article, self.kept_fields)
             return HttpResponseRedirect(self.refused_url(article))
         messages.success(request, message)
         return HttpResponseRedirect(self.done_url(article))

@@ -22,6 +22,7 @@ from references.fields import EditorTextField
 from references.models import Reference, ReferenceNotice, Topic
 
 from . import rendering
+from .rendering.syntax import citation_lines
 
 # Different references one article may cite: its reference list is formatted
 # on the public page, and a list of thousands helps no reader.
@@ -358,8 +359,14 @@ class Article(models.Model):
                 continue
             faults = rendering.check_blocks(text)
             if faults:
+                # The line travels with the message, for the refusal banner;
+                # the message names it already and is not a format string.
                 errors[field] = [
-                    ValidationError(str(fault), code="invalid_block")
+                    ValidationError(
+                        str(fault).replace("%", "%%"),
+                        code="invalid_block",
+                        params={"line": fault.line},
+                    )
                     for fault in faults
                 ]
         if errors:
@@ -387,11 +394,19 @@ class Article(models.Model):
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
             if unknown:
-                errors[field] = ValidationError(
-                    _("Unknown citation key: %(keys)s. Add the reference first."),
-                    code="unknown_citation",
-                    params={"keys": ", ".join(f"@{key}" for key in unknown)},
-                )
+                # One error per key, each naming the line it is first cited on.
+                lines = citation_lines(getattr(self, field))
+                errors[field] = [
+                    ValidationError(
+                        _(
+                            "Line %(line)s: unknown citation key %(key)s. "
+                            "Add the reference first."
+                        ),
+                        code="unknown_citation",
+                        params={"key": f"@{key}", "line": lines.get(key, 1)},
+                    )
+                    for key in unknown
+                ]
         if errors:
             raise ValidationError(errors)
         self.body_html = body.html

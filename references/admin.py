@@ -151,6 +151,7 @@ class ReferenceAdmin(VersionAdmin):
                     "authors",
                     "authors_incomplete",
                     "abstract",
+                    "keywords",
                     "summary",
                     "citation_key",
                     "inbox_topic",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/done/", views.ImportResultView.as_view(), name="import-result"),
     path("import/jobs/<str:job>/", views.ImportJobView.as_view(), name="import-job"),
     path("add/", views.ReferenceAddView.as_view(), name="add"),
+    path("add/many/", views.AddByIdentifierView.as_view(), name="add-many"),
     path("references/<int:pk>/edit/", views.ReferenceEditView.as_view(), name="edit"),
     path("inbox/", views.InboxListView.as_view(), name="inboxes"),
     path("inbox/<slug:slug>/", views.InboxView.as_view(), name="inbox"),

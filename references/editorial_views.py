@@ -19,8 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
-from . import identifiers, import_jobs, importing, selectors, services, sources
+from . import (
+    batch_add,
+    identifiers,
+    import_jobs,
+    importing,
+    selectors,
+    services,
+    sources,
+)
 from .forms import (
+    AddByIdentifierForm,
     ImportForm,
     InboxActionForm,
     InboxFilterForm,
@@ -97,11 +106,18 @@ class ImportPreviewView(EditorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         records = importing.records_from_dicts(self.pending["records"])
         preview = importing.preview(records)
+        failed = _failures(self.pending)
         return super().get_context_data(
             pending=self.pending,
             topic=self.topic,
             record_count=len(records),
             preview=preview,
+            # Pasted identifiers that gave no record (batch_add).
+            failed=failed,
+            not_imported=len(preview.problems) + len(failed),
+            # Why a lookup of a record's DOI or PMID (below) found nothing.
+            lookup_failed=self.pending.get("lookup_failed", {}),
+            lookup_limit=batch_add.MAX_IDENTIFIERS,
             shown=[
                 (record.number, reference)
                 for record, reference in preview.new[:PREVIEW_LIMIT]
@@ -118,6 +134,8 @@ class ImportPreviewView(EditorMixin, TemplateView):
             del request.session[PENDING]
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("references_editorial:import")
+        if "lookup" in request.POST:
+            return self.look_up(request.POST.getlist("look-up"))
         records = importing.records_from_dicts(self.pending["records"])
         # Probable duplicates the editor ticked "import anyway".
         keep = {
@@ -148,8 +166,8 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 keep=keep,
                 topic=self.topic,
                 user=request.user,
-                comment=_("Imported from %(file)s")
-                % {"file": self.pending["filename"]},
+                comment=self.pending.get("comment")
+                or _("Imported from %(file)s") % {"file": self.pending["filename"]},
                 filename=self.pending["filename"],
             )
         except importing.ImportRejected as exc:
@@ -157,10 +175,116 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 messages.error(request, message)
             return self.get(request, *args, **kwargs)
         del request.session[PENDING]
-        request.session[RESULT] = import_jobs.result_summary(
-            result, self.pending["filename"]
-        )
+        summary = import_jobs.result_summary(result, self.pending["filename"])
+        summary["problems"] += [
+            {"where": str(failure.where), "title": "", "reason": failure.message}
+            for failure in _failures(self.pending)
+        ]
+        request.session[RESULT] = summary
         return redirect("references_editorial:import-result")
+
+    def look_up(self, chosen):
+        """Complete the chosen records that have a DOI or PMID but no title
+        from Crossref and PubMed, in batches; write nothing.
+
+        What the record says is kept; the services fill what it lacks. A
+        record the services cannot complete stays where it was, with their
+        reason beside it.
+        """
+        records = importing.records_from_dicts(self.pending["records"])
+        chosen = [
+            problem
+            for problem in importing.preview(records).lookups
+            if str(problem.record.number) in chosen
+        ]
+        # As many as one paste may hold a request; the rest on the next press.
+        wanted = {
+            problem.record.number: problem.lookup
+            for problem in chosen[: batch_add.MAX_IDENTIFIERS]
+        }
+        answers = sources.lookup_many(
+            wanted.values(), timeout=settings.REFERENCES_LOOKUP_TIMEOUT, retries=0
+        )
+        failed = dict(self.pending.get("lookup_failed", {}))
+        completed = 0
+        for record in records:
+            if record.number not in wanted:
+                continue
+            answer = answers[wanted[record.number]]
+            if isinstance(answer, sources.SourceError):
+                failed[str(record.number)] = batch_add.failure_message(answer)
+                continue
+            importing.complete_record(record, answer)
+            failed.pop(str(record.number), None)
+            completed += 1
+        self.pending["records"] = [record.as_dict() for record in records]
+        self.pending["lookup_failed"] = failed
+        self.request.session[PENDING] = self.pending
+        messages.info(
+            self.request,
+            ngettext(
+                "%(count)d record was completed from Crossref and PubMed; check it.",
+                "%(count)d records were completed from Crossref and PubMed; check "
+                "them.",
+                completed,
+            )
+            % {"count": completed},
+        )
+        if left := len(chosen) - len(wanted):
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)d more was not looked up yet: press “Look up” again.",
+                    "%(count)d more were not looked up yet: press “Look up” again.",
+                    left,
+                )
+                % {"count": left},
+            )
+        return redirect("references_editorial:import-preview")
+
+
+def _failures(pending) -> list:
+    """The pasted lines that gave no record, kept with a pending import."""
+    return [batch_add.Failure(**failure) for failure in pending.get("failed", [])]
+
+
+class AddByIdentifierView(EditorMixin, FormView):
+    """Paste many DOIs or PMIDs: looked up in batches, then previewed and
+    imported like a file, into a topic's curation inbox."""
+
+    template_name = "references/editorial/add_many.html"
+    form_class = AddByIdentifierForm
+
+    def get_initial(self):
+        return {
+            "topic": Topic.objects.filter(slug=self.request.GET.get("topic")).first()
+        }
+
+    def form_valid(self, form):
+        records, failures = batch_add.records_for(
+            form.cleaned_data["identifiers"],
+            timeout=settings.REFERENCES_LOOKUP_TIMEOUT,
+            retries=0,
+        )
+        failures += [
+            batch_add.Failure(line, text, message)
+            for line, text, message in form.unreadable
+        ]
+        failures.sort(key=lambda failure: failure.line)
+        if not records:
+            return self.render_to_response(
+                self.get_context_data(form=form, failures=failures)
+            )
+        self.request.session[PENDING] = {
+            "filename": str(_("the pasted list")),
+            "format": str(_("looked up at Crossref and PubMed")),
+            "comment": str(_("Added by DOI and PMID lookup")),
+            "topic": form.cleaned_data["topic"].pk,
+            "skipped_lines": 0,
+            "records": [record.as_dict() for record in records],
+            "failed": [failure.as_dict() for failure in failures],
+        }
+        return redirect("references_editorial:import-preview")
 
 
 class ImportJobView(EditorMixin, TemplateView):

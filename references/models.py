@@ -272,7 +272,7 @@ class ReferenceQuerySet(models.QuerySet):
 
     def newest_first(self):
         """Newest first, by date then title: served by the partial index
-        ``reference_newest_first`` (migration 0017) on visible references."""
+        ``reference_newest_first`` (migration 0018) on visible references."""
         return self.order_by(
             models.F("year").desc(nulls_last=True),
             models.F("month").desc(nulls_last=True),
@@ -416,6 +416,15 @@ class Reference(IdentifierFieldsMixin, models.Model):
             "The publisher's abstract, for editors only: readers never see it. "
             "Write the summary from it in our own words."
         ),
+    )
+    # What the paper is indexed under (MeSH headings, the authors' keywords),
+    # as the file or service gave them: shown to editors and searched, so
+    # that a reader's word finds a paper filed under it.
+    keywords = models.JSONField(
+        _("keywords"),
+        default=list,
+        blank=True,
+        help_text=_("Keywords and MeSH headings the imported record gave."),
     )
     summary = EditorTextField(
         _("summary"), blank=True, help_text=_("One or two sentences in our own words.")

@@ -51,6 +51,7 @@ from . import (
     clean_text,
     first,
     is_group,
+    keyword_list,
     parse_date,
     parse_month,
     person,
@@ -383,6 +384,7 @@ def _to_record(entry_type, key, fields, *, number, line):
         ),
         url=_verbatim(fields.get("url", "")) or howpublished_url,
         abstract=decode(fields.get("abstract", "")),
+        keywords=keyword_list([decode(fields.get("keywords", ""))], split=True),
         kind=kind_from_bibtex_type(
             entry_type, [fields.get("type", ""), fields.get("entrysubtype", "")]
         ),

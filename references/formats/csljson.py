@@ -15,6 +15,7 @@ from . import (
     clean_text,
     first,
     is_group,
+    keyword_list,
     parse_date,
     person,
     publication_form,
@@ -268,6 +269,7 @@ def to_record(item, *, number, line):
         pmid=read.text(item.get("PMID"), "PMID") or _note_pmid(read, item),
         url=read.text(item.get("URL"), "URL"),
         abstract=read.text(item.get("abstract"), "abstract"),
+        keywords=keyword_list([read.text(item.get("keyword"), "keyword")], split=True),
         kind=kind_from_csl_type(
             read.text(item.get("type"), "type"),
             [read.text(item.get("genre"), "genre")],

@@ -14,6 +14,7 @@ from . import (
     Record,
     clean_text,
     first,
+    keyword_list,
     parse_date,
     publication_form,
     split_et_al,
@@ -232,6 +233,7 @@ def to_record(entry, *, number, line):
         url=urls[0] if urls else "",
         links=urls[1:],
         abstract=_abstract(entry),
+        keywords=keyword_list(entry.get("keywords", [])),
         kind=kind_from_ris_type(
             entry.get("type_of_reference", ""), [entry.get("type_of_work", "")]
         ),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from articles import services, workflow
@@ -57,9 +58,17 @@ EDITOR_PAGES = [
     "/editorial/literature/",
     "/editorial/literature/import/",
     "/editorial/literature/add/",
+    "/editorial/literature/add/many/",
     "/editorial/literature/inbox/",
     "/editorial/literature/inbox/myositis-treatment/",
 ]
+
+
+MIXED_RIS = (
+    b"TY  - JOUR\r\nTI  - A new record\r\nUR  - http://example_url.com\r\nER  - \r\n"
+    b"TY  - JOUR\r\nTI  - A bad DOI\r\nDO  - 10.1000/a b\r\nER  - \r\n"
+    b"TY  - JOUR\r\nDO  - 10.5555/only-a-doi\r\nER  - \r\n"
+)
 
 
 def _article_pages():
@@ -128,6 +137,7 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
             source="Muscle Nerve",
             abstract="The publisher's abstract.",
             links=["https://example.org/supplement"],
+            keywords=["Exercise Therapy", "Myositis/drug therapy"],
         ),
         topic=Topic.objects.get(slug="myositis-treatment"),
         user=editor,
@@ -144,6 +154,23 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
         path = tmp_path / f"{number:02d}-{role}.html"
         path.write_bytes(response.content)
         files.append(path)
+
+    # The import preview with every section: records that cannot be
+    # imported, records to complete by their DOI, a URL left out, new ones.
+    client.force_login(editor)
+    client.post(
+        "/editorial/literature/import/",
+        {
+            "file": SimpleUploadedFile("mixed.ris", MIXED_RIS),
+            "topic": Topic.objects.get(slug="myositis-treatment").pk,
+        },
+    )
+    preview = client.get("/editorial/literature/import/preview/")
+    assert b"import-lookup" in preview.content
+    path = tmp_path / "preview-editor.html"
+    path.write_bytes(preview.content)
+    files.append(path)
+    pages.append(("editor", "/editorial/literature/import/preview/"))
 
     errors = _check(files)
     index = "\n".join(f"{n:02d}-{role}: {url}" for n, (role, url) in enumerate(pages))

@@ -33,7 +33,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("references", "0016_finding_kinds")]
+    dependencies = [("references", "0017_reference_keywords")]
 
     operations = [
         migrations.RunPython(create, drop, elidable=False),
