@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
@@ -165,18 +166,27 @@ class TopicLiteratureFeed(LatestLiteratureFeed):
         """The topic's newest entries' references, each once, newest first.
 
         When it was listed in this topic, not when it entered the library:
-        the topic's entries are walked newest first (the index on
-        ``added_at``) until FEED_LENGTH references are found, rather than
+        the newest FEED_LENGTH entries of each section are read and walked
+        newest first until FEED_LENGTH references are found, rather than
         grouping every entry of the topic for a ``Max`` on each request.
         """
+        # Each section's newest entries by the index on (section, added_at),
+        # in one query: ordering the whole topic's entries would sort them all.
+        newest = Q(pk__in=[])
+        for section in obj.sections.all():
+            newest |= Q(
+                pk__in=Entry.objects.visible()
+                .filter(section=section)
+                .order_by("-added_at")
+                .values("pk")[:FEED_LENGTH]
+            )
         entries = (
-            Entry.objects.visible()
-            .filter(section__topic=obj)
+            Entry.objects.filter(newest)
             .select_related("reference")
             .order_by("-added_at", "-pk")
         )
         references = {}
-        for entry in entries.iterator(chunk_size=FEED_LENGTH * 2):
+        for entry in entries:
             if entry.reference_id not in references:
                 entry.reference.added_at = entry.added_at
                 references[entry.reference_id] = entry.reference

@@ -857,6 +857,8 @@ class Entry(models.Model):
             # A section's entries in order, first ones first (the topic page
             # reads each section's first few of up to 100,000).
             models.Index(fields=["section", "position", "id"], name="entry_in_order"),
+            # A section's newest entries (the topic's literature feed).
+            models.Index(fields=["section", "-added_at"], name="entry_newest"),
         ]
         constraints = [
             models.UniqueConstraint(
