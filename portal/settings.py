@@ -339,6 +339,12 @@ PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000").rst
 # Literature management (references app).
 # The largest reference file an editor may import, in bytes.
 REFERENCES_IMPORT_MAX_BYTES = env_int("REFERENCES_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Imports of thousands of records run in the background (references/
+# import_jobs.py): each job's records and status are files here, which every
+# worker must see (a shared volume when there are several machines).
+REFERENCES_IMPORT_JOBS_DIR = Path(
+    os.environ.get("REFERENCES_IMPORT_JOBS_DIR", BASE_DIR / ".import-jobs")
+)
 # Link checking: parallel requests, seconds per request, retries of a request
 # that timed out or failed on the server's side, and how many checks in a row
 # must find a link gone (404, 410, unknown host) before it counts as expired.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.ImportUploadView.as_view(), name="import"),
     path("import/preview/", views.ImportPreviewView.as_view(), name="import-preview"),
     path("import/done/", views.ImportResultView.as_view(), name="import-result"),
+    path("import/jobs/<str:job>/", views.ImportJobView.as_view(), name="import-job"),
     path("add/", views.ReferenceAddView.as_view(), name="add"),
     path("add/many/", views.AddByIdentifierView.as_view(), name="add-many"),
     path("references/<int:pk>/edit/", views.ReferenceEditView.as_view(), name="edit"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,6 +22,7 @@ from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 from . import (
     batch_add,
     identifiers,
+    import_jobs,
     importing,
     selectors,
     services,
@@ -144,6 +146,18 @@ class ImportPreviewView(EditorMixin, TemplateView):
             chosen = request.POST.get(f"kind-{record.number}")
             if chosen in Reference.Kind.values:
                 record.kind = chosen
+        if len(records) >= import_jobs.BACKGROUND_RECORDS:
+            # Tens of seconds of writing: a process of its own does it, and
+            # the editor watches its progress (references/import_jobs.py).
+            job = import_jobs.start(
+                records=records,
+                keep=keep,
+                topic=self.topic,
+                user=request.user,
+                filename=self.pending["filename"],
+            )
+            del request.session[PENDING]
+            return redirect("references_editorial:import-job", job=job)
         try:
             result = importing.import_records(
                 records=records,
@@ -159,41 +173,12 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 messages.error(request, message)
             return self.get(request, *args, **kwargs)
         del request.session[PENDING]
-        request.session[RESULT] = {
-            "created": result.created,
-            "filename": self.pending["filename"],
-            "topic": result.topic.title,
-            "inbox_url": reverse(
-                "references_editorial:inbox", kwargs={"slug": result.topic.slug}
-            ),
-            "skipped": [
-                {
-                    "where": str(skipped.record.where),
-                    "title": skipped.record.title,
-                    "reason": skipped.reason,
-                    "url": skipped.existing.get_absolute_url()
-                    if skipped.existing
-                    else "",
-                }
-                for skipped in result.skipped
-            ],
-            "problems": [
-                {
-                    "where": str(problem.record.where),
-                    "title": problem.record.title,
-                    "reason": " ".join(problem.messages),
-                }
-                for problem in result.problems
-            ]
-            + [
-                {
-                    "where": str(failure.where),
-                    "title": "",
-                    "reason": failure.message,
-                }
-                for failure in _failures(self.pending)
-            ],
-        }
+        summary = import_jobs.result_summary(result, self.pending["filename"])
+        summary["problems"] += [
+            {"where": str(failure.where), "title": "", "reason": failure.message}
+            for failure in _failures(self.pending)
+        ]
+        request.session[RESULT] = summary
         return redirect("references_editorial:import-result")
 
     def look_up(self, chosen):
@@ -298,6 +283,28 @@ class AddByIdentifierView(EditorMixin, FormView):
             "failed": [failure.as_dict() for failure in failures],
         }
         return redirect("references_editorial:import-preview")
+
+
+class ImportJobView(EditorMixin, TemplateView):
+    """A background import's progress; its result page once it is done."""
+
+    template_name = "references/editorial/import_job.html"
+
+    def get(self, request, *args, **kwargs):
+        self.job = import_jobs.status(kwargs["job"])
+        if self.job is None:
+            raise Http404(_("There is no such import."))
+        if self.job["state"] == import_jobs.DONE:
+            request.session[RESULT] = self.job["result"]
+            return redirect("references_editorial:import-result")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs["job"] = self.job  # the status, in place of the URL's id
+        return super().get_context_data(
+            working=self.job["state"] in (import_jobs.WAITING, import_jobs.RUNNING),
+            **kwargs,
+        )
 
 
 class ImportResultView(EditorMixin, TemplateView):

@@ -286,8 +286,13 @@ def _one_line(value):
 
 def dump(references):
     """The references as RIS text."""
-    entries = []
-    for reference in references:
+    return "".join(dump_chunks(references))
+
+
+def dump_chunks(references):
+    """``dump``'s text a reference at a time (an export streams it)."""
+    writer = PlainRisWriter(mapping=MAPPING)
+    for number, reference in enumerate(references):
         type_ = TYPES[publication_form(reference)]
         entry = {
             "type_of_reference": type_,
@@ -330,12 +335,11 @@ def dump(references):
         # export carries what the public pages show, nothing more.
         if reference.url:
             entry["urls"] = [reference.url]
-        entries.append(
-            {
-                field: [_one_line(v) for v in value]
-                if isinstance(value, list)
-                else _one_line(value)
-                for field, value in entry.items()
-            }
-        )
-    return rispy.dumps(entries, implementation=PlainRisWriter, mapping=MAPPING)
+        entry = {
+            field: [_one_line(v) for v in value]
+            if isinstance(value, list)
+            else _one_line(value)
+            for field, value in entry.items()
+        }
+        # A blank line between records, as rispy writes a whole file.
+        yield (writer.NEWLINE if number else "") + writer.formats([entry])

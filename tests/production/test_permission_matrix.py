@@ -106,6 +106,13 @@ EXPECTED = {
     "references_editorial:search-edit": WRITERS,
     # Editing a reference: editors, never the board.
     "references_editorial:edit": WRITERS,
+    # A background import's page: editors only; an unknown job is 404.
+    "references_editorial:import-job": {
+        "anonymous": 302,
+        "editor": 404,
+        "board": 403,
+        "admin": 404,
+    },
     # Preview and result need an upload in the session first: back to the form.
     "references_editorial:import-*": {
         "anonymous": 302,

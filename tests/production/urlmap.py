@@ -85,6 +85,7 @@ def public_args(data):
         "portal:article-references-ris": {"slug": data["article"].slug},
         "references:topic-feed": {"slug": data["topic"].slug},
         "portal:sitemap-section": {"section": "references"},
+        "references_editorial:import-job": {"job": "0" * 32},
         "references_editorial:inbox": {"slug": data["topic"].slug},
         "references_editorial:searches": {"slug": data["topic"].slug},
         "references_editorial:searches-csv": {"slug": data["topic"].slug},
