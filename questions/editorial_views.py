@@ -98,9 +98,9 @@ class GroupView(EditorialMixin, DetailView):
             plan_form=forms.get("plan")
             or PlanForm(prefix="plan", initial={"outline": ""}),
             decline_form=forms.get("decline") or DeclineForm(prefix="decline"),
-            merge_form=forms.get("merge"),
-            # The refused decision, whose reason heads the page.
-            refused=next(iter(forms.values()), None),
+            # The refused decision: the editorial refusal banner
+            # (editorial/refusals.html) reads the page's ``form``.
+            form=next(iter(forms.values()), None),
             can_plan=is_editor(self.request.user),
             **kwargs,
         )
