@@ -95,6 +95,13 @@ class TestAsking:
         assert Client().post(link).status_code == 400
         assert Question.objects.get().email_confirmed_at is None
 
+    def test_a_garbage_link_gets_the_expired_page_not_an_error(self):
+        for token in ("x", "a:b:c", "%00", "é" * 2000, "e30:1abc:" + "A" * 43):
+            for method in ("get", "post"):
+                response = getattr(Client(), method)(f"/questions/confirm/{token}/")
+                assert response.status_code == 400, (method, token[:20])
+                assert "expired or is not whole" in response.content.decode()
+
     def test_the_same_question_in_other_case_and_spacing_joins_its_group(
         self, post_question
     ):
