@@ -5,8 +5,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 
+from questions import services
 from questions.models import Question, QuestionGroup
 from tests.factories import TopicFactory, make_article
 
@@ -173,6 +175,11 @@ class TestHostileInput:
         assert post_question(text="\U0001f4aa" * 1000).status_code == 302
         assert Question.objects.get().text == "\U0001f4aa" * 1000
         assert post_question(text="\U0001f4aa" * 1001).status_code == 400
+
+    def test_the_service_holds_the_limit_too(self):
+        with pytest.raises(ValidationError):
+            services.ask(text="x" * 1001, asker="other")
+        assert Question.objects.count() == 0
 
     def test_a_nul_character_is_refused_with_a_message(self, post_question):
         response = post_question(text="Dose\x00 of prednisone?")
