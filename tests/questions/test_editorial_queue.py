@@ -96,6 +96,13 @@ class TestTheQueue:
             assert "&lt;script&gt;" in page
             assert "<strong>bold" not in page
 
+    def test_the_queue_shows_the_page_a_question_came_from(self, client, ask):
+        ask(page="/topics/myositis-treatment/")
+        ask(page="/articles/exercise/?version=plain")
+        client.force_login(editor())
+        page = client.get("/editorial/questions/").content.decode()
+        assert 'href="/articles/exercise/?version=plain"' in page
+
     def test_the_group_page_shows_where_each_question_came_from(self, client, ask):
         group = ask(page="/articles/exercise/?version=plain").group
         client.force_login(board_member())
