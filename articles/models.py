@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from references.fields import EditorTextField
+from references.fields import EditorTextField, OneLineCharField
 from references.models import Reference, ReferenceNotice, Topic
 
 from . import evidence_profile, rendering
+from .rendering.syntax import citation_lines
 
 # Different references one article may cite: its reference list is formatted
 # on the public page, and a list of thousands helps no reader.
@@ -212,7 +213,7 @@ class Article(models.Model):
         help_text=_("Shown on the topic page beside its literature."),
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     summary = EditorTextField(_("summary"), blank=True)
     body = EditorTextField(
         _("body"),
@@ -371,8 +372,14 @@ class Article(models.Model):
                 continue
             faults = rendering.check_blocks(text)
             if faults:
+                # The line travels with the message, for the refusal banner;
+                # the message names it already and is not a format string.
                 errors[field] = [
-                    ValidationError(str(fault), code="invalid_block")
+                    ValidationError(
+                        str(fault).replace("%", "%%"),
+                        code="invalid_block",
+                        params={"line": fault.line},
+                    )
                     for fault in faults
                 ]
         if errors:
@@ -400,11 +407,19 @@ class Article(models.Model):
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
             if unknown:
-                errors[field] = ValidationError(
-                    _("Unknown citation key: %(keys)s. Add the reference first."),
-                    code="unknown_citation",
-                    params={"keys": ", ".join(f"@{key}" for key in unknown)},
-                )
+                lines = citation_lines(getattr(self, field))
+                # One error a key, with its line: the form offers to add each.
+                errors[field] = [
+                    ValidationError(
+                        _(
+                            "Line %(line)s: unknown citation key @%(key)s. Add "
+                            "the reference to the library, or correct the key."
+                        ),
+                        code="unknown_citation",
+                        params={"key": key, "line": lines.get(key, "?")},
+                    )
+                    for key in unknown
+                ]
         if errors:
             raise ValidationError(errors)
         self.body_html = body.html
@@ -508,7 +523,7 @@ class ApprovedVersion(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=100)
     is_overview = models.BooleanField(_("topic overview"), default=False)
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body_html = models.TextField()
     plain_summary = models.TextField(_("plain-language summary"), blank=True)
@@ -530,6 +545,13 @@ class ApprovedVersion(models.Model):
         _("kind of change"), max_length=20, choices=ChangeClass.choices, blank=True
     )
     change_note = EditorTextField(_("what changed, for readers"), blank=True)
+    # The day through which the topic's saved searches had all run when the
+    # board approved this text (SavedSearch.objects.searched_through): what
+    # readers are told the literature is current through. None without
+    # searches, or before they all ran.
+    literature_current_through = models.DateField(
+        _("literature current through"), null=True, blank=True, editable=False
+    )
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",

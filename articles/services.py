@@ -185,21 +185,21 @@ def rendered_text(source, citations) -> RenderedText:
     )
 
 
-def rendered_version(saved: "SavedText") -> RenderedText | None:
+def rendered_version(saved: "SavedText", *, reference_ids) -> RenderedText | None:
     """An earlier saved version rendered as it would be now, or None if the
-    renderer refuses it (a text saved under older rules)."""
+    renderer refuses it (a text saved under older rules). ``reference_ids``:
+    the references it cited, in order (``saved.cited_reference_ids()``)."""
     numbering = {}
     try:
         body = rendering.render(saved.fields["body"], numbering)
         plain = rendering.render(saved.fields["plain_body"], numbering, plain=True)
     except ValidationError:
         return None
-    ids = saved.cited_reference_ids()
     return RenderedText(
         body.html,
         plain.html,
         body.recommendations,
-        dict(enumerate(ids, start=1)),
+        dict(enumerate(reference_ids, start=1)),
     )
 
 
@@ -298,10 +298,11 @@ class RenderedChanges:
         return bool(self.headline or self.first_change)
 
 
-def cited_references(saved: SavedText, *, known=()) -> list:
-    """The references ``saved`` cited, in order; ``known`` ones need no query."""
+def cited_references(saved: SavedText, *, known=(), ids=None) -> list:
+    """The references ``saved`` cited, in order; ``known`` ones need no query,
+    nor ``ids`` (their ids in order) when the caller has read them."""
     by_pk = {reference.pk: reference for reference in known}
-    ids = saved.cited_reference_ids()
+    ids = saved.cited_reference_ids() if ids is None else ids
     missing = [pk for pk in ids if pk not in by_pk]
     if missing:
         by_pk.update(Reference.objects.in_bulk(missing))

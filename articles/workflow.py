@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from references.models import SavedSearch
 from references.revisions import revision
 
 from . import evidence_profile, notifications
@@ -47,6 +48,7 @@ from .roles import (
 from .selectors import (
     ReviewFacts,
     approvals_required,
+    cited_in_inbox,
     cited_retractions,
     review_facts,
     writers,
@@ -214,6 +216,26 @@ def box_name(statement: dict) -> str:
     return str(_("Recommendation %(number)s")) % {"number": number}
 
 
+def check_cited_references_placed(attempt: Attempt) -> None:
+    """Refuse to approve text citing references that wait in a curation inbox.
+
+    The inbox is the editors' and hidden from readers; an approved article
+    would show such a citation, and export it, while its reference's page
+    answers 404. The rule: an editor places each cited reference in a section
+    first (the review page lists them); approval never places anything.
+    """
+    waiting = cited_in_inbox(attempt.article)
+    if waiting:
+        raise WorkflowError(
+            _(
+                "This text cites references that still wait in a curation inbox, "
+                "unseen by readers (%(titles)s). An editor must place them in a "
+                "section before the text can be approved."
+            )
+            % {"titles": "; ".join(f"“{r.title}”" for r in waiting)}
+        )
+
+
 @dataclass(frozen=True)
 class Transition:
     """One allowed move: from which states, to which, by whom."""
@@ -288,6 +310,7 @@ TRANSITIONS = {
                 check_change_note,
                 check_retractions_acknowledged,
                 check_recommendations_acknowledged,
+                check_cited_references_placed,
             ),
         ),
     )
@@ -625,6 +648,9 @@ def _publish(
         # Optional on a first version, required after it (check_change_note).
         change_class=note.change_class,
         change_note=note.text.strip(),
+        literature_current_through=SavedSearch.objects.searched_through(
+            article.topic_id
+        ),
     )
     version.approvers.set(set(approver_ids))
     version.authors.set(set(author_ids or ()))

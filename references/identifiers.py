@@ -113,6 +113,52 @@ def parse_identifier(value):
         ) from None
 
 
+# "PMID: 31234567" as PubMed's result lists (summary text, abstract text,
+# the results page copied) give each record's PMID.
+RESULT_LIST_PMID_RE = re.compile(r"\bPMID:\s*([1-9]\d{0,8})\b", re.IGNORECASE)
+
+
+def read_pasted(text):
+    """The identifiers in pasted text: (identifiers, unreadable).
+
+    ``identifiers`` holds (line, name, value) for each DOI, PMID, doi.org or
+    PubMed address, in the order pasted (one a line, or several on a line
+    separated by spaces); ``unreadable`` holds (line, text, message) for
+    what is neither. A PubMed result list (lines with "PMID: N") gives its
+    PMIDs, and its other lines (titles, authors, journals) are passed over.
+    """
+    lines = (text or "").splitlines()
+    if any(RESULT_LIST_PMID_RE.search(line) for line in lines):
+        found = []
+        for number, line in enumerate(lines, start=1):
+            pmids = RESULT_LIST_PMID_RE.findall(line)
+            found += [(number, "pmid", pmid) for pmid in pmids]
+            if not pmids and line.strip():
+                # An identifier on a line of its own, pasted with the list.
+                try:
+                    found.append(
+                        (number, *parse_identifier(line.strip().rstrip(".,;")))
+                    )
+                except ValidationError:
+                    pass
+        return found, []
+    found, unreadable = [], []
+    for number, line in enumerate(lines, start=1):
+        for word in line.split():
+            # A list copied from prose may end an identifier with a comma
+            # or full stop, which no DOI or PMID ends with.
+            word = word.strip().rstrip(".,;")
+            if not word or word.lower().rstrip(":") in ("doi", "pmid"):
+                continue  # a label before the identifier: "doi: 10.1000/x"
+            try:
+                name, value = parse_identifier(word)
+            except ValidationError as exc:
+                unreadable.append((number, word, " ".join(exc.messages)))
+            else:
+                found.append((number, name, value))
+    return found, unreadable
+
+
 # A trial's registration number in the address of its registry record:
 # ClinicalTrials.gov (NCT), ISRCTN, the EU registers (EudraCT, CTIS) and
 # ANZCTR. Only an address on the registry itself counts: a press release

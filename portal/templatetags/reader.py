@@ -17,6 +17,12 @@ def article_text(context, version):
     return audience.article_text(context["request"], version)
 
 
+@register.simple_tag
+def preview_texts(article):
+    """Both texts of an unsaved article, for the editors' preview."""
+    return audience.preview_texts(article)
+
+
 @register.simple_tag(takes_context=True)
 def reader_choice(context, version):
     """What of this reader an article page shows (``audience.reader_choice``)."""

@@ -110,6 +110,7 @@ class TestQuorum:
         for _ in range(5):
             workflow.approve(article=in_review(), user=board_member())
         client.force_login(board_member())
+        # 13: with the approved articles whose searches found new papers.
         with django_assert_max_num_queries(13):
             client.get(reverse("editorial:dashboard"))
 
