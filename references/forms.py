@@ -395,6 +395,8 @@ class InboxActionForm(forms.Form):
         self.matching = matching
         self.fields["references"].queryset = Reference.objects.in_inbox(topic)
         self.fields["section"].queryset = topic.sections.all()
+        # All of one topic: its name would only repeat.
+        self.fields["section"].label_from_instance = lambda section: section.title
 
     def clean(self):
         data = super().clean()
