@@ -83,6 +83,9 @@ def test_preview_then_rendered_changes_for_the_board(
     expect(first.locator("del")).to_contain_text("15")
     expect(first.locator("ins")).to_contain_text("10")
     screenshot(page, "review-rendered-changes")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "review-rendered-changes-phone")
+    page.set_viewport_size(DESKTOP)
     box = first.bounding_box()
     assert box["y"] < DESKTOP["height"], box
     check_both_sizes(page, axe_violations)
