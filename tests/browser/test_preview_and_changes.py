@@ -118,3 +118,32 @@ def test_a_refused_save_is_listed_at_the_top_and_its_link_finds_the_line(
     )
     assert selected == "Third line cites [@nobody-2020]."
     expect(body).to_have_value(re.compile("Last line."))
+
+
+def test_preview_works_without_script_and_in_place_with_it(chromium, live_server):
+    writer = editor()
+    article = make_article(body="Old text.", author=writer)
+    for script in (False, True):
+        context = chromium.new_context(
+            base_url=live_server.url, viewport=DESKTOP, java_script_enabled=script
+        )
+        page = context.new_page()
+        log_in(page, writer.username)
+        page.goto(f"/editorial/articles/{article.pk}/edit/")
+        if script:
+            page.evaluate("() => { window.stayed = true; }")
+        body = page.get_by_role("textbox", name="Body", exact=True)
+        body.fill("| Drug | Dose |\n|---|---|\n| IVIG | 2 g/kg |")
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator("#preview td").last).to_have_text("2 g/kg")
+        if script:
+            # The page was not reloaded: the editor keeps their place.
+            assert page.evaluate("() => window.stayed === true")
+            body.fill("Cites [@nobody-2020].")
+            page.get_by_role("button", name="Preview").click()
+            expect(page.locator("#refusals")).to_contain_text("@nobody-2020")
+            expect(page.locator("#preview")).to_have_count(0)
+            assert page.evaluate("() => window.stayed === true")
+        context.close()
+    article.refresh_from_db()
+    assert article.body == "Old text."
