@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('references', '0015_saved_searches'),
+        ("references", "0015_saved_searches"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='finding',
-            name='kind',
-            field=models.CharField(choices=[('guideline', 'Guideline'), ('systematic_review', 'Systematic review'), ('trial', 'Trial'), ('observational', 'Observational study'), ('research', 'Research'), ('narrative_review', 'Narrative review'), ('case_report', 'Case report'), ('secondary_summary', 'Secondary summary'), ('news', 'News'), ('other', 'Other')], max_length=20, verbose_name='kind'),
+            model_name="finding",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("guideline", "Guideline"),
+                    ("systematic_review", "Systematic review"),
+                    ("trial", "Trial"),
+                    ("observational", "Observational study"),
+                    ("research", "Research"),
+                    ("narrative_review", "Narrative review"),
+                    ("case_report", "Case report"),
+                    ("secondary_summary", "Secondary summary"),
+                    ("news", "News"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

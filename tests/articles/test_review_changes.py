@@ -30,7 +30,9 @@ def revised(n_sections, key):
     body = BOX.format(key=key) + "".join(
         f"\n## Part {i}\n\nDose {i} mg [@{key}].\n" for i in range(n_sections)
     )
-    article = make_article(body=body, author=writer, approve=True)
+    article = make_article(
+        body=body, author=writer, approve=True, approval_comment="Test references."
+    )
     article = advance_to(article, Article.Status.DRAFT)
     article.body = body.replace("conditional", "strong").replace(" mg", " mg daily")
     extra = [ReferenceFactory().citation_key for _ in range(n_sections)]

@@ -49,23 +49,23 @@ def test_preview_then_rendered_changes_for_the_board(
     body = page.get_by_role("textbox", name="Body", exact=True)
     body.fill(
         body.input_value().replace(
-            "begin at 15 mg once a week", "begin at 10 mg once a week"
+            "methotrexate from 15 mg up", "methotrexate from 10 mg up"
         )
     )
     page.get_by_role("button", name="Preview").click()
     preview = page.locator("#preview")
-    expect(preview).to_contain_text("begin at 10 mg once a week")
+    expect(preview).to_contain_text("methotrexate from 10 mg up")
     expect(preview.locator(".recommendation").first).to_be_visible()
     expect(preview).to_contain_text("Plain-language version, for patients")
     expect(preview.locator(".reference-list")).to_have_count(1)
     article.refresh_from_db()
-    assert "begin at 15 mg" in article.body
+    assert "methotrexate from 15 mg up" in article.body
     check_both_sizes(page, axe_violations)
     screenshot(page, "article-preview")
 
     # The text is still in the form: save and submit it.
     expect(page.get_by_role("textbox", name="Body", exact=True)).to_have_value(
-        re.compile("begin at 10 mg once a week")
+        re.compile("methotrexate from 10 mg up")
     )
     page.get_by_label("What changed").fill("Methotrexate starting dose")
     page.get_by_role("button", name="Save draft").click()
