@@ -221,3 +221,21 @@ def test_any_two_texts_compare_into_balanced_html_with_unique_ids(old, new):
     assert "<script" not in html
     if old == new:
         assert result.changes == 0
+
+
+def test_a_changed_section_folds_its_unchanged_parts_around_the_change():
+    text = (
+        "## Treatment\n\nFirst.\n\n### Steroids\n\nSecond.\n\nDose 1 mg.\n\nLast.\n\n"
+        "### Sparing\n\nDose 2 mg.\n"
+    )
+    new = text.replace("1 mg", "0.5 mg").replace("2 mg", "3 mg")
+    _b, _a, result = compare(text, new)
+    [section] = result.sections
+    shape = [
+        part.folded or ("change" if "diff-change" in part.html else "shown")
+        for part in section.parts
+    ]
+    # The heading; three parts folded; the change; the last paragraph folded
+    # with nothing after it but the heading right above the second change.
+    assert shape == ["shown", 3, "change", 1, "shown", "change"]
+    assert "Sparing" in section.parts[4].html
