@@ -167,6 +167,27 @@ def open_comments(article: Article, events=None) -> list:
     return answered + current
 
 
+def cited_in_inbox(article: Article, citations=None) -> list:
+    """The references the article's current text cites that still wait in a
+    curation inbox, by title: readers cannot see them, so the text cannot be
+    approved until an editor places each in a section (workflow).
+
+    ``citations``, when given, are the article's citations with their
+    references (and inbox topics) read: a page that shows them asks nothing more.
+    """
+    if citations is not None:
+        waiting = {c.reference for c in citations if c.reference.inbox_topic_id}
+        return sorted(waiting, key=lambda reference: reference.title)
+    return list(
+        Reference.objects.filter(
+            pk__in=article.citations.values("reference_id"),
+            inbox_topic__isnull=False,
+        )
+        .select_related("inbox_topic")
+        .order_by("title")
+    )
+
+
 def cited_retractions(article: Article, citations=None) -> list:
     """The references the article's current text cites that were retracted or
     withdrawn (by a recorded notice), by title.

@@ -1,3 +1,6 @@
+import copy
+
+from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.urls import reverse
@@ -129,8 +132,24 @@ class SectionAdmin(VersionAdmin):
         )
 
 
+class ReferenceAdminForm(forms.ModelForm):
+    """The admin's reference form: taking a reference out of its inbox makes
+    it public, which needs its summary, as placing it does elsewhere. (Its
+    fields are the admin's fieldsets.)"""
+
+    def clean(self):
+        data = super().clean()
+        leaving = self.instance.is_in_inbox and not data.get("inbox_topic")
+        if self.instance.pk and leaving:
+            probe = copy.copy(self.instance)
+            probe.summary = data.get("summary") or ""
+            services.check_summaries([probe])
+        return data
+
+
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
+    form = ReferenceAdminForm
     inlines = [ListedInInline]
     list_display = ["title", "kind", "source", "year", "link_status", "inbox_topic"]
     list_filter = ["kind", "link_status", "inbox_topic", "entries__section__topic"]
@@ -159,6 +178,7 @@ class ReferenceAdmin(VersionAdmin):
                     "authors",
                     "authors_incomplete",
                     "abstract",
+                    "keywords",
                     "summary",
                     "citation_key",
                     "inbox_topic",

@@ -5,7 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import evidence, identifiers, importing
+from . import batch_add, evidence, identifiers, importing
 from .models import BIBLIOGRAPHIC_FIELDS, Reference, SavedSearch, Section, Topic
 
 
@@ -60,8 +60,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Reference file"),
         help_text=_(
-            "RIS (.ris), BibTeX (.bib), PubMed/MEDLINE (.nbib) or CSL-JSON (.json), "
-            "in UTF-8, up to %(limit)s."
+            "RIS (.ris), BibTeX (.bib), PubMed/MEDLINE (.nbib), CSL-JSON (.json) "
+            "or a saved Crossref API answer (.json), in UTF-8, up to %(limit)s."
         ),
     )
     topic = forms.ModelChoiceField(
@@ -87,6 +87,52 @@ class ImportForm(forms.Form):
             return importing.read_file(upload.read(), filename=upload.name)
         except importing.ImportRejected as exc:
             raise forms.ValidationError(exc.messages) from None
+
+
+class AddByIdentifierForm(forms.Form):
+    """Add many references at once: pasted DOIs, PMIDs or their addresses."""
+
+    required_css_class = "required"
+
+    identifiers = forms.CharField(
+        label=_("DOIs and PMIDs"),
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text=_(
+            "One a line: DOIs, PMIDs, doi.org or PubMed addresses, up to "
+            "%(limit)s; or a PubMed result list (Send to → Clipboard, or a "
+            "saved summary), whose PMIDs are read."
+        )
+        % {"limit": batch_add.MAX_IDENTIFIERS},
+        error_messages={"required": _("Paste at least one DOI or PMID.")},
+    )
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        label=_("Topic"),
+        help_text=_(
+            "They wait in this topic's curation inbox, unseen by readers, until "
+            "you place each in a section."
+        ),
+    )
+
+    def clean_identifiers(self):
+        found, self.unreadable = identifiers.read_pasted(
+            self.cleaned_data["identifiers"]
+        )
+        if len(found) > batch_add.MAX_IDENTIFIERS:
+            raise forms.ValidationError(
+                _("Paste up to %(limit)s identifiers at a time; this holds %(count)s.")
+                % {"limit": batch_add.MAX_IDENTIFIERS, "count": len(found)}
+            )
+        if not found:
+            raise forms.ValidationError(
+                [
+                    _("Line %(line)s: %(message)s") % {"line": line, "message": message}
+                    for line, _text, message in self.unreadable
+                ]
+                or _("Paste at least one DOI or PMID.")
+            )
+        return found
 
 
 class ReferenceAddForm(forms.ModelForm):
@@ -121,7 +167,7 @@ class ReferenceAddForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = [*BIBLIOGRAPHIC_FIELDS, "summary"]
+        fields = [*BIBLIOGRAPHIC_FIELDS, "summary", "citation_key"]
         error_messages = {
             "title": {"required": _("Give the reference its title.")},
             "kind": {"required": _("Choose what kind of publication this is.")},
@@ -139,6 +185,12 @@ class ReferenceAddForm(forms.ModelForm):
         # Most of the literature is journal articles: a form posted without
         # the choice (a script, an older page) adds one.
         self.fields["item_type"].required = False
+        # Empty: made from the first author and year (add_to_inbox).
+        self.fields["citation_key"].required = False
+        self.fields["citation_key"].help_text = _(
+            "Leave empty to make one from the first author and year, or give "
+            "the key an article already cites."
+        )
 
     def clean_item_type(self):
         return self.cleaned_data["item_type"] or Reference.ItemType.ARTICLE
@@ -432,8 +484,14 @@ class ReferenceEditForm(forms.ModelForm):
         reference = self.instance
         if reference.updated_at:
             self.fields["loaded_at"].initial = reference.updated_at.isoformat()
+        self.fields["citation_key"].help_text = _(
+            "Articles cite it as [@key]: change it only with the articles that "
+            "cite it, whose next save would otherwise refuse the old key."
+        )
         if reference.is_in_inbox:
             self.fields["section"].queryset = reference.inbox_topic.sections.all()
+            # All of one topic: its name would only repeat.
+            self.fields["section"].label_from_instance = lambda section: section.title
         else:
             del self.fields["section"]
 

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from . import identifiers
+from . import identifiers, kinds
 from .formats import ParseError, Record, bibtex, crossref, csljson, medline, ris
 from .matching import Match, Matcher
 from .models import (
@@ -203,10 +203,49 @@ def read_file(data: bytes, *, filename: str = "", max_bytes: int | None = None):
             _("The %(format)s file holds no references.")
             % {"format": FORMATS[name].LABEL}
         )
+    for record in records:
+        if _holds_nul(record.as_dict()):
+            # No database column takes it (PostgreSQL refuses the whole write).
+            raise ImportRejected(
+                _(
+                    "Record %(number)s of the file holds a NUL character, which "
+                    "no text holds: the file is damaged. Nothing was imported."
+                )
+                % {"number": record.number}
+            )
     skipped = getattr(FORMATS[name], "skipped_lines", None)
     return ParsedFile(
         format=name, records=records, skipped_lines=skipped(text) if skipped else 0
     )
+
+
+# What a service's description never replaces in a file's record.
+_RECORD_OWN = {"number", "line", "warnings", "citation_key", "kind"}
+
+
+def complete_record(record: Record, work) -> None:
+    """Fill what ``record`` lacks from a service's description of the same
+    work (a ``sources.Work``, looked up by its DOI or PMID).
+
+    The file's own values are kept; the kind is the service's (PubMed's
+    publication types say more) unless the file said more than "research".
+    """
+    found = work.record
+    for name, value in vars(found).items():
+        if name not in _RECORD_OWN and value and not getattr(record, name):
+            setattr(record, name, value)
+    if found.kind and record.kind in ("", kinds.RESEARCH):
+        record.kind = found.kind
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def records_from_dicts(dicts: Iterable[dict]) -> list[Record]:
@@ -338,7 +377,9 @@ def reference_from_record(record: Record):
     field and quoting its value) keep the record out of the import; the
     warnings say what was left out of it so that it could go in.
     """
-    reference = Reference(**record_values(record), links=record.links)
+    reference = Reference(
+        **record_values(record), links=record.links, keywords=record.keywords
+    )
     reference.match_key = reference.compute_match_key()
     warnings = _drop_bad_links(reference)
     messages = [

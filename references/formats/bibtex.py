@@ -51,6 +51,7 @@ from . import (
     clean_text,
     first,
     is_group,
+    keyword_list,
     parse_date,
     parse_month,
     person,
@@ -93,6 +94,11 @@ _BIBTEX_MACROS = [
     ("BibTeX", "", "BibTeX"),
     ("LaTeX", "", "LaTeX"),
     ("TeX", "", "TeX"),
+    # LaTeX prints these as the ASCII characters; pylatexenc's default reads
+    # them as the modifier letters (U+02C6, U+02DC), so an exported "^" or
+    # "~" came back as another character.
+    ("textasciicircum", "", "^"),
+    ("textasciitilde", "", "~"),
 ]
 _walker_context = latexwalker.get_default_latex_context_db()
 _walker_context.add_context_category(
@@ -153,6 +159,8 @@ _ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _ESCAPE_RE = re.compile("|".join(re.escape(char) for char in _ESCAPES))
+# A hyphen followed by another: the ligatures "--" and "---".
+_HYPHENS_RE = re.compile(r"-(?=-)")
 # BibLaTeX reads these fields verbatim: no LaTeX, no escapes.
 VERBATIM_FIELDS = ("doi", "url", "eprint")
 # BibTeX's predefined month macros.
@@ -383,6 +391,7 @@ def _to_record(entry_type, key, fields, *, number, line):
         ),
         url=_verbatim(fields.get("url", "")) or howpublished_url,
         abstract=decode(fields.get("abstract", "")),
+        keywords=keyword_list([decode(fields.get("keywords", ""))], split=True),
         kind=kind_from_bibtex_type(
             entry_type, [fields.get("type", ""), fields.get("entrysubtype", "")]
         ),
@@ -501,8 +510,14 @@ def _check_file_depth(text):
 
 
 def encode(value):
-    """Text with BibTeX's special characters escaped; Unicode stays as it is."""
-    return _ESCAPE_RE.sub(lambda match: _ESCAPES[match.group(0)], value)
+    """Text with BibTeX's special characters escaped; Unicode stays as it is.
+
+    Runs of hyphens are split by "{}": LaTeX (and every reader that follows
+    it: pybtex, pylatexenc, citation-js) turns "--" into an en dash and "---"
+    into an em dash, so "IL--6" would come back as "IL–6".
+    """
+    escaped = _ESCAPE_RE.sub(lambda match: _ESCAPES[match.group(0)], value)
+    return _HYPHENS_RE.sub("-{}", escaped)
 
 
 def _bib_name(name):
@@ -542,8 +557,12 @@ def dump(references):
     Authors are the people and groups listed: an incomplete list gets no
     "and others", which citation-js and others read as a person.
     """
-    entries = []
-    for reference in references:
+    return "".join(dump_chunks(references))
+
+
+def dump_chunks(references):
+    """``dump``'s text a reference at a time (an export streams it)."""
+    for number, reference in enumerate(references):
         entry_type, source_field = ENTRY_TYPES[publication_form(reference)]
         values = [
             ("author", " and ".join(_bib_name(name) for name in reference.author_list)),
@@ -567,5 +586,5 @@ def dump(references):
         ]
         lines = [f"@{entry_type}{{{reference.citation_key},"]
         lines += [f"  {key} = {{{value}}}," for key, value in values if value]
-        entries.append("\n".join(lines) + "\n}\n")
-    return "\n".join(entries)
+        # A blank line between entries.
+        yield ("\n" if number else "") + "\n".join(lines) + "\n}\n"

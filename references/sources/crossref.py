@@ -87,6 +87,13 @@ def fetch_works(dois, *, timeout=None, retries=None, session=None) -> dict[str, 
     know are absent from the result; a failed request raises SourceError."""
     dois = sorted(set(dois))
     works = {}
+    # A comma would split the filter list: such a DOI is asked on its own.
+    for doi in [doi for doi in dois if "," in doi]:
+        try:
+            works[doi] = fetch_work(doi, timeout=timeout, retries=retries)
+        except http.NotFound:
+            pass
+    dois = [doi for doi in dois if "," not in doi]
     for start in range(0, len(dois), WORKS_BATCH):
         batch = dois[start : start + WORKS_BATCH]
         response = http.get(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from .. import identifiers
-from ..formats import Record, clean_text, parse_date
+from ..formats import Record, clean_text, keyword_list, parse_date
 from ..kinds import kind_from_publication_types
 from ..models import ReferenceNotice
 from . import http
@@ -137,7 +137,8 @@ def fetch_by_dois(dois, *, timeout=None, retries=None) -> dict[str, Work]:
         batch = dois[start : start + DOI_SEARCH_BATCH]
         response = _get(
             "esearch.fcgi",
-            term=" OR ".join(f"{doi}[doi]" for doi in batch),
+            # Quoted: a DOI may hold brackets, which PubMed's syntax reads.
+            term=" OR ".join(f'"{doi}"[doi]' for doi in batch),
             retmode="json",
             retmax=len(batch) * 2,
             timeout=timeout,
@@ -417,6 +418,11 @@ def parse_article(article) -> Work:
         doi=doi,
         pmid=pmid,
         abstract=_abstract(citation),
+        # The MeSH headings as MEDLINE files write them, then the authors'.
+        keywords=keyword_list(
+            mesh
+            + [_text(word, ".") for word in citation.iterfind("KeywordList/Keyword")]
+        ),
         kind=kind_from_publication_types(types),
     )
     return Work(

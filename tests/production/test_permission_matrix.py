@@ -17,8 +17,6 @@ from django.urls import reverse
 from articles import services, workflow
 from articles.models import Article, Disclosure
 from portal.models import LoginEvent
-from questions import emails as question_emails
-from questions import services as question_services
 from references import surveillance
 from references.models import Dismissal, Reference, ReferenceNotice, Topic
 from tests.factories import (
@@ -98,6 +96,8 @@ EXPECTED = {
     "references_editorial:add": WRITERS,
     "references_editorial:inboxes": WRITERS,
     "references_editorial:inbox": WRITERS,
+    # The article form's citation picker: for those who write.
+    "portal:cite": WRITERS,
     # Living literature: the board reads the searches and their report.
     "references_editorial:search-topics": STAFF,
     "references_editorial:searches": STAFF,
@@ -106,6 +106,13 @@ EXPECTED = {
     "references_editorial:search-edit": WRITERS,
     # Editing a reference: editors, never the board.
     "references_editorial:edit": WRITERS,
+    # A background import's page: editors only; an unknown job is 404.
+    "references_editorial:import-job": {
+        "anonymous": 302,
+        "editor": 404,
+        "board": 403,
+        "admin": 404,
+    },
     # Preview and result need an upload in the session first: back to the form.
     "references_editorial:import-*": {
         "anonymous": 302,
@@ -281,19 +288,14 @@ def site_data(settings):
             kind=ReferenceNotice.Kind.CORRECTION,
             source=ReferenceNotice.Source.EDITOR,
         )
+    # A reader's question, for the admin's pages and the queue's.
+    urlmap.question_of(data)
     # Saved with a revision, as the editorial screen saves it, for the
     # admin's history and recover pages.
     data["search"] = surveillance.save_search(
         search=SavedSearchFactory.build(topic=data["topic"]), user=None
     )
     Dismissal.objects.create(topic=data["topic"], title="A dismissed paper")
-    question = question_services.ask(
-        text="Can I exercise with dermatomyositis?",
-        asker="patient",
-        email="reader@example.org",
-    )
-    data["question"] = question
-    data["question_token"] = question_emails.confirmation_token(question)
     data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
     return data
 

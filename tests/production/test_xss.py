@@ -256,10 +256,18 @@ def test_query_strings_are_never_reflected_executably(client, hostile_site, payl
         "/literature/",
         "/",
         hostile_site["topic"].get_absolute_url(),
+        "/questions/ask/",
     ]
     for url in targets:
         query = urlencode(
-            {"q": payload, "topic": payload, "kind": payload, "page": payload}
+            {
+                "q": payload,
+                "topic": payload,
+                "kind": payload,
+                "page": payload,
+                # The page a question is asked from (issue 25), as a path too.
+                "from": "/" + payload,
+            }
         )
         response = client.get(f"{url}?{query}")
         if response["Content-Type"].startswith("text/html"):

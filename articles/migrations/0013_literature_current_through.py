@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_proposed_change_note"),
+        ("articles", "0012_evidence_profile"),
     ]
 
     operations = [
