@@ -110,8 +110,9 @@ class TestQuorum:
         for _ in range(5):
             workflow.approve(article=in_review(), user=board_member())
         client.force_login(board_member())
-        # 13: with the approved articles whose searches found new papers.
-        with django_assert_max_num_queries(13):
+        # 14: with the approved articles whose searches found new papers and
+        # the readers' questions waiting.
+        with django_assert_max_num_queries(14):
             client.get(reverse("editorial:dashboard"))
 
 
