@@ -195,7 +195,10 @@ def test_review_page_compares_the_profile_with_the_live_versions(client, library
     html = client.get(f"/editorial/articles/{article.pk}/").content.decode()
     section = html[html.index('id="evidence-profile-heading"') :]
     section = section[: section.index("</section>")]
-    row = re.search(r"Checkable citations.*?</tr>", section, re.S).group(0)
+    # One line on the first screen, every measure a click away.
+    assert "Checkable citations (identifier or working link): 0 of 2 → " in section
+    row = re.search(r'<th scope="row">Checkable citations.*?</tr>', section, re.S)
+    row = row.group(0)
     cells = re.findall(r"<td>(.*?)</td>", row)
     assert cells == ["0 of 2", "1 of 2"]
     assert "Live (version 1)" in section and "This text (version 2)" in section

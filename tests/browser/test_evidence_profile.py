@@ -55,9 +55,13 @@ def test_board_compares_the_profile_and_acknowledges_a_summary_then_readers_see_
     page.goto(f"/editorial/articles/{article.pk}/")
     page.get_by_role("button", name="Start review").click()
     profile = page.locator(".evidence-profile")
+    expect(profile.locator(".evidence-profile__line")).to_contain_text(
+        "0 of 1 → 1 of 2"
+    )
+    profile.locator("summary").click()
     row = profile.get_by_role("row", name=re.compile("^Checkable citations"))
     expect(row.get_by_role("cell")).to_have_text(["0 of 1", "1 of 2"])
-    caution = profile.locator(".caution")
+    caution = page.locator(".evidence-cautions .caution")
     expect(caution).to_contain_text("Recommendation 1")
     expect(caution).to_contain_text("(secondary summary, no identifier)")
     screenshot(page, "evidence-profile-review")
@@ -71,7 +75,7 @@ def test_board_compares_the_profile_and_acknowledges_a_summary_then_readers_see_
     page.get_by_label("Kind of change").select_option("minor")
     page.get_by_label("Change note").fill("Now cites the trial.")
     page.get_by_role("button", name="Approve and publish").click()
-    expect(page.locator(".messages")).to_contain_text(
+    expect(page.locator("#refusals")).to_contain_text(
         "Resting on no checkable evidence: Recommendation 1"
     )
     expect(page.locator(".status").first).to_have_text("Under review")
