@@ -185,13 +185,19 @@ class TestLiteratureCurrentThrough:
         ReferenceFactory(citation_key="trial-2011", year=2011)
 
         article = make_article(
-            topic=topic, body="Cited [@trial-2011].", approve=True, slug="living"
+            topic=topic,
+            body="Cited [@trial-2011].",
+            plain_body="In plain words [@trial-2011].",
+            approve=True,
+            slug="living",
         )
 
         assert article.live.literature_current_through == ran
         html = client.get("/articles/living/").content.decode()
         assert "Literature current through" in html
         assert '<time datetime="2026-11-02">2 November 2026</time>' in html
+        plain = client.get("/articles/living/?version=plain").content.decode()
+        assert "Research searched up to" in plain
 
     def test_without_searches_the_newest_reference_still_says_it(self, client, topic):
         ReferenceFactory(citation_key="trial-2011", year=2011)
