@@ -154,5 +154,12 @@ class DeclineForm(forms.Form):
 
 class MergeForm(forms.Form):
     other = forms.ModelChoiceField(
-        queryset=QuestionGroup.objects.waiting(), widget=forms.HiddenInput
+        queryset=QuestionGroup.objects.waiting(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "That question has been dealt with or grouped already: it cannot "
+                "be grouped with this one."
+            )
+        },
     )

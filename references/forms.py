@@ -343,6 +343,23 @@ def _start_of(day, days=0):
     return timezone.make_aware(moment)
 
 
+class ReferenceIdsField(forms.ModelMultipleChoiceField):
+    """References ticked by their ids. An id no database column could hold
+    is refused in words before it reaches the database (SQLite raises
+    OverflowError on one)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:30]},
+                )
+        return super()._check_values(value)
+
+
 class InboxActionForm(forms.Form):
     """A bulk action on references of a topic's curation inbox: those ticked
     on the page, or all that match the inbox's filters (posted as the
@@ -358,7 +375,7 @@ class InboxActionForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    references = forms.ModelMultipleChoiceField(
+    references = ReferenceIdsField(
         queryset=Reference.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("References"),
@@ -395,6 +412,8 @@ class InboxActionForm(forms.Form):
         self.matching = matching
         self.fields["references"].queryset = Reference.objects.in_inbox(topic)
         self.fields["section"].queryset = topic.sections.all()
+        # All of one topic: its name would only repeat.
+        self.fields["section"].label_from_instance = lambda section: section.title
 
     def clean(self):
         data = super().clean()

@@ -255,7 +255,7 @@ def test_readers_see_the_profile_in_one_line_and_every_reference_links_out(
     assert pubmed == sum(bool(r.pmid) for r in cited) == 1
     assert doi == sum(bool(r.doi) for r in cited) == 1
     # Each title links to the source: its link, else its DOI or PubMed page.
-    titles = re.findall(r'<a class="ref-title" href="([^"]+)"', references)
+    titles = re.findall(r'<a class="ref-title[^"]*" href="([^"]+)"', references)
     assert len(titles) == 4  # the summary has nowhere to link to
     assert "https://clinicaltrials.gov/study/NCT03813160" in titles
     start = html.index('<script type="application/ld+json">') + 35

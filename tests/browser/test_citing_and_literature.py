@@ -101,7 +101,9 @@ def test_an_editor_writes_the_summary_and_places_a_reference_from_the_inbox(
     # Placing without a summary is refused beside the field.
     page.get_by_label("Place it in a section").select_option(label="Biological agents")
     page.get_by_role("button", name=re.compile("^Save")).click()
-    expect(page.get_by_text("Write its summary")).to_be_visible()
+    # Listed by the banner at the top and beside the field.
+    expect(page.locator("#refusals")).to_contain_text("Write its summary")
+    expect(page.locator(".field-errors")).to_contain_text("Write its summary")
     check_both_sizes(page, axe_violations)
 
     page.get_by_label("Summary").fill(

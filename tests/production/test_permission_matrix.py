@@ -94,6 +94,7 @@ EXPECTED = {
     "references_editorial:tools": WRITERS,
     "references_editorial:import": WRITERS,
     "references_editorial:add": WRITERS,
+    # Adding several references at once (pasted identifiers): for writers.
     "references_editorial:add-many": WRITERS,
     "references_editorial:inboxes": WRITERS,
     "references_editorial:inbox": WRITERS,

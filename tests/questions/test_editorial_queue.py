@@ -82,6 +82,13 @@ class TestTheQueue:
         assert "asked 11 times since" in page
         assert len(many) == len(few)
 
+    def test_a_garbled_page_number_is_not_an_error(self, client, ask):
+        ask()
+        client.force_login(editor())
+        for page in ("abc", "99999999999999999999", "\u0661", "-1", "1e3"):
+            status = client.get("/editorial/questions/", {"page": page}).status_code
+            assert status in (200, 400, 404), page
+
     def test_links_html_and_markdown_are_shown_as_text(self, client, ask):
         hostile = (
             '<script>alert(1)</script> <a href="https://x.example">click</a> '
@@ -95,6 +102,13 @@ class TestTheQueue:
             assert 'href="https://x.example"' not in page
             assert "&lt;script&gt;" in page
             assert "<strong>bold" not in page
+
+    def test_the_queue_shows_the_page_a_question_came_from(self, client, ask):
+        ask(page="/topics/myositis-treatment/")
+        ask(page="/articles/exercise/?version=plain")
+        client.force_login(editor())
+        page = client.get("/editorial/questions/").content.decode()
+        assert 'href="/articles/exercise/?version=plain"' in page
 
     def test_the_group_page_shows_where_each_question_came_from(self, client, ask):
         group = ask(page="/articles/exercise/?version=plain").group

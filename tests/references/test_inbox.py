@@ -230,3 +230,23 @@ def test_emptying_an_inbox_leaves_the_public_pages_cached(section):
     services.delete_from_inbox(references=selectors.inbox(section.topic))
     assert page_cache.current_generation() == before
     assert not Reference.objects.in_inbox(section.topic).exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"scope": "all", "expected": "abc", "action": "delete"},
+        {"scope": "all", "expected": "3", "action": "delete", "batch": "999999"},
+        {"scope": "all", "expected": "3", "action": "delete", "added_from": "x"},
+        {"scope": "bogus", "action": "delete"},
+        {"references": ["abc", "-1"], "action": "delete"},
+        {"references": ["1" * 30], "action": "delete"},
+        {"scope": "all", "expected": "3", "action": "x"},
+    ],
+)
+def test_hostile_bulk_posts_change_nothing(client, signed_in, section, data):
+    fill_inbox(section.topic, 3)
+    response = client.post(inbox_url(section.topic), data)
+    assert response.status_code == 200
+    assert 'id="refusals"' in response.content.decode()
+    assert Reference.objects.in_inbox(section.topic).count() == 3

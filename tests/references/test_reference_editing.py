@@ -267,3 +267,10 @@ def test_hostile_edits_are_refused_in_words(client, placed, changes, message):
     assert message in response.content.decode()
     stored = Reference.objects.get(pk=placed.pk)
     assert (stored.title, stored.updated_at) == (placed.title, placed.updated_at)
+
+
+@pytest.mark.parametrize("pk", ["0", "99999999999999999999999999"])
+def test_an_edit_address_of_no_reference_is_not_found(client, pk):
+    signed_in(client, editor())
+    response = client.get(f"/editorial/literature/references/{pk}/edit/")
+    assert response.status_code == 404
