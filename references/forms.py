@@ -9,6 +9,17 @@ from . import evidence, identifiers, importing
 from .models import BIBLIOGRAPHIC_FIELDS, Reference, Section, Topic
 
 
+def add_service_error(form, error) -> None:
+    """Show what a save service refused on ``form``: beside the field it
+    names, or above the form when that field is not one of the form's (a
+    service validates the whole object, the form only some of its fields)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
 class LiteratureFilterForm(forms.Form):
     """The filters of the public literature list; every field is optional."""
 

@@ -358,3 +358,38 @@ def test_a_readers_confirmation_mail_failing_is_logged_not_a_500(
     assert response.status_code == 302
     assert Question.objects.count() == 1
     assert "E-mail lost" in caplog.text
+
+
+def test_the_renderer_refuses_a_lone_surrogate_with_a_message():
+    from articles import rendering
+
+    with pytest.raises(rendering.ValidationError, match="half of a character"):
+        rendering.render("Myositis \ud800 text")
+
+
+def test_a_service_refusal_adding_a_reference_is_a_form_error(client, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from references import services
+
+    def refuse(**kwargs):
+        raise ValidationError({"citation_key": "Taken.", "match_key": "Duplicate."})
+
+    monkeypatch.setattr(services, "add_to_inbox", refuse)
+    client.force_login(editor())
+    response = client.post(
+        "/editorial/literature/add/",
+        {
+            "topic": TopicFactory().pk,
+            "kind": "research",
+            "item_type": "article",
+            "title": "Rituximab in myositis",
+            "authors": "Oddis, Chester V",
+            "source": "Arthritis Rheum",
+            "year": "2013",
+            "summary": "Rituximab helped some adults with refractory myositis.",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Taken." in page and "Duplicate." in page
