@@ -14,10 +14,26 @@ TOKEN_RE = re.compile(r"\s+|[^\s]+")
 def word_diff(old: str, new: str) -> SafeString:
     """Mark what ``new`` removed from ``old`` with <del> and added with <ins>.
 
-    Every piece of text is escaped before it is wrapped, so the result is safe
-    to put in a page whatever the texts contain.
+    Lines are compared first and words only inside the lines that changed:
+    a word-level comparison of whole articles costs seconds, one of the few
+    lines an edit touches costs nothing. Every piece of text is escaped
+    before it is wrapped, so the result is safe to put in a page whatever
+    the texts contain.
     """
-    a, b = TOKEN_RE.findall(old or ""), TOKEN_RE.findall(new or "")
+    a = (old or "").splitlines(keepends=True)
+    b = (new or "").splitlines(keepends=True)
+    parts = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(a[i1:i2])))
+        else:
+            parts.append(_words("".join(a[i1:i2]), "".join(b[j1:j2])))
+    return mark_safe("".join(parts))  # noqa: S308 (every part is escaped)
+
+
+def _words(old: str, new: str) -> str:
+    """The word-level diff of two stretches of text, escaped."""
+    a, b = TOKEN_RE.findall(old), TOKEN_RE.findall(new)
     parts = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
@@ -27,7 +43,7 @@ def word_diff(old: str, new: str) -> SafeString:
             parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
         if op in ("insert", "replace"):
             parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
+    return "".join(parts)
 
 
 def field_diffs(old: dict, new: dict, labels: dict) -> list:

@@ -7,6 +7,7 @@ article is read by ``articles.selectors``, and the views only show and post
 what the workflow allows.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
@@ -24,15 +26,17 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
-from references.models import Topic
+from references import identifiers
+from references.models import Reference, SavedSearch, Topic
 from references.numbers import parse_number, parse_numbers
 
-from . import diff, selectors, services, workflow
+from . import diff, evidence_profile, selectors, services, workflow
 from .forms import ArticleForm
 from .models import (
     ApprovedVersion,
     Article,
     ChangeClass,
+    Citation,
     ReviewAssignment,
     ReviewEvent,
 )
@@ -45,6 +49,12 @@ TEXT_LABELS = {
     "plain_summary": _("Plain-language summary"),
     "plain_body": _("Plain-language body"),
 }
+
+
+# Papers found since approval listed per article: the strongest few on the
+# dashboard, more on the review page (the rest wait in the topic's inbox).
+NEW_EVIDENCE_ON_DASHBOARD = 3
+NEW_EVIDENCE_ON_REVIEW = 20
 
 
 class EditorialMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -95,18 +105,117 @@ class DashboardView(EditorialMixin, TemplateView):
             recently_approved=ApprovedVersion.objects.updates()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
             needs_attention=articles.needing_attention().order_by("title"),
+            few_checkable=articles.with_few_checkable_citations().order_by("title"),
+            checkable_min=settings.PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT,
+            new_evidence=self.new_evidence(articles),
             inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
             can_write=is_editor(user),
             **kwargs,
         )
 
+    def new_evidence(self, articles):
+        """(article, its papers found since approval, how many are cited) for
+        each approved article whose topic's searches found any."""
+        approved = list(articles.approved().order_by("title"))
+        found = selectors.found_since_approval(approved)
+        return [
+            {
+                "article": article,
+                "papers": found[article.pk][:NEW_EVIDENCE_ON_DASHBOARD],
+                "count": len(found[article.pk]),
+                "cited": sum(paper.cited for paper in found[article.pk]),
+            }
+            for article in approved
+            if found[article.pk]
+        ]
 
-class ArticleCreateView(EditorsOnlyMixin, CreateView):
+
+class PreviewMixin:
+    """The article form's "Preview" button: the draft as readers will see it,
+    on the form page above the text as typed, with nothing saved.
+
+    The form's checks run as for a save (so a preview refuses what a save
+    would) and render the text once, with the one renderer; the preview
+    shows that rendering.
+    """
+
+    def previewing(self) -> bool:
+        return "preview" in self.request.POST
+
+    def preview(self, form):
+        """The form page with ``form``'s checked, rendered article above it."""
+        article = form.instance
+        references = Reference.objects.prefetch_related("notices").in_bulk(
+            [reference.pk for reference in article.cited_references]
+        )
+        citations = [
+            Citation(number=number, reference=references[reference.pk])
+            for number, reference in enumerate(article.cited_references, start=1)
+        ]
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, preview=article, preview_citations=citations
+            )
+        )
+
+
+class CitationHelpMixin:
+    """The article form's help with citing: the picker's address, and for a
+    refused save, each unknown key with its line and a link that adds the
+    reference (the DOI or PMID looked up when the key is one, else the add
+    form with the key filled in), opening beside the unsaved text."""
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        return super().get_context_data(
+            unknown_citations=unknown_citations(form) if form is not None else [],
+            **kwargs,
+        )
+
+
+def unknown_citations(form) -> list[dict]:
+    """The unknown keys a refused article form cites, with where and how to
+    add each (``Article.render`` raises them, code "unknown_citation")."""
+    if not form.is_bound or not form.errors:
+        return []
+    topic = form.cleaned_data.get("topic") if hasattr(form, "cleaned_data") else None
+    found = []
+    for field, errors in form.errors.as_data().items():
+        for error in errors:
+            if error.code != "unknown_citation":
+                continue
+            key = error.params["key"]
+            query = {"citation_key": key}
+            try:
+                identifiers.parse_identifier(key)
+            except ValidationError:
+                pass
+            else:
+                query["identifier"] = key
+            if topic is not None:
+                query["topic"] = topic.slug
+            found.append(
+                {
+                    "key": key,
+                    "line": error.params["line"],
+                    "name": field,
+                    "field": form.fields[field].label if field in form.fields else "",
+                    "add_url": reverse("references_editorial:add")
+                    + "?"
+                    + urlencode(query),
+                }
+            )
+    return found
+
+
+class ArticleCreateView(EditorsOnlyMixin, CitationHelpMixin, PreviewMixin, CreateView):
     model = Article
     form_class = ArticleForm
     template_name = "articles/editorial/article_form.html"
 
     def form_valid(self, form):
+        if self.previewing():
+            return self.preview(form)
         form.instance.author = self.request.user
         try:
             self.object = services.save_article(
@@ -125,7 +234,9 @@ class ArticleCreateView(EditorsOnlyMixin, CreateView):
         return reverse("editorial:review", kwargs={"pk": self.object.pk})
 
 
-class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
+class ArticleUpdateView(
+    EditorsOnlyMixin, CitationHelpMixin, ArticleMixin, PreviewMixin, UpdateView
+):
     """Edit the working copy; approved text stays live until the new one is."""
 
     form_class = ArticleForm
@@ -144,6 +255,8 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, UpdateView):
         )
 
     def form_valid(self, form):
+        if self.previewing():
+            return self.preview(form)
         try:
             self.object = services.save_article(
                 article=form.instance,
@@ -205,6 +318,7 @@ class ReviewView(ArticleMixin, DetailView):
         )
         can_assign = workflow.can_assign(article=article, user=user)
         actions = workflow.allowed_actions(article=article, user=user, facts=facts)
+        kept = kept_typed(self.request, article)
         return super().get_context_data(
             actions=actions,
             board_may_decide=any(
@@ -212,7 +326,10 @@ class ReviewView(ArticleMixin, DetailView):
             ),
             progress=selectors.approval_progress(article, facts),
             change_classes=ChangeClass.choices,
-            note=selectors.proposed_note(article, events),
+            # A refused approval's note as typed, else the one proposed.
+            note={"text": kept["change_note"], "change_class": kept["change_class"]}
+            if kept.get("change_note") or kept.get("change_class")
+            else selectors.proposed_note(article, events),
             assignments=assigned,
             can_assign=can_assign,
             assignable=workflow.assignable_reviewers(article=article, facts=facts)
@@ -225,10 +342,31 @@ class ReviewView(ArticleMixin, DetailView):
             events=events,
             citations=citations,
             retracted=selectors.cited_retractions(article, citations),
+            profile=article.evidence_profile,
+            profile_rows=evidence_profile.comparison(
+                article.evidence_profile,
+                article.live.evidence_profile if article.live_id else None,
+            ),
             waiting_in_inbox=selectors.cited_in_inbox(article, citations),
             can_edit=workflow.can_edit(article=article, user=user),
+            kept=kept,
+            new_evidence=self.new_evidence(article, citations),
             **kwargs,
         )
+
+    def new_evidence(self, article, citations):
+        """The papers found since the live version was approved, strongest
+        first, and the date an approval now would give the literature."""
+        found = selectors.found_since_approval(
+            [article],
+            cited_ids={(article.pk, c.reference_id) for c in citations},
+        )[article.pk]
+        return {
+            "papers": found[:NEW_EVIDENCE_ON_REVIEW],
+            "count": len(found),
+            "cited": sum(paper.cited for paper in found),
+            "searched_through": SavedSearch.objects.searched_through(article.topic_id),
+        }
 
     def comparison(self, article, events, citations):
         """The diff the board asked for (``?against=live`` or ``round``).
@@ -256,8 +394,11 @@ class ReviewView(ArticleMixin, DetailView):
             before = [c.reference for c in live_citations]
             rendered_before = services.rendered_text(article.live, live_citations)
         else:
-            before = services.cited_references(bases[against], known=after)
-            rendered_before = services.rendered_version(bases[against])
+            ids = bases[against].cited_reference_ids()
+            before = services.cited_references(bases[against], known=after, ids=ids)
+            rendered_before = services.rendered_version(
+                bases[against], reference_ids=ids
+            )
         return {
             "comparison": services.Comparison(
                 article=article,
@@ -276,6 +417,25 @@ class ReviewView(ArticleMixin, DetailView):
 def _posted_version(request):
     """The version number a form was showing, or None if absent or garbled."""
     return parse_number(request.POST.get("version", ""))
+
+
+KEPT_SESSION_KEY = "editorial_refused_text"
+
+
+def keep_typed(request, article, names) -> None:
+    """Keep what a refused form typed (``names`` of its fields) for the next
+    page showing this article, which puts it back in the form (``kept_typed``)."""
+    typed = {name: request.POST.get(name, "") for name in names}
+    if any(typed.values()):
+        request.session[KEPT_SESSION_KEY] = {"article": article.pk, "typed": typed}
+
+
+def kept_typed(request, article) -> dict:
+    """What a refused form typed about ``article``, once; else nothing."""
+    kept = request.session.pop(KEPT_SESSION_KEY, None)
+    if not kept or kept.get("article") != article.pk:
+        return {}
+    return kept.get("typed", {})
 
 
 class Refused(Exception):
@@ -300,6 +460,8 @@ class ActionView(ArticleMixin, SingleObjectMixin, View):
 
     http_method_names = ["post"]
     refusals = (Refused, workflow.WorkflowError)
+    # What the form typed, kept for the page a refusal goes back to.
+    kept_fields = ("comment", "change_class", "change_note", "statement")
 
     def act(self, request, article) -> str:
         raise NotImplementedError
@@ -310,7 +472,10 @@ class ActionView(ArticleMixin, SingleObjectMixin, View):
             message = self.act(request, article)
         except self.refusals as exc:
             said = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            messages.error(request, " ".join(said))
+            # One message per problem: the refusal banner lists each.
+            for problem in said:
+                messages.error(request, problem)
+            keep_typed(request, article, self.kept_fields)
             return HttpResponseRedirect(self.refused_url(article))
         messages.success(request, message)
         return HttpResponseRedirect(self.done_url(article))

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from references.fields import EditorTextField, OneLineCharField
 from references.models import Reference, ReferenceNotice, Topic
 
-from . import rendering
+from . import evidence_profile, rendering
+from .rendering.syntax import citation_lines
 
 # Different references one article may cite: its reference list is formatted
 # on the public page, and a list of thousands helps no reader.
@@ -112,6 +113,16 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
             .distinct()
+        )
+
+    def with_few_checkable_citations(self, percent=None):
+        """Articles whose working text has fewer than ``percent`` % of its
+        citations checkable (``PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT`` by
+        default), read from the stored evidence profile."""
+        if percent is None:
+            percent = settings.PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT
+        return self.filter(evidence_profile__checkable_percent__lt=percent).exclude(
+            evidence_profile__checkable_percent=None
         )
 
     def published_at(self, slug):
@@ -223,6 +234,9 @@ class Article(models.Model):
     # What the clinical body's recommendation boxes say, in order (see
     # rendering.Rendered): for "at a glance" and the structured data.
     recommendations = models.JSONField(default=list, editable=False, blank=True)
+    # How checkable the text's citations are (articles.evidence_profile),
+    # worked out when it is saved and again when it is approved.
+    evidence_profile = models.JSONField(default=dict, editable=False, blank=True)
     status = models.CharField(
         _("review status"),
         max_length=20,
@@ -358,8 +372,14 @@ class Article(models.Model):
                 continue
             faults = rendering.check_blocks(text)
             if faults:
+                # The line travels with the message, for the refusal banner;
+                # the message names it already and is not a format string.
                 errors[field] = [
-                    ValidationError(str(fault), code="invalid_block")
+                    ValidationError(
+                        str(fault).replace("%", "%%"),
+                        code="invalid_block",
+                        params={"line": fault.line},
+                    )
                     for fault in faults
                 ]
         if errors:
@@ -387,16 +407,25 @@ class Article(models.Model):
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
             if unknown:
-                errors[field] = ValidationError(
-                    _("Unknown citation key: %(keys)s. Add the reference first."),
-                    code="unknown_citation",
-                    params={"keys": ", ".join(f"@{key}" for key in unknown)},
-                )
+                lines = citation_lines(getattr(self, field))
+                # One error a key, with its line: the form offers to add each.
+                errors[field] = [
+                    ValidationError(
+                        _(
+                            "Line %(line)s: unknown citation key @%(key)s. Add "
+                            "the reference to the library, or correct the key."
+                        ),
+                        code="unknown_citation",
+                        params={"key": key, "line": lines.get(key, "?")},
+                    )
+                    for key in unknown
+                ]
         if errors:
             raise ValidationError(errors)
         self.body_html = body.html
         self.plain_body_html = plain.html
         self.recommendations = body.recommendations
+        self.evidence_source = evidence_profile.source_of(clinical=body, plain=plain)
         self.cited_references = [found[key] for key in numbering]
         self._rendered_source = source
         return self.cited_references
@@ -500,6 +529,8 @@ class ApprovedVersion(models.Model):
     plain_summary = models.TextField(_("plain-language summary"), blank=True)
     plain_body_html = models.TextField(blank=True)
     recommendations = models.JSONField(default=list, editable=False, blank=True)
+    # The text's evidence profile as it stood when the board approved it.
+    evidence_profile = models.JSONField(default=dict, editable=False, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -514,6 +545,13 @@ class ApprovedVersion(models.Model):
         _("kind of change"), max_length=20, choices=ChangeClass.choices, blank=True
     )
     change_note = EditorTextField(_("what changed, for readers"), blank=True)
+    # The day through which the topic's saved searches had all run when the
+    # board approved this text (SavedSearch.objects.searched_through): what
+    # readers are told the literature is current through. None without
+    # searches, or before they all ran.
+    literature_current_through = models.DateField(
+        _("literature current through"), null=True, blank=True, editable=False
+    )
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",

@@ -63,6 +63,7 @@ BLOCK = frozenset(
 )
 # Attributes that name something on the page: a deleted block drops them, so
 # the old and the new block never share an id.
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 NAMING = frozenset({"id", "aria-labelledby", "aria-describedby"})
 WORD_RE = re.compile(r"\s+|[^\s]+")
 REF_HREF_RE = re.compile(r"#ref-(\d+)")
@@ -70,6 +71,8 @@ BOX_ID_RE = re.compile(r"(?:recommendation|good-practice)-\d+")
 # Words two blocks must share (of the longer one's) to be read as one block
 # edited rather than one removed and another added.
 SAME_BLOCK = 0.4
+# How many blocks ahead an edited block's old self is looked for.
+LOOK_AHEAD = 40
 
 
 class Element:
@@ -325,6 +328,7 @@ def _pair(olds, news, before: Side, after: Side) -> list[Piece]:
     one_for_one = len(olds) == len(news) and all(
         kind(o) == kind(n) for o, n in zip(olds, news, strict=True)
     )
+    old_words = [None] * len(olds)
     pieces, start = [], 0
     for new in news:
         match = None
@@ -332,13 +336,15 @@ def _pair(olds, news, before: Side, after: Side) -> list[Piece]:
             match = start
         else:
             new_words = words(_as_node(new), after)
-            for index in range(start, len(olds)):
-                old = olds[index]
-                if kind(old) != kind(new):
+            # A bounded look-ahead keeps a text rewritten throughout linear.
+            for index in range(start, min(len(olds), start + LOOK_AHEAD)):
+                if kind(olds[index]) != kind(new):
                     continue
-                old_words = words(_as_node(old), before)
-                longest = max(len(old_words), len(new_words)) or 1
-                if len(old_words & new_words) / longest >= SAME_BLOCK:
+                if old_words[index] is None:
+                    old_words[index] = words(_as_node(olds[index]), before)
+                shared = len(old_words[index] & new_words)
+                longest = max(len(old_words[index]), len(new_words)) or 1
+                if shared / longest >= SAME_BLOCK:
                     match = index
                     break
         if match is None:
@@ -372,17 +378,63 @@ def _edited(old, new, before: Side, after: Side) -> Piece:
 
 
 @dataclass
+class Part:
+    """Shown blocks of a changed section, or a run of unchanged ones to fold
+    (``folded`` counts them)."""
+
+    html: str
+    folded: int = 0
+
+
+@dataclass
 class Section:
     """The blocks under one ``<h2>`` (or before the first), as diffed HTML."""
 
     title: str
     html: str = ""
     anchor: str = ""  # the first change's id, if the section changed
+    # (html, changed?, a heading?) of each block, in order.
     pieces: list = field(default_factory=list)
+    parts: list = field(default_factory=list)
 
     @property
     def changed(self):
         return bool(self.anchor)
+
+    def fold(self) -> None:
+        """Split a changed section into ``parts``: its heading, each change
+        with the nearest heading and block before it as context, and the
+        unchanged runs between them folded."""
+        parts, run = [], []
+        pieces = list(self.pieces)
+        if pieces and pieces[0][2] and not pieces[0][1]:
+            parts.append(Part(pieces.pop(0)[0]))
+        for html, changed, heading in pieces:
+            if not changed:
+                run.append((html, heading))
+                continue
+            headings = [i for i, (_h, is_heading) in enumerate(run) if is_heading]
+            keep = len(run) - 1 if run else 0
+            if headings and len(run) - headings[-1] <= 2:
+                keep = headings[-1]
+            parts.extend(_folded(run[:keep]))
+            parts.extend(Part(html) for html, _heading in run[keep:])
+            parts.append(Part(html))
+            run = []
+        parts.extend(_folded(run))
+        self.parts = parts
+
+
+def _folded(run) -> list:
+    if not run:
+        return []
+    return [Part(_safe("\n".join(html for html, _heading in run)), len(run))]
+
+
+def _safe(html: str):
+    # Rebuilt from the parsed sanitised HTML, every text and attribute
+    # escaped again (serialise, marked, inline_diff).
+    return mark_safe(html)  # noqa: S308
 
 
 @dataclass
@@ -402,6 +454,18 @@ class RenderedDiff:
     @property
     def changed_sections(self):
         return [section for section in self.sections if section.changed]
+
+    @property
+    def groups(self) -> list:
+        """(changed?, sections): each changed section alone, and each run of
+        unchanged sections together, to fold as one."""
+        groups = []
+        for section in self.sections:
+            if section.changed or not groups or groups[-1][0]:
+                groups.append((section.changed, [section]))
+            else:
+                groups[-1][1].append(section)
+        return groups
 
 
 def _text(node) -> str:
@@ -470,11 +534,12 @@ def rendered_diff(
                     uncited_in.setdefault(reference, anchor)
                 for box in _ids(_as_node(piece.old)):
                     boxes_old.setdefault(box, anchor)
-        section.pieces.append(html)
+        is_heading = isinstance(node, Element) and node.tag in HEADINGS
+        section.pieces.append((_safe(html), piece.status != "equal", is_heading))
     for section in sections:
-        # Rebuilt from the parsed sanitised HTML, every text and attribute
-        # escaped again (serialise, marked, inline_diff).
-        section.html = mark_safe("\n".join(section.pieces))  # noqa: S308
+        section.html = _safe("\n".join(html for html, _c, _h in section.pieces))
+        if section.changed:
+            section.fold()
     if not sections[0].pieces:
         sections.pop(0)
     return RenderedDiff(sections, count, cited_in, uncited_in, boxes_new, boxes_old)

@@ -11,7 +11,7 @@ from reversion.models import Version
 from references.models import Reference
 from references.revisions import revision
 
-from . import diff, rendered_diff, rendering, workflow
+from . import diff, evidence_profile, rendered_diff, rendering, workflow
 from .models import Article, Citation
 
 # The fields that make up an article's text: what a revert restores.
@@ -65,6 +65,9 @@ def save_article(
     # references it cites.
     article.full_clean()
     cited = article.cited_references
+    article.evidence_profile = evidence_profile.profile_of(
+        source=article.evidence_source, references=cited
+    )
     if stored is not None:
         article.version = stored.version + 1
     comment = comment or str(_("Saved"))
@@ -86,6 +89,26 @@ def save_article(
         from_state=stored.status if stored else "",
     )
     return article
+
+
+def refresh_evidence_profile(*, article: Article) -> dict:
+    """Work the working text's evidence profile out again from the references
+    as they are now, and store it (the live version's too, when the live
+    version is this text and has none: it was approved before profiles
+    existed). Derived data, like the rendered HTML: no new version, no
+    revision."""
+    profile = evidence_profile.current_profile(article)
+    article.evidence_profile = profile
+    article.save(update_fields=["evidence_profile"])
+    live = article.live
+    if (
+        live is not None
+        and live.number == article.version
+        and not live.evidence_profile
+    ):
+        live.evidence_profile = profile
+        live.save(update_fields=["evidence_profile"])
+    return profile
 
 
 def revert_article(
@@ -162,21 +185,21 @@ def rendered_text(source, citations) -> RenderedText:
     )
 
 
-def rendered_version(saved: "SavedText") -> RenderedText | None:
+def rendered_version(saved: "SavedText", *, reference_ids) -> RenderedText | None:
     """An earlier saved version rendered as it would be now, or None if the
-    renderer refuses it (a text saved under older rules)."""
+    renderer refuses it (a text saved under older rules). ``reference_ids``:
+    the references it cited, in order (``saved.cited_reference_ids()``)."""
     numbering = {}
     try:
         body = rendering.render(saved.fields["body"], numbering)
         plain = rendering.render(saved.fields["plain_body"], numbering, plain=True)
     except ValidationError:
         return None
-    ids = saved.cited_reference_ids()
     return RenderedText(
         body.html,
         plain.html,
         body.recommendations,
-        dict(enumerate(ids, start=1)),
+        dict(enumerate(reference_ids, start=1)),
     )
 
 
@@ -275,10 +298,11 @@ class RenderedChanges:
         return bool(self.headline or self.first_change)
 
 
-def cited_references(saved: SavedText, *, known=()) -> list:
-    """The references ``saved`` cited, in order; ``known`` ones need no query."""
+def cited_references(saved: SavedText, *, known=(), ids=None) -> list:
+    """The references ``saved`` cited, in order; ``known`` ones need no query,
+    nor ``ids`` (their ids in order) when the caller has read them."""
     by_pk = {reference.pk: reference for reference in known}
-    ids = saved.cited_reference_ids()
+    ids = saved.cited_reference_ids() if ids is None else ids
     missing = [pk for pk in ids if pk not in by_pk]
     if missing:
         by_pk.update(Reference.objects.in_bulk(missing))

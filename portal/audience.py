@@ -17,6 +17,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from articles.rendering import with_id_prefix
+
 from . import glossary
 
 COOKIE = "portal_audience"
@@ -121,3 +123,37 @@ def article_text(request, version) -> ArticleText:
         mark_safe(html),
         terms,
     )
+
+
+# The plain-language text's ids on a page that shows both texts.
+PREVIEW_PLAIN_PREFIX = "plain-"
+
+
+def preview_texts(article) -> list[ArticleText]:
+    """Both texts of a rendered, unsaved article as their readers will get
+    them, for the editors' preview: the clinical text, then the plain-language
+    text if there is one, its ids prefixed (both share the page) and the
+    glossary's words linked as on the public page. Drafts are not cached."""
+    texts = [
+        ArticleText(
+            None,
+            False,
+            has_plain(article),
+            article.summary,
+            mark_safe(article.body_html),
+        )
+    ]
+    if has_plain(article):
+        html = with_id_prefix(article.plain_body_html, PREVIEW_PLAIN_PREFIX)
+        html, terms = glossary.define_terms(html, glossary.all_terms())
+        texts.append(
+            ArticleText(
+                None,
+                True,
+                True,
+                article.plain_summary or article.summary,
+                mark_safe(html),
+                terms,
+            )
+        )
+    return texts

@@ -322,6 +322,12 @@ PORTAL_ALLOW_SELF_APPROVAL = env_bool("PORTAL_ALLOW_SELF_APPROVAL", False)
 # Board sign-off: how many distinct, independent, unconflicted board members
 # must approve a text before it is published.
 PORTAL_APPROVALS_REQUIRED = max(1, env_int("PORTAL_APPROVALS_REQUIRED", 1))
+# The editorial dashboard lists articles with fewer than this share (per
+# cent) of their citations checkable: by a DOI, PMID, trial registration or
+# a working link (articles.evidence_profile).
+PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT = env_int(
+    "PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT", 90
+)
 # A declared interest older than this many months shows as due for renewal.
 PORTAL_DISCLOSURE_VALID_MONTHS = env_int("PORTAL_DISCLOSURE_VALID_MONTHS", 12)
 # Show a never-approved article that the board holds (submitted or under
@@ -333,6 +339,12 @@ PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000").rst
 # Literature management (references app).
 # The largest reference file an editor may import, in bytes.
 REFERENCES_IMPORT_MAX_BYTES = env_int("REFERENCES_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Imports of thousands of records run in the background (references/
+# import_jobs.py): each job's records and status are files here, which every
+# worker must see (a shared volume when there are several machines).
+REFERENCES_IMPORT_JOBS_DIR = Path(
+    os.environ.get("REFERENCES_IMPORT_JOBS_DIR", BASE_DIR / ".import-jobs")
+)
 # Link checking: parallel requests, seconds per request, retries of a request
 # that timed out or failed on the server's side, and how many checks in a row
 # must find a link gone (404, 410, unknown host) before it counts as expired.
@@ -436,6 +448,9 @@ PORTAL_QUESTIONS_PER_ADDRESS_PER_HOUR = env_int(
 PORTAL_QUESTIONS_PER_HOUR = env_int("PORTAL_QUESTIONS_PER_HOUR", 200)
 PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 365)
 PORTAL_QUESTION_CONFIRM_DAYS = env_int("PORTAL_QUESTION_CONFIRM_DAYS", 7)
+
+# A form posted without its page's token gets the site's page saying so.
+CSRF_FAILURE_VIEW = "portal.failures.csrf_failure"
 
 # How long a reader is told to wait when the database is unavailable.
 PORTAL_RETRY_AFTER_SECONDS = env_int("PORTAL_RETRY_AFTER_SECONDS", 30)

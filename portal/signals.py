@@ -67,7 +67,13 @@ PUBLIC_MODELS = [
 ARTICLE_PUBLIC_FIELDS = {"live", "status"}
 
 
-def _public_model_changed(sender, **kwargs):
+def _public_model_changed(sender, instance=None, signal=None, **kwargs):
+    # A reference deleted while it waited in a curation inbox was never
+    # public: nothing shown changes (and an inbox emptied of thousands would
+    # otherwise start thousands of generations).
+    if signal is post_delete and isinstance(instance, Reference):
+        if instance.is_in_inbox:
+            return
     invalidate_public_pages()
 
 

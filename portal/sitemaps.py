@@ -37,7 +37,7 @@ class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return topics.with_content().order_by("pk")
+        return topics.having_content().order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at

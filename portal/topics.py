@@ -2,7 +2,7 @@
 
 A topic with neither an approved article nor any literature is an empty page
 ("still being reviewed", "no literature yet"), so the home page, the "also
-see" links and the sitemap leave it out; ``with_content()`` is the one rule
+see" links and the sitemap leave it out; ``having_content()`` is the one rule
 they share.
 """
 
@@ -13,24 +13,34 @@ from articles.models import Article
 from references.models import Entry, Topic
 
 
+def having_content(topics=None):
+    """Topics with an approved article or visible literature, unordered and
+    uncounted: asked by existence only (the sitemap), whatever the library's
+    size. ``with_content`` adds the counts and the order."""
+    topics = Topic.objects.all() if topics is None else topics
+    approved = Article.objects.approved().filter(live__topic=OuterRef("pk"))
+    entries = Entry.objects.visible().filter(section__topic=OuterRef("pk"))
+    return topics.annotate(
+        has_article=Exists(approved), has_literature=Exists(entries)
+    ).filter(Q(has_article=True) | Q(has_literature=True))
+
+
 def with_content(topics=None):
     """Topics with an approved article or visible literature; overviews first.
 
     Each topic carries ``has_overview`` and ``entry_count`` (its visible
     entries). Articles count where their approved version puts them.
     """
-    topics = Topic.objects.all() if topics is None else topics
     approved = Article.objects.approved().filter(live__topic=OuterRef("pk"))
     entries = Entry.objects.visible().filter(section__topic=OuterRef("pk"))
     entry_count = (
         entries.order_by().values("section__topic").annotate(n=Count("pk")).values("n")
     )
     return (
-        topics.annotate(
+        having_content(topics)
+        .annotate(
             has_overview=Exists(approved.filter(live__is_overview=True)),
-            has_article=Exists(approved),
             entry_count=Coalesce(Subquery(entry_count, output_field=IntegerField()), 0),
         )
-        .filter(Q(has_article=True) | Q(entry_count__gt=0))
         .order_by("-has_overview", "-entry_count", "title")
     )

@@ -1,7 +1,7 @@
 """Site pages that compose articles and literature."""
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import (
     HttpResponse,
@@ -76,7 +76,7 @@ class TopicContents:
         how many it has: the page's size and queries stay the same whatever
         the library holds; the rest are a link away, on the paginated
         literature list."""
-        sections = (
+        sections = list(
             Section.objects.filter(topic=self.topic)
             .annotate(
                 visible_entries=Coalesce(
@@ -92,20 +92,32 @@ class TopicContents:
                 )
             )
             .filter(visible_entries__gt=0)
-            .prefetch_related(
-                Prefetch(
-                    "entries",
-                    queryset=Entry.objects.visible()
-                    .select_related("reference")
-                    .prefetch_related("reference__notices")[
-                        : settings.PORTAL_TOPIC_SECTION_ENTRIES
-                    ],
-                    # A sliced prefetch needs its own attribute.
-                    to_attr="first_entries",
-                )
-            )
         )
-        return list(sections)
+        # Each section's first entries, all in one query: a LIMITed subquery
+        # per section walks the index on (section, position, id) and stops.
+        # (A sliced prefetch numbers every entry of every section with a
+        # window function before keeping the first: 1 s at 100,000.)
+        first = Q(pk__in=[])
+        for section in sections:
+            first |= Q(
+                pk__in=Entry.objects.visible()
+                .filter(section=section)
+                .order_by("position", "id")
+                .values("pk")[: settings.PORTAL_TOPIC_SECTION_ENTRIES]
+            )
+        by_section = {section.pk: section for section in sections}
+        for section in sections:
+            section.first_entries = []
+        if sections:
+            for entry in (
+                Entry.objects.filter(first)
+                .select_related("reference")
+                .prefetch_related("reference__notices")
+                .order_by("section", "position", "id")
+            ):
+                entry.section = by_section[entry.section_id]
+                entry.section.first_entries.append(entry)
+        return sections
 
 
 class TopicDetailView(DetailView):

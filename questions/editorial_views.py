@@ -7,7 +7,7 @@ shown as text: escaped, never rendered as Markdown or links.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -36,9 +36,15 @@ class QueueView(EditorialMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        last_page = (
+            Question.objects.filter(group=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("page")[:1]
+        )
         return (
             QuestionGroup.objects.waiting()
             .with_counts()
+            .annotate(last_page=Subquery(last_page))
             .select_related("planned_article")
             .order_by("-asked", "-last_asked_at")
         )
@@ -98,9 +104,9 @@ class GroupView(EditorialMixin, DetailView):
             plan_form=forms.get("plan")
             or PlanForm(prefix="plan", initial={"outline": ""}),
             decline_form=forms.get("decline") or DeclineForm(prefix="decline"),
-            merge_form=forms.get("merge"),
-            # The refused decision, whose reason heads the page.
-            refused=next(iter(forms.values()), None),
+            # The refused decision: the editorial refusal banner
+            # (editorial/refusals.html) reads the page's ``form``.
+            form=next(iter(forms.values()), None),
             can_plan=is_editor(self.request.user),
             **kwargs,
         )

@@ -10,6 +10,7 @@ An e-mail address is kept only until the reply is sent or the group closes.
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Min, Q
 from django.urls import reverse
@@ -164,7 +165,13 @@ class Question(models.Model):
         related_name="questions",
         verbose_name=_("group"),
     )
-    text = EditorTextField(_("question"), max_length=MAX_LENGTH)
+    # A TextField's max_length only sizes the form's box: the validator holds
+    # the limit on every path that cleans the model (the services do).
+    text = EditorTextField(
+        _("question"),
+        max_length=MAX_LENGTH,
+        validators=[MaxLengthValidator(MAX_LENGTH)],
+    )
     normalised = models.TextField(editable=False)
     asker = models.CharField(_("asked by"), max_length=20, choices=Asker.choices)
     # The local address of the page the question was asked from.

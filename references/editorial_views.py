@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,8 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
-from . import identifiers, importing, selectors, services, sources
+from . import (
+    batch_add,
+    identifiers,
+    import_jobs,
+    importing,
+    selectors,
+    services,
+    sources,
+    surveillance,
+)
 from .forms import (
+    AddByIdentifierForm,
     ImportForm,
     InboxActionForm,
     InboxFilterForm,
@@ -98,11 +109,18 @@ class ImportPreviewView(EditorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         records = importing.records_from_dicts(self.pending["records"])
         preview = importing.preview(records)
+        failed = _failures(self.pending)
         return super().get_context_data(
             pending=self.pending,
             topic=self.topic,
             record_count=len(records),
             preview=preview,
+            # Pasted identifiers that gave no record (batch_add).
+            failed=failed,
+            not_imported=len(preview.problems) + len(failed),
+            # Why a lookup of a record's DOI or PMID (below) found nothing.
+            lookup_failed=self.pending.get("lookup_failed", {}),
+            lookup_limit=batch_add.MAX_IDENTIFIERS,
             shown=[
                 (record.number, reference)
                 for record, reference in preview.new[:PREVIEW_LIMIT]
@@ -119,6 +137,8 @@ class ImportPreviewView(EditorMixin, TemplateView):
             del request.session[PENDING]
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("references_editorial:import")
+        if "lookup" in request.POST:
+            return self.look_up(request.POST.getlist("look-up"))
         records = importing.records_from_dicts(self.pending["records"])
         # Probable duplicates the editor ticked "import anyway".
         keep = set(parse_numbers(request.POST.getlist("keep")))
@@ -127,14 +147,26 @@ class ImportPreviewView(EditorMixin, TemplateView):
             chosen = request.POST.get(f"kind-{record.number}")
             if chosen in Reference.Kind.values:
                 record.kind = chosen
+        if len(records) >= import_jobs.BACKGROUND_RECORDS:
+            # Tens of seconds of writing: a process of its own does it, and
+            # the editor watches its progress (references/import_jobs.py).
+            job = import_jobs.start(
+                records=records,
+                keep=keep,
+                topic=self.topic,
+                user=request.user,
+                filename=self.pending["filename"],
+            )
+            del request.session[PENDING]
+            return redirect("references_editorial:import-job", job=job)
         try:
             result = importing.import_records(
                 records=records,
                 keep=keep,
                 topic=self.topic,
                 user=request.user,
-                comment=_("Imported from %(file)s")
-                % {"file": self.pending["filename"]},
+                comment=self.pending.get("comment")
+                or _("Imported from %(file)s") % {"file": self.pending["filename"]},
                 filename=self.pending["filename"],
             )
         except importing.ImportRejected as exc:
@@ -142,34 +174,138 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 messages.error(request, message)
             return self.get(request, *args, **kwargs)
         del request.session[PENDING]
-        request.session[RESULT] = {
-            "created": result.created,
-            "filename": self.pending["filename"],
-            "topic": result.topic.title,
-            "inbox_url": reverse(
-                "references_editorial:inbox", kwargs={"slug": result.topic.slug}
-            ),
-            "skipped": [
-                {
-                    "where": str(skipped.record.where),
-                    "title": skipped.record.title,
-                    "reason": skipped.reason,
-                    "url": skipped.existing.get_absolute_url()
-                    if skipped.existing
-                    else "",
-                }
-                for skipped in result.skipped
-            ],
-            "problems": [
-                {
-                    "where": str(problem.record.where),
-                    "title": problem.record.title,
-                    "reason": " ".join(problem.messages),
-                }
-                for problem in result.problems
-            ],
-        }
+        summary = import_jobs.result_summary(result, self.pending["filename"])
+        summary["problems"] += [
+            {"where": str(failure.where), "title": "", "reason": failure.message}
+            for failure in _failures(self.pending)
+        ]
+        request.session[RESULT] = summary
         return redirect("references_editorial:import-result")
+
+    def look_up(self, chosen):
+        """Complete the chosen records that have a DOI or PMID but no title
+        from Crossref and PubMed, in batches; write nothing.
+
+        What the record says is kept; the services fill what it lacks. A
+        record the services cannot complete stays where it was, with their
+        reason beside it.
+        """
+        records = importing.records_from_dicts(self.pending["records"])
+        chosen = [
+            problem
+            for problem in importing.preview(records).lookups
+            if str(problem.record.number) in chosen
+        ]
+        # As many as one paste may hold a request; the rest on the next press.
+        wanted = {
+            problem.record.number: problem.lookup
+            for problem in chosen[: batch_add.MAX_IDENTIFIERS]
+        }
+        answers = sources.lookup_many(
+            wanted.values(), timeout=settings.REFERENCES_LOOKUP_TIMEOUT, retries=0
+        )
+        failed = dict(self.pending.get("lookup_failed", {}))
+        completed = 0
+        for record in records:
+            if record.number not in wanted:
+                continue
+            answer = answers[wanted[record.number]]
+            if isinstance(answer, sources.SourceError):
+                failed[str(record.number)] = batch_add.failure_message(answer)
+                continue
+            importing.complete_record(record, answer)
+            failed.pop(str(record.number), None)
+            completed += 1
+        self.pending["records"] = [record.as_dict() for record in records]
+        self.pending["lookup_failed"] = failed
+        self.request.session[PENDING] = self.pending
+        messages.info(
+            self.request,
+            ngettext(
+                "%(count)d record was completed from Crossref and PubMed; check it.",
+                "%(count)d records were completed from Crossref and PubMed; check "
+                "them.",
+                completed,
+            )
+            % {"count": completed},
+        )
+        if left := len(chosen) - len(wanted):
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)d more was not looked up yet: press “Look up” again.",
+                    "%(count)d more were not looked up yet: press “Look up” again.",
+                    left,
+                )
+                % {"count": left},
+            )
+        return redirect("references_editorial:import-preview")
+
+
+def _failures(pending) -> list:
+    """The pasted lines that gave no record, kept with a pending import."""
+    return [batch_add.Failure(**failure) for failure in pending.get("failed", [])]
+
+
+class AddByIdentifierView(EditorMixin, FormView):
+    """Paste many DOIs or PMIDs: looked up in batches, then previewed and
+    imported like a file, into a topic's curation inbox."""
+
+    template_name = "references/editorial/add_many.html"
+    form_class = AddByIdentifierForm
+
+    def get_initial(self):
+        return {
+            "topic": Topic.objects.filter(slug=self.request.GET.get("topic")).first()
+        }
+
+    def form_valid(self, form):
+        records, failures = batch_add.records_for(
+            form.cleaned_data["identifiers"],
+            timeout=settings.REFERENCES_LOOKUP_TIMEOUT,
+            retries=0,
+        )
+        failures += [
+            batch_add.Failure(line, text, message)
+            for line, text, message in form.unreadable
+        ]
+        failures.sort(key=lambda failure: failure.line)
+        if not records:
+            return self.render_to_response(
+                self.get_context_data(form=form, failures=failures)
+            )
+        self.request.session[PENDING] = {
+            "filename": str(_("the pasted list")),
+            "format": str(_("looked up at Crossref and PubMed")),
+            "comment": str(_("Added by DOI and PMID lookup")),
+            "topic": form.cleaned_data["topic"].pk,
+            "skipped_lines": 0,
+            "records": [record.as_dict() for record in records],
+            "failed": [failure.as_dict() for failure in failures],
+        }
+        return redirect("references_editorial:import-preview")
+
+
+class ImportJobView(EditorMixin, TemplateView):
+    """A background import's progress; its result page once it is done."""
+
+    template_name = "references/editorial/import_job.html"
+
+    def get(self, request, *args, **kwargs):
+        self.job = import_jobs.status(kwargs["job"])
+        if self.job is None:
+            raise Http404(_("There is no such import."))
+        if self.job["state"] == import_jobs.DONE:
+            request.session[RESULT] = self.job["result"]
+            return redirect("references_editorial:import-result")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs["job"] = self.job  # the status, in place of the URL's id
+        return super().get_context_data(
+            working=self.job["state"] in (import_jobs.WAITING, import_jobs.RUNNING),
+            **kwargs,
+        )
 
 
 class ImportResultView(EditorMixin, TemplateView):
@@ -189,8 +325,13 @@ class ReferenceAddView(EditorMixin, CreateView):
     form_class = ReferenceAddForm
 
     def get_initial(self):
+        # The article form's offer to add a key it does not know fills in
+        # the key (and the identifier, when the key is a DOI or PMID).
+        query = self.request.GET
         return {
-            "topic": Topic.objects.filter(slug=self.request.GET.get("topic")).first()
+            "topic": Topic.objects.filter(slug=query.get("topic", "")).first(),
+            "citation_key": query.get("citation_key", "")[:100],
+            "identifier": query.get("identifier", "")[:300],
         }
 
     def form_valid(self, form):
@@ -451,6 +592,15 @@ class InboxView(EditorMixin, FormView):
                 "%(count)d references are now marked “%(kind)s”.",
                 count,
             ) % {"count": count, "kind": Reference.Kind(data["kind"]).label}
+        if data["action"] == InboxActionForm.DISMISS:
+            count = surveillance.dismiss(references=chosen, user=user)
+            return ngettext(
+                "%(count)d reference was dismissed as not relevant; the topic's "
+                "searches will not bring it back.",
+                "%(count)d references were dismissed as not relevant; the topic's "
+                "searches will not bring them back.",
+                count,
+            ) % {"count": count}
         count = services.delete_from_inbox(references=chosen)
         return ngettext(
             "%(count)d reference was deleted.",

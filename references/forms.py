@@ -5,8 +5,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import evidence, identifiers, importing
-from .models import BIBLIOGRAPHIC_FIELDS, Reference, Section, Topic
+from . import batch_add, evidence, identifiers, importing
+from .models import BIBLIOGRAPHIC_FIELDS, Reference, SavedSearch, Section, Topic
 
 
 def add_service_error(form, error) -> None:
@@ -71,8 +71,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Reference file"),
         help_text=_(
-            "RIS (.ris), BibTeX (.bib), PubMed/MEDLINE (.nbib) or CSL-JSON (.json), "
-            "in UTF-8, up to %(limit)s."
+            "RIS (.ris), BibTeX (.bib), PubMed/MEDLINE (.nbib), CSL-JSON (.json) "
+            "or a saved Crossref API answer (.json), in UTF-8, up to %(limit)s."
         ),
     )
     topic = forms.ModelChoiceField(
@@ -98,6 +98,52 @@ class ImportForm(forms.Form):
             return importing.read_file(upload.read(), filename=upload.name)
         except importing.ImportRejected as exc:
             raise forms.ValidationError(exc.messages) from None
+
+
+class AddByIdentifierForm(forms.Form):
+    """Add many references at once: pasted DOIs, PMIDs or their addresses."""
+
+    required_css_class = "required"
+
+    identifiers = forms.CharField(
+        label=_("DOIs and PMIDs"),
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text=_(
+            "One a line: DOIs, PMIDs, doi.org or PubMed addresses, up to "
+            "%(limit)s; or a PubMed result list (Send to → Clipboard, or a "
+            "saved summary), whose PMIDs are read."
+        )
+        % {"limit": batch_add.MAX_IDENTIFIERS},
+        error_messages={"required": _("Paste at least one DOI or PMID.")},
+    )
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        label=_("Topic"),
+        help_text=_(
+            "They wait in this topic's curation inbox, unseen by readers, until "
+            "you place each in a section."
+        ),
+    )
+
+    def clean_identifiers(self):
+        found, self.unreadable = identifiers.read_pasted(
+            self.cleaned_data["identifiers"]
+        )
+        if len(found) > batch_add.MAX_IDENTIFIERS:
+            raise forms.ValidationError(
+                _("Paste up to %(limit)s identifiers at a time; this holds %(count)s.")
+                % {"limit": batch_add.MAX_IDENTIFIERS, "count": len(found)}
+            )
+        if not found:
+            raise forms.ValidationError(
+                [
+                    _("Line %(line)s: %(message)s") % {"line": line, "message": message}
+                    for line, _text, message in self.unreadable
+                ]
+                or _("Paste at least one DOI or PMID.")
+            )
+        return found
 
 
 class ReferenceAddForm(forms.ModelForm):
@@ -132,7 +178,7 @@ class ReferenceAddForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = [*BIBLIOGRAPHIC_FIELDS, "summary"]
+        fields = [*BIBLIOGRAPHIC_FIELDS, "summary", "citation_key"]
         error_messages = {
             "title": {"required": _("Give the reference its title.")},
             "kind": {"required": _("Choose what kind of publication this is.")},
@@ -150,6 +196,12 @@ class ReferenceAddForm(forms.ModelForm):
         # Most of the literature is journal articles: a form posted without
         # the choice (a script, an older page) adds one.
         self.fields["item_type"].required = False
+        # Empty: made from the first author and year (add_to_inbox).
+        self.fields["citation_key"].required = False
+        self.fields["citation_key"].help_text = _(
+            "Leave empty to make one from the first author and year, or give "
+            "the key an article already cites."
+        )
 
     def clean_item_type(self):
         return self.cleaned_data["item_type"] or Reference.ItemType.ARTICLE
@@ -173,6 +225,47 @@ class ReferenceAddForm(forms.ModelForm):
                     # The model validates it again, duplicates included.
                     data[name] = value
         return data
+
+
+class SavedSearchForm(forms.ModelForm):
+    """A topic's saved search; saved only once its query was checked (run
+    once, its count and first titles shown) as it stands."""
+
+    required_css_class = "required"
+
+    # What was last checked: service, day and query, as ``signature()``.
+    checked = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SavedSearch
+        fields = ["label", "service", "query", "since", "active"]
+        widgets = {
+            "query": forms.Textarea(attrs={"rows": 3}),
+            "since": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "label": {"required": _("Give the search a label.")},
+            "query": {"required": _("Write the query.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django adds a hidden copy of a field whose default is computed (a
+        # year ago); nothing here asks whether it changed, and the copy would
+        # carry the field's aria-describedby, which HTML forbids on it.
+        self.fields["since"].show_hidden_initial = False
+
+    def clean_query(self):
+        # One line: a browser's CRLF or a pasted line break means a space.
+        return " ".join(self.cleaned_data["query"].split())
+
+    def signature(self) -> str:
+        """The query as checked: whatever changes the answer changes this."""
+        data = self.cleaned_data
+        return f"{data.get('service')}|{data.get('since')}|{data.get('query')}"
+
+    def is_checked(self) -> bool:
+        return self.cleaned_data.get("checked") == self.signature()
 
 
 class InboxFilterForm(forms.Form):
@@ -261,12 +354,29 @@ def _start_of(day, days=0):
     return timezone.make_aware(moment)
 
 
+class ReferenceIdsField(forms.ModelMultipleChoiceField):
+    """References ticked by their ids. An id no database column could hold
+    is refused in words before it reaches the database (SQLite raises
+    OverflowError on one)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:30]},
+                )
+        return super()._check_values(value)
+
+
 class InboxActionForm(forms.Form):
     """A bulk action on references of a topic's curation inbox: those ticked
     on the page, or all that match the inbox's filters (posted as the
     filters, never as thousands of ids)."""
 
-    PLACE, KIND, DELETE = "place", "kind", "delete"
+    PLACE, KIND, DISMISS, DELETE = "place", "kind", "dismiss", "delete"
     CHOSEN, ALL = "chosen", "all"
 
     scope = forms.ChoiceField(
@@ -276,7 +386,7 @@ class InboxActionForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    references = forms.ModelMultipleChoiceField(
+    references = ReferenceIdsField(
         queryset=Reference.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("References"),
@@ -290,6 +400,7 @@ class InboxActionForm(forms.Form):
         choices=[
             (PLACE, _("Place in a section")),
             (KIND, _("Set the kind")),
+            (DISMISS, _("Dismiss as not relevant")),
             (DELETE, _("Delete")),
         ],
     )
@@ -312,6 +423,8 @@ class InboxActionForm(forms.Form):
         self.matching = matching
         self.fields["references"].queryset = Reference.objects.in_inbox(topic)
         self.fields["section"].queryset = topic.sections.all()
+        # All of one topic: its name would only repeat.
+        self.fields["section"].label_from_instance = lambda section: section.title
 
     def clean(self):
         data = super().clean()
@@ -401,8 +514,14 @@ class ReferenceEditForm(forms.ModelForm):
         reference = self.instance
         if reference.updated_at:
             self.fields["loaded_at"].initial = reference.updated_at.isoformat()
+        self.fields["citation_key"].help_text = _(
+            "Articles cite it as [@key]: change it only with the articles that "
+            "cite it, whose next save would otherwise refuse the old key."
+        )
         if reference.is_in_inbox:
             self.fields["section"].queryset = reference.inbox_topic.sections.all()
+            # All of one topic: its name would only repeat.
+            self.fields["section"].label_from_instance = lambda section: section.title
         else:
             del self.fields["section"]
 

@@ -1,7 +1,8 @@
-"""DOI and PMID: the one place that knows how to read, check and link them."""
+"""DOI, PMID and trial registrations: the one place that knows how to read,
+check and link them."""
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -110,3 +111,77 @@ def parse_identifier(value):
             code="invalid_identifier",
             params={"value": value},
         ) from None
+
+
+# "PMID: 31234567" as PubMed's result lists (summary text, abstract text,
+# the results page copied) give each record's PMID.
+RESULT_LIST_PMID_RE = re.compile(r"\bPMID:\s*([1-9]\d{0,8})\b", re.IGNORECASE)
+
+
+def read_pasted(text):
+    """The identifiers in pasted text: (identifiers, unreadable).
+
+    ``identifiers`` holds (line, name, value) for each DOI, PMID, doi.org or
+    PubMed address, in the order pasted (one a line, or several on a line
+    separated by spaces); ``unreadable`` holds (line, text, message) for
+    what is neither. A PubMed result list (lines with "PMID: N") gives its
+    PMIDs, and its other lines (titles, authors, journals) are passed over.
+    """
+    lines = (text or "").splitlines()
+    if any(RESULT_LIST_PMID_RE.search(line) for line in lines):
+        found = []
+        for number, line in enumerate(lines, start=1):
+            pmids = RESULT_LIST_PMID_RE.findall(line)
+            found += [(number, "pmid", pmid) for pmid in pmids]
+            if not pmids and line.strip():
+                # An identifier on a line of its own, pasted with the list.
+                try:
+                    found.append(
+                        (number, *parse_identifier(line.strip().rstrip(".,;")))
+                    )
+                except ValidationError:
+                    pass
+        return found, []
+    found, unreadable = [], []
+    for number, line in enumerate(lines, start=1):
+        for word in line.split():
+            # A list copied from prose may end an identifier with a comma
+            # or full stop, which no DOI or PMID ends with.
+            word = word.strip().rstrip(".,;")
+            if not word or word.lower().rstrip(":") in ("doi", "pmid"):
+                continue  # a label before the identifier: "doi: 10.1000/x"
+            try:
+                name, value = parse_identifier(word)
+            except ValidationError as exc:
+                unreadable.append((number, word, " ".join(exc.messages)))
+            else:
+                found.append((number, name, value))
+    return found, unreadable
+
+
+# A trial's registration number in the address of its registry record:
+# ClinicalTrials.gov (NCT), ISRCTN, the EU registers (EudraCT, CTIS) and
+# ANZCTR. Only an address on the registry itself counts: a press release
+# naming a trial is not its registration.
+TRIAL_REGISTRIES = {
+    "clinicaltrials.gov": re.compile(r"\b(NCT\d{8})\b", re.IGNORECASE),
+    "isrctn.com": re.compile(r"\b(ISRCTN\d{8})\b", re.IGNORECASE),
+    "clinicaltrialsregister.eu": re.compile(r"\b(\d{4}-\d{6}-\d{2})\b"),
+    "euclinicaltrials.eu": re.compile(r"\b(\d{4}-\d{6}-\d{2}-\d{2})\b"),
+    "anzctr.org.au": re.compile(r"\b(ACTRN\d{14})\b", re.IGNORECASE),
+}
+
+
+def trial_registration(url) -> str:
+    """The registration number a trial registry's address names, upper-cased
+    (``https://clinicaltrials.gov/study/NCT03813160`` gives "NCT03813160"),
+    or "" for any other address."""
+    parts = urlsplit((url or "").strip())
+    if parts.scheme.lower() not in {"http", "https"}:
+        return ""
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    pattern = TRIAL_REGISTRIES.get(host)
+    if pattern is None:
+        return ""
+    match = pattern.search(f"{parts.path}?{parts.query}")
+    return match.group(1).upper() if match else ""

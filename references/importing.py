@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from . import identifiers
+from . import identifiers, kinds
 from .formats import ParseError, Record, bibtex, crossref, csljson, medline, ris
 from .matching import Match, Matcher
 from .models import (
@@ -219,6 +219,25 @@ def read_file(data: bytes, *, filename: str = "", max_bytes: int | None = None):
     )
 
 
+# What a service's description never replaces in a file's record.
+_RECORD_OWN = {"number", "line", "warnings", "citation_key", "kind"}
+
+
+def complete_record(record: Record, work) -> None:
+    """Fill what ``record`` lacks from a service's description of the same
+    work (a ``sources.Work``, looked up by its DOI or PMID).
+
+    The file's own values are kept; the kind is the service's (PubMed's
+    publication types say more) unless the file said more than "research".
+    """
+    found = work.record
+    for name, value in vars(found).items():
+        if name not in _RECORD_OWN and value and not getattr(record, name):
+            setattr(record, name, value)
+    if found.kind and record.kind in ("", kinds.RESEARCH):
+        record.kind = found.kind
+
+
 def _holds_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -358,7 +377,9 @@ def reference_from_record(record: Record):
     field and quoting its value) keep the record out of the import; the
     warnings say what was left out of it so that it could go in.
     """
-    reference = Reference(**record_values(record), links=record.links)
+    reference = Reference(
+        **record_values(record), links=record.links, keywords=record.keywords
+    )
     reference.match_key = reference.compute_match_key()
     warnings = _drop_bad_links(reference)
     messages = [

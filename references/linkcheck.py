@@ -2,8 +2,8 @@
 
 ``check_url`` asks one URL, with a timeout and retries; ``record_result`` is
 the rule that turns answers into a link status; ``check_links`` runs the
-checks concurrently in a bounded pool and saves what they found. Only the
-standard library is used.
+checks concurrently in a bounded pool and saves what they found, a batch at
+a time. Only the standard library is used for HTTP.
 """
 
 import socket
@@ -17,6 +17,7 @@ from http.client import HTTPException
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Reference
@@ -109,6 +110,12 @@ class CheckSummary:
     expired: int = 0
 
 
+# References checked, then written, at a time: a killed run loses at most
+# one batch, and memory holds one batch whatever the library's size.
+BATCH_SIZE = 500
+LINK_FIELDS = ["link_status", "link_http_status", "link_checked_at", "link_failures"]
+
+
 def check_links(
     references,
     *,
@@ -117,61 +124,83 @@ def check_links(
     retries: int | None = None,
     backoff: float = 1.0,
     expire_after: int | None = None,
+    checked_before=None,
+    batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int], None] | None = None,
 ) -> CheckSummary:
     """Check the URLs of ``references`` (a queryset) and save what was found.
 
-    Each distinct URL is asked once, by at most ``workers`` threads at a time;
-    the results are written in one transaction at the end. Defaults come
-    from the REFERENCES_LINKCHECK_* settings.
+    References are taken a batch at a time, stalest check first, and each
+    batch is written (one transaction) before the next is asked: a run that
+    is stopped keeps what it checked. Only references never checked, or last
+    checked before ``checked_before`` (by default the start of this run),
+    are asked, so a run started again with the time the stopped one began
+    resumes where it stopped. Each distinct URL of a batch is asked once, by
+    at most ``workers`` threads at a time. Citations are not formatted here
+    (they are on first use) but for a formatted one whose link just expired
+    or came back. Defaults come from the REFERENCES_LINKCHECK_* settings.
     """
     workers = workers or settings.REFERENCES_LINKCHECK_WORKERS
     timeout = timeout or settings.REFERENCES_LINKCHECK_TIMEOUT
     retries = settings.REFERENCES_LINKCHECK_RETRIES if retries is None else retries
     expire_after = expire_after or settings.REFERENCES_LINKCHECK_EXPIRE_AFTER
-    by_url = {}
-    for reference in references.exclude(url=""):
-        by_url.setdefault(reference.url, []).append(reference)
+    cutoff = checked_before or timezone.now()
+    pending = (
+        references.exclude(url="")
+        .filter(Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=cutoff))
+        .order_by(F("link_checked_at").asc(nulls_first=True), "pk")
+    )
+    total = pending.count()
     summary = CheckSummary()
-    reformatted = []
     opener = urllib.request.build_opener()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(
-                check_url,
-                url,
-                timeout=timeout,
-                retries=retries,
-                backoff=backoff,
+        while batch := list(pending[:batch_size]):
+            _check_batch(
+                batch,
+                pool=pool,
                 opener=opener,
-            ): url
-            for url in by_url
-        }
-        now = timezone.now()
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
-            for reference in by_url[futures[future]]:
-                was_expired = reference.is_expired
-                record_result(reference, result, now=now, expire_after=expire_after)
-                # An expired link is left out of the stored citations.
-                if reference.refresh_citations():
-                    reformatted.append(reference)
-                summary.checked += 1
-                setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)
-                summary.expired += reference.is_expired and not was_expired
+                summary=summary,
+                options={"timeout": timeout, "retries": retries, "backoff": backoff},
+                expire_after=expire_after,
+            )
             if progress:
-                progress(done, len(futures))
-    checked = [reference for group in by_url.values() for reference in group]
+                progress(summary.checked, total)
+    return summary
+
+
+def _check_batch(batch, *, pool, opener, summary, options, expire_after):
+    by_url = {}
+    for reference in batch:
+        by_url.setdefault(reference.url, []).append(reference)
+    futures = {
+        pool.submit(check_url, url, opener=opener, **options): url for url in by_url
+    }
+    now = timezone.now()
+    changed, reformatted = [], []
+    for future in as_completed(futures):
+        result = future.result()
+        for reference in by_url[futures[future]]:
+            was = (reference.link_status, reference.is_expired)
+            record_result(reference, result, now=now, expire_after=expire_after)
+            summary.checked += 1
+            setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)
+            summary.expired += reference.is_expired and not was[1]
+            if reference.link_status != was[0]:
+                changed.append(reference)
+            # An expired link is left out of the citations: those already
+            # formatted are formatted again (a few a run); the rest wait for
+            # their first use, as imported ones do.
+            if (
+                reference.is_expired != was[1]
+                and reference.citation_source
+                and reference.refresh_citations()
+            ):
+                reformatted.append(reference)
     with transaction.atomic():
         # A link check is not an editorial change: no revision, and the
         # reference's "updated" time stays as the editors left it.
-        Reference.objects.bulk_update(
-            checked,
-            ["link_status", "link_http_status", "link_checked_at", "link_failures"],
-            batch_size=500,
-        )
-        Reference.objects.bulk_update(
-            reformatted, Reference.CITATION_FIELDS, batch_size=500
-        )
-        references_changed.send(sender=Reference, references=checked)
-    return summary
+        Reference.objects.bulk_update(batch, LINK_FIELDS)
+        if reformatted:
+            Reference.objects.bulk_update(reformatted, Reference.CITATION_FIELDS)
+        if changed:
+            references_changed.send(sender=Reference, references=changed)

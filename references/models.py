@@ -233,7 +233,32 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(inbox_topic__isnull=False)
 
     def in_topic(self, topic):
-        return self.filter(entries__section__topic=topic).distinct()
+        # A semi-join (IN over the topic's entries) rather than a join: a
+        # reference listed in two sections would need DISTINCT, whose
+        # COUNT(DISTINCT) cost every filtered page 77 ms at 100,000.
+        return self.filter(
+            pk__in=Entry.objects.filter(section__topic=topic).values("reference_id")
+        )
+
+    def with_key(self, key):
+        """The reference cited as ``key``, whatever its case (served by the
+        ``reference_unique_citation_key_any_case`` index)."""
+        return self.alias(key_lower=Lower("citation_key")).filter(key_lower=key.lower())
+
+    def with_key_starting(self, prefix):
+        """References whose key starts with ``prefix``, whatever its case.
+
+        A range on the lower-cased key, which its unique index serves on
+        both databases (a LIKE would read every key), then the prefix test
+        itself for any collation that orders punctuation its own way.
+        """
+        prefix = prefix.lower()
+        if not prefix:
+            return self.none()
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self.alias(key_lower=Lower("citation_key")).filter(
+            key_lower__gte=prefix, key_lower__lt=after, key_lower__startswith=prefix
+        )
 
     def added_between(self, start=None, end=None):
         """References added from ``start`` and before ``end`` (datetimes; either
@@ -271,6 +296,8 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(link_status=Reference.LinkStatus.EXPIRED)
 
     def newest_first(self):
+        """Newest first, by date then title: served by the partial index
+        ``reference_newest_first`` (migration 0018) on visible references."""
         return self.order_by(
             models.F("year").desc(nulls_last=True),
             models.F("month").desc(nulls_last=True),
@@ -288,7 +315,7 @@ class ReferenceQuerySet(models.QuerySet):
         """Strongest evidence first (guidelines, systematic reviews, trials...),
         then newest."""
         return self.alias(strength=evidence.strength_order()).order_by(
-            "strength", "-created_at", "pk"
+            "strength", "-created_at", "-pk"
         )
 
     def with_identifier(self, *, doi="", pmid=""):
@@ -414,6 +441,15 @@ class Reference(IdentifierFieldsMixin, models.Model):
             "The publisher's abstract, for editors only: readers never see it. "
             "Write the summary from it in our own words."
         ),
+    )
+    # What the paper is indexed under (MeSH headings, the authors' keywords),
+    # as the file or service gave them: shown to editors and searched, so
+    # that a reader's word finds a paper filed under it.
+    keywords = models.JSONField(
+        _("keywords"),
+        default=list,
+        blank=True,
+        help_text=_("Keywords and MeSH headings the imported record gave."),
     )
     summary = EditorTextField(
         _("summary"), blank=True, help_text=_("One or two sentences in our own words.")
@@ -774,6 +810,16 @@ class Reference(IdentifierFieldsMixin, models.Model):
         return identifiers.pubmed_url(self.pmid)
 
     @property
+    def trial_registration(self):
+        """The trial registration its registry address (URL or another link)
+        names, or "" (``identifiers.trial_registration``)."""
+        for url in (self.url, *(self.links or ())):
+            found = identifiers.trial_registration(url if isinstance(url, str) else "")
+            if found:
+                return found
+        return ""
+
+    @property
     def web_url(self):
         """The stored link if it is a web address, else "".
 
@@ -847,6 +893,13 @@ class Entry(models.Model):
         ordering = ["section", "position", "id"]
         verbose_name = _("literature entry")
         verbose_name_plural = _("literature entries")
+        indexes = [
+            # A section's entries in order, first ones first (the topic page
+            # reads each section's first few of up to 100,000).
+            models.Index(fields=["section", "position", "id"], name="entry_in_order"),
+            # A section's newest entries (the topic's literature feed).
+            models.Index(fields=["section", "-added_at"], name="entry_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["section", "reference"],

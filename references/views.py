@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView, View
@@ -72,8 +72,9 @@ class LiteratureExportView(View):
             raise Http404("Unknown export format.")
         form = LiteratureFilterForm(request.GET or None)
         references = form.filter(Reference.objects.visible()).newest_first()
-        response = HttpResponse(
-            exporting.export(references, extension),
+        # Streamed: a whole library's file is never held in memory.
+        response = StreamingHttpResponse(
+            exporting.stream(references, extension),
             content_type=exporting.media_type(extension),
         )
         name = "literature"

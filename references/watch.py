@@ -77,14 +77,17 @@ class _Watch:
         found = []
         dois = [r.doi for r in references if r.doi]
         pmids = [r.pmid for r in references if r.pmid]
-        for doi in dois:
-            work = self.ask(
+        works = (
+            self.ask(
                 crossref.SERVICE,
-                _("Crossref, DOI %(doi)s") % {"doi": doi},
-                lambda doi=doi: crossref.fetch_work(doi, session=self.session),
+                _("Crossref, works"),
+                lambda: crossref.fetch_works(dois, session=self.session),
             )
-            if work is not None:
-                found += [n for n in work.notices if n.target_doi == doi]
+            if dois
+            else None
+        )
+        for doi, work in (works or {}).items():
+            found += [n for n in work.notices if n.target_doi == doi]
         if dois:
             found += (
                 self.ask(

@@ -254,7 +254,7 @@ class ScholarlyAPI:
     def esearch(self, term: str) -> Scripted:
         """``term=a[doi]`` or ``a[doi] OR b[doi] ...``: the PMIDs of DOIs."""
         dois = [
-            part.strip().removesuffix("[doi]").strip().lower()
+            part.strip().removesuffix("[doi]").strip().strip('"').lower()
             for part in term.split(" OR ")
         ]
         ids = [self.doi_to_pmid[doi] for doi in dois if doi in self.doi_to_pmid]

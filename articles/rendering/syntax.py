@@ -21,6 +21,16 @@ KEY_RE = re.compile(rf"@({KEY})")
 LIST_ITEM_RE = re.compile(r"^( *)([*+-]|\d+[.)])(\s.*)?$")
 
 
+def citation_lines(text: str) -> dict[str, int]:
+    """The line (counted from 1) where each citation key is first cited."""
+    lines = {}
+    for number, line in enumerate((text or "").split("\n"), start=1):
+        for marker in MARKDOWN_CITATION_RE.finditer(line):
+            for key in KEY_RE.findall(marker.group(1)):
+                lines.setdefault(key, number)
+    return lines
+
+
 class ListLine(NamedTuple):
     """One line of text, placed in the lists around it."""
 

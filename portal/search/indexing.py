@@ -80,7 +80,15 @@ def reference_values(reference: Reference) -> dict:
         "title": clean_index_text(reference.title),
         "authors": "\n".join(reference.author_list),
         "source": reference.source_line,
-        "body": clean_index_text(reference.summary),
+        # The keywords and MeSH headings it is indexed under: a reader's word
+        # ("exercise") finds a paper filed under it ("Exercise Therapy").
+        # PostgreSQL's parser reads "Myositis/drug therapy" as one file path:
+        # the heading and its qualifier are given as words.
+        "body": clean_index_text(
+            " ".join(
+                [reference.summary, *(k.replace("/", " ") for k in reference.keywords)]
+            )
+        ),
         "url": reference.get_absolute_url(),
         "date_display": reference.date_display,
         "year": reference.year,

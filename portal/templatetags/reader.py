@@ -17,6 +17,12 @@ def article_text(context, version):
     return audience.article_text(context["request"], version)
 
 
+@register.simple_tag
+def preview_texts(article):
+    """Both texts of an unsaved article, for the editors' preview."""
+    return audience.preview_texts(article)
+
+
 @register.simple_tag(takes_context=True)
 def reader_choice(context, version):
     """What of this reader an article page shows (``audience.reader_choice``)."""
@@ -43,7 +49,7 @@ def cite_article(context, article, version):
 
 
 @register.simple_tag(takes_context=True)
-def article_jsonld(context, article, version):
+def article_jsonld(context, article, version, citations=()):
     request = context["request"]
     return structured_data.jsonld_script(
         structured_data.article_data(
@@ -51,6 +57,7 @@ def article_jsonld(context, article, version):
             version=version,
             plain=audience.shows_plain(request, version),
             url=request.build_absolute_uri(article.get_absolute_url()),
+            citations=citations,
         )
     )
 

@@ -39,6 +39,8 @@ class Record:
     # Further web addresses after ``url`` (RIS files may carry several UR).
     links: list[str] = field(default_factory=list)
     abstract: str = ""
+    # Keywords and subject headings (MeSH): what the paper is indexed under.
+    keywords: list[str] = field(default_factory=list)
     kind: str = ""
     citation_key: str = ""
     # What the reader could not understand and how it read it instead, for
@@ -220,6 +222,31 @@ def with_et_al(names, incomplete):
 def is_group(name):
     """Group authors ("PRIME Study Group") are stored without a comma."""
     return "," not in name and not is_et_al(name)
+
+
+# Longest keyword kept; more than this is a paragraph, not a keyword.
+KEYWORD_MAX = 200
+_KEYWORD_SPLIT_RE = re.compile(r"\s*[;,]\s*|\n+")
+
+
+def keyword_list(values, *, split=False):
+    """Keywords as the library keeps them: text, in the file's order, each
+    once (whatever its case), a MeSH heading's major-topic star dropped.
+
+    ``split``: each value may hold several, separated by commas or
+    semicolons (BibTeX ``keywords``, CSL ``keyword``).
+    """
+    kept, seen = [], set()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        parts = _KEYWORD_SPLIT_RE.split(value) if split else [value]
+        for part in parts:
+            keyword = clean_text(part).lstrip("*").strip()[:KEYWORD_MAX]
+            if keyword and keyword.casefold() not in seen:
+                seen.add(keyword.casefold())
+                kept.append(keyword)
+    return kept
 
 
 def first(*values):

@@ -51,6 +51,7 @@ from . import (
     clean_text,
     first,
     is_group,
+    keyword_list,
     parse_date,
     parse_month,
     person,
@@ -390,6 +391,7 @@ def _to_record(entry_type, key, fields, *, number, line):
         ),
         url=_verbatim(fields.get("url", "")) or howpublished_url,
         abstract=decode(fields.get("abstract", "")),
+        keywords=keyword_list([decode(fields.get("keywords", ""))], split=True),
         kind=kind_from_bibtex_type(
             entry_type, [fields.get("type", ""), fields.get("entrysubtype", "")]
         ),
@@ -555,8 +557,12 @@ def dump(references):
     Authors are the people and groups listed: an incomplete list gets no
     "and others", which citation-js and others read as a person.
     """
-    entries = []
-    for reference in references:
+    return "".join(dump_chunks(references))
+
+
+def dump_chunks(references):
+    """``dump``'s text a reference at a time (an export streams it)."""
+    for number, reference in enumerate(references):
         entry_type, source_field = ENTRY_TYPES[publication_form(reference)]
         values = [
             ("author", " and ".join(_bib_name(name) for name in reference.author_list)),
@@ -580,5 +586,5 @@ def dump(references):
         ]
         lines = [f"@{entry_type}{{{reference.citation_key},"]
         lines += [f"  {key} = {{{value}}}," for key, value in values if value]
-        entries.append("\n".join(lines) + "\n}\n")
-    return "\n".join(entries)
+        # A blank line between entries.
+        yield ("\n" if number else "") + "\n".join(lines) + "\n}\n"

@@ -3,6 +3,7 @@
 import json
 import math
 import re
+import textwrap
 
 from ..kinds import genre, kind_from_csl_type
 from . import (
@@ -14,6 +15,7 @@ from . import (
     clean_text,
     first,
     is_group,
+    keyword_list,
     parse_date,
     person,
     publication_form,
@@ -277,6 +279,7 @@ def to_record(item, *, number, line):
         pmid=read.text(item.get("PMID"), "PMID") or _note_pmid(read, item),
         url=read.text(item.get("URL"), "URL"),
         abstract=read.text(item.get("abstract"), "abstract"),
+        keywords=keyword_list([read.text(item.get("keyword"), "keyword")], split=True),
         kind=kind_from_csl_type(
             read.text(item.get("type"), "type"),
             [read.text(item.get("genre"), "genre")],
@@ -337,6 +340,15 @@ def csl_item(reference):
 
 def dump(references):
     """The references as a CSL-JSON array."""
-    return json.dumps(
-        [csl_item(reference) for reference in references], ensure_ascii=False, indent=2
-    )
+    return "".join(dump_chunks(references))
+
+
+def dump_chunks(references):
+    """``dump``'s text a reference at a time (an export streams it): the
+    array ``json.dumps(items, indent=2)`` writes, item by item."""
+    empty = True
+    for reference in references:
+        item = json.dumps(csl_item(reference), ensure_ascii=False, indent=2)
+        yield ("[\n" if empty else ",\n") + textwrap.indent(item, "  ")
+        empty = False
+    yield "[]" if empty else "\n]"

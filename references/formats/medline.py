@@ -8,7 +8,7 @@ indented by six spaces; a blank line between records.
 import re
 
 from ..kinds import kind_from_publication_types
-from . import ParseError, Record, clean_text, parse_date
+from . import ParseError, Record, clean_text, keyword_list, parse_date
 
 LABEL = "PubMed/MEDLINE"
 EXTENSIONS = (".nbib", ".medline", ".txt")
@@ -97,6 +97,11 @@ def to_record(fields, *, number, line):
         doi=clean_text(_identifier(ids, "doi")),
         pmid=one("PMID"),
         abstract=one("AB"),
+        # MeSH headings, then the authors' own keywords ("other terms").
+        # A star marks a major topic ("Myositis/*drug therapy"), not a word.
+        keywords=keyword_list(
+            [v.replace("*", "") for v in values.get("MH", [])] + values.get("OT", [])
+        ),
         kind=kind_from_publication_types(values.get("PT", [])),
     )
 

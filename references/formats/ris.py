@@ -14,6 +14,7 @@ from . import (
     Record,
     clean_text,
     first,
+    keyword_list,
     parse_date,
     publication_form,
     split_et_al,
@@ -232,6 +233,7 @@ def to_record(entry, *, number, line):
         url=urls[0] if urls else "",
         links=urls[1:],
         abstract=_abstract(entry),
+        keywords=keyword_list(entry.get("keywords", [])),
         kind=kind_from_ris_type(
             entry.get("type_of_reference", ""), [entry.get("type_of_work", "")]
         ),
@@ -284,8 +286,13 @@ def _one_line(value):
 
 def dump(references):
     """The references as RIS text."""
-    entries = []
-    for reference in references:
+    return "".join(dump_chunks(references))
+
+
+def dump_chunks(references):
+    """``dump``'s text a reference at a time (an export streams it)."""
+    writer = PlainRisWriter(mapping=MAPPING)
+    for number, reference in enumerate(references):
         type_ = TYPES[publication_form(reference)]
         entry = {
             "type_of_reference": type_,
@@ -328,12 +335,11 @@ def dump(references):
         # export carries what the public pages show, nothing more.
         if reference.url:
             entry["urls"] = [reference.url]
-        entries.append(
-            {
-                field: [_one_line(v) for v in value]
-                if isinstance(value, list)
-                else _one_line(value)
-                for field, value in entry.items()
-            }
-        )
-    return rispy.dumps(entries, implementation=PlainRisWriter, mapping=MAPPING)
+        entry = {
+            field: [_one_line(v) for v in value]
+            if isinstance(value, list)
+            else _one_line(value)
+            for field, value in entry.items()
+        }
+        # A blank line between records, as rispy writes a whole file.
+        yield (writer.NEWLINE if number else "") + writer.formats([entry])

@@ -87,6 +87,13 @@ def fetch_works(dois, *, timeout=None, retries=None, session=None) -> dict[str, 
     know are absent from the result; a failed request raises SourceError."""
     dois = sorted(set(dois))
     works = {}
+    # A comma would split the filter list: such a DOI is asked on its own.
+    for doi in [doi for doi in dois if "," in doi]:
+        try:
+            works[doi] = fetch_work(doi, timeout=timeout, retries=retries)
+        except http.NotFound:
+            pass
+    dois = [doi for doi in dois if "," not in doi]
     for start in range(0, len(dois), WORKS_BATCH):
         batch = dois[start : start + WORKS_BATCH]
         response = http.get(
@@ -158,6 +165,7 @@ def search(
     cursor: str = "*",
     timeout=None,
     retries=None,
+    session=None,
 ) -> Page:
     """One page of the works matching ``query`` (Crossref's free-text search)
     that Crossref indexed between ``since`` and ``until`` (both days
@@ -176,6 +184,7 @@ def search(
         params=_params(**params),
         timeout=timeout,
         retries=retries,
+        session=session,
         limiter=LIMITER,
     )
     message = _message(response)
@@ -191,7 +200,14 @@ def search(
 
 
 def search_all(
-    query: str, *, since=None, until=None, limit: int, timeout=None, retries=None
+    query: str,
+    *,
+    since=None,
+    until=None,
+    limit: int,
+    timeout=None,
+    retries=None,
+    session=None,
 ) -> Iterator[list[Work]]:
     """Every work ``search`` finds, a page at a time, at most ``limit``."""
     cursor, seen = "*", 0
@@ -204,6 +220,7 @@ def search_all(
             cursor=cursor,
             timeout=timeout,
             retries=retries,
+            session=session,
         )
         seen += len(page.works)
         yield page.works

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from .. import identifiers
-from ..formats import Record, clean_text, parse_date
+from ..formats import Record, clean_text, keyword_list, parse_date
 from ..kinds import kind_from_publication_types
 from ..models import ReferenceNotice
 from . import http
@@ -137,7 +137,8 @@ def fetch_by_dois(dois, *, timeout=None, retries=None) -> dict[str, Work]:
         batch = dois[start : start + DOI_SEARCH_BATCH]
         response = _get(
             "esearch.fcgi",
-            term=" OR ".join(f"{doi}[doi]" for doi in batch),
+            # Quoted: a DOI may hold brackets, which PubMed's syntax reads.
+            term=" OR ".join(f'"{doi}"[doi]' for doi in batch),
             retmode="json",
             retmax=len(batch) * 2,
             timeout=timeout,
@@ -189,6 +190,7 @@ def search(
     retmax: int = 0,
     timeout=None,
     retries=None,
+    session=None,
 ) -> Search:
     """Run ``term`` (PubMed's query language) once, keeping the result on the
     history server; ``since``/``until`` bound the date PubMed added a record
@@ -200,7 +202,9 @@ def search(
             mindate=_day(since or datetime.date(1800, 1, 1)),
             maxdate=_day(until or datetime.date.today()),
         )
-    response = _get("esearch.fcgi", timeout=timeout, retries=retries, **params)
+    response = _get(
+        "esearch.fcgi", timeout=timeout, retries=retries, session=session, **params
+    )
     try:
         result = json.loads(response.content)["esearchresult"]
         if result.get("ERROR"):
@@ -229,7 +233,12 @@ def search(
 
 
 def fetch_found(
-    found: Search, *, limit: int | None = None, timeout=None, retries=None
+    found: Search,
+    *,
+    limit: int | None = None,
+    timeout=None,
+    retries=None,
+    session=None,
 ) -> Iterator[list[Work]]:
     """The records of an esearch left on the history server, a batch of 200
     (``BATCH``) at a time, in PubMed's order; at most ``limit``."""
@@ -247,6 +256,7 @@ def fetch_found(
             retmax=asked,
             timeout=timeout,
             retries=retries,
+            session=session,
         )
         works = parse_articles(response.content)
         if len(works) < asked:
@@ -408,6 +418,11 @@ def parse_article(article) -> Work:
         doi=doi,
         pmid=pmid,
         abstract=_abstract(citation),
+        # The MeSH headings as MEDLINE files write them, then the authors'.
+        keywords=keyword_list(
+            mesh
+            + [_text(word, ".") for word in citation.iterfind("KeywordList/Keyword")]
+        ),
         kind=kind_from_publication_types(types),
     )
     return Work(

@@ -5,8 +5,14 @@ import datetime
 
 import pytest
 
-from references.models import ReferenceNotice, Topic
-from tests.factories import EntryFactory, ReferenceFactory, SectionFactory, make_article
+from references.models import Reference, ReferenceNotice, Topic
+from tests.factories import (
+    ACK,
+    EntryFactory,
+    ReferenceFactory,
+    SectionFactory,
+    make_article,
+)
 
 from .conftest import check_fhir
 
@@ -54,11 +60,16 @@ def library():
     )
     review = ReferenceFactory(citation_key="review", kind="systematic-review")
     waiting = ReferenceFactory(citation_key="waiting", title="Waiting in the inbox")
-    waiting.inbox_topic = topic
-    waiting.save()
     for reference in (trial, review):
         EntryFactory(section=section, reference=reference)
-    article = make_article(topic=topic, body=BODY, slug="antibodies", approve=True)
+    article = make_article(
+        topic=topic, body=BODY, slug="antibodies", approve=True, approval_comment=ACK
+    )
+    # Approval now refuses text citing the inbox; text approved before that
+    # rule may still cite a reference waiting there, and the API must still
+    # never link it.
+    Reference.objects.filter(pk=waiting.pk).update(inbox_topic=topic)
+    waiting.refresh_from_db()
     return {
         "topic": topic,
         "article": article,

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from articles.diff import word_diff
 from articles.rendered_diff import recommendation_changes, rendered_diff
 from articles.rendering import render
 
@@ -160,3 +161,13 @@ def test_a_large_text_compares_block_by_block():
     _b, _a, result = compare(sections, sections.replace("dose 150 mg", "dose 151 mg"))
     assert [s.title for s in result.changed_sections] == ["Part 150"]
     assert "<del>150</del><ins>151</ins>" in changed_html(result)
+
+
+def test_the_markdown_diff_marks_only_the_words_of_the_lines_that_changed():
+    lines = [f"Line {n}: dose {n} mg, see [@ref-{n}]." for n in range(2000)]
+    old = "\n".join(lines)
+    new = old.replace("Line 1500: dose 1500 mg", "Line 1500: dose 1,500 mg")
+    html = word_diff(old, new)
+    assert html.count("<del>") == 1 and html.count("<ins>") == 1
+    assert "dose <del>1500</del><ins>1,500</ins> mg" in html
+    assert word_diff("a\nb", "a\nb\n<c>") == "a\nb<ins>\n&lt;c&gt;</ins>"

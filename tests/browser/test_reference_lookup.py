@@ -99,3 +99,31 @@ def test_the_caution_and_badges_are_accessible(page, axe_violations, screenshot)
         page.get_by_role("heading", name="Notices about this publication")
     ).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_add_many_by_identifier_previews_then_imports(
+    signed_in, scholarly_api, axe_violations
+):
+    page = signed_in
+    topic = TopicFactory(title="Dermatomyositis treatment")
+    page.goto("/editorial/literature/add/many/")
+    assert axe_violations(page) == []
+    page.get_by_label("DOIs and PMIDs").fill(
+        "10.5555/myo.2020.002\n900000004\n10.5555/unknown\n"
+    )
+    page.get_by_label("Topic").select_option(label=topic.title)
+    page.get_by_role("button", name="Look them up").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
+    expect(page.locator(".import-problems")).to_contain_text(
+        "Line 3 (10.5555/unknown): Neither Crossref nor PubMed knows"
+    )
+    assert axe_violations(page) == []
+    assert not Reference.objects.exists()
+
+    page.get_by_role("button", name="Import 2 references").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import finished")
+    assert sorted(Reference.objects.values_list("pmid", flat=True)) == [
+        "900000002",
+        "900000004",
+    ]

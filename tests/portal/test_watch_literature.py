@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from references import watch
 from references.models import ReferenceNotice
 from tests.factories import ReferenceFactory, make_article
 from tests.scholarly_api import Scripted
@@ -46,14 +47,15 @@ def test_the_watch_records_each_notice_once(scholarly_api, library, capsys):
 
 
 def test_references_cited_by_published_articles_are_checked_first(
-    scholarly_api, library
+    scholarly_api, library, monkeypatch
 ):
     make_article(body="Cited [@cohort].", approve=True)
+    monkeypatch.setattr(watch, "BATCH", 1)
 
     call_command("watch_literature")
 
-    first = scholarly_api.seen("/crossref/works/")[0]
-    assert first.path == "/crossref/works/10.5555/myo.2019.001"
+    first = scholarly_api.seen("/crossref/works")[0]
+    assert first.query["filter"] == ["doi:10.5555/myo.2019.001"]
 
 
 def test_a_dry_run_records_nothing(scholarly_api, library, capsys):
@@ -80,10 +82,18 @@ def test_a_failing_service_is_reported_and_the_rest_recorded(
 def test_a_single_failure_is_reported_and_the_run_goes_on(
     scholarly_api, library, capsys
 ):
-    scholarly_api.fail("/crossref/works/", Scripted(404, b"gone"), Scripted(400, b"?"))
+    scholarly_api.fail("/eutils/", Scripted(400, b"?"))
 
     with pytest.raises(CommandError, match="1 checks failed"):
         call_command("watch_literature")
 
-    assert "HTTP 400" in capsys.readouterr().err
+    assert "PubMed: PubMed answered with an error (HTTP 400)" in capsys.readouterr().err
     assert library["concern"].notices.get().kind == Kind.CONCERN
+
+
+def test_crossref_is_asked_about_a_batch_of_dois_at_once(scholarly_api, library):
+    call_command("watch_literature")
+
+    asked = scholarly_api.seen("/crossref/")
+    assert [seen.path for seen in asked] == ["/crossref/works", "/crossref/works"]
+    assert asked[0].query["filter"][0].count("doi:") == 3

@@ -40,7 +40,8 @@ def site(settings):
     article = Article.objects.get(slug="antibody-therapy-pm-dm")
     article.summary = "A second version, approved again."
     services.save_article(article=article, user=article.author)
-    approve_through_review(article)
+    # Its recommendation 3 rests on narrative reviews: the board says so.
+    approve_through_review(article, comment="Recommendation 3 acknowledged.")
     LoginEvent.objects.create(
         kind="failure", username="someone", ip_address="192.0.2.1"
     )

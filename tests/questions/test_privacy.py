@@ -55,7 +55,10 @@ def asked(settings, django_capture_on_commit_callbacks):
 
 
 def assert_private(url, response):
-    text = response.content.decode("utf-8", "replace")
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    text = body.decode("utf-8", "replace")
     assert WORDS.lower() not in text.lower(), url
     assert ADDRESS not in text, url
 
@@ -83,18 +86,23 @@ def public_urls(client, data):
         url = article.get_absolute_url()
         urls |= {url, f"{url}?version=plain", f"{url}?version=clinical"}
         urls.add(f"{url}changes/")
-    sitemap = client.get("/sitemap.xml").content.decode()
-    urls |= {
-        re.sub(r"^https?://[^/]+", "", loc)
-        for loc in re.findall(r"<loc>(.*?)</loc>", sitemap)
-    }
+    # The sitemap (an index of sitemaps) and every page its sitemaps list.
+    queue = ["/sitemap.xml"]
+    while queue:
+        sitemap = client.get(queue.pop()).content.decode()
+        for loc in re.findall(r"<loc>(.*?)</loc>", sitemap):
+            path = re.sub(r"^https?://[^/]+", "", loc).replace("&amp;", "&")
+            if path not in urls:
+                urls.add(path)
+                if path.split("?")[0].endswith(".xml"):
+                    queue.append(path)
     return sorted(urls)
 
 
 def test_no_public_page_feed_export_or_api_answer_shows_a_question(asked):
     reader = Client()
     urls = public_urls(reader, asked)
-    assert len(urls) > 15
+    assert len(urls) > 40
     for url in urls:
         response = reader.get(url)
         assert response.status_code == 200, url
@@ -126,3 +134,8 @@ def test_no_address_is_left_once_the_group_is_closed(asked):
         assert group.status in QuestionGroup.CLOSED
         assert not group.questions.exclude(email="").exists()
     assert asked["groups"][3].questions.get().email == ADDRESS
+
+
+def test_robots_are_asked_to_keep_out_of_the_question_pages(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /questions/" in text

@@ -123,10 +123,10 @@ def test_topic_export_download(client, django_assert_max_num_queries):
     url = f"/literature/export.ris?topic={entry.section.topic.slug}"
     with django_assert_max_num_queries(3):
         response = client.get(url)
+        body = response.getvalue().decode()  # the rows are read as it streams
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/x-research-info-systems")
     assert "attachment" in response["Content-Disposition"]
-    body = response.content.decode()
     assert "In the topic" in body and "Elsewhere" not in body
 
 
@@ -137,7 +137,7 @@ def test_section_and_kind_filters_apply_to_exports(client):
     response = client.get(
         f"/literature/export.bib?section={entry.section.pk}&kind=trial"
     )
-    body = response.content.decode()
+    body = response.getvalue().decode()
     assert "A trial" in body and "News" not in body and "Other section" not in body
 
 
@@ -150,7 +150,38 @@ def test_export_of_many_references_costs_the_same_queries(
 ):
     ReferenceFactory.create_batch(60)
     with django_assert_max_num_queries(1):
-        assert client.get("/literature/export.json").status_code == 200
+        response = client.get("/literature/export.json")
+        assert response.status_code == 200
+        response.getvalue()
+
+
+@pytest.mark.parametrize("extension", ["ris", "bib", "json"])
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_an_export_streams_the_same_file_a_reference_at_a_time(
+    client, extension, count
+):
+    ReferenceFactory.create_batch(count)
+    response = client.get(f"/literature/export.{extension}")
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    # A chunk per reference (CSL-JSON: and the closing bracket).
+    assert len(chunks) == count + (extension == "json")
+    expected = exporting.export(Reference.objects.visible().newest_first(), extension)
+    assert b"".join(chunks).decode() == expected
+
+
+def test_a_streamed_export_reads_the_library_in_chunks(client, monkeypatch):
+    monkeypatch.setattr(exporting, "CHUNK_SIZE", 2)
+    ReferenceFactory.create_batch(5)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/literature/export.ris").getvalue().decode()
+    assert body.count("TY  - ") == 5
+    # One query however large the library: its rows are fetched a chunk at
+    # a time from one cursor (on PostgreSQL a server-side one).
+    assert len(queries) == 1
 
 
 def test_bibtex_writes_verbatim_fields_unescaped():

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from references import identifiers
 from references.identifiers import normalize_doi, normalize_pmid
 
 
@@ -40,3 +41,27 @@ def test_pmid_with_letters_or_spaces_is_refused(bad):
 
 def test_empty_identifiers_stay_empty():
     assert normalize_doi("  ") == "" and normalize_pmid(None) == ""
+
+
+def test_a_pasted_list_gives_each_identifier_with_its_line():
+    found, unreadable = identifiers.read_pasted(
+        "10.1000/ABC.\r\n\r\n123 https://pubmed.ncbi.nlm.nih.gov/456/\r\n"
+        "doi: 10.1000/xyz\r\nnonsense\r\n"
+    )
+    assert found == [
+        (1, "doi", "10.1000/abc"),
+        (3, "pmid", "123"),
+        (3, "pmid", "456"),
+        (4, "doi", "10.1000/xyz"),
+    ]
+    assert [(line, text) for line, text, _message in unreadable] == [(5, "nonsense")]
+
+
+def test_a_pubmed_result_list_gives_its_pmids_and_lone_identifiers():
+    found, unreadable = identifiers.read_pasted(
+        "1. A title. Journal. 2020. doi: 10.1000/in-the-citation.\n"
+        "PMID: 31234567 Free PMC article.\n"
+        "10.1000/on-its-own.\n"
+    )
+    assert found == [(2, "pmid", "31234567"), (3, "doi", "10.1000/on-its-own")]
+    assert unreadable == []

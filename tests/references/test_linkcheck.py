@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from references import linkcheck
 from references.models import Reference
@@ -202,3 +203,69 @@ def test_an_expiring_link_leaves_the_stored_citations(server, settings):
     assert reference.is_expired
     assert "/gone" not in reference.citation_vancouver
     assert "/gone" not in reference.citation_ama
+
+
+class Stopped(Exception):
+    """The run killed half-way (as by a worker's end or ^C)."""
+
+
+def test_a_stopped_run_keeps_its_batches_and_a_new_one_resumes(server):
+    for n in range(5):
+        ReferenceFactory(url=f"{server}/ok?n={n}")
+    started = timezone.now()
+
+    def stop_after_the_first_batch(done, total):
+        raise Stopped
+
+    with pytest.raises(Stopped):
+        linkcheck.check_links(
+            Reference.objects.all(),
+            timeout=0.5,
+            batch_size=2,
+            progress=stop_after_the_first_batch,
+        )
+    assert Reference.objects.filter(link_status="ok").count() == 2
+
+    summary = linkcheck.check_links(
+        Reference.objects.all(), timeout=0.5, batch_size=2, checked_before=started
+    )
+
+    assert summary.checked == 3
+    assert Handler.hits["/ok"] == 5  # every link asked once in all
+    assert not Reference.objects.exclude(link_status="ok").exists()
+
+
+def test_the_command_resumes_unless_told_to_check_everything(server):
+    ReferenceFactory(url=server + "/ok")
+    call_command("check_links", timeout=0.5, verbosity=0)
+    call_command("check_links", timeout=0.5, verbosity=0)
+    assert Handler.hits["/ok"] == 1
+    call_command("check_links", timeout=0.5, skip_checked_within=0, verbosity=0)
+    assert Handler.hits["/ok"] == 2
+
+
+def test_each_batch_costs_the_same_queries_and_formats_no_citation(server):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 6):
+        Reference.objects.bulk_create(
+            Reference(
+                title=f"Imported {size}-{n}",
+                citation_key=f"i{size}-{n}",
+                url=f"{server}/ok?{size}-{n}",
+            )
+            for n in range(size)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            summary = linkcheck.check_links(
+                Reference.objects.filter(title__startswith=f"Imported {size}-"),
+                timeout=0.5,
+                batch_size=2,
+            )
+        assert summary.checked == size
+        counts.append(len(queries) / (size // 2))
+    # Imported rows were never formatted: the check leaves that to first use.
+    assert not Reference.objects.exclude(citation_source="").exists()
+    assert counts[1] <= counts[0]

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 
-from references import importing
+from references import import_jobs, importing
 from references.models import Topic
 
 
@@ -22,11 +23,25 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The file to import (UTF-8).")
+        parser.add_argument("file", nargs="?", help="The file to import (UTF-8).")
         parser.add_argument(
             "--topic",
-            required=True,
             help="Slug of the topic whose curation inbox receives them.",
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            help=(
+                "The largest file to read, in bytes (default: the "
+                "REFERENCES_IMPORT_MAX_BYTES setting, which the screens keep to)."
+            ),
+        )
+        parser.add_argument(
+            "--job",
+            help=(
+                "Run an import the editorial screens saved to run in the "
+                "background (started by them; see references/import_jobs.py)."
+            ),
         )
         parser.add_argument(
             "--dry-run",
@@ -35,8 +50,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["job"]:
+            return self._run_job(options["job"], options["verbosity"])
+        if not options["file"] or not options["topic"]:
+            raise CommandError("Give the file to import and --topic.")
         path = Path(options["file"])
+        limit = options["max_bytes"] or importing.max_upload_bytes()
         try:
+            size = path.stat().st_size
+            if size > limit:
+                raise CommandError(
+                    f"{path.name} is {filesizeformat(size)}; the limit is "
+                    f"{filesizeformat(limit)} ({limit} bytes, the "
+                    "REFERENCES_IMPORT_MAX_BYTES setting). Split the file, or "
+                    "give --max-bytes (or raise the setting) to import it whole."
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
@@ -45,7 +73,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no topic with the slug {options['topic']!r}.")
         verbosity = options["verbosity"]
         try:
-            parsed = importing.read_file(data, filename=path.name)
+            parsed = importing.read_file(data, filename=path.name, max_bytes=limit)
             if verbosity >= 1:
                 self.stdout.write(
                     f"Read {len(parsed.records)} records from {path.name} "
@@ -68,6 +96,24 @@ class Command(BaseCommand):
                     f"of “{result.topic}”; "
                     f"skipped {len(result.skipped)} duplicates; "
                     f"{len(result.problems)} records could not be imported."
+                )
+            )
+
+    def _run_job(self, job_id, verbosity):
+        def progress(done, count):
+            if verbosity >= 1:
+                self.stdout.write(f"  {done} of {count} references written…")
+
+        try:
+            final = import_jobs.run(job_id, progress=progress)
+        except (LookupError, OSError):
+            raise CommandError(f"There is no import job {job_id!r}.") from None
+        if final["state"] != import_jobs.DONE:
+            raise CommandError("\n".join(final["messages"]))
+        if verbosity >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Imported {final['done']} references (job {job_id})."
                 )
             )
 

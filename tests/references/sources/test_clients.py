@@ -223,3 +223,17 @@ def test_something_that_is_no_identifier_is_refused_before_asking(scholarly_api)
     with pytest.raises(ValidationError):
         sources.lookup("dermatomyositis rituximab")
     assert scholarly_api.requests == []
+
+
+def test_crossref_works_are_fetched_fifty_dois_to_a_request(scholarly_api):
+    dois = ["10.5555/myo.2019.001", "10.5555/myo.2020.002"]
+    dois += [f"10.5555/unknown.{n}" for n in range(60)]
+
+    works = crossref.fetch_works(dois)
+
+    assert sorted(works) == ["10.5555/myo.2019.001", "10.5555/myo.2020.002"]
+    assert {n.kind for n in works["10.5555/myo.2019.001"].notices} == {
+        Kind.CORRECTION,
+        Kind.RETRACTION,
+    }
+    assert len(scholarly_api.seen("/crossref/works")) == 2

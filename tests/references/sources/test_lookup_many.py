@@ -67,5 +67,5 @@ def test_pubmed_finds_many_dois_with_one_search(scholarly_api):
     }
     [search] = scholarly_api.seen("/eutils/esearch")
     assert search.query["term"] == [
-        "10.5555/myo.2019.001[doi] OR 10.5555/myo.2020.002[doi]"
+        '"10.5555/myo.2019.001"[doi] OR "10.5555/myo.2020.002"[doi]'
     ]

@@ -1,0 +1,413 @@
+"""A library of N references: what each page, feed, export and command costs.
+
+    python bench/library_scale.py                       # 1,000 references, SQLite
+    python bench/library_scale.py --size 10000
+    python bench/library_scale.py --size 100000 --database postgres
+
+It builds the library as a site would: generated RIS files of 5,000 records
+(each under ``REFERENCES_IMPORT_MAX_BYTES``) go through the import command
+(``manage.py import_references``, a process of its own), editors' summaries
+are filled in, and the placing service (``services.place_in_section``) lists
+every reference in one of five sections of a topic; 200 more wait in the
+inbox. Then it prints, for each public page, feed, export, editorial and
+admin page: the first request's time (cold: nothing rendered yet) and the
+median of three more (warm), the bytes, the queries and the peak of Python
+memory the request allocated (tracemalloc, a pass of its own); and for
+``import_references``, ``check_links`` (links answered at once by a local
+server) and ``watch_literature`` (Crossref and PubMed played by the tests'
+recorded server, ``tests/scholarly_api.py``, at the services' politeness
+limits): time and the peak resident memory of the command's process. The
+page cache is off; requests go through Django's WSGI handler in process
+(``django.test.Client``), as a gunicorn worker would run them. Asserts
+nothing. PostgreSQL uses a database of its own (``BENCH_PG_DATABASE``,
+default ``portal_bench_scale``), dropped at the end.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+FILE_RECORDS = 5000
+SECTIONS = 5
+WAITING = 200
+WARM_RUNS = 3
+
+
+def generate_ris(first: int, count: int, link_base: str) -> bytes:
+    """``count`` RIS records numbered from ``first``: authors, a DOI, a PMID,
+    an abstract and a web address on the local link server."""
+    lines = []
+    for n in range(first, first + count):
+        lines += [
+            "TY  - JOUR",
+            f"TI  - Rituximab in refractory myositis: cohort {n} of a multicentre test",
+            f"AU  - Müller-{n % 97}, Anna",
+            f"AU  - Oddis, Chester V{n % 7}",
+            "AU  - PRIME Study Group",
+            "T2  - Arthritis Rheum",
+            f"PY  - {1990 + n % 35}",
+            f"DA  - {1990 + n % 35}/{n % 12 + 1:02d}/{n % 28 + 1:02d}/",
+            f"VL  - {n % 80}",
+            f"IS  - {n % 12 + 1}",
+            f"SP  - {n % 900 + 1}",
+            f"EP  - {n % 900 + 9}",
+            f"DO  - 10.5555/bench.{n}",
+            f"AN  - {30000000 + n}",
+            "DP  - NLM",
+            f"AB  - Adults with refractory myositis in cohort {n} were followed "
+            "for a year; muscle strength and creatine kinase improved.",
+            f"UR  - {link_base}/paper/{n}",
+            "ER  - ",
+            "",
+        ]
+    return "\n".join(lines).encode()
+
+
+class LinkHandler(BaseHTTPRequestHandler):
+    """Every link answers at once: the link checker's own cost is measured."""
+
+    def do_GET(self):  # noqa: N802 (http.server's API)
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+# Runs the command in a fresh process and reports that process's own peak
+# (VmHWM: the high-water mark of the memory it mapped after exec, unlike the
+# rusage figures, which inherit the benchmark's own size).
+_WRAPPER = """
+import atexit, runpy, sys
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            sys.stderr.write("PEAK_KB " + line.split()[1] + "\\n")
+atexit.register(peak)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def run_command(args: list[str]) -> tuple[float, int, str]:
+    """Run ``manage.py ARGS`` in a process of its own: (seconds, peak resident
+    bytes of that process, its output's last line)."""
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, str(ROOT / "manage.py"), *args],
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    peak = 0
+    errors = []
+    for line in process.stderr.splitlines():
+        if line.startswith("PEAK_KB "):
+            peak = int(line.split()[1]) * 1024
+        elif line.strip():
+            errors.append(line)
+    output = process.stdout.strip().splitlines()
+    last = output[-1] if output else ""
+    if process.returncode:
+        last = f"exit {process.returncode}: {(errors or [last])[-1]}"
+    return elapsed, peak, last
+
+
+def setup_environment(work: Path, database: str) -> str | None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        SECRET_KEY="bench-scale-" + "x" * 50,
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(work / "static"),
+        CACHE_DIR=str(work / "cache"),
+        PORTAL_PAGE_CACHE_SECONDS="0",
+        API_RATE_LIMIT="1000000000",
+        PORTAL_CONTACT_EMAIL="bench@example.org",
+        NCBI_API_KEY="bench",
+    )
+    os.environ.pop("CACHE_URL", None)
+    if database == "postgres":
+        name = os.environ.get("BENCH_PG_DATABASE", "portal_bench_scale")
+        base = "postgres://postgres@127.0.0.1:5432"
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name]
+        )
+        subprocess.run(
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True
+        )
+        os.environ["DATABASE_URL"] = f"{base}/{name}"
+        return name
+    os.environ["DATABASE_URL"] = f"sqlite:///{work}/library.sqlite3"
+    return None
+
+
+def build(size: int, work: Path, link_base: str) -> dict:
+    """Migrate, seed, import ``size`` references through the command and
+    place them; returns what the measurements need and the import figures."""
+    import django
+
+    django.setup()
+    import logging
+
+    from django.core.management import call_command
+
+    # One JSON line per request would drown the figures.
+    logging.getLogger("portal.requests").disabled = True
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    from django.db import close_old_connections
+
+    from references import services
+    from references.models import Reference, Section, Topic
+
+    topic = Topic.objects.create(title="Benchmark library", slug="bench-library")
+    sections = [
+        Section.objects.create(
+            topic=topic, title=f"Part {n}", slug=f"part-{n}", position=n
+        )
+        for n in range(SECTIONS)
+    ]
+    close_old_connections()
+    imports = []
+    total = size + WAITING
+    for first in range(1, total + 1, FILE_RECORDS):
+        count = min(FILE_RECORDS, total + 1 - first)
+        path = work / f"library-{first}.ris"
+        path.write_bytes(generate_ris(first, count, link_base))
+        imports.append(
+            run_command(["import_references", str(path), "--topic", topic.slug])
+        )
+        path.unlink()
+    # Editors write a summary before placing (the service requires one).
+    Reference.objects.filter(inbox_topic=topic).update(
+        summary="A generated cohort for the benchmark."
+    )
+    placing = time.perf_counter()
+    waiting = Reference.objects.filter(inbox_topic=topic).order_by("pk")
+    placed = 0
+    while placed < size:
+        batch = list(waiting[: min(FILE_RECORDS, size - placed)])
+        services.place_in_section(
+            references=batch,
+            section=sections[(placed // FILE_RECORDS) % SECTIONS],
+            user=None,
+        )
+        placed += len(batch)
+    placing = time.perf_counter() - placing
+    return {
+        "topic": topic,
+        "section": sections[0],
+        "reference": Reference.objects.visible().order_by("pk").first(),
+        "imports": imports,
+        "placing": placing,
+    }
+
+
+def users():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    model = get_user_model()
+    admin = model.objects.create_superuser("bench-admin", "a@example.org", "x" * 20)
+    editor = model.objects.create_user("bench-editor", "e@example.org", "x" * 20)
+    editor.is_staff = True
+    editor.save()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return admin, editor
+
+
+def measure(client, url: str) -> dict:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    def once():
+        started = time.perf_counter()
+        response = client.get(url)
+        first_byte = time.perf_counter() - started
+        if response.streaming:
+            size = sum(len(chunk) for chunk in response.streaming_content)
+        else:
+            size = len(response.content)
+        return time.perf_counter() - started, first_byte, size, response.status_code
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        cold, first_byte, size, status = once()
+    # Read now: the next request's start clears the log it slices.
+    query_count = len(queries)
+    warm = statistics.median(once()[0] for _ in range(WARM_RUNS))
+    tracemalloc.start()
+    once()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {
+        "cold": cold,
+        "warm": warm,
+        "first_byte": first_byte,
+        "bytes": size,
+        "queries": query_count,
+        "peak": peak,
+        "status": status,
+    }
+
+
+def pages(library, admin, editor):
+    from references.models import Reference
+
+    topic, section, reference = (
+        library["topic"],
+        library["section"],
+        library["reference"],
+    )
+    visible = Reference.objects.visible().count()
+    last_page = max(1, (visible + 19) // 20)
+    sitemap_pages = max(1, (visible + 1999) // 2000)
+    return [
+        ("public", None, "/"),
+        ("public", None, topic.get_absolute_url()),
+        ("public", None, "/literature/"),
+        ("public", None, f"/literature/?page={last_page // 2}"),
+        ("public", None, f"/literature/?topic={topic.slug}"),
+        ("public", None, f"/literature/?topic={topic.slug}&section={section.pk}"),
+        ("public", None, reference.get_absolute_url()),
+        ("public", None, "/search/?q=rituximab+cohort"),
+        ("public", None, "/sitemap.xml"),
+        ("public", None, f"/sitemap-references.xml?p={sitemap_pages}"),
+        ("feed", None, "/feeds/literature/"),
+        ("feed", None, f"/feeds/topics/{topic.slug}/literature/"),
+        ("feed", None, "/feeds/articles/"),
+        ("export", None, "/literature/export.ris"),
+        ("export", None, "/literature/export.bib"),
+        ("export", None, "/literature/export.json"),
+        ("editorial", editor, "/editorial/"),
+        ("editorial", editor, f"/editorial/literature/inbox/{topic.slug}/"),
+        ("editorial", editor, "/editorial/literature/import/"),
+        ("admin", admin, "/admin/references/reference/"),
+        ("admin", admin, "/admin/references/reference/?q=rituximab"),
+        ("admin", admin, f"/admin/references/reference/{reference.pk}/change/"),
+        ("admin", admin, f"/admin/references/reference/{reference.pk}/history/"),
+        ("admin", admin, f"/admin/references/section/{section.pk}/change/"),
+        ("admin", admin, f"/admin/references/entry/?section__id__exact={section.pk}"),
+        ("admin", admin, "/admin/references/entry/"),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--skip-commands", action="store_true", help="Measure pages only."
+    )
+    options = parser.parse_args()
+    links = serve(LinkHandler)
+    link_base = f"http://127.0.0.1:{links.server_address[1]}"
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        pg_name = setup_environment(work, options.database)
+        from tests.scholarly_api import ScholarlyAPI
+
+        api = ScholarlyAPI().start()
+        os.environ.update(
+            CROSSREF_API_URL=api.crossref_url, NCBI_EUTILS_URL=api.eutils_url
+        )
+        try:
+            report(options, work, link_base)
+        finally:
+            api.stop()
+            links.shutdown()
+            if pg_name:
+                from django.db import connections
+
+                connections.close_all()
+                subprocess.run(
+                    [
+                        "dropdb",
+                        "-h",
+                        "127.0.0.1",
+                        "-U",
+                        "postgres",
+                        "--if-exists",
+                        pg_name,
+                    ]
+                )
+
+
+def report(options, work, link_base):
+    started = time.perf_counter()
+    library = build(options.size, work, link_base)
+    from django.db import connection
+    from django.test import Client
+
+    print(
+        f"\nLibrary of {options.size:,} references (+{WAITING} waiting) on "
+        f"{connection.vendor}, built in {time.perf_counter() - started:.0f} s\n"
+    )
+    seconds = sum(item[0] for item in library["imports"])
+    peak = max(item[1] for item in library["imports"])
+    print(
+        f"import_references: {len(library['imports'])} files of up to "
+        f"{FILE_RECORDS:,} records: {seconds:.1f} s in all, "
+        f"{max(item[0] for item in library['imports']):.1f} s the slowest file, "
+        f"peak {peak / 1e6:.0f} MB resident a process"
+    )
+    print(f"  last: {library['imports'][-1][2]}")
+    print(f"placing (service, {FILE_RECORDS:,} a call): {library['placing']:.1f} s\n")
+    admin, editor = users()
+    header = (
+        f"{'':9} {'page':58} {'cold ms':>8} {'warm ms':>8} {'1st byte':>8} "
+        f"{'bytes':>11} {'queries':>7} {'peak MB':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for group, user, url in pages(library, admin, editor):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        figures = measure(client, url)
+        status = "" if figures["status"] == 200 else f"  HTTP {figures['status']}"
+        print(
+            f"{group:9} {url[:58]:58} {figures['cold'] * 1000:8.1f} "
+            f"{figures['warm'] * 1000:8.1f} {figures['first_byte'] * 1000:8.1f} "
+            f"{figures['bytes']:11,} {figures['queries']:7} "
+            f"{figures['peak'] / 1e6:7.1f}{status}"
+        )
+    if options.skip_commands:
+        return
+    print()
+    for args in (
+        ["check_links", "--skip-checked-within", "0"],
+        ["watch_literature", "--verbosity", "1"],
+        ["refresh_statistics"],
+    ):
+        seconds, peak, last = run_command(args)
+        print(
+            f"{args[0]:18} {seconds:8.1f} s   peak {peak / 1e6:5.0f} MB   {last[:90]}"
+        )
+
+
+if __name__ == "__main__":
+    main()

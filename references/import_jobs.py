@@ -1,0 +1,194 @@
+"""Large imports run in the background, in a process of their own.
+
+An import of thousands of records takes tens of seconds, near a worker's
+timeout: the confirm screen hands one of ``BACKGROUND_RECORDS`` or more to
+``manage.py import_references --job ID``, started for the job, and sends the
+editor to a page that shows its progress. The job is two files in
+``REFERENCES_IMPORT_JOBS_DIR``: what to import (the records as parsed at
+upload, the topic, the editor, the records kept) and its status (waiting,
+running with how many written, done with the result, or failed with why),
+which the command rewrites after each batch. The import itself is
+``importing.import_records``, as for small files and the command.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from uuid import uuid4
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import importing
+from .formats import Record
+from .models import Topic
+
+# Records from which the screens import in the background.
+BACKGROUND_RECORDS = 2000
+WAITING, RUNNING, DONE, FAILED = "waiting", "running", "done", "failed"
+_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def jobs_dir() -> Path:
+    folder = Path(settings.REFERENCES_IMPORT_JOBS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _path(job_id: str, suffix: str) -> Path:
+    if not _JOB_ID.match(job_id or ""):
+        raise LookupError(job_id)
+    return jobs_dir() / f"{job_id}{suffix}"
+
+
+def _write(path: Path, data: dict) -> None:
+    # Written aside, then renamed: a reader never sees half a file.
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def write_status(job_id: str, **status) -> None:
+    _write(_path(job_id, ".status.json"), status)
+
+
+def status(job_id: str) -> dict | None:
+    """The job's status (``state``, ``done``, ``total``, and ``result`` or
+    ``messages`` when it ended), or None for no such job."""
+    try:
+        return json.loads(_path(job_id, ".status.json").read_text(encoding="utf-8"))
+    except (LookupError, OSError, ValueError):
+        return None
+
+
+def result_summary(result: importing.ImportResult, filename: str) -> dict:
+    """What the result page shows of an import (kept in the session or the
+    job's status)."""
+    return {
+        "created": result.created,
+        "filename": filename,
+        "topic": result.topic.title,
+        "inbox_url": reverse(
+            "references_editorial:inbox", kwargs={"slug": result.topic.slug}
+        ),
+        "skipped": [
+            {
+                "where": str(skipped.record.where),
+                "title": skipped.record.title,
+                "reason": skipped.reason,
+                "url": skipped.existing.get_absolute_url() if skipped.existing else "",
+            }
+            for skipped in result.skipped
+        ],
+        "problems": [
+            {
+                "where": str(problem.record.where),
+                "title": problem.record.title,
+                "reason": " ".join(problem.messages),
+            }
+            for problem in result.problems
+        ],
+    }
+
+
+def _spawn(job_id: str) -> None:
+    """Start the command for the job, detached from this worker."""
+    log = (jobs_dir() / f"{job_id}.log").open("ab")
+    subprocess.Popen(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        + ["import_references", "--job", job_id],
+        cwd=settings.BASE_DIR,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log.close()
+
+
+def start(
+    *,
+    records: list[Record],
+    topic: Topic,
+    user,
+    filename: str,
+    keep=(),
+    spawn: Callable[[str], None] | None = None,
+) -> str:
+    """Save the import as a job, start its command and return the job's id."""
+    job_id = uuid4().hex
+    _write(
+        _path(job_id, ".json"),
+        {
+            "topic": topic.pk,
+            "user": user.pk if user is not None and user.is_authenticated else None,
+            "filename": filename,
+            "keep": sorted(keep),
+            "records": [record.as_dict() for record in records],
+        },
+    )
+    write_status(job_id, state=WAITING, done=0, total=len(records))
+    (spawn or _spawn)(job_id)
+    return job_id
+
+
+def run(job_id: str, *, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Run the job (the command's ``--job``): import, with its status kept."""
+    path = _path(job_id, ".json")
+    job = json.loads(path.read_text(encoding="utf-8"))
+    records = importing.records_from_dicts(job["records"])
+    total = len(records)
+    write_status(job_id, state=RUNNING, done=0, total=total)
+
+    def written(done, count):
+        write_status(job_id, state=RUNNING, done=done, total=count)
+        if progress:
+            progress(done, count)
+
+    try:
+        topic = Topic.objects.get(pk=job["topic"])
+        user = get_user_model().objects.filter(pk=job["user"]).first()
+        result = importing.import_records(
+            records=records,
+            keep=set(job["keep"]),
+            topic=topic,
+            user=user,
+            comment=_("Imported from %(file)s") % {"file": job["filename"]},
+            filename=job["filename"],
+            progress=written,
+        )
+    except importing.ImportRejected as exc:
+        final = {"state": FAILED, "done": 0, "total": total, "messages": exc.messages}
+    except Topic.DoesNotExist:
+        final = {
+            "state": FAILED,
+            "done": 0,
+            "total": total,
+            "messages": [_("The topic was deleted; nothing was imported.")],
+        }
+    except Exception:
+        # The transaction is rolled back; the page must not wait for ever.
+        write_status(
+            job_id,
+            state=FAILED,
+            done=0,
+            total=total,
+            messages=[_("The import stopped on an error; nothing was imported.")],
+        )
+        raise
+    else:
+        final = {
+            "state": DONE,
+            "done": result.created,
+            "total": total,
+            "result": result_summary(result, job["filename"]),
+        }
+    write_status(job_id, **final)
+    path.unlink(missing_ok=True)
+    return final

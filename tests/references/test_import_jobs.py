@@ -1,0 +1,131 @@
+"""Large imports run in the background, with progress the editor watches."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from references import import_jobs
+from references.formats import Record
+from references.models import ImportBatch, Reference
+from tests.factories import TopicFactory, editor
+
+pytestmark = pytest.mark.django_db
+
+
+def ris(count):
+    return "".join(
+        f"TY  - JOUR\nTI  - Background study {n}\nAU  - Marie, Isabelle\n"
+        f"PY  - 2011\nDO  - 10.5555/job.{n}\nER  - \n\n"
+        for n in range(count)
+    ).encode()
+
+
+@pytest.fixture
+def jobs(settings, tmp_path, monkeypatch):
+    """Jobs in a folder of the test's; the command they start is recorded, to
+    be run by the test (as the detached process would)."""
+    settings.REFERENCES_IMPORT_JOBS_DIR = tmp_path / "jobs"
+    monkeypatch.setattr(import_jobs, "BACKGROUND_RECORDS", 3)
+    started = []
+    monkeypatch.setattr(import_jobs, "_spawn", started.append)
+    return started
+
+
+def upload_and_confirm(client, count):
+    user = editor()
+    user.save()
+    client.force_login(user)
+    topic = TopicFactory()
+    client.post(
+        "/editorial/literature/import/",
+        {"file": SimpleUploadedFile("many.ris", ris(count)), "topic": topic.pk},
+    )
+    return client.post("/editorial/literature/import/preview/", {"confirm": "1"})
+
+
+def test_a_large_import_runs_as_a_job_whose_progress_the_editor_watches(client, jobs):
+    response = upload_and_confirm(client, 5)
+
+    [job] = jobs
+    assert response.status_code == 302
+    assert response["Location"] == f"/editorial/literature/import/jobs/{job}/"
+    assert not Reference.objects.exists()  # nothing written by the request
+    page = client.get(response["Location"]).content.decode()
+    assert "0 of 5 records written" in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<progress max="5" value="0">' in page
+
+    call_command("import_references", job=job, verbosity=0)
+
+    done = client.get(response["Location"])
+    assert done["Location"] == "/editorial/literature/import/done/"
+    result = client.get(done["Location"]).content.decode()
+    assert "5 references from many.ris were added" in result
+    assert Reference.objects.in_inbox().count() == 5
+    assert ImportBatch.objects.get().filename == "many.ris"
+
+
+def test_a_small_import_is_written_by_the_request_itself(client, jobs):
+    response = upload_and_confirm(client, 2)
+    assert response["Location"] == "/editorial/literature/import/done/"
+    assert jobs == []
+    assert Reference.objects.count() == 2
+
+
+def test_the_status_is_kept_after_each_batch(jobs):
+    from references import importing
+
+    topic = TopicFactory()
+    records = importing.read_file(ris(5), filename="many.ris").records
+    job = import_jobs.start(records=records, topic=topic, user=None, filename="x.ris")
+    seen = []
+
+    def progress(done, total):
+        status = import_jobs.status(job)  # as the page reads it, meanwhile
+        seen.append((status["state"], status["done"], status["total"]))
+
+    import_jobs.run(job, progress=progress)
+
+    assert seen == [(import_jobs.RUNNING, 5, 5)]
+    assert import_jobs.status(job)["state"] == import_jobs.DONE
+
+
+def test_a_job_whose_records_all_fail_says_why(client, jobs):
+    topic = TopicFactory()
+    broken = Record(number=1, line=1, title="From the future", year=10000)
+    job = import_jobs.start(
+        records=[broken], topic=topic, user=None, filename="broken.ris"
+    )
+    with pytest.raises(CommandError, match="Record 1"):
+        call_command("import_references", job=job, verbosity=0)
+    status = import_jobs.status(job)
+    assert status["state"] == import_jobs.FAILED
+    user = editor()
+    user.save()
+    client.force_login(user)
+    page = client.get(f"/editorial/literature/import/jobs/{job}/").content.decode()
+    assert "Import failed" in page and "Record 1" in page
+    assert "refresh" not in page
+
+
+@pytest.mark.parametrize("job", ["../../etc/passwd", "0" * 32, "not-a-job"])
+def test_an_unknown_or_hostile_job_id_is_404_and_refused(client, jobs, job):
+    user = editor()
+    user.save()
+    client.force_login(user)
+    assert client.get(f"/editorial/literature/import/jobs/{job}/").status_code == 404
+    with pytest.raises(CommandError, match="no import job"):
+        call_command("import_references", job=job, verbosity=0)
+
+
+def test_the_command_refuses_a_large_file_naming_the_setting(tmp_path, settings):
+    settings.REFERENCES_IMPORT_MAX_BYTES = 100
+    path = tmp_path / "big.ris"
+    path.write_bytes(ris(5))
+    TopicFactory(slug="t")
+    with pytest.raises(CommandError, match="REFERENCES_IMPORT_MAX_BYTES"):
+        call_command("import_references", str(path), topic="t", verbosity=0)
+    call_command(
+        "import_references", str(path), topic="t", max_bytes=10_000, verbosity=0
+    )
+    assert Reference.objects.count() == 5
