@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import batch_add, evidence, identifiers, importing
 from .models import BIBLIOGRAPHIC_FIELDS, Reference, SavedSearch, Section, Topic
+from .numbers import MAX_ID, parse_number
 
 
 def add_service_error(form, error) -> None:
@@ -362,7 +363,7 @@ class ReferenceIdsField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
-            if not text.isdigit() or len(text) > 18:
+            if parse_number(text, maximum=MAX_ID) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -393,3 +393,31 @@ def test_a_service_refusal_adding_a_reference_is_a_form_error(client, monkeypatc
     assert response.status_code == 200
     page = response.content.decode()
     assert "Taken." in page and "Duplicate." in page
+
+
+@pytest.mark.parametrize("word", ["²²²²", "١٢٣٤", "2013"])
+def test_the_citation_picker_reads_a_year_only_from_ascii_digits(client, word):
+    client.force_login(editor())
+    from django.urls import reverse
+
+    response = client.get(reverse("portal:cite"), {"q": word})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("month, day", [("²", "1"), ("3", "²"), ("3", "99")])
+def test_an_imported_month_or_day_that_is_no_number_is_left_out(month, day):
+    from references import importing
+
+    bib = f"@article{{a, title={{T}}, year={{2013}}, month={{{month}}}, day={{{day}}}}}"
+    [record] = importing.read_file(bib.encode(), filename="a.bib").records
+    assert record.year == 2013
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/references/", "/api/v1/articles/", "/api/v1/notices/"]
+)
+@pytest.mark.parametrize("name", ["page", "topic", "kind", "q", "year"])
+def test_nul_in_an_api_query_is_a_json_400_or_ignored(client, url, name):
+    response = client.get(url, {name: "a\x00b"})
+    assert response.status_code in (200, 400)
+    assert response["Content-Type"].startswith("application/")
