@@ -38,6 +38,7 @@ pytestmark = pytest.mark.django_db
 LONG = "x" * 100_000
 HOSTILE = [
     "²",  # "²".isdigit() holds, int("²") fails
+    "²²²²",  # ... and four of them look like a year
     "١٢",  # Arabic-Indic digits: int() accepts them
     "99999999999999999999999",
     "2147483648",
