@@ -114,20 +114,15 @@ class DashboardView(EditorialMixin, TemplateView):
         )
 
     def new_evidence(self, articles):
-        """(article, its papers found since approval, how many are cited) for
-        each approved article whose topic's searches found any."""
-        approved = list(articles.approved().order_by("title"))
-        found = selectors.found_since_approval(approved)
-        return [
-            {
-                "article": article,
-                "papers": found[article.pk][:NEW_EVIDENCE_ON_DASHBOARD],
-                "count": len(found[article.pk]),
-                "cited": sum(paper.cited for paper in found[article.pk]),
-            }
-            for article in approved
-            if found[article.pk]
-        ]
+        """Each approved article whose topic's searches found papers since
+        its approval, with its strongest few (``papers``). Two queries."""
+        found = list(selectors.with_new_evidence(articles).order_by("title"))
+        strongest = selectors.strongest_found(
+            found, per_article=NEW_EVIDENCE_ON_DASHBOARD
+        )
+        for article in found:
+            article.papers = strongest[article.pk]
+        return found
 
 
 class PreviewMixin:
@@ -350,21 +345,15 @@ class ReviewView(ArticleMixin, DetailView):
             waiting_in_inbox=selectors.cited_in_inbox(article, citations),
             can_edit=workflow.can_edit(article=article, user=user),
             kept=kept,
-            new_evidence=self.new_evidence(article, citations),
+            new_evidence=self.new_evidence(article),
             **kwargs,
         )
 
-    def new_evidence(self, article, citations):
+    def new_evidence(self, article):
         """The papers found since the live version was approved, strongest
         first, and the date an approval now would give the literature."""
-        found = selectors.found_since_approval(
-            [article],
-            cited_ids={(article.pk, c.reference_id) for c in citations},
-        )[article.pk]
         return {
-            "papers": found[:NEW_EVIDENCE_ON_REVIEW],
-            "count": len(found),
-            "cited": sum(paper.cited for paper in found),
+            **selectors.new_evidence(article, shown=NEW_EVIDENCE_ON_REVIEW),
             "searched_through": SavedSearch.objects.searched_through(article.topic_id),
         }
 

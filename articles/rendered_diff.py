@@ -403,8 +403,8 @@ class Section:
 
     def fold(self) -> None:
         """Split a changed section into ``parts``: its heading, each change
-        with the nearest heading and block before it as context, and the
-        unchanged runs between them folded."""
+        (with the heading right above it, if any), and the unchanged runs
+        between them folded, so that the changes follow each other closely."""
         parts, run = [], []
         pieces = list(self.pieces)
         if pieces and pieces[0][2] and not pieces[0][1]:
@@ -413,12 +413,9 @@ class Section:
             if not changed:
                 run.append((html, heading))
                 continue
-            headings = [i for i, (_h, is_heading) in enumerate(run) if is_heading]
-            keep = len(run) - 1 if run else 0
-            if headings and len(run) - headings[-1] <= 2:
-                keep = headings[-1]
+            keep = len(run) - 1 if run and run[-1][1] else len(run)
             parts.extend(_folded(run[:keep]))
-            parts.extend(Part(html) for html, _heading in run[keep:])
+            parts.extend(Part(shown) for shown, _heading in run[keep:])
             parts.append(Part(html))
             run = []
         parts.extend(_folded(run))

@@ -10,9 +10,20 @@ workflow's (``articles.workflow``).
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
+from references.evidence import strength_order
 from references.models import Finding, Reference, ReferenceNotice
 
 from .models import Article, Citation, Conflict, ReviewEvent
@@ -237,59 +248,105 @@ def proposed_note(article: Article, events=None) -> dict:
     return {"text": "\n".join(said), "change_class": ""}
 
 
-@dataclass(frozen=True)
-class FoundPaper:
-    """A paper a saved search found, as one article's board sees it."""
-
-    finding: Finding
-    # Whether the article's current text cites it already.
-    cited: bool
+def _cited_by(article_ref):
+    """Whether a finding's paper is cited by ``article_ref``'s current text."""
+    return Exists(
+        Citation.objects.filter(article=article_ref, reference=OuterRef("reference_id"))
+    )
 
 
-def found_since_approval(articles, *, cited_ids=None) -> dict:
-    """{article id: [FoundPaper...]}: for each of ``articles``, the papers its
-    topic's saved searches found since its live version was approved (all
-    of them for a text never approved), strongest evidence first, leaving
-    out those dismissed or no longer in the library. Two queries, however
-    many articles: the findings and the citations (none when ``cited_ids``,
-    the (article id, reference id) pairs of their citations, is given)."""
-    articles = list(articles)
-    if not articles:
-        return {}
-    since = {a.pk: a.live.approved_at if a.live_id else None for a in articles}
-    findings = (
-        Finding.objects.kept()
-        .filter(topic_id__in={a.topic_id for a in articles})
+def found_since_approval(article: Article):
+    """The papers ``article``'s topic's saved searches found since its live
+    version was approved (all of them for a text never approved), leaving
+    out those dismissed or no longer in the library: strongest evidence
+    first, each with ``cited`` (whether the current text cites it) and its
+    search and reference read with it."""
+    findings = Finding.objects.kept().filter(topic_id=article.topic_id)
+    if article.live_id:
+        findings = findings.filter(found_at__gt=article.live.approved_at)
+    return (
+        findings.annotate(cited=_cited_by(article.pk))
         .select_related("search", "reference")
-        .defer(
-            "reference__abstract",
-            "reference__citation_vancouver",
-            "reference__citation_ama",
-            "reference__links",
-        )
         .strongest_first()
     )
-    if None not in since.values():
-        findings = findings.filter(found_at__gt=min(since.values()))
-    cited = cited_ids
-    if cited is None:
-        cited = set(
-            Citation.objects.filter(article__in=articles).values_list(
-                "article_id", "reference_id"
-            )
+
+
+def new_evidence(article: Article, *, shown: int) -> dict:
+    """What the review page shows of ``found_since_approval``: the first
+    ``shown`` papers, how many there are and how many the text cites. Two
+    queries (one when none was found)."""
+    found = found_since_approval(article)
+    cited = Citation.objects.filter(article=article.pk).values("reference_id")
+    counts = found.order_by().aggregate(
+        count=Count("pk"), cited=Count("pk", filter=Q(reference_id__in=cited))
+    )
+    papers = list(found[:shown]) if counts["count"] else []
+    return {"papers": papers, **counts}
+
+
+def with_new_evidence(articles):
+    """Approved ``articles`` whose topic's searches found papers since their
+    live version was approved, with how many (``found_count``) and how many
+    their current text cites (``found_cited``). One query."""
+    found = (
+        Finding.objects.kept()
+        .filter(topic=OuterRef("topic"), found_at__gt=OuterRef("live__approved_at"))
+        .order_by()
+        .values("topic")
+    )
+    return (
+        articles.approved()
+        .annotate(
+            found_count=Subquery(
+                found.annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            found_cited=Subquery(
+                found.filter(_cited_by(OuterRef(OuterRef("pk"))))
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
         )
-    found = {article.pk: [] for article in articles}
-    by_topic = {}
-    for article in articles:
-        by_topic.setdefault(article.topic_id, []).append(article)
-    for finding in findings:
-        for article in by_topic[finding.topic_id]:
-            after = since[article.pk]
-            if after is None or finding.found_at > after:
-                found[article.pk].append(
-                    FoundPaper(
-                        finding=finding,
-                        cited=(article.pk, finding.reference_id) in cited,
-                    )
-                )
+        .filter(found_count__gt=0)
+    )
+
+
+def strongest_found(articles, *, per_article: int) -> dict:
+    """{article id: [Finding...]}: the ``per_article`` strongest papers found
+    since each approved article's live version was approved, each with
+    ``cited``. One query (a window over the findings of the articles'
+    topics), however many articles and papers."""
+    ids = [article.pk for article in articles]
+    if not ids:
+        return {}
+    article = "topic__articles"
+    ranked = (
+        Finding.objects.kept()
+        .filter(
+            **{
+                f"{article}__in": ids,
+                "found_at__gt": F(f"{article}__live__approved_at"),
+            }
+        )
+        .annotate(
+            article_id=F(f"{article}__pk"),
+            rank=Window(
+                RowNumber(),
+                partition_by=F(f"{article}__pk"),
+                order_by=[
+                    strength_order().asc(),
+                    F("found_at").desc(),
+                    F("pk").desc(),
+                ],
+            ),
+        )
+        .annotate(cited=_cited_by(OuterRef("article_id")))
+        .filter(rank__lte=per_article)
+        .select_related("search", "reference")
+        .order_by("article_id", "rank")
+    )
+    found = {pk: [] for pk in ids}
+    for finding in ranked:
+        found[finding.article_id].append(finding)
     return found

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import reversion
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
@@ -11,7 +10,7 @@ from reversion.models import Version
 from references.models import Reference
 from references.revisions import revision
 
-from . import diff, evidence_profile, rendered_diff, rendering, workflow
+from . import diff, evidence_profile, rendered_diff, workflow
 from .models import Article, Citation
 
 # The fields that make up an article's text: what a revert restores.
@@ -141,6 +140,10 @@ class SavedText:
         data = version.field_dict
         self.number = data["version"]
         self.fields = {name: data.get(name, "") for name in TEXT_FIELDS}
+        # Rendered once, on save, and kept with the text in the revision.
+        self.body_html = data.get("body_html", "")
+        self.plain_body_html = data.get("plain_body_html", "")
+        self.recommendations = data.get("recommendations") or []
         self.saved_at = version.revision.date_created
         self.saved_by = version.revision.user
         self.comment = version.revision.comment
@@ -185,20 +188,14 @@ def rendered_text(source, citations) -> RenderedText:
     )
 
 
-def rendered_version(saved: "SavedText", *, reference_ids) -> RenderedText | None:
-    """An earlier saved version rendered as it would be now, or None if the
-    renderer refuses it (a text saved under older rules). ``reference_ids``:
-    the references it cited, in order (``saved.cited_reference_ids()``)."""
-    numbering = {}
-    try:
-        body = rendering.render(saved.fields["body"], numbering)
-        plain = rendering.render(saved.fields["plain_body"], numbering, plain=True)
-    except ValidationError:
-        return None
+def rendered_version(saved: "SavedText", *, reference_ids) -> RenderedText:
+    """An earlier saved version's text as it was rendered when it was saved
+    (kept in its revision), with ``reference_ids``: the references it cited,
+    in order (``saved.cited_reference_ids()``)."""
     return RenderedText(
-        body.html,
-        plain.html,
-        body.recommendations,
+        saved.body_html,
+        saved.plain_body_html,
+        saved.recommendations,
         dict(enumerate(reference_ids, start=1)),
     )
 
@@ -216,8 +213,8 @@ class Comparison:
         labels: dict,
         before,
         after,
-        rendered_before: RenderedText | None = None,
-        rendered_after: RenderedText | None = None,
+        rendered_before: RenderedText,
+        rendered_after: RenderedText,
     ):
         """``before`` and ``after``: the references (in citation order) the
         earlier version and the working copy cite; ``rendered_before`` and
@@ -226,15 +223,13 @@ class Comparison:
         self.saved = saved
         self.changes = diff.field_diffs(saved.fields, current, labels)
         self.added, self.removed = diff.citation_changes(before, after)
-        self.rendered = None
-        if rendered_before is not None and rendered_after is not None:
-            self.rendered = RenderedChanges(
-                before=rendered_before,
-                after=rendered_after,
-                added=self.added,
-                removed=self.removed,
-                fields=dict(zip(labels, self.changes, strict=True)),
-            )
+        self.rendered = RenderedChanges(
+            before=rendered_before,
+            after=rendered_after,
+            added=self.added,
+            removed=self.removed,
+            fields=dict(zip(labels, self.changes, strict=True)),
+        )
 
 
 class RenderedChanges:

@@ -11,8 +11,8 @@ milliseconds of the comparison the review page computes from the two
 renderings (``rendered_diff`` and ``recommendation_changes``), with the number
 of changes found, and of the Markdown diff the page keeps one click away
 (``articles.diff.word_diff``). Rendering is timed apart: the page renders
-nothing for the comparison with the live version (both texts are stored
-rendered). Nothing touches a database.
+nothing for either comparison (each version's HTML is stored, rendered on
+save). Nothing touches a database.
 """
 
 import argparse

@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -308,7 +310,8 @@ def dismiss(*, references: Iterable[Reference], user) -> int:
     """Dismiss inbox references as not relevant to their topic: each is
     remembered (who, when, its identifiers), its findings marked, and it
     leaves the library; the topic's searches never bring it back. Only
-    references still in an inbox. Returns how many were dismissed."""
+    references still in an inbox; one an article cites is refused (a
+    ValidationError; nothing is dismissed). Returns how many were dismissed."""
     pks = [getattr(reference, "pk", reference) for reference in references]
     doomed = list(
         Reference.objects.select_for_update()
@@ -318,21 +321,36 @@ def dismiss(*, references: Iterable[Reference], user) -> int:
     )
     now = timezone.now()
     who = user if getattr(user, "is_authenticated", False) else None
-    Dismissal.objects.bulk_create(
-        Dismissal(
-            topic_id=reference.inbox_topic_id,
-            title=reference.title,
-            doi=reference.doi,
-            pmid=reference.pmid,
-            match_key=reference.match_key,
-            dismissed_by=who,
-            dismissed_at=now,
-        )
-        for reference in doomed
-    )
-    Finding.objects.filter(reference__in=doomed).update(
-        dismissed_at=now, dismissed_by=who
-    )
-    for reference in doomed:
-        reference.delete()
+    try:
+        with transaction.atomic():
+            Dismissal.objects.bulk_create(
+                (
+                    Dismissal(
+                        topic_id=reference.inbox_topic_id,
+                        title=reference.title,
+                        doi=reference.doi,
+                        pmid=reference.pmid,
+                        match_key=reference.match_key,
+                        dismissed_by=who,
+                        dismissed_at=now,
+                    )
+                    for reference in doomed
+                ),
+                batch_size=importing.BATCH_SIZE,
+            )
+            for start in range(0, len(doomed), importing.BATCH_SIZE):
+                batch = [r.pk for r in doomed[start : start + importing.BATCH_SIZE]]
+                Finding.objects.filter(reference__in=batch).update(
+                    dismissed_at=now, dismissed_by=who
+                )
+                Reference.objects.filter(pk__in=batch).delete()
+    except ProtectedError:
+        raise ValidationError(
+            _(
+                "Nothing was dismissed: some of these papers are cited by an "
+                "article, so they are relevant. Place them instead, or choose "
+                "fewer."
+            ),
+            code="cited",
+        ) from None
     return len(doomed)

@@ -853,3 +853,18 @@ SEARCH_SYNONYMS = [
     ],
     ["myositis", "inflammatory myopathy", "idiopathic inflammatory myopathy"],
 ]
+
+# The myositis topic's standing literature searches (run_saved_searches runs
+# them against PubMed): new trials, and new guidelines and reviews.
+SAVED_SEARCHES = [
+    {
+        "label": "Trials in polymyositis and dermatomyositis",
+        "query": "(polymyositis[mh] OR dermatomyositis[mh]) AND "
+        "(randomized controlled trial[pt] OR clinical trial[pt])",
+    },
+    {
+        "label": "Guidelines and systematic reviews on myositis treatment",
+        "query": "myositis[mh] AND therapy[sh] AND (guideline[pt] OR "
+        "practice guideline[pt] OR systematic review[pt] OR meta-analysis[pt])",
+    },
+]

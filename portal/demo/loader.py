@@ -12,7 +12,7 @@ from articles import notifications, roles, services, workflow
 from articles.models import Article, BoardMember, ChangeClass, Disclosure
 from references import identifiers
 from references.fields import normalize_text
-from references.models import Entry, Reference, Section, Topic
+from references.models import Entry, Reference, SavedSearch, Section, Topic
 from references.revisions import revision
 
 from ..models import GlossaryTerm, SearchSynonym
@@ -103,6 +103,7 @@ def load_demo_content(*, with_accounts: bool, reset: bool = False) -> LoadReport
                 report.accounts = _load_accounts(report)
             topics = _load_topics(report)
             references = _load_references(topics, report)
+            _load_saved_searches(topics["myositis-treatment"], report)
         _load_glossary(report)
         _load_synonyms(report)
         _load_article(topics["myositis-treatment"], references, report, with_accounts)
@@ -246,6 +247,16 @@ def _load_references(topics, report):
                 {"position": position},
             )
     return references
+
+
+def _load_saved_searches(topic, report):
+    for data in content.SAVED_SEARCHES:
+        _ensure(
+            SavedSearch,
+            report,
+            {"topic": topic, "label": data["label"]},
+            {"query": data["query"], "service": SavedSearch.Service.PUBMED},
+        )
 
 
 def _load_glossary(report):

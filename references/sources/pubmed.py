@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -200,7 +201,7 @@ def search(
         params.update(
             datetype="edat",
             mindate=_day(since or datetime.date(1800, 1, 1)),
-            maxdate=_day(until or datetime.date.today()),
+            maxdate=_day(until or timezone.localdate()),
         )
     response = _get(
         "esearch.fcgi", timeout=timeout, retries=retries, session=session, **params

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import selectors, services
+from articles.models import Article
 from references import surveillance
 from references.models import Finding, Reference
 from tests.factories import (
@@ -84,9 +85,9 @@ class TestFoundSinceApproval:
         surveillance.dismiss(references=[found["dismissed"].reference], user=None)
         cite(article, found["trial"])
 
-        papers = selectors.found_since_approval([article])[article.pk]
+        papers = selectors.found_since_approval(article)
 
-        assert [(p.finding.title, p.cited) for p in papers] == [
+        assert [(p.title, p.cited) for p in papers] == [
             ("An invented guideline", False),
             ("An invented trial", True),
             ("An invented case", False),
@@ -96,9 +97,33 @@ class TestFoundSinceApproval:
         draft = make_article(topic=topic, slug="draft")
         find(search, "Long ago", Reference.Kind.TRIAL, found_at=timezone.now() - WEEK)
 
-        (paper,) = selectors.found_since_approval([draft])[draft.pk]
+        (paper,) = selectors.found_since_approval(draft)
 
-        assert paper.finding.title == "Long ago"
+        assert paper.title == "Long ago"
+
+    def test_the_strongest_few_per_article_in_one_query(
+        self, article, found, search, topic, django_assert_num_queries
+    ):
+        cite(article, found["trial"])
+        later = make_article(topic=topic, slug="later", approve=True)
+        find(search, "After both", Reference.Kind.OBSERVATIONAL)
+
+        with django_assert_num_queries(1):
+            strongest = selectors.strongest_found([article, later], per_article=2)
+            shown = {
+                pk: [(f.title, f.cited) for f in papers]
+                for pk, papers in strongest.items()
+            }
+
+        assert shown == {
+            article.pk: [
+                ("An invented guideline", False),
+                ("Not relevant", False),
+            ],
+            later.pk: [("After both", False)],
+        }
+        (counted,) = selectors.with_new_evidence(Article.objects.filter(pk=article.pk))
+        assert (counted.found_count, counted.found_cited) == (5, 1)
 
 
 class TestTheReviewPage:
@@ -185,13 +210,19 @@ class TestLiteratureCurrentThrough:
         ReferenceFactory(citation_key="trial-2011", year=2011)
 
         article = make_article(
-            topic=topic, body="Cited [@trial-2011].", approve=True, slug="living"
+            topic=topic,
+            body="Cited [@trial-2011].",
+            plain_body="In plain words [@trial-2011].",
+            approve=True,
+            slug="living",
         )
 
         assert article.live.literature_current_through == ran
         html = client.get("/articles/living/").content.decode()
         assert "Literature current through" in html
         assert '<time datetime="2026-11-02">2 November 2026</time>' in html
+        plain = client.get("/articles/living/?version=plain").content.decode()
+        assert "Research searched up to" in plain
 
     def test_without_searches_the_newest_reference_still_says_it(self, client, topic):
         ReferenceFactory(citation_key="trial-2011", year=2011)

@@ -3,11 +3,14 @@ the blocks readers see, with a summary of sections, recommendations and
 references."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.diff import word_diff
-from articles.rendered_diff import recommendation_changes, rendered_diff
+from articles.rendered_diff import VOID, recommendation_changes, rendered_diff
 from articles.rendering import render
 
 BASE = """Adults with myositis start on glucocorticoids [@a].
@@ -171,3 +174,68 @@ def test_the_markdown_diff_marks_only_the_words_of_the_lines_that_changed():
     assert html.count("<del>") == 1 and html.count("<ins>") == 1
     assert "dose <del>1500</del><ins>1,500</ins> mg" in html
     assert word_diff("a\nb", "a\nb\n<c>") == "a\nb<ins>\n&lt;c&gt;</ins>"
+
+
+BLOCKS = [
+    "Prednisone 1 mg/kg [@a].",
+    "Methotrexate *15 mg* weekly [@b; @c].",
+    "## Treatment",
+    "### Doses",
+    "- one\n- two [@a]\n  - nested",
+    "1. first\n2. second",
+    "| Drug | Dose |\n|---|---|\n| IVIG | 2 g/kg |",
+    "> A quote [@c].",
+    "/// recommendation | strength=strong certainty=low\nWe recommend IVIG [@b].\n///",
+    "/// good-practice\nExamine the heart.\n///",
+    "<b>bold</b> & <i>x</i> <script>alert(1)</script>",
+    "---",
+]
+
+
+class _Balance(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.ok = [], True
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        self.ok = self.ok and bool(self.stack) and self.stack.pop() == tag
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(BLOCKS), max_size=8),
+    st.lists(st.sampled_from(BLOCKS), max_size=8),
+)
+def test_any_two_texts_compare_into_balanced_html_with_unique_ids(old, new):
+    _b, _a, result = compare("\n\n".join(old), "\n\n".join(new))
+    html = "".join(section.html for section in result.sections)
+    checker = _Balance()
+    checker.feed(html)
+    assert checker.ok and not checker.stack
+    ids = re.findall(r'\bid="([^"]*)"', html)
+    assert len(ids) == len(set(ids))
+    assert "<script" not in html
+    if old == new:
+        assert result.changes == 0
+
+
+def test_a_changed_section_folds_its_unchanged_parts_around_the_change():
+    text = (
+        "## Treatment\n\nFirst.\n\n### Steroids\n\nSecond.\n\nDose 1 mg.\n\nLast.\n\n"
+        "### Sparing\n\nDose 2 mg.\n"
+    )
+    new = text.replace("1 mg", "0.5 mg").replace("2 mg", "3 mg")
+    _b, _a, result = compare(text, new)
+    [section] = result.sections
+    shape = [
+        part.folded or ("change" if "diff-change" in part.html else "shown")
+        for part in section.parts
+    ]
+    # The heading; three parts folded; the change; the last paragraph folded
+    # with nothing after it but the heading right above the second change.
+    assert shape == ["shown", 3, "change", 1, "shown", "change"]
+    assert "Sparing" in section.parts[4].html

@@ -10,12 +10,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles import services, workflow
+from references import services as reference_services
 from references.models import Reference
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import (
     BoardMemberFactory,
     ReferenceFactory,
     SavedSearchFactory,
+    SectionFactory,
     TopicFactory,
     editor,
     make_article,
@@ -125,8 +127,14 @@ def test_found_papers_reach_the_board_and_date_the_literature(
     assert no_sideways_scroll(page, "/editorial/literature/searches/myositis/")
     assert no_sideways_scroll(page, "/editorial/literature/inbox/myositis/")
 
-    # The editor cites the trial in a new version and submits it.
+    # The editor places the trial with its summary, cites it in a new version
+    # and submits it (a text citing a paper still in the inbox is not approved).
     trial = Reference.objects.get(pmid="900000090")
+    trial.summary = "An invented trial our editors summarised."
+    trial.save()
+    reference_services.place_in_section(
+        references=[trial], section=SectionFactory(topic=topic), user=author
+    )
     article.body += f"\n\nA new trial agrees [@{trial.citation_key}]."
     services.save_article(article=article, user=author)
     workflow.submit(article=article, user=author)

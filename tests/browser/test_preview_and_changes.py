@@ -21,11 +21,18 @@ def sideways(page) -> int:
     )
 
 
+NARROW = {"width": 320, "height": 640}
+
+
 def check_both_sizes(page, axe_violations):
+    """axe-core finds nothing at 1280 and 390 px; nothing scrolls sideways,
+    down to 320 px."""
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
         assert axe_violations(page) == [], size
         assert sideways(page) == 0, size
+    page.set_viewport_size(NARROW)
+    assert sideways(page) == 0, NARROW
     page.set_viewport_size(DESKTOP)
 
 
@@ -42,23 +49,23 @@ def test_preview_then_rendered_changes_for_the_board(
     body = page.get_by_role("textbox", name="Body", exact=True)
     body.fill(
         body.input_value().replace(
-            "begin at 15 mg once a week", "begin at 10 mg once a week"
+            "methotrexate from 15 mg up", "methotrexate from 10 mg up"
         )
     )
     page.get_by_role("button", name="Preview").click()
     preview = page.locator("#preview")
-    expect(preview).to_contain_text("begin at 10 mg once a week")
+    expect(preview).to_contain_text("methotrexate from 10 mg up")
     expect(preview.locator(".recommendation").first).to_be_visible()
     expect(preview).to_contain_text("Plain-language version, for patients")
     expect(preview.locator(".reference-list")).to_have_count(1)
     article.refresh_from_db()
-    assert "begin at 15 mg" in article.body
+    assert "methotrexate from 15 mg up" in article.body
     check_both_sizes(page, axe_violations)
     screenshot(page, "article-preview")
 
     # The text is still in the form: save and submit it.
     expect(page.get_by_role("textbox", name="Body", exact=True)).to_have_value(
-        re.compile("begin at 10 mg once a week")
+        re.compile("methotrexate from 10 mg up")
     )
     page.get_by_label("What changed").fill("Methotrexate starting dose")
     page.get_by_role("button", name="Save draft").click()
@@ -76,6 +83,9 @@ def test_preview_then_rendered_changes_for_the_board(
     expect(first.locator("del")).to_contain_text("15")
     expect(first.locator("ins")).to_contain_text("10")
     screenshot(page, "review-rendered-changes")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "review-rendered-changes-phone")
+    page.set_viewport_size(DESKTOP)
     box = first.bounding_box()
     assert box["y"] < DESKTOP["height"], box
     check_both_sizes(page, axe_violations)
@@ -108,3 +118,32 @@ def test_a_refused_save_is_listed_at_the_top_and_its_link_finds_the_line(
     )
     assert selected == "Third line cites [@nobody-2020]."
     expect(body).to_have_value(re.compile("Last line."))
+
+
+def test_preview_works_without_script_and_in_place_with_it(chromium, live_server):
+    writer = editor()
+    article = make_article(body="Old text.", author=writer)
+    for script in (False, True):
+        context = chromium.new_context(
+            base_url=live_server.url, viewport=DESKTOP, java_script_enabled=script
+        )
+        page = context.new_page()
+        log_in(page, writer.username)
+        page.goto(f"/editorial/articles/{article.pk}/edit/")
+        if script:
+            page.evaluate("() => { window.stayed = true; }")
+        body = page.get_by_role("textbox", name="Body", exact=True)
+        body.fill("| Drug | Dose |\n|---|---|\n| IVIG | 2 g/kg |")
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator("#preview td").last).to_have_text("2 g/kg")
+        if script:
+            # The page was not reloaded: the editor keeps their place.
+            assert page.evaluate("() => window.stayed === true")
+            body.fill("Cites [@nobody-2020].")
+            page.get_by_role("button", name="Preview").click()
+            expect(page.locator("#refusals")).to_contain_text("@nobody-2020")
+            expect(page.locator("#preview")).to_have_count(0)
+            assert page.evaluate("() => window.stayed === true")
+        context.close()
+    article.refresh_from_db()
+    assert article.body == "Old text."

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from articles import services, workflow
 from articles.models import ApprovedVersion, Article, Disclosure
 from portal.models import GlossaryTerm, SearchSynonym
-from references.models import Entry, Reference, Section, Topic
+from references.models import Entry, Reference, SavedSearch, Section, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +139,7 @@ def test_seed_demo_keeps_an_editors_pending_version_of_the_demo_article(
                 Entry,
                 GlossaryTerm,
                 SearchSynonym,
+                SavedSearch,
                 Article,
                 Disclosure,
             )

@@ -75,6 +75,24 @@ def question_of(data):
     return data["question"]
 
 
+def search_of(data):
+    """The data's saved literature search, saved (once) when the data has none,
+    as the editorial screen saves it (with a revision, for the admin's pages)."""
+    if "search" not in data:
+        from references import surveillance
+        from references.models import SavedSearch
+
+        data["search"] = surveillance.save_search(
+            search=SavedSearch(
+                topic=data["topic"],
+                label="Trials in dermatomyositis",
+                query="dermatomyositis[mh] AND randomized controlled trial[pt]",
+            ),
+            user=None,
+        )
+    return data["search"]
+
+
 def public_args(data):
     """How to fill in each public pattern, by URL name."""
     return {
@@ -91,8 +109,8 @@ def public_args(data):
         "references_editorial:searches-csv": {"slug": data["topic"].slug},
         "references_editorial:search-add": {"slug": data["topic"].slug},
         "references_editorial:search-edit": {
-            "slug": data["search"].topic.slug,
-            "pk": data["search"].pk,
+            "slug": search_of(data).topic.slug,
+            "pk": search_of(data).pk,
         },
         "references_editorial:edit": {"pk": data["reference"].pk},
         "editorial:review": {"pk": data["article"].pk},
@@ -155,5 +173,8 @@ def url_for(route, data):
     bare = re.fullmatch(r"admin/(\w+)/(\w+)/<path:object_id>/", route.route)
     if bare:  # a model's bare object URL, which redirects to its change page
         model = admin_models()[f"{bare[1]}_{bare[2]}"]
-        return f"/{route.route.split('<')[0]}{model._default_manager.first().pk}/"
+        obj = model._default_manager.first()
+        if obj is None:
+            raise LookupError(f"no {model._meta.label} in the test data")
+        return f"/{route.route.split('<')[0]}{obj.pk}/"
     raise LookupError(f"no arguments known for {route.name} ({route.route})")

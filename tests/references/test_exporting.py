@@ -228,7 +228,8 @@ def test_exports_carry_the_link_readers_see_not_those_shown_to_editors(client):
     page = client.get(reference.get_absolute_url()).content.decode()
     assert "editors-only" not in page
     for extension in ("ris", "bib", "json"):
-        text = client.get(f"/literature/export.{extension}").content.decode()
+        response = client.get(f"/literature/export.{extension}")
+        text = b"".join(response.streaming_content).decode()
         assert reference.url in text, extension
         assert "editors-only" not in text, extension
 

@@ -23,7 +23,8 @@ READERS = {"ris": "ris", "bib": "bibtex", "json": "csl"}
 def download(client, extension, query=""):
     response = client.get(f"/literature/export.{extension}{query}")
     assert response.status_code == 200
-    return response.content.decode()
+    # Exports stream, a reference at a time.
+    return b"".join(response.streaming_content).decode()
 
 
 def _vancouver(items):

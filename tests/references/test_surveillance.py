@@ -4,6 +4,7 @@ history and efetch, Crossref's /works search), over real HTTP."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from references import services, surveillance
 from references.models import Dismissal, Finding, Reference, SavedSearch
@@ -14,6 +15,7 @@ from tests.factories import (
     SectionFactory,
     TopicFactory,
     editor,
+    make_article,
 )
 from tests.scholarly_api import Scripted, pubmed_article
 
@@ -136,6 +138,20 @@ class TestARun:
             result = surveillance.run_search(saved, today=FRIDAY)
             assert result.ok and not any(r.pmid == "900000010" for r in result.added)
         assert not Reference.objects.filter(pmid="900000010").exists()
+
+    def test_a_paper_an_article_cites_cannot_be_dismissed(self, search):
+        surveillance.run_search(search, today=MONDAY)
+        cited = Reference.objects.get(pmid="900000010")
+        make_article(topic=search.topic, body=f"New [@{cited.citation_key}].")
+
+        with pytest.raises(ValidationError, match="cited by an article"):
+            surveillance.dismiss(
+                references=Reference.objects.in_inbox(search.topic), user=editor()
+            )
+
+        assert not Dismissal.objects.exists()
+        assert Reference.objects.in_inbox(search.topic).count() == 3
+        assert not Finding.objects.filter(dismissed_at__isnull=False).exists()
 
     def test_a_dry_run_writes_nothing(self, search):
         result = surveillance.run_search(search, today=MONDAY, dry_run=True)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # and wording, a dose in a list, a new section, the plain-language text.
 EDITS = [
     ("strength=conditional certainty=low", "strength=strong certainty=low"),
-    ("begin at 15 mg once a week", "begin at 10 mg once a week"),
+    ("methotrexate from 15 mg up", "methotrexate from 10 mg up"),
     ("IVIG is the backup", "IVIG is the second choice"),
 ]
 
@@ -59,7 +59,7 @@ def test_preview_refusal_and_rendered_changes_have_no_html_errors(
     workflow.transition(
         "request_changes", article=article, user=board, comment="Check the dose."
     )
-    revise(article, editor, [("10 mg once a week", "12.5 mg once a week")], "Dose")
+    revise(article, editor, [("from 10 mg up", "from 12.5 mg up")], "Dose")
     workflow.submit(article=article, user=editor)
     client.force_login(board)
     review = reverse("editorial:review", args=[article.pk])
