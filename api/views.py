@@ -36,7 +36,7 @@ from portal.views import TopicContents
 from references.evidence import EvidenceLevel
 from references.forms import LiteratureFilterForm
 from references.models import Entry, Reference, ReferenceNotice, Topic
-from references.numbers import parse_number
+from references.numbers import MAX_ID, parse_number
 
 from . import caching, fhir, serializers
 from .pagination import PublicPagination
@@ -44,8 +44,6 @@ from .recommendations import cited_numbers
 
 JSON = "application/json"
 OPENAPI_JSON = "application/vnd.oai.openapi+json"
-# The largest id a database row can have (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
 
 
 class Moved(Exception):

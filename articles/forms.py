@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from references.forms import add_service_error
+
 from . import services, workflow
 from .models import Article
 
@@ -77,13 +79,8 @@ class ArticleForm(forms.ModelForm):
         )
 
     def add_service_error(self, error: ValidationError) -> None:
-        """Show what the service refused beside the field it names, or above
-        the form when the field is not one of the form's."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
+        """What the save service refused, shown on the form."""
+        add_service_error(self, error)
 
     def clean(self):
         cleaned = super().clean()

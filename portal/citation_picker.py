@@ -30,6 +30,7 @@ from articles.rendering.syntax import KEY
 from articles.roles import EDITORS, has_role
 from references import identifiers
 from references.models import Reference
+from references.numbers import parse_number
 
 from .models import SearchDocument
 from .search import search
@@ -123,8 +124,9 @@ def _in_inboxes(text, base):
             | Q(authors__icontains=word)
             | Q(citation_key__icontains=word)
         )
-        if word.isdigit() and len(word) == 4:
-            either |= Q(year=int(word))
+        year = parse_number(word) if len(word) == 4 else None
+        if year is not None:
+            either |= Q(year=year)
         condition &= either
     return base.in_inbox().filter(condition).order_by("-created_at", "-pk")
 

@@ -36,6 +36,7 @@ from .forms import (
     InboxFilterForm,
     ReferenceAddForm,
     ReferenceEditForm,
+    add_service_error,
 )
 from .models import Reference, ReferenceNotice, Topic
 from .numbers import parse_numbers
@@ -335,9 +336,13 @@ class ReferenceAddView(EditorMixin, CreateView):
 
     def form_valid(self, form):
         topic = form.cleaned_data["topic"]
-        self.object = services.add_to_inbox(
-            reference=form.instance, topic=topic, user=self.request.user
-        )
+        try:
+            self.object = services.add_to_inbox(
+                reference=form.instance, topic=topic, user=self.request.user
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _(
@@ -456,7 +461,7 @@ class ReferenceEditView(EditorMixin, UpdateView):
             form.add_error(None, str(exc))
             return self.form_invalid(form)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         if section is not None:
             messages.success(
@@ -476,15 +481,6 @@ class ReferenceEditView(EditorMixin, UpdateView):
                 kwargs={"slug": self.object.inbox_topic.slug},
             )
         return self.object.get_absolute_url()
-
-
-def _add_errors(form, exc):
-    """A service's ValidationError shown in the form, by field where it has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class InboxListView(EditorMixin, TemplateView):

@@ -7,6 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from . import batch_add, evidence, identifiers, importing
 from .models import BIBLIOGRAPHIC_FIELDS, Reference, SavedSearch, Section, Topic
+from .numbers import MAX_ID, parse_number
+
+
+def add_service_error(form, error) -> None:
+    """Show what a save service refused on ``form``: beside the field it
+    names, or above the form when that field is not one of the form's (a
+    service validates the whole object, the form only some of its fields)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 class LiteratureFilterForm(forms.Form):
@@ -351,7 +363,7 @@ class ReferenceIdsField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
-            if not text.isdigit() or len(text) > 18:
+            if parse_number(text, maximum=MAX_ID) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

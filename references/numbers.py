@@ -12,6 +12,8 @@ This lives in ``references``, the bottom layer, so that every app may use it.
 # The largest value of a 32-bit signed integer column, the smallest integer
 # column any of our databases has: every id, version and page fits in it.
 MAX_NUMBER = 2**31 - 1
+# The largest id a 64-bit (BigAutoField) column holds.
+MAX_ID = 2**63 - 1
 
 
 def parse_number(value, *, minimum: int = 0, maximum: int = MAX_NUMBER) -> int | None:

@@ -77,6 +77,19 @@ def check_limits(text: str) -> None:
             code="too_long",
             params={"length": f"{len(text):,}", "limit": f"{MAX_CHARS:,}"},
         )
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # Half of a UTF-16 pair (from a JSON "\ud800" escape, say): no
+            # page, database or sanitiser can encode it.
+            raise ValidationError(
+                gettext_lazy(
+                    "This text holds half of a character (a lone surrogate). "
+                    "Paste it again from its source."
+                ),
+                code="lone_surrogate",
+            ) from None
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
         raise ValidationError(

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from ..numbers import parse_number
+
 
 @dataclass
 class Record:
@@ -124,8 +126,7 @@ def parse_month(value):
     """A month number from "3", "03", "mar" or "March"; None if not a month."""
     text = clean_text(value).lower().rstrip(".")
     if text.isdigit():
-        number = int(text)
-        return number if 1 <= number <= 12 else None
+        return parse_number(text, minimum=1, maximum=12)
     return MONTHS.get(text)
 
 

@@ -40,6 +40,7 @@ from pylatexenc.latex2text import (
 )
 
 from ..kinds import genre, kind_from_bibtex_type
+from ..numbers import parse_number
 from . import (
     ARTICLE,
     DOCUMENT,
@@ -295,8 +296,8 @@ def _date(fields):
     year, _, _ = parse_date(decode(fields.get("year", "")))
     month = parse_month(decode(fields.get("month", ""))) if year else None
     day = None
-    if month and fields.get("day", "").strip().isdigit():
-        day = int(fields["day"])
+    if month:
+        day = parse_number(fields.get("day", ""), minimum=1, maximum=31)
     return year, month, day
 
 

@@ -6,6 +6,7 @@ import re
 import textwrap
 
 from ..kinds import genre, kind_from_csl_type
+from ..numbers import parse_number
 from . import (
     ARTICLE,
     DOCUMENT,
@@ -151,7 +152,7 @@ class _Field:
                 self.refuse(key, "whole numbers")
             return int(value)
         if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip()[:9])
+            return parse_number(value.strip()[:9])
         return None
 
     def name(self, name, key):

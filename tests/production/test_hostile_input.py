@@ -358,3 +358,66 @@ def test_a_readers_confirmation_mail_failing_is_logged_not_a_500(
     assert response.status_code == 302
     assert Question.objects.count() == 1
     assert "E-mail lost" in caplog.text
+
+
+def test_the_renderer_refuses_a_lone_surrogate_with_a_message():
+    from articles import rendering
+
+    with pytest.raises(rendering.ValidationError, match="half of a character"):
+        rendering.render("Myositis \ud800 text")
+
+
+def test_a_service_refusal_adding_a_reference_is_a_form_error(client, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from references import services
+
+    def refuse(**kwargs):
+        raise ValidationError({"citation_key": "Taken.", "match_key": "Duplicate."})
+
+    monkeypatch.setattr(services, "add_to_inbox", refuse)
+    client.force_login(editor())
+    response = client.post(
+        "/editorial/literature/add/",
+        {
+            "topic": TopicFactory().pk,
+            "kind": "research",
+            "item_type": "article",
+            "title": "Rituximab in myositis",
+            "authors": "Oddis, Chester V",
+            "source": "Arthritis Rheum",
+            "year": "2013",
+            "summary": "Rituximab helped some adults with refractory myositis.",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Taken." in page and "Duplicate." in page
+
+
+@pytest.mark.parametrize("word", ["²²²²", "١٢٣٤", "2013"])
+def test_the_citation_picker_reads_a_year_only_from_ascii_digits(client, word):
+    client.force_login(editor())
+    from django.urls import reverse
+
+    response = client.get(reverse("portal:cite"), {"q": word})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("month, day", [("²", "1"), ("3", "²"), ("3", "99")])
+def test_an_imported_month_or_day_that_is_no_number_is_left_out(month, day):
+    from references import importing
+
+    bib = f"@article{{a, title={{T}}, year={{2013}}, month={{{month}}}, day={{{day}}}}}"
+    [record] = importing.read_file(bib.encode(), filename="a.bib").records
+    assert record.year == 2013
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/references/", "/api/v1/articles/", "/api/v1/notices/"]
+)
+@pytest.mark.parametrize("name", ["page", "topic", "kind", "q", "year"])
+def test_nul_in_an_api_query_is_a_json_400_or_ignored(client, url, name):
+    response = client.get(url, {name: "a\x00b"})
+    assert response.status_code in (200, 400)
+    assert response["Content-Type"].startswith("application/")
