@@ -36,6 +36,7 @@ from portal.views import TopicContents
 from references.evidence import EvidenceLevel
 from references.forms import LiteratureFilterForm
 from references.models import Entry, Reference, ReferenceNotice, Topic
+from references.numbers import parse_number
 
 from . import caching, fhir, serializers
 from .pagination import PublicPagination
@@ -375,9 +376,10 @@ class FhirView(PublicReadView):
 
 def row_id(text: str) -> int:
     """A database id from the address: plain digits that fit a bigint, or 404."""
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+    number = parse_number(text, maximum=MAX_ID)
+    if number is None:
         raise NotFound(_("No resource has this id."))
-    return int(text)
+    return number
 
 
 def _fhir_article(id_):

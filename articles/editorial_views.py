@@ -7,6 +7,7 @@ article is read by ``articles.selectors``, and the views only show and post
 what the workflow allows.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
@@ -24,9 +26,11 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
-from references.models import Reference, Topic
+from references import identifiers
+from references.models import Reference, SavedSearch, Topic
+from references.numbers import parse_number, parse_numbers
 
-from . import diff, selectors, services, workflow
+from . import diff, evidence_profile, selectors, services, workflow
 from .forms import ArticleForm
 from .models import (
     ApprovedVersion,
@@ -45,6 +49,12 @@ TEXT_LABELS = {
     "plain_summary": _("Plain-language summary"),
     "plain_body": _("Plain-language body"),
 }
+
+
+# Papers found since approval listed per article: the strongest few on the
+# dashboard, more on the review page (the rest wait in the topic's inbox).
+NEW_EVIDENCE_ON_DASHBOARD = 3
+NEW_EVIDENCE_ON_REVIEW = 20
 
 
 class EditorialMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -95,10 +105,29 @@ class DashboardView(EditorialMixin, TemplateView):
             recently_approved=ApprovedVersion.objects.updates()[:10],
             overdue=articles.overdue_for_review().order_by("live__next_review_due"),
             needs_attention=articles.needing_attention().order_by("title"),
+            few_checkable=articles.with_few_checkable_citations().order_by("title"),
+            checkable_min=settings.PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT,
+            new_evidence=self.new_evidence(articles),
             inboxes=Topic.objects.with_inbox_count().filter(inbox_count__gt=0),
             can_write=is_editor(user),
             **kwargs,
         )
+
+    def new_evidence(self, articles):
+        """(article, its papers found since approval, how many are cited) for
+        each approved article whose topic's searches found any."""
+        approved = list(articles.approved().order_by("title"))
+        found = selectors.found_since_approval(approved)
+        return [
+            {
+                "article": article,
+                "papers": found[article.pk][:NEW_EVIDENCE_ON_DASHBOARD],
+                "count": len(found[article.pk]),
+                "cited": sum(paper.cited for paper in found[article.pk]),
+            }
+            for article in approved
+            if found[article.pk]
+        ]
 
 
 class PreviewMixin:
@@ -130,7 +159,56 @@ class PreviewMixin:
         )
 
 
-class ArticleCreateView(EditorsOnlyMixin, PreviewMixin, CreateView):
+class CitationHelpMixin:
+    """The article form's help with citing: the picker's address, and for a
+    refused save, each unknown key with its line and a link that adds the
+    reference (the DOI or PMID looked up when the key is one, else the add
+    form with the key filled in), opening beside the unsaved text."""
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        return super().get_context_data(
+            unknown_citations=unknown_citations(form) if form is not None else [],
+            **kwargs,
+        )
+
+
+def unknown_citations(form) -> list[dict]:
+    """The unknown keys a refused article form cites, with where and how to
+    add each (``Article.render`` raises them, code "unknown_citation")."""
+    if not form.is_bound or not form.errors:
+        return []
+    topic = form.cleaned_data.get("topic") if hasattr(form, "cleaned_data") else None
+    found = []
+    for field, errors in form.errors.as_data().items():
+        for error in errors:
+            if error.code != "unknown_citation":
+                continue
+            key = error.params["key"]
+            query = {"citation_key": key}
+            try:
+                identifiers.parse_identifier(key)
+            except ValidationError:
+                pass
+            else:
+                query["identifier"] = key
+            if topic is not None:
+                query["topic"] = topic.slug
+            found.append(
+                {
+                    "key": key,
+                    "line": error.params["line"],
+                    "name": field,
+                    "field": form.fields[field].label if field in form.fields else "",
+                    "add_url": reverse("references_editorial:add")
+                    + "?"
+                    + urlencode(query),
+                }
+            )
+    return found
+
+
+class ArticleCreateView(EditorsOnlyMixin, CitationHelpMixin, PreviewMixin, CreateView):
     model = Article
     form_class = ArticleForm
     template_name = "articles/editorial/article_form.html"
@@ -139,11 +217,16 @@ class ArticleCreateView(EditorsOnlyMixin, PreviewMixin, CreateView):
         if self.previewing():
             return self.preview(form)
         form.instance.author = self.request.user
-        self.object = services.save_article(
-            article=form.instance,
-            user=self.request.user,
-            comment=form.cleaned_data["change_note"] or _("Created"),
-        )
+        try:
+            self.object = services.save_article(
+                article=form.instance,
+                user=self.request.user,
+                comment=form.cleaned_data["change_note"] or _("Created"),
+            )
+        except ValidationError as exc:
+            # What the service's full_clean() refuses is the form's error too.
+            form.add_service_error(exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("Draft saved."))
         return HttpResponseRedirect(self.get_success_url())
 
@@ -151,7 +234,9 @@ class ArticleCreateView(EditorsOnlyMixin, PreviewMixin, CreateView):
         return reverse("editorial:review", kwargs={"pk": self.object.pk})
 
 
-class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, PreviewMixin, UpdateView):
+class ArticleUpdateView(
+    EditorsOnlyMixin, CitationHelpMixin, ArticleMixin, PreviewMixin, UpdateView
+):
     """Edit the working copy; approved text stays live until the new one is."""
 
     form_class = ArticleForm
@@ -184,6 +269,9 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, PreviewMixin, UpdateView
             # refusal, with the text kept in the form.
             form.add_error(None, str(exc))
             return self.form_invalid(form)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Saved as version %s. Submit it for review when it is ready.")
@@ -193,13 +281,13 @@ class ArticleUpdateView(EditorsOnlyMixin, ArticleMixin, PreviewMixin, UpdateView
 
     def form_invalid(self, form):
         errors = form.errors.as_data().get("__all__", [])
-        loaded = str(form.data.get("loaded_version", ""))
+        loaded = parse_number(form.data.get("loaded_version", ""))
         conflict_url = None
-        if loaded.isdigit() and any(e.code == "conflict" for e in errors):
+        if loaded is not None and any(e.code == "conflict" for e in errors):
             # The diff between the version the editor loaded and the stored one.
             conflict_url = (
                 reverse("editorial:compare", args=[self.object.pk])
-                + f"?a={int(loaded)}&b={self.object.version}"
+                + f"?a={loaded}&b={self.object.version}"
             )
         return self.render_to_response(
             self.get_context_data(form=form, conflict_url=conflict_url)
@@ -220,9 +308,9 @@ class ReviewView(ArticleMixin, DetailView):
         events = list(article.events.select_related("actor"))
         # The references' notices come along: badges and the retraction warning.
         citations = list(
-            article.citations.select_related("reference").prefetch_related(
-                "reference__notices"
-            )
+            article.citations.select_related(
+                "reference", "reference__inbox_topic"
+            ).prefetch_related("reference__notices")
         )
         facts = selectors.review_facts(article)
         assigned = ReviewAssignment.objects.filter(article=article).select_related(
@@ -254,10 +342,31 @@ class ReviewView(ArticleMixin, DetailView):
             events=events,
             citations=citations,
             retracted=selectors.cited_retractions(article, citations),
+            profile=article.evidence_profile,
+            profile_rows=evidence_profile.comparison(
+                article.evidence_profile,
+                article.live.evidence_profile if article.live_id else None,
+            ),
+            waiting_in_inbox=selectors.cited_in_inbox(article, citations),
             can_edit=workflow.can_edit(article=article, user=user),
             kept=kept,
+            new_evidence=self.new_evidence(article, citations),
             **kwargs,
         )
+
+    def new_evidence(self, article, citations):
+        """The papers found since the live version was approved, strongest
+        first, and the date an approval now would give the literature."""
+        found = selectors.found_since_approval(
+            [article],
+            cited_ids={(article.pk, c.reference_id) for c in citations},
+        )[article.pk]
+        return {
+            "papers": found[:NEW_EVIDENCE_ON_REVIEW],
+            "count": len(found),
+            "cited": sum(paper.cited for paper in found),
+            "searched_through": SavedSearch.objects.searched_through(article.topic_id),
+        }
 
     def comparison(self, article, events, citations):
         """The diff the board asked for (``?against=live`` or ``round``).
@@ -305,20 +414,9 @@ class ReviewView(ArticleMixin, DetailView):
         }
 
 
-def _posted_number(value: str) -> int | None:
-    """A version number or id a form posted, or None if absent or garbled.
-
-    ASCII digits only, and few of them: ``"²".isdigit()`` holds but ``int()``
-    refuses it, as it refuses thousands of digits.
-    """
-    if value.isascii() and value.isdigit() and len(value) < 10:
-        return int(value)
-    return None
-
-
 def _posted_version(request):
     """The version number a form was showing, or None if absent or garbled."""
-    return _posted_number(request.POST.get("version", ""))
+    return parse_number(request.POST.get("version", ""))
 
 
 KEPT_SESSION_KEY = "editorial_refused_text"
@@ -342,6 +440,15 @@ def kept_typed(request, article) -> dict:
 
 class Refused(Exception):
     """A posted action that cannot be done as posted, with a message for people."""
+
+
+def _posted_text(request, name: str) -> str:
+    """A text field of a posted action (a comment, a note), refused if it
+    holds NUL: no browser sends one, and PostgreSQL cannot store it."""
+    text = request.POST.get(name, "")
+    if "\x00" in text:
+        raise Refused(_("The text held a NUL character; nothing was done."))
+    return text
 
 
 class ActionView(ArticleMixin, SingleObjectMixin, View):
@@ -389,10 +496,10 @@ class TransitionView(ActionView):
             action,
             article=article,
             user=request.user,
-            comment=request.POST.get("comment", ""),
+            comment=_posted_text(request, "comment"),
             version=_posted_version(request),
             note=workflow.ChangeNote(
-                text=request.POST.get("change_note", ""),
+                text=_posted_text(request, "change_note"),
                 change_class=request.POST.get("change_class", ""),
             ),
         )
@@ -421,8 +528,8 @@ class AssignReviewersView(ActionView):
     """A board member asks one or more colleagues to review the article."""
 
     def act(self, request, article):
-        ids = {_posted_number(value) for value in request.POST.getlist("reviewer")}
-        reviewers = list(get_user_model().objects.filter(pk__in=ids - {None}))
+        ids = parse_numbers(request.POST.getlist("reviewer"))
+        reviewers = list(get_user_model().objects.filter(pk__in=ids))
         if not reviewers:
             raise Refused(_("Choose at least one board member."))
         workflow.assign_reviewers(
@@ -438,7 +545,7 @@ class DeclareConflictView(ActionView):
         workflow.declare_conflict(
             article=article,
             user=request.user,
-            statement=request.POST.get("statement", ""),
+            statement=_posted_text(request, "statement"),
         )
         return _("Your conflict is recorded: you will not review this article.")
 
@@ -465,12 +572,12 @@ class CompareView(ArticleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         versions = services.text_versions(self.object)
-        try:
-            a = int(self.request.GET.get("a") or min(versions))
-            b = int(self.request.GET.get("b") or max(versions))
-            old, new = versions[a], versions[b]
-        except (KeyError, ValueError) as exc:
-            raise Http404(_("No such version.")) from exc
+        a, b = (self.request.GET.get(name) for name in ("a", "b"))
+        a = min(versions) if not a else parse_number(a)
+        b = max(versions) if not b else parse_number(b)
+        if a not in versions or b not in versions:
+            raise Http404(_("No such version."))
+        old, new = versions[a], versions[b]
         return super().get_context_data(
             old=old,
             new=new,
@@ -496,7 +603,7 @@ class RevertView(EditorsOnlyMixin, ActionView):
             raise Refused(
                 _("This form did not say which version you were looking at. Retry.")
             )
-        number = _posted_number(request.POST.get("number", ""))
+        number = parse_number(request.POST.get("number", ""))
         if number is None:
             raise Refused(_("Choose a version to go back to."))
         services.revert_article(

@@ -9,6 +9,27 @@ from . import services, workflow
 from .models import Article
 
 
+def default_slug(title: str) -> str:
+    """The address made from a title: its words in ASCII, else a number.
+
+    slugify() keeps ASCII letters and digits and drops the rest (accents
+    are folded first), so a title with none (Миозит, 骨髓炎, ???) gives
+    nothing; such an article is "article-<n>", the first number free.
+    """
+    slug = slugify(title)[:100].strip("-")
+    if slug:
+        return slug
+    taken = set(
+        Article.objects.filter(slug__startswith="article-").values_list(
+            "slug", flat=True
+        )
+    )
+    number = Article.objects.count() + 1
+    while f"article-{number}" in taken:
+        number += 1
+    return f"article-{number}"
+
+
 class ArticleForm(forms.ModelForm):
     """An article's text, carrying the version it was loaded at.
 
@@ -51,7 +72,18 @@ class ArticleForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     def clean_slug(self):
-        return self.cleaned_data["slug"] or slugify(self.data.get("title", ""))[:100]
+        return self.cleaned_data["slug"] or default_slug(
+            self.cleaned_data.get("title", "")
+        )
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show what the service refused beside the field it names, or above
+        the form when the field is not one of the form's."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
 
     def clean(self):
         cleaned = super().clean()

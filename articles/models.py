@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from references.fields import EditorTextField
+from references.fields import EditorTextField, OneLineCharField
 from references.models import Reference, ReferenceNotice, Topic
 
-from . import rendering
+from . import evidence_profile, rendering
 from .rendering.syntax import citation_lines
 
 # Different references one article may cite: its reference list is formatted
@@ -115,6 +115,16 @@ class ArticleQuerySet(models.QuerySet):
             .distinct()
         )
 
+    def with_few_checkable_citations(self, percent=None):
+        """Articles whose working text has fewer than ``percent`` % of its
+        citations checkable (``PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT`` by
+        default), read from the stored evidence profile."""
+        if percent is None:
+            percent = settings.PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT
+        return self.filter(evidence_profile__checkable_percent__lt=percent).exclude(
+            evidence_profile__checkable_percent=None
+        )
+
     def published_at(self, slug):
         """The approved article whose public page is ``/articles/<slug>/``:
         where its live version says, whatever slug a newer draft proposes
@@ -203,7 +213,7 @@ class Article(models.Model):
         help_text=_("Shown on the topic page beside its literature."),
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     summary = EditorTextField(_("summary"), blank=True)
     body = EditorTextField(
         _("body"),
@@ -224,6 +234,9 @@ class Article(models.Model):
     # What the clinical body's recommendation boxes say, in order (see
     # rendering.Rendered): for "at a glance" and the structured data.
     recommendations = models.JSONField(default=list, editable=False, blank=True)
+    # How checkable the text's citations are (articles.evidence_profile),
+    # worked out when it is saved and again when it is approved.
+    evidence_profile = models.JSONField(default=dict, editable=False, blank=True)
     status = models.CharField(
         _("review status"),
         max_length=20,
@@ -394,16 +407,16 @@ class Article(models.Model):
         for field, result in (("body", body), ("plain_body", plain)):
             unknown = [key for key in result.keys if key not in found]
             if unknown:
-                # One error per key, each naming the line it is first cited on.
                 lines = citation_lines(getattr(self, field))
+                # One error a key, with its line: the form offers to add each.
                 errors[field] = [
                     ValidationError(
                         _(
-                            "Line %(line)s: unknown citation key %(key)s. "
-                            "Add the reference first."
+                            "Line %(line)s: unknown citation key @%(key)s. Add "
+                            "the reference to the library, or correct the key."
                         ),
                         code="unknown_citation",
-                        params={"key": f"@{key}", "line": lines.get(key, 1)},
+                        params={"key": key, "line": lines.get(key, "?")},
                     )
                     for key in unknown
                 ]
@@ -412,6 +425,7 @@ class Article(models.Model):
         self.body_html = body.html
         self.plain_body_html = plain.html
         self.recommendations = body.recommendations
+        self.evidence_source = evidence_profile.source_of(clinical=body, plain=plain)
         self.cited_references = [found[key] for key in numbering]
         self._rendered_source = source
         return self.cited_references
@@ -509,12 +523,14 @@ class ApprovedVersion(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=100)
     is_overview = models.BooleanField(_("topic overview"), default=False)
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body_html = models.TextField()
     plain_summary = models.TextField(_("plain-language summary"), blank=True)
     plain_body_html = models.TextField(blank=True)
     recommendations = models.JSONField(default=list, editable=False, blank=True)
+    # The text's evidence profile as it stood when the board approved it.
+    evidence_profile = models.JSONField(default=dict, editable=False, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -529,6 +545,13 @@ class ApprovedVersion(models.Model):
         _("kind of change"), max_length=20, choices=ChangeClass.choices, blank=True
     )
     change_note = EditorTextField(_("what changed, for readers"), blank=True)
+    # The day through which the topic's saved searches had all run when the
+    # board approved this text (SavedSearch.objects.searched_through): what
+    # readers are told the literature is current through. None without
+    # searches, or before they all ran.
+    literature_current_through = models.DateField(
+        _("literature current through"), null=True, blank=True, editable=False
+    )
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",

@@ -4,6 +4,8 @@ Messages go out only after the transition's transaction commits, so nobody
 is told about a step that was rolled back.
 """
 
+import logging
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -14,12 +16,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+from references.fields import one_line
 
 from .models import Article, ReviewEvent
 from .roles import BOARD, members
 
 Action = ReviewEvent.Action
+logger = logging.getLogger(__name__)
+
+SUBJECT_LENGTH = 200
+# A mail server that refused once is tried again, briefly: the request that
+# made the step waits for it.
+MAIL_ATTEMPTS = 3
+MAIL_RETRY_SECONDS = 0.5
 
 # Set while content is loaded by a program rather than reviewed by people
 # (the demo loader): its submissions and approvals are not news to anyone.
@@ -93,8 +105,44 @@ def _send(*, event: ReviewEvent, to) -> None:
         },
     )
     sender = settings.DEFAULT_FROM_EMAIL
-    messages = [(subject, body, sender, [address]) for address in to]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    messages = [(safe_subject(subject), body, sender, [address]) for address in to]
+    transaction.on_commit(lambda: deliver(messages))
+
+
+def safe_subject(text: str) -> str:
+    """A subject Django will send: one line (a break in a header is refused
+    with BadHeaderError), and short."""
+    return Truncator(one_line(text)).chars(SUBJECT_LENGTH)
+
+
+def deliver(messages) -> bool:
+    """Send the messages after the commit; on failure log, retry, never raise.
+
+    The step they announce is saved whatever happens to the mail: an
+    exception here would turn a done step into an error page (the commit is
+    over, nothing can be undone). Each failed attempt is logged; after the
+    last, the error names the recipients so the editors can tell them.
+    """
+    for attempt in range(1, MAIL_ATTEMPTS + 1):
+        try:
+            send_mass_mail(messages, fail_silently=False)
+            return True
+        except Exception:  # SMTP, DNS, a refused header: any of them
+            logger.warning(
+                "E-mail not sent (attempt %d of %d)",
+                attempt,
+                MAIL_ATTEMPTS,
+                exc_info=True,
+            )
+            if attempt < MAIL_ATTEMPTS:
+                time.sleep(MAIL_RETRY_SECONDS * attempt)
+    logger.error(
+        "E-mail lost after %d attempts: %r to %s",
+        MAIL_ATTEMPTS,
+        messages[0][0] if messages else "",
+        ", ".join(address for message in messages for address in message[3]),
+    )
+    return False
 
 
 def notices_found(*, notices) -> None:
@@ -115,10 +163,10 @@ def notices_found(*, notices) -> None:
         citing = Article.objects.filter(
             Q(live__citations__reference=reference) | Q(citations__reference=reference)
         ).distinct()
-        subject = _("%(badge)s: %(title)s") % {
-            "badge": notice.badge,
-            "title": reference.title,
-        }
+        subject = safe_subject(
+            _("%(badge)s: %(title)s")
+            % {"badge": notice.badge, "title": reference.title}
+        )
         body = render_to_string(
             "articles/email/notice.txt",
             {
@@ -139,4 +187,4 @@ def notices_found(*, notices) -> None:
         )
         sender = settings.DEFAULT_FROM_EMAIL
         messages += [(subject, body, sender, [address]) for address in to]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    transaction.on_commit(lambda: deliver(messages))

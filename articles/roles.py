@@ -40,6 +40,9 @@ PERMISSIONS = {
             "change_section",
             "view_section",
             "view_topic",
+            "add_savedsearch",
+            "change_savedsearch",
+            "view_savedsearch",
         ],
     },
     BOARD: {
@@ -49,7 +52,13 @@ PERMISSIONS = {
             "view_article",
             "view_approvedversion",
         ],
-        "references": ["view_reference", "view_entry", "view_section", "view_topic"],
+        "references": [
+            "view_reference",
+            "view_entry",
+            "view_section",
+            "view_topic",
+            "view_savedsearch",
+        ],
     },
 }
 

@@ -1,6 +1,7 @@
 """Read-only questions about articles under review, asked by the workflow and
 by the pages: who wrote the text, this round's approvals, the board's open
-comments, the version it last sent back, the retracted papers it cites.
+comments, the version it last sent back, the retracted papers it cites, the
+papers the topic's saved searches found since its live version was approved.
 
 Nothing here writes or decides: the rules that use these answers are the
 workflow's (``articles.workflow``).
@@ -12,9 +13,9 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from references.models import Reference, ReferenceNotice
+from references.models import Finding, Reference, ReferenceNotice
 
-from .models import Article, Conflict, ReviewEvent
+from .models import Article, Citation, Conflict, ReviewEvent
 
 Status = Article.Status
 Action = ReviewEvent.Action
@@ -166,6 +167,27 @@ def open_comments(article: Article, events=None) -> list:
     return answered + current
 
 
+def cited_in_inbox(article: Article, citations=None) -> list:
+    """The references the article's current text cites that still wait in a
+    curation inbox, by title: readers cannot see them, so the text cannot be
+    approved until an editor places each in a section (workflow).
+
+    ``citations``, when given, are the article's citations with their
+    references (and inbox topics) read: a page that shows them asks nothing more.
+    """
+    if citations is not None:
+        waiting = {c.reference for c in citations if c.reference.inbox_topic_id}
+        return sorted(waiting, key=lambda reference: reference.title)
+    return list(
+        Reference.objects.filter(
+            pk__in=article.citations.values("reference_id"),
+            inbox_topic__isnull=False,
+        )
+        .select_related("inbox_topic")
+        .order_by("title")
+    )
+
+
 def cited_retractions(article: Article, citations=None) -> list:
     """The references the article's current text cites that were retracted or
     withdrawn (by a recorded notice), by title.
@@ -213,3 +235,61 @@ def proposed_note(article: Article, events=None) -> dict:
             if text not in said:
                 said.append(text)
     return {"text": "\n".join(said), "change_class": ""}
+
+
+@dataclass(frozen=True)
+class FoundPaper:
+    """A paper a saved search found, as one article's board sees it."""
+
+    finding: Finding
+    # Whether the article's current text cites it already.
+    cited: bool
+
+
+def found_since_approval(articles, *, cited_ids=None) -> dict:
+    """{article id: [FoundPaper...]}: for each of ``articles``, the papers its
+    topic's saved searches found since its live version was approved (all
+    of them for a text never approved), strongest evidence first, leaving
+    out those dismissed or no longer in the library. Two queries, however
+    many articles: the findings and the citations (none when ``cited_ids``,
+    the (article id, reference id) pairs of their citations, is given)."""
+    articles = list(articles)
+    if not articles:
+        return {}
+    since = {a.pk: a.live.approved_at if a.live_id else None for a in articles}
+    findings = (
+        Finding.objects.kept()
+        .filter(topic_id__in={a.topic_id for a in articles})
+        .select_related("search", "reference")
+        .defer(
+            "reference__abstract",
+            "reference__citation_vancouver",
+            "reference__citation_ama",
+            "reference__links",
+        )
+        .strongest_first()
+    )
+    if None not in since.values():
+        findings = findings.filter(found_at__gt=min(since.values()))
+    cited = cited_ids
+    if cited is None:
+        cited = set(
+            Citation.objects.filter(article__in=articles).values_list(
+                "article_id", "reference_id"
+            )
+        )
+    found = {article.pk: [] for article in articles}
+    by_topic = {}
+    for article in articles:
+        by_topic.setdefault(article.topic_id, []).append(article)
+    for finding in findings:
+        for article in by_topic[finding.topic_id]:
+            after = since[article.pk]
+            if after is None or finding.found_at > after:
+                found[article.pk].append(
+                    FoundPaper(
+                        finding=finding,
+                        cited=(article.pk, finding.reference_id) in cited,
+                    )
+                )
+    return found

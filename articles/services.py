@@ -11,7 +11,7 @@ from reversion.models import Version
 from references.models import Reference
 from references.revisions import revision
 
-from . import diff, rendered_diff, rendering, workflow
+from . import diff, evidence_profile, rendered_diff, rendering, workflow
 from .models import Article, Citation
 
 # The fields that make up an article's text: what a revert restores.
@@ -65,6 +65,9 @@ def save_article(
     # references it cites.
     article.full_clean()
     cited = article.cited_references
+    article.evidence_profile = evidence_profile.profile_of(
+        source=article.evidence_source, references=cited
+    )
     if stored is not None:
         article.version = stored.version + 1
     comment = comment or str(_("Saved"))
@@ -86,6 +89,26 @@ def save_article(
         from_state=stored.status if stored else "",
     )
     return article
+
+
+def refresh_evidence_profile(*, article: Article) -> dict:
+    """Work the working text's evidence profile out again from the references
+    as they are now, and store it (the live version's too, when the live
+    version is this text and has none: it was approved before profiles
+    existed). Derived data, like the rendered HTML: no new version, no
+    revision."""
+    profile = evidence_profile.current_profile(article)
+    article.evidence_profile = profile
+    article.save(update_fields=["evidence_profile"])
+    live = article.live
+    if (
+        live is not None
+        and live.number == article.version
+        and not live.evidence_profile
+    ):
+        live.evidence_profile = profile
+        live.save(update_fields=["evidence_profile"])
+    return profile
 
 
 def revert_article(

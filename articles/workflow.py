@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from references.models import SavedSearch
 from references.revisions import revision
 
-from . import notifications
+from . import evidence_profile, notifications
 from .models import (
     ApprovedCitation,
     ApprovedVersion,
@@ -47,6 +48,7 @@ from .roles import (
 from .selectors import (
     ReviewFacts,
     approvals_required,
+    cited_in_inbox,
     cited_retractions,
     review_facts,
     writers,
@@ -121,6 +123,8 @@ class Attempt:
     note: ChangeNote
     # review_facts() of the article, read for a review action; else None.
     facts: ReviewFacts | None
+    # The text's evidence profile worked out afresh, for an approval; else None.
+    profile: dict | None = None
 
 
 def _completes_quorum(facts: ReviewFacts) -> bool:
@@ -177,6 +181,58 @@ def check_retractions_acknowledged(attempt: Attempt) -> None:
                 "only with a comment saying why it still cites it."
             )
             % {"titles": "; ".join(f"“{r.title}”" for r in retracted)}
+        )
+
+
+def check_recommendations_acknowledged(attempt: Attempt) -> None:
+    """Refuse to approve, without a comment, a recommendation that rests on no
+    checkable evidence: one citing no guideline, systematic review, trial or
+    observational study with a DOI, PMID or trial registration.
+
+    A recommendation may rest on expert summaries where nothing better
+    exists; the approving board member says so, as for a cited retraction.
+    """
+    if attempt.comment.strip() or not attempt.profile:
+        return
+    unsupported = attempt.profile["unsupported"]
+    if unsupported:
+        raise WorkflowError(
+            _(
+                "Resting on no checkable evidence: %(boxes)s (citing no "
+                "guideline, systematic review, trial or observational study "
+                "with a DOI, PMID or trial registration). Approve only with a "
+                "comment acknowledging what it rests on."
+            )
+            % {"boxes": "; ".join(box_name(box) for box in unsupported)}
+        )
+
+
+def box_name(statement: dict) -> str:
+    """“Recommendation 2” (or “Plain-language recommendation 2”), from a
+    statement of the evidence profile."""
+    number = statement["anchor"].rsplit("-", 1)[-1]
+    if statement["body"] == evidence_profile.PLAIN:
+        return str(_("Plain-language recommendation %(number)s")) % {"number": number}
+    return str(_("Recommendation %(number)s")) % {"number": number}
+
+
+def check_cited_references_placed(attempt: Attempt) -> None:
+    """Refuse to approve text citing references that wait in a curation inbox.
+
+    The inbox is the editors' and hidden from readers; an approved article
+    would show such a citation, and export it, while its reference's page
+    answers 404. The rule: an editor places each cited reference in a section
+    first (the review page lists them); approval never places anything.
+    """
+    waiting = cited_in_inbox(attempt.article)
+    if waiting:
+        raise WorkflowError(
+            _(
+                "This text cites references that still wait in a curation inbox, "
+                "unseen by readers (%(titles)s). An editor must place them in a "
+                "section before the text can be approved."
+            )
+            % {"titles": "; ".join(f"“{r.title}”" for r in waiting)}
         )
 
 
@@ -250,7 +306,12 @@ TRANSITIONS = {
             _("Approve and publish"),
             independent=True,
             publishes=True,
-            guards=(check_change_note, check_retractions_acknowledged),
+            guards=(
+                check_change_note,
+                check_retractions_acknowledged,
+                check_recommendations_acknowledged,
+                check_cited_references_placed,
+            ),
         ),
     )
 }
@@ -408,7 +469,13 @@ def transition(
     facts = review_facts(locked) if rule and rule.independent else None
     check(action, article=locked, user=user, comment=comment, facts=facts)
     attempt = Attempt(
-        article=locked, comment=comment, note=note or ChangeNote(), facts=facts
+        article=locked,
+        comment=comment,
+        note=note or ChangeNote(),
+        facts=facts,
+        # Approval works the profile out again: kinds, links and notices of
+        # the cited references may have changed since the text was saved.
+        profile=evidence_profile.current_profile(locked) if rule.publishes else None,
     )
     for guard in rule.guards:
         guard(attempt)
@@ -421,6 +488,7 @@ def transition(
             note=attempt.note,
             approver_ids=[*facts.approver_ids, user.pk],
             author_ids=writer_ids,
+            profile=attempt.profile,
         )[1]
     elif rule.publishes:
         # An approval that waits for more: the text is now under review.
@@ -531,6 +599,7 @@ def record_approval(
         note=note or ChangeNote(),
         approver_ids=[approved_by.pk] if approved_by else [],
         author_ids=writers(locked),
+        profile=evidence_profile.current_profile(locked),
     )
     article.status, article.live_id = locked.status, locked.live_id
     return version
@@ -544,6 +613,7 @@ def _publish(
     note: ChangeNote,
     approver_ids,
     author_ids,
+    profile: dict,
 ):
     # The one code path that makes text live; the caller holds the row lock.
     from_state = article.status
@@ -569,6 +639,7 @@ def _publish(
         plain_summary=article.plain_summary,
         plain_body_html=article.plain_body_html,
         recommendations=article.recommendations,
+        evidence_profile=profile,
         approved_by=approved_by,
         approved_at=now,
         next_review_due=next_review_due(
@@ -577,6 +648,9 @@ def _publish(
         # Optional on a first version, required after it (check_change_note).
         change_class=note.change_class,
         change_note=note.text.strip(),
+        literature_current_through=SavedSearch.objects.searched_through(
+            article.topic_id
+        ),
     )
     version.approvers.set(set(approver_ids))
     version.authors.set(set(author_ids or ()))
@@ -587,6 +661,7 @@ def _publish(
     with revision(user=approved_by, comment=comment or _("Approved")):
         article.live = version
         article.status = Status.APPROVED
+        article.evidence_profile = profile
         # The proposal is now the approved version's note.
         article.proposed_change_class = ""
         article.proposed_change_note = ""
@@ -594,6 +669,7 @@ def _publish(
             update_fields=[
                 "live",
                 "status",
+                "evidence_profile",
                 "proposed_change_class",
                 "proposed_change_note",
                 "updated_at",

@@ -50,6 +50,7 @@ def main():
 
         from references import matching, surveillance
         from references.models import Dismissal, Reference, SavedSearch, Topic
+        from references.sources import http
         from tests.scholarly_api import ScholarlyAPI, pubmed_article
 
         call_command("migrate", verbosity=0)
@@ -116,7 +117,8 @@ def main():
             for run in (1, 2):
                 requests_before = len(api.requests)
                 started = time.perf_counter()
-                result = surveillance.run_search(search)
+                with http.Session() as session:
+                    result = surveillance.run_search(search, session=session)
                 seconds = time.perf_counter() - started
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 if not result.ok:

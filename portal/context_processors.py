@@ -2,6 +2,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.functional import SimpleLazyObject
 
+from references.numbers import parse_number
+
 # The one query parameter that names a different page of the same list.
 PAGE_PARAM = "page"
 
@@ -14,9 +16,9 @@ def canonical_url(request):
     search engines to drop it.
     """
     url = request.build_absolute_uri(request.path)
-    page = request.GET.get(PAGE_PARAM, "")
-    if page.isdigit() and int(page) > 1:
-        url += f"?{PAGE_PARAM}={int(page)}"
+    page = parse_number(request.GET.get(PAGE_PARAM, ""), minimum=2)
+    if page is not None:
+        url += f"?{PAGE_PARAM}={page}"
     return url
 
 

@@ -12,6 +12,7 @@ import sys
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
@@ -67,3 +68,12 @@ def server_error(request, template_name="500.html"):
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return unavailable_response()
     return defaults.server_error(request, template_name)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form posted without its page's token (a page left
+    open too long, a post from elsewhere, a robot) is refused (403) with a page
+    saying what to do, not Django's technical one."""
+    response = render(request, "403_csrf.html", status=403)
+    add_never_cache_headers(response)
+    return response

@@ -68,7 +68,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the portal's site: garbled numbers are a 400 (issue 28).
+    "portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "api.middleware.RequestLimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "portal.page_cache.PublicPageCacheMiddleware",
+    # NUL in a parameter is refused before any view reads it (issue 28).
+    "portal.edge.RefuseNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -319,6 +322,12 @@ PORTAL_ALLOW_SELF_APPROVAL = env_bool("PORTAL_ALLOW_SELF_APPROVAL", False)
 # Board sign-off: how many distinct, independent, unconflicted board members
 # must approve a text before it is published.
 PORTAL_APPROVALS_REQUIRED = max(1, env_int("PORTAL_APPROVALS_REQUIRED", 1))
+# The editorial dashboard lists articles with fewer than this share (per
+# cent) of their citations checkable: by a DOI, PMID, trial registration or
+# a working link (articles.evidence_profile).
+PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT = env_int(
+    "PORTAL_CHECKABLE_CITATIONS_MIN_PERCENT", 90
+)
 # A declared interest older than this many months shows as due for renewal.
 PORTAL_DISCLOSURE_VALID_MONTHS = env_int("PORTAL_DISCLOSURE_VALID_MONTHS", 12)
 # Show a never-approved article that the board holds (submitted or under
@@ -413,13 +422,18 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 # Login throttling (portal/throttling.py): failures counted per username and
-# per client address within a window.
+# address, per address, and (a slower limit) per username from anywhere,
+# within a window; addresses an account signed in from are remembered.
 AUTHENTICATION_BACKENDS = ["portal.throttling.ThrottledModelBackend"]
 # The one login form, which says when a login is throttled: /editorial/login/
 # uses it, the admin a subclass with its staff-only rule (portal/admin.py).
 PORTAL_LOGIN_FORM = "portal.throttling.ThrottledAuthenticationForm"
-LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
+LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = env_int(
+    "LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS", 5
+)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 100)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 90)
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
 # Behind a proxy, the META key holding the client's address as the proxy saw
 # it (for example HTTP_X_REAL_IP); REMOTE_ADDR otherwise.
@@ -434,6 +448,9 @@ PORTAL_QUESTIONS_PER_ADDRESS_PER_HOUR = env_int(
 PORTAL_QUESTIONS_PER_HOUR = env_int("PORTAL_QUESTIONS_PER_HOUR", 200)
 PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 365)
 PORTAL_QUESTION_CONFIRM_DAYS = env_int("PORTAL_QUESTION_CONFIRM_DAYS", 7)
+
+# A form posted without its page's token gets the site's page saying so.
+CSRF_FAILURE_VIEW = "portal.failures.csrf_failure"
 
 # How long a reader is told to wait when the database is unavailable.
 PORTAL_RETRY_AFTER_SECONDS = env_int("PORTAL_RETRY_AFTER_SECONDS", 30)

@@ -67,7 +67,13 @@ PUBLIC_MODELS = [
 ARTICLE_PUBLIC_FIELDS = {"live", "status"}
 
 
-def _public_model_changed(sender, **kwargs):
+def _public_model_changed(sender, instance=None, signal=None, **kwargs):
+    # A reference deleted while it waited in a curation inbox was never
+    # public: nothing shown changes (and an inbox emptied of thousands would
+    # otherwise start thousands of generations).
+    if signal is post_delete and isinstance(instance, Reference):
+        if instance.is_in_inbox:
+            return
     invalidate_public_pages()
 
 
@@ -115,7 +121,7 @@ def _user_saved(sender, instance, created=False, update_fields=None, **kwargs):
 
 
 def _logged_in(sender, request, user, **kwargs):
-    throttling.reset_username(user.get_username())
+    throttling.login_succeeded(request=request, username=user.get_username())
     accounts.record_login_event(
         kind=LoginEvent.Kind.SUCCESS,
         username=user.get_username(),

@@ -101,11 +101,43 @@ def _recommendation(item, *, condition, url) -> dict:
     return data
 
 
-def article_data(*, article, version, plain, url) -> dict:
+def identifiers_data(reference) -> dict:
+    """``sameAs`` (doi.org and PubMed pages) and ``identifier`` (DOI, PMID,
+    trial registration) of a reference: the identifiers its reference list
+    entry links to."""
+    data = {}
+    same_as = [u for u in (reference.doi_url, reference.pubmed_url) if u]
+    if same_as:
+        data["sameAs"] = same_as
+    found = [
+        {"@type": "PropertyValue", "propertyID": name, "value": value}
+        for name, value in (
+            ("DOI", reference.doi),
+            ("PMID", reference.pmid),
+            ("Trial registration", reference.trial_registration),
+        )
+        if value
+    ]
+    if found:
+        data["identifier"] = found[0] if len(found) == 1 else found
+    return data
+
+
+def citation_data(reference) -> dict:
+    """A cited reference as the article's ``citation`` lists it."""
+    data = {"@type": "CreativeWork", "name": reference.title}
+    if reference.best_url:
+        data["url"] = reference.best_url
+    data.update(identifiers_data(reference))
+    return data
+
+
+def article_data(*, article, version, plain, url, citations=()) -> dict:
     """MedicalWebPage for an approved version, as this reader sees it.
 
     Its graded recommendations are ``MedicalGuidelineRecommendation`` items
-    with their strength and evidence level.
+    with their strength and evidence level; ``citations`` (the version's, in
+    order) are its ``citation`` list, with the identifiers the page links.
     """
     audience = Audience.PATIENT if plain else Audience.CLINICIAN
     about = conditions(version.title, version.summary)
@@ -134,6 +166,8 @@ def article_data(*, article, version, plain, url) -> dict:
             _recommendation(item, condition=about, url=url)
             for item in version.recommendations
         ]
+    if citations:
+        data["citation"] = [citation_data(c.reference) for c in citations]
     return data
 
 
@@ -159,15 +193,7 @@ def reference_data(*, reference, url) -> dict:
         )
     if reference.source:
         data["isPartOf"] = {"@type": "Periodical", "name": reference.source}
-    same_as = [u for u in (reference.doi_url, reference.pubmed_url) if u]
-    if same_as:
-        data["sameAs"] = same_as
-    if reference.doi:
-        data["identifier"] = {
-            "@type": "PropertyValue",
-            "propertyID": "DOI",
-            "value": reference.doi,
-        }
+    data.update(identifiers_data(reference))
     return data
 
 

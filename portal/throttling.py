@@ -1,11 +1,25 @@
-"""Login throttling: too many failures per username or per address, and wait.
+"""Login throttling that a stranger cannot turn against an editor.
 
-Failures are counted in the cache (shared through Redis when several servers
-run) in a fixed window that starts with the first failure. Past the limit,
-every login for that username, or from that address, is refused until the
-window ends, correct password or not. A success clears the username's count
-but not the address's, so one valid account cannot launder an address that
-is guessing at others.
+Failed logins are counted in the cache (shared through Redis when several
+servers run), in a fixed window that starts with the first failure, three
+ways:
+
+- per username and address (``LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS``, 5):
+  one address guessing one account's password is stopped quickly, and only
+  that address is refused for that account;
+- per address (``LOGIN_FAILURES_PER_ADDRESS``, 20): one address guessing at
+  many accounts is stopped for all of them;
+- per username, from anywhere (``LOGIN_FAILURES_PER_USERNAME``, 100): a slow
+  limit against guessing spread over many addresses. Even then an address
+  the account has signed in from before (remembered for
+  ``LOGIN_KNOWN_ADDRESS_DAYS``) is not refused: the editor at their usual
+  desk still gets in while strangers are held.
+
+So five wrong passwords typed by a stranger lock out nobody but the stranger.
+A success clears its username's counts for that address and the global one,
+never the address's own count, so one valid account cannot launder an
+address guessing at others. Every failure and refusal is recorded as a
+LoginEvent (portal.signals), for the audit in the admin.
 
 If the cache itself is unreachable, logins are not throttled (the guarded
 cache logs it and counts nothing): editors can still work while Redis is
@@ -22,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import ngettext
 
@@ -46,17 +61,36 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def _counters(*, request, username: str):
-    """(cache key, limit) for each thing being counted in this attempt."""
+def _username_key(username: str) -> str:
+    return _digest(username.strip().lower())
+
+
+def _known_key(*, username: str, address: str) -> str:
+    return f"login-known:{_username_key(username)}:{_digest(address)}"
+
+
+def _counters(*, request, username: str, known: bool = False):
+    """(cache key, limit) for each thing counted in this attempt.
+
+    ``known``: the address has signed in to this account before, so the
+    global count of the username does not hold it back.
+    """
     counters = []
+    address = client_ip(request)
     if username:
+        user = _username_key(username)
+        # Without an address (a misconfigured proxy header) the pair is the
+        # username alone: stricter, never looser.
         counters.append(
             (
-                f"login-failures:user:{_digest(username.strip().lower())}",
-                settings.LOGIN_FAILURES_PER_USERNAME,
+                f"login-failures:pair:{user}:{_digest(address or '-')}",
+                settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS,
             )
         )
-    address = client_ip(request)
+        if not known:
+            counters.append(
+                (f"login-failures:user:{user}", settings.LOGIN_FAILURES_PER_USERNAME)
+            )
     if address:
         counters.append(
             (
@@ -65,6 +99,13 @@ def _counters(*, request, username: str):
             )
         )
     return counters
+
+
+def _is_known(*, request, username: str) -> bool:
+    address = client_ip(request)
+    if not (username and address):
+        return False
+    return bool(shared_cache.get(_known_key(username=username, address=address)))
 
 
 def count_request(*, scope: str, request, window: int) -> tuple[int, int] | None:
@@ -122,7 +163,8 @@ def record_failure(*, request, username: str) -> None:
 def retry_after_seconds(*, request, username: str) -> int:
     """Seconds until this attempt may be made; 0 when it is allowed now."""
     wait = 0.0
-    for key, limit in _counters(request=request, username=username):
+    known = _is_known(request=request, username=username)
+    for key, limit in _counters(request=request, username=username, known=known):
         if (shared_cache.get(key) or 0) >= limit:
             until = shared_cache.get(f"{key}:until") or 0
             wait = max(wait, until - time.time())
@@ -133,10 +175,22 @@ def is_throttled(*, request, username: str) -> bool:
     return retry_after_seconds(request=request, username=username) > 0
 
 
-def reset_username(username: str) -> None:
-    """A successful login clears that username's failures."""
-    for key, _limit in _counters(request=None, username=username):
-        shared_cache.delete_many([key, f"{key}:until"])
+def login_succeeded(*, request, username: str) -> None:
+    """A successful login clears that username's failures (for this address
+    and everywhere) and remembers the address as one the account uses."""
+    keys = [
+        key
+        for key, _limit in _counters(request=request, username=username)
+        if not key.startswith("login-failures:ip:")
+    ]
+    shared_cache.delete_many([k for key in keys for k in (key, f"{key}:until")])
+    address = client_ip(request)
+    if username and address:
+        shared_cache.set(
+            _known_key(username=username, address=address),
+            1,
+            timeout=settings.LOGIN_KNOWN_ADDRESS_DAYS * 24 * 60 * 60,
+        )
 
 
 def throttled_message(seconds: int) -> str:
@@ -173,9 +227,15 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     """
 
     def clean(self):
-        wait = retry_after_seconds(
-            request=self.request, username=self.data.get("username", "")
-        )
+        username = self.data.get("username", "")
+        wait = retry_after_seconds(request=self.request, username=username)
         if wait:
+            # Recorded as the backend's refusals are (a THROTTLED LoginEvent,
+            # portal.signals), though no password is checked.
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": username},
+                request=self.request,
+            )
             raise forms.ValidationError(throttled_message(wait), code="throttled")
         return super().clean()

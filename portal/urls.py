@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from articles.views import EditorialBoardView
 
-from . import health, views
+from . import citation_picker, health, views
 from .feeds import ApprovedArticlesFeed, NoticesFeed, UpdatesFeed
 from .sitemaps import SITEMAPS
 from .sitemaps import section as sitemap_section
@@ -19,6 +19,12 @@ site_patterns = [
     ),
     path("editorial-board/", EditorialBoardView.as_view(), name="editorial-board"),
     path("search/", views.SearchView.as_view(), name="search"),
+    # The article form's citation picker (issue 21), for editors.
+    path(
+        "editorial/cite/",
+        citation_picker.CitationPickerView.as_view(),
+        name="cite",
+    ),
     path("audience/", views.AudienceView.as_view(), name="audience"),
     path("glossary/", views.GlossaryView.as_view(), name="glossary"),
     path(

@@ -12,11 +12,12 @@ import hashlib
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from articles.notifications import deliver
 
 SALT = "questions.confirm-address"
 
@@ -70,11 +71,9 @@ def send_confirmation(question) -> None:
         "portal": settings.PORTAL_NAME
     }
     address = question.email
-    transaction.on_commit(
-        lambda: send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False
-        )
-    )
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address])]
+    # Logged and retried on failure, never an error page (issue 28).
+    transaction.on_commit(lambda: deliver(messages))
 
 
 def send_replies(*, addresses, answer_url: str = "") -> None:
@@ -95,4 +94,4 @@ def send_replies(*, addresses, answer_url: str = "") -> None:
         body = render_to_string("questions/email/declined.txt", context)
     sender = settings.DEFAULT_FROM_EMAIL
     messages = [(subject, body, sender, [address]) for address in sorted(addresses)]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    transaction.on_commit(lambda: deliver(messages))

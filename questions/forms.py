@@ -15,9 +15,12 @@ from .models import MAX_LENGTH, Question, QuestionGroup
 
 # A section anchor as the renderer writes them (heading ids, recommendation-2).
 FRAGMENT = re.compile(r"[A-Za-z][\w-]{0,99}")
-# Code points no reader types on purpose: a lone surrogate (from a raw
-# request), and the non-characters.
-UNREADABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+# Code points no reader types on purpose and no page may show: control
+# characters but tab and line ends (NUL among them), lone surrogates and
+# non-characters.
+UNREADABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 
 def local_page(value: str) -> str:
@@ -65,13 +68,24 @@ class AskForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def __init__(self, data=None, **kwargs):
+        # Unreadable characters are taken out of what the form shows back
+        # (a page may not contain them) and the question is refused, saying so.
+        self.had_unreadable = False
+        if data is not None and UNREADABLE.search(data.get("text", "")):
+            data = data.copy()
+            data["text"] = UNREADABLE.sub("", data["text"])
+            self.had_unreadable = True
+        super().__init__(data, **kwargs)
+
     def clean_text(self):
         text = self.cleaned_data["text"]
-        if UNREADABLE.search(text):
+        if self.had_unreadable:
             raise ValidationError(
                 _(
-                    "Your question holds characters that cannot be read. Please "
-                    "type it again."
+                    "Your question held characters that cannot be shown (such as "
+                    "control characters); they have been taken out. Please check "
+                    "it and send it again."
                 ),
                 code="unreadable",
             )
@@ -93,8 +107,8 @@ class AnswerForm(forms.Form):
         label=_("Section (anchor, optional)"),
         required=False,
         help_text=_(
-            "The part of the address after # of the section that answers, "
-            "e.g. treatment or recommendation-2."
+            "The part after # of the link to the section that answers, in the "
+            "article's contents, e.g. h-treatment or recommendation-2."
         ),
     )
 

@@ -17,6 +17,7 @@ from reversion.models import Version
 from articles import services as article_services
 from articles.models import ApprovedVersion, Article
 from articles.roles import BOARD, EDITORS, has_role
+from portal.search.synonyms import synonym_sets
 from references.models import Topic
 from references.revisions import revision
 
@@ -65,7 +66,7 @@ def ask(*, text: str, asker: str, page: str = "", email: str = "") -> Question:
             group = QuestionGroup(
                 text=question.text,
                 key=question.normalised,
-                terms=question_text.terms(question.text),
+                terms=question_text.terms(question.text, synonym_sets()),
                 created_at=now,
             )
         group.last_asked_at = now
@@ -101,8 +102,12 @@ def _close(group: QuestionGroup, *, answer_url: str = "") -> None:
     confirmed = with_address.filter(
         email_confirmed_at__isnull=False, replied_at__isnull=True
     )
-    addresses = {email.lower() for email in confirmed.values_list("email", flat=True)}
-    emails.send_replies(addresses=addresses, answer_url=answer_url)
+    # One reply per address, however often (and in whatever case) it asked.
+    addresses = {
+        email.lower(): email
+        for email in confirmed.order_by("-created_at").values_list("email", flat=True)
+    }
+    emails.send_replies(addresses=addresses.values(), answer_url=answer_url)
     confirmed.update(replied_at=now)
     with_address.update(email="", email_confirmed_at=None)
 
@@ -116,13 +121,24 @@ def _decide(group: QuestionGroup, *, status: str, user) -> None:
 @transaction.atomic
 def merge(*, group: QuestionGroup, other: QuestionGroup, user) -> QuestionGroup:
     """Group ``other``'s questions with ``group``'s (the same question asked in
-    other words); ``other`` disappears."""
+    other words); one group remains and is returned.
+
+    A planned group keeps its article: an open one joins it, whichever was
+    named first, and its askers will hear when that article is approved. Two
+    groups planned into different articles are not grouped.
+    """
     _check_editorial(user)
     group, other = _lock(group), _lock(other)
     if group.pk == other.pk:
         raise QuestionError(_("A question cannot be grouped with itself."))
     _check_waiting(group)
     _check_waiting(other)
+    if other.status == Status.PLANNED:
+        if group.status == Status.PLANNED:
+            raise QuestionError(
+                _("Both questions have an article planned: they stay apart.")
+            )
+        group, other = other, group
     with revision(user=user, comment=str(_("Grouped with a similar question"))):
         other.questions.update(group=group)
         group.last_asked_at = max(group.last_asked_at, other.last_asked_at)
@@ -143,6 +159,17 @@ def answer_with_content(
     _check_waiting(group)
     if article.live_id is None:
         raise QuestionError(_("Only a published article can answer a question."))
+    live = article.live
+    if fragment and not any(
+        f'id="{fragment}"' in html for html in (live.body_html, live.plain_body_html)
+    ):
+        raise QuestionError(
+            _(
+                "The published article has no section “%(anchor)s”: copy the part "
+                "after # from the link to the section in its contents."
+            )
+            % {"anchor": fragment}
+        )
     with revision(user=user, comment=str(_("Answered by existing content"))):
         _decide(group, status=Status.ANSWERED, user=user)
         group.answer_article = article
@@ -254,6 +281,6 @@ def delete_expired(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     for group in QuestionGroup.objects.filter(pk__in=touched - set(empty)):
         first = group.questions.order_by("created_at").first()
         group.text, group.key = first.text, first.normalised
-        group.terms = question_text.terms(first.text)
+        group.terms = question_text.terms(first.text, synonym_sets())
         group.save(update_fields=["text", "key", "terms"])
     return questions, groups

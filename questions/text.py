@@ -3,11 +3,12 @@
 ``normalise()`` folds case, accents, punctuation and spacing, so "Can I
 exercise?" and "can i  EXERCISE" are one question and join one group when
 asked. ``terms()`` keeps the words that carry meaning (no stop words, a
-plural's "s" dropped) and ``similarity()`` compares two sets of them (the
-share of words in common), which is how the queue suggests questions an
-editor may group by hand ("Is exercise safe with myositis?" beside "Can I
-exercise with dermatomyositis?"). Both are computed once, when a question is
-stored.
+plural's "s" dropped, the editors' search synonyms read as one word: "IVIG"
+and "intravenous immunoglobulin" are the same term) and ``similarity()``
+compares two sets of them (the share of words in common), which is how the
+queue suggests questions an editor may group by hand ("Is it safe to
+exercise with dermatomyositis?" beside "Can I exercise with
+dermatomyositis?"). Both are computed once, when a question is stored.
 """
 
 import re
@@ -43,9 +44,27 @@ def _stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> str:
-    """The meaningful words of ``text``, stemmed, sorted, space-separated."""
-    words = normalise(text).split()
+def _fold_synonyms(words: list, synonym_sets) -> list:
+    # Each form of a set (a tuple of words, longest first) found as a run of
+    # words becomes the set's first form, joined into one word.
+    for forms in synonym_sets:
+        name = "_".join(forms[0])
+        for form in sorted(forms, key=len, reverse=True):
+            start = 0
+            while start <= len(words) - len(form):
+                if tuple(words[start : start + len(form)]) == form:
+                    words[start : start + len(form)] = [name]
+                start += 1
+    return words
+
+
+def terms(text: str, synonym_sets=()) -> str:
+    """The meaningful words of ``text``, stemmed, sorted, space-separated.
+
+    ``synonym_sets``: the editors' synonyms as search reads them
+    (``portal.search.synonyms.synonym_sets()``), tuples of forms.
+    """
+    words = _fold_synonyms(normalise(text).split(), synonym_sets)
     return " ".join(sorted({_stem(w) for w in words if w not in STOP_WORDS}))
 
 

@@ -1,3 +1,6 @@
+import copy
+
+from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.urls import reverse
@@ -6,8 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from . import services
-from .models import Entry, Reference, ReferenceNotice, Section, Topic
+from . import services, surveillance
+from .models import (
+    Dismissal,
+    Entry,
+    Reference,
+    ReferenceNotice,
+    SavedSearch,
+    Section,
+    Topic,
+)
 from .signals import notices_recorded
 
 
@@ -121,8 +132,24 @@ class SectionAdmin(VersionAdmin):
         )
 
 
+class ReferenceAdminForm(forms.ModelForm):
+    """The admin's reference form: taking a reference out of its inbox makes
+    it public, which needs its summary, as placing it does elsewhere. (Its
+    fields are the admin's fieldsets.)"""
+
+    def clean(self):
+        data = super().clean()
+        leaving = self.instance.is_in_inbox and not data.get("inbox_topic")
+        if self.instance.pk and leaving:
+            probe = copy.copy(self.instance)
+            probe.summary = data.get("summary") or ""
+            services.check_summaries([probe])
+        return data
+
+
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
+    form = ReferenceAdminForm
     inlines = [ListedInInline]
     list_display = ["title", "kind", "source", "year", "link_status", "inbox_topic"]
     list_filter = ["kind", "link_status", "inbox_topic", "entries__section__topic"]
@@ -218,3 +245,50 @@ class ReferenceNoticeAdmin(VersionAdmin):
             transaction.on_commit(
                 lambda: notices_recorded.send(sender=ReferenceNotice, notices=[obj])
             )
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(VersionAdmin):
+    """Topics' saved searches. Editors keep them on the editorial screen,
+    which checks a query before saving it; here administrators see them all."""
+
+    list_display = [
+        "label",
+        "topic",
+        "service",
+        "active",
+        "last_success_on",
+        "last_run_at",
+    ]
+    list_filter = ["topic", "service", "active"]
+    list_select_related = ["topic"]
+    search_fields = ["label", "query"]
+    readonly_fields = [
+        "last_success_on",
+        "last_run_at",
+        "last_error",
+        "created_by",
+        "created_at",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # The one way a search is saved, on every path.
+        surveillance.save_search(search=obj, user=request.user)
+
+
+@admin.register(Dismissal)
+class DismissalAdmin(admin.ModelAdmin):
+    """Papers dismissed from a topic's inbox as not relevant. Read-only:
+    deleting one lets the topic's searches bring the paper again."""
+
+    list_display = ["title", "topic", "dismissed_by", "dismissed_at"]
+    list_filter = ["topic"]
+    list_select_related = ["topic", "dismissed_by"]
+    search_fields = ["title", "doi", "pmid"]
+    date_hierarchy = "dismissed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

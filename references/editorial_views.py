@@ -27,6 +27,7 @@ from . import (
     selectors,
     services,
     sources,
+    surveillance,
 )
 from .forms import (
     AddByIdentifierForm,
@@ -37,6 +38,7 @@ from .forms import (
     ReferenceEditForm,
 )
 from .models import Reference, ReferenceNotice, Topic
+from .numbers import parse_numbers
 
 PENDING = "references_import_pending"
 RESULT = "references_import_result"
@@ -138,11 +140,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
             return self.look_up(request.POST.getlist("look-up"))
         records = importing.records_from_dicts(self.pending["records"])
         # Probable duplicates the editor ticked "import anyway".
-        keep = {
-            int(number)
-            for number in request.POST.getlist("keep")
-            if number.isdigit() and len(number) < 9
-        }
+        keep = set(parse_numbers(request.POST.getlist("keep")))
         for record in records:
             # The kind the editor chose in the preview, where it was shown.
             chosen = request.POST.get(f"kind-{record.number}")
@@ -326,8 +324,13 @@ class ReferenceAddView(EditorMixin, CreateView):
     form_class = ReferenceAddForm
 
     def get_initial(self):
+        # The article form's offer to add a key it does not know fills in
+        # the key (and the identifier, when the key is a DOI or PMID).
+        query = self.request.GET
         return {
-            "topic": Topic.objects.filter(slug=self.request.GET.get("topic")).first()
+            "topic": Topic.objects.filter(slug=query.get("topic", "")).first(),
+            "citation_key": query.get("citation_key", "")[:100],
+            "identifier": query.get("identifier", "")[:300],
         }
 
     def form_valid(self, form):
@@ -593,6 +596,15 @@ class InboxView(EditorMixin, FormView):
                 "%(count)d references are now marked “%(kind)s”.",
                 count,
             ) % {"count": count, "kind": Reference.Kind(data["kind"]).label}
+        if data["action"] == InboxActionForm.DISMISS:
+            count = surveillance.dismiss(references=chosen, user=user)
+            return ngettext(
+                "%(count)d reference was dismissed as not relevant; the topic's "
+                "searches will not bring it back.",
+                "%(count)d references were dismissed as not relevant; the topic's "
+                "searches will not bring them back.",
+                count,
+            ) % {"count": count}
         count = services.delete_from_inbox(references=chosen)
         return ngettext(
             "%(count)d reference was deleted.",

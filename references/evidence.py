@@ -25,9 +25,10 @@ class EvidenceLevel(models.TextChoices):
     OBSERVATIONAL = "observational", _("Observational study")
     CASE_REPORT = "case-report", _("Case report")
     NARRATIVE_REVIEW = "narrative-review", _("Narrative review")
-    SECONDARY_SUMMARY = "secondary-summary", _("Secondary summary")
     EXPERT_OPINION = "expert-opinion", _("Expert opinion or news")
     UNCLASSIFIED = "unclassified", _("Other research")
+    # Last: it restates what others found (strength_rank reads this order).
+    SECONDARY_SUMMARY = "secondary-summary", _("Secondary summary")
 
 
 # Reference.Kind value (references.kinds) -> level. "research" is primary
@@ -74,6 +75,35 @@ def has_badge(kind: str) -> bool:
 def kinds_at(level: str) -> list[str]:
     """The kinds of reference whose evidence level is ``level``."""
     return [kind for kind, found in LEVEL_OF_KIND.items() if found == level]
+
+
+# What the articles' evidence profile asks of each cited reference. A reader
+# can check a claim against a reference with an identifier (DOI, PMID, a
+# trial registration) or, less surely, a working link; a secondary summary
+# restates others' findings and is no evidence of its own.
+
+
+def has_identifier(reference) -> bool:
+    """Whether it carries a DOI, a PMID or a trial registration."""
+    return bool(reference.doi or reference.pmid or reference.trial_registration)
+
+
+def is_checkable(reference) -> bool:
+    """Whether a reader can find it: an identifier, or a link that works."""
+    return has_identifier(reference) or bool(
+        reference.web_url and not reference.is_expired
+    )
+
+
+def is_secondary(reference) -> bool:
+    return reference.kind == kinds.SECONDARY_SUMMARY
+
+
+def supports_recommendation(reference) -> bool:
+    """Whether a recommendation may rest on it: evidence in its own right
+    (a guideline, systematic review, trial or observational study) that a
+    reader can look up by its identifier."""
+    return has_badge(reference.kind) and has_identifier(reference)
 
 
 def strength_rank(kind: str) -> int:

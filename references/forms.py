@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import batch_add, evidence, identifiers, importing
-from .models import BIBLIOGRAPHIC_FIELDS, Reference, Section, Topic
+from .models import BIBLIOGRAPHIC_FIELDS, Reference, SavedSearch, Section, Topic
 
 
 class LiteratureFilterForm(forms.Form):
@@ -167,7 +167,7 @@ class ReferenceAddForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = [*BIBLIOGRAPHIC_FIELDS, "summary"]
+        fields = [*BIBLIOGRAPHIC_FIELDS, "summary", "citation_key"]
         error_messages = {
             "title": {"required": _("Give the reference its title.")},
             "kind": {"required": _("Choose what kind of publication this is.")},
@@ -185,6 +185,12 @@ class ReferenceAddForm(forms.ModelForm):
         # Most of the literature is journal articles: a form posted without
         # the choice (a script, an older page) adds one.
         self.fields["item_type"].required = False
+        # Empty: made from the first author and year (add_to_inbox).
+        self.fields["citation_key"].required = False
+        self.fields["citation_key"].help_text = _(
+            "Leave empty to make one from the first author and year, or give "
+            "the key an article already cites."
+        )
 
     def clean_item_type(self):
         return self.cleaned_data["item_type"] or Reference.ItemType.ARTICLE
@@ -208,6 +214,47 @@ class ReferenceAddForm(forms.ModelForm):
                     # The model validates it again, duplicates included.
                     data[name] = value
         return data
+
+
+class SavedSearchForm(forms.ModelForm):
+    """A topic's saved search; saved only once its query was checked (run
+    once, its count and first titles shown) as it stands."""
+
+    required_css_class = "required"
+
+    # What was last checked: service, day and query, as ``signature()``.
+    checked = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SavedSearch
+        fields = ["label", "service", "query", "since", "active"]
+        widgets = {
+            "query": forms.Textarea(attrs={"rows": 3}),
+            "since": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "label": {"required": _("Give the search a label.")},
+            "query": {"required": _("Write the query.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django adds a hidden copy of a field whose default is computed (a
+        # year ago); nothing here asks whether it changed, and the copy would
+        # carry the field's aria-describedby, which HTML forbids on it.
+        self.fields["since"].show_hidden_initial = False
+
+    def clean_query(self):
+        # One line: a browser's CRLF or a pasted line break means a space.
+        return " ".join(self.cleaned_data["query"].split())
+
+    def signature(self) -> str:
+        """The query as checked: whatever changes the answer changes this."""
+        data = self.cleaned_data
+        return f"{data.get('service')}|{data.get('since')}|{data.get('query')}"
+
+    def is_checked(self) -> bool:
+        return self.cleaned_data.get("checked") == self.signature()
 
 
 class InboxFilterForm(forms.Form):
@@ -301,7 +348,7 @@ class InboxActionForm(forms.Form):
     on the page, or all that match the inbox's filters (posted as the
     filters, never as thousands of ids)."""
 
-    PLACE, KIND, DELETE = "place", "kind", "delete"
+    PLACE, KIND, DISMISS, DELETE = "place", "kind", "dismiss", "delete"
     CHOSEN, ALL = "chosen", "all"
 
     scope = forms.ChoiceField(
@@ -325,6 +372,7 @@ class InboxActionForm(forms.Form):
         choices=[
             (PLACE, _("Place in a section")),
             (KIND, _("Set the kind")),
+            (DISMISS, _("Dismiss as not relevant")),
             (DELETE, _("Delete")),
         ],
     )
@@ -436,8 +484,14 @@ class ReferenceEditForm(forms.ModelForm):
         reference = self.instance
         if reference.updated_at:
             self.fields["loaded_at"].initial = reference.updated_at.isoformat()
+        self.fields["citation_key"].help_text = _(
+            "Articles cite it as [@key]: change it only with the articles that "
+            "cite it, whose next save would otherwise refuse the old key."
+        )
         if reference.is_in_inbox:
             self.fields["section"].queryset = reference.inbox_topic.sections.all()
+            # All of one topic: its name would only repeat.
+            self.fields["section"].label_from_instance = lambda section: section.title
         else:
             del self.fields["section"]
 

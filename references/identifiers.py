@@ -1,7 +1,8 @@
-"""DOI and PMID: the one place that knows how to read, check and link them."""
+"""DOI, PMID and trial registrations: the one place that knows how to read,
+check and link them."""
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -156,3 +157,31 @@ def read_pasted(text):
             else:
                 found.append((number, name, value))
     return found, unreadable
+
+
+# A trial's registration number in the address of its registry record:
+# ClinicalTrials.gov (NCT), ISRCTN, the EU registers (EudraCT, CTIS) and
+# ANZCTR. Only an address on the registry itself counts: a press release
+# naming a trial is not its registration.
+TRIAL_REGISTRIES = {
+    "clinicaltrials.gov": re.compile(r"\b(NCT\d{8})\b", re.IGNORECASE),
+    "isrctn.com": re.compile(r"\b(ISRCTN\d{8})\b", re.IGNORECASE),
+    "clinicaltrialsregister.eu": re.compile(r"\b(\d{4}-\d{6}-\d{2})\b"),
+    "euclinicaltrials.eu": re.compile(r"\b(\d{4}-\d{6}-\d{2}-\d{2})\b"),
+    "anzctr.org.au": re.compile(r"\b(ACTRN\d{14})\b", re.IGNORECASE),
+}
+
+
+def trial_registration(url) -> str:
+    """The registration number a trial registry's address names, upper-cased
+    (``https://clinicaltrials.gov/study/NCT03813160`` gives "NCT03813160"),
+    or "" for any other address."""
+    parts = urlsplit((url or "").strip())
+    if parts.scheme.lower() not in {"http", "https"}:
+        return ""
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    pattern = TRIAL_REGISTRIES.get(host)
+    if pattern is None:
+        return ""
+    match = pattern.search(f"{parts.path}?{parts.query}")
+    return match.group(1).upper() if match else ""

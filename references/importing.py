@@ -203,6 +203,16 @@ def read_file(data: bytes, *, filename: str = "", max_bytes: int | None = None):
             _("The %(format)s file holds no references.")
             % {"format": FORMATS[name].LABEL}
         )
+    for record in records:
+        if _holds_nul(record.as_dict()):
+            # No database column takes it (PostgreSQL refuses the whole write).
+            raise ImportRejected(
+                _(
+                    "Record %(number)s of the file holds a NUL character, which "
+                    "no text holds: the file is damaged. Nothing was imported."
+                )
+                % {"number": record.number}
+            )
     skipped = getattr(FORMATS[name], "skipped_lines", None)
     return ParsedFile(
         format=name, records=records, skipped_lines=skipped(text) if skipped else 0
@@ -226,6 +236,16 @@ def complete_record(record: Record, work) -> None:
             setattr(record, name, value)
     if found.kind and record.kind in ("", kinds.RESEARCH):
         record.kind = found.kind
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def records_from_dicts(dicts: Iterable[dict]) -> list[Record]:

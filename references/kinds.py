@@ -139,6 +139,8 @@ CSL_TYPES = {
     "article-magazine": NEWS,
     "entry-encyclopedia": SECONDARY_SUMMARY,
     "entry-dictionary": SECONDARY_SUMMARY,
+    # Crossref's name for an entry in a reference work.
+    "reference-entry": SECONDARY_SUMMARY,
 }
 
 

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import citations, evidence, formats, identifiers, kinds, matching
-from .fields import EditorTextField
+from .fields import EditorTextField, OneLineCharField
 from .formats import ET_AL, split_et_al, with_et_al
 
 # Vancouver lists six authors, then "et al.".
@@ -49,6 +49,11 @@ BIBLIOGRAPHIC_FIELDS = (
 # imports all check (through the field's validators and the constraint).
 YEAR_MIN = 1000
 YEAR_MAX = 2100
+
+
+# The longest name part of a suggested citation key: with "-2011" and a
+# "-<n>" it stays well within the key's 100 characters.
+KEY_BASE_LENGTH = 60
 
 
 def unique_citation_key(base, taken):
@@ -105,7 +110,7 @@ class TopicQuerySet(models.QuerySet):
 
 @reversion.register()
 class Topic(models.Model):
-    title = models.CharField(_("title"), max_length=200)
+    title = OneLineCharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = EditorTextField(_("summary"), blank=True)
     also_see = models.ManyToManyField(
@@ -141,7 +146,7 @@ class Section(models.Model):
         related_name="sections",
         verbose_name=_("topic"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = OneLineCharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
     intro = EditorTextField(_("introduction"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -235,6 +240,26 @@ class ReferenceQuerySet(models.QuerySet):
             pk__in=Entry.objects.filter(section__topic=topic).values("reference_id")
         )
 
+    def with_key(self, key):
+        """The reference cited as ``key``, whatever its case (served by the
+        ``reference_unique_citation_key_any_case`` index)."""
+        return self.alias(key_lower=Lower("citation_key")).filter(key_lower=key.lower())
+
+    def with_key_starting(self, prefix):
+        """References whose key starts with ``prefix``, whatever its case.
+
+        A range on the lower-cased key, which its unique index serves on
+        both databases (a LIKE would read every key), then the prefix test
+        itself for any collation that orders punctuation its own way.
+        """
+        prefix = prefix.lower()
+        if not prefix:
+            return self.none()
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self.alias(key_lower=Lower("citation_key")).filter(
+            key_lower__gte=prefix, key_lower__lt=after, key_lower__startswith=prefix
+        )
+
     def added_between(self, start=None, end=None):
         """References added from ``start`` and before ``end`` (datetimes; either
         may be None): a range on the indexed column, not a date cast."""
@@ -290,7 +315,7 @@ class ReferenceQuerySet(models.QuerySet):
         """Strongest evidence first (guidelines, systematic reviews, trials...),
         then newest."""
         return self.alias(strength=evidence.strength_order()).order_by(
-            "strength", "-created_at", "pk"
+            "strength", "-created_at", "-pk"
         )
 
     def with_identifier(self, *, doi="", pmid=""):
@@ -364,7 +389,7 @@ class Reference(IdentifierFieldsMixin, models.Model):
         choices=ItemType.choices,
         default=ItemType.ARTICLE,
     )
-    title = models.CharField(_("title"), max_length=500)
+    title = OneLineCharField(_("title"), max_length=500)
     authors = models.TextField(
         _("authors"),
         blank=True,
@@ -711,8 +736,13 @@ class Reference(IdentifierFieldsMixin, models.Model):
     def citation_key_base(self):
         """The key before any "-2" that keeps it unique: "marie-2011"."""
         first = self.author_list[0].split(",")[0] if self.author_list else self.title
-        words = slugify(first).split("-")[:3]
-        base = "-".join(word for word in words if word) or "ref"
+        # The name is cut before slugify() reads it (a file may hold a
+        # 60,000-character name) and the words after: the key, with its year
+        # and a "-<n>" to keep it unique, fits its 100 characters, and the
+        # istartswith query for taken keys stays a short LIKE pattern.
+        words = slugify(first[:KEY_BASE_LENGTH]).split("-")[:3]
+        base = "-".join(word for word in words if word)[:KEY_BASE_LENGTH]
+        base = base.strip("-") or "ref"
         return f"{base}-{self.year}" if self.year else base
 
     def _author_lines(self):
@@ -778,6 +808,16 @@ class Reference(IdentifierFieldsMixin, models.Model):
     @property
     def pubmed_url(self):
         return identifiers.pubmed_url(self.pmid)
+
+    @property
+    def trial_registration(self):
+        """The trial registration its registry address (URL or another link)
+        names, or "" (``identifiers.trial_registration``)."""
+        for url in (self.url, *(self.links or ())):
+            found = identifiers.trial_registration(url if isinstance(url, str) else "")
+            if found:
+                return found
+        return ""
 
     @property
     def web_url(self):

@@ -2,22 +2,27 @@
 
 The curation inbox's list is one of them: ``inbox`` is the queryset the page,
 its filters and its bulk actions all start from, so a filter or an order
-added later (by evidence kind, say) applies to what is shown and to what a
+added (by evidence kind) applies to what is shown and to what a
 bulk action changes alike.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from .models import ImportBatch, Reference, Topic
+from .models import Finding, ImportBatch, Reference, Topic
 
 
 def inbox(topic: Topic) -> QuerySet:
-    """The references waiting in ``topic``'s curation inbox, newest first
-    (the ``reference_inbox_newest`` index serves this order)."""
+    """The references waiting in ``topic``'s curation inbox, strongest
+    evidence first (guidelines, systematic reviews, trials...), newest first
+    within a kind; each with the saved searches that found it
+    (``findings``, their search read with them)."""
     return (
         Reference.objects.in_inbox(topic)
         .select_related("import_batch")
-        .order_by("-created_at", "-pk")
+        .prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.select_related("search"))
+        )
+        .strongest_first()
     )
 
 

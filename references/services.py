@@ -83,7 +83,7 @@ def save_reference(
             )
         )
     if section is not None:
-        _refuse_without_summary([reference])
+        check_summaries([reference])
         reference.inbox_topic = None
     reference.full_clean()
     reference.refresh_citations()
@@ -111,15 +111,20 @@ def _locked(references):
     iterable of references or their ids.
     """
     if isinstance(references, QuerySet):
-        chosen = references
+        # Without joins: PostgreSQL locks no row on the nullable side of an
+        # outer join (the inbox's list reads each import batch along).
+        chosen = references.select_related(None)
     else:
         pks = [getattr(reference, "pk", reference) for reference in references]
         chosen = Reference.objects.filter(pk__in=pks)
     return list(chosen.select_for_update().order_by("pk"))
 
 
-def _refuse_without_summary(references):
-    """A reference goes public with a summary in our words, never without."""
+def check_summaries(references):
+    """Refuse (ValidationError on ``summary``) references without a summary:
+    a reference goes public with one in our words, never without. The
+    placing services ask it, and the admin before it takes one out of an
+    inbox."""
     missing = [reference for reference in references if not reference.summary.strip()]
     if not missing:
         return
@@ -151,7 +156,7 @@ def place_in_section(
     so a whole filtered inbox of thousands takes seconds.
     """
     chosen = _locked(references)
-    _refuse_without_summary(chosen)
+    check_summaries(chosen)
     placed = Entry.objects.bulk_create(_new_entries(chosen, section), batch_size=BATCH)
     now = timezone.now()
     waiting = [reference for reference in chosen if reference.is_in_inbox]

@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from . import importing
 from .matching import Matcher
 from .models import Dismissal, Finding, Reference, SavedSearch
-from .revisions import bulk_revision
+from .revisions import bulk_revision, revision
 from .signals import references_changed
-from .sources import SourceError, crossref, pubmed
+from .sources import SourceError, crossref, http, pubmed
 from .sources.works import Work
 
 # Titles the form's check shows.
@@ -78,6 +78,22 @@ def check_query(
         titles=[works[pmid].record.title for pmid in found.ids if pmid in works],
         warnings=found.warnings,
     )
+
+
+@transaction.atomic
+def save_search(*, search: SavedSearch, user, comment: str = "") -> SavedSearch:
+    """Validate and save a saved search (new or changed), one revision."""
+    if search.pk is None and getattr(user, "is_authenticated", False):
+        search.created_by = user
+    search.full_clean()
+    with revision(
+        user=user,
+        comment=comment
+        or _("Saved the search “%(label)s” of %(topic)s")
+        % {"label": search.label, "topic": search.topic.title},
+    ):
+        search.save()
+    return search
 
 
 @dataclass
@@ -128,35 +144,26 @@ def fetch_new_works(
     progress: Callable[[int, int], None] | None = None,
     timeout=None,
     retries=None,
+    session: http.Session | None = None,
 ) -> tuple[int, list[Work]]:
     """(how many the service found, their works): everything the search
     finds added from ``since`` to ``until``, read whole before anything is
     written. Raises ``SourceError`` if the service fails at any point."""
     limit = settings.REFERENCES_SURVEILLANCE_MAX_RESULTS
-    works = []
+    ask = {"timeout": timeout, "retries": retries, "session": session}
+    window = {"since": since, "until": until}
     if search.service == SavedSearch.Service.CROSSREF:
-        first = crossref.search(
-            search.query, since=since, until=until, rows=0, timeout=timeout
-        )
-        if first.total > limit:
-            raise _too_many(first.total, since)
-        total = first.total
-        pages = crossref.search_all(
-            search.query,
-            since=since,
-            until=until,
-            limit=total,
-            timeout=timeout,
-            retries=retries,
-        )
+        total = crossref.search(search.query, rows=0, **window, **ask).total
+        if total > limit:
+            raise _too_many(total, since)
+        pages = crossref.search_all(search.query, limit=total, **window, **ask)
     else:
-        found = pubmed.search(
-            search.query, since=since, until=until, timeout=timeout, retries=retries
-        )
-        if found.count > limit:
-            raise _too_many(found.count, since)
+        found = pubmed.search(search.query, **window, **ask)
         total = found.count
-        pages = pubmed.fetch_found(found, timeout=timeout, retries=retries)
+        if total > limit:
+            raise _too_many(total, since)
+        pages = pubmed.fetch_found(found, **ask)
+    works = []
     for page in pages:
         works += page
         if progress:
@@ -172,6 +179,7 @@ def run_search(
     progress: Callable[[int, int], None] | None = None,
     timeout=None,
     retries=None,
+    session: http.Session | None = None,
 ) -> RunResult:
     """Run ``search`` for the papers added since its last successful run and
     put the new ones into its topic's inbox, in one transaction.
@@ -179,7 +187,9 @@ def run_search(
     A service that fails (or an answer that cannot be read) writes nothing
     but the failure: ``last_success_on`` stays as it was and ``last_error``
     says why. ``dry_run`` asks the service and works out what would be added
-    without writing anything at all.
+    without writing anything at all. ``session``: a run's one HTTP client
+    (``sources.http.Session``), whose breaker stops asking a service that
+    is down.
     """
     until = today or timezone.localdate()
     result = RunResult(search=search, since=search.window_start, until=until)
@@ -191,6 +201,7 @@ def run_search(
             progress=progress,
             timeout=timeout,
             retries=retries,
+            session=session,
         )
     except SourceError as exc:
         result.error = str(exc)
@@ -284,11 +295,12 @@ def _bring(search: SavedSearch, works: list[Work], result: RunResult, *, dry_run
 def run_all(
     searches: Iterable[SavedSearch] | None = None, **options
 ) -> list[RunResult]:
-    """``run_search`` for each of ``searches`` (every active one by default):
-    one failing leaves the others to run."""
+    """``run_search`` for each of ``searches`` (every active one by default),
+    through one HTTP session: one failing leaves the others to run."""
     if searches is None:
         searches = SavedSearch.objects.active().select_related("topic")
-    return [run_search(search, **options) for search in searches]
+    with http.Session() as session:
+        return [run_search(search, session=session, **options) for search in searches]
 
 
 @transaction.atomic

@@ -102,10 +102,20 @@ class EntryFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(int)
 
 
-def make_article(*, body="Text.", topic=None, author=None, approve=False, **fields):
+def make_article(
+    *,
+    body="Text.",
+    topic=None,
+    author=None,
+    approve=False,
+    approval_comment="",
+    **fields,
+):
     """Create an article through the service, as the editorial screens do.
 
-    With ``approve=True`` a board member approves it, so it is public.
+    With ``approve=True`` a board member approves it, so it is public, with
+    ``approval_comment`` (which acknowledges, say, recommendations resting on
+    references the tests leave without a kind of study or an identifier).
     """
     author = author or editor()
     article = Article(
@@ -119,17 +129,19 @@ def make_article(*, body="Text.", topic=None, author=None, approve=False, **fiel
     )
     services.save_article(article=article, user=author)
     if approve:
-        approve_through_review(article)
+        approve_through_review(article, comment=approval_comment)
     return article
 
 
-def approve_through_review(article, *, editor_user=None, reviewer=None):
+def approve_through_review(article, *, editor_user=None, reviewer=None, comment=""):
     """Take an article through submit, review and approval, as the board would."""
     editor_user = editor_user or article.author
     reviewer = reviewer or board_member()
     workflow.submit(article=article, user=editor_user)
     workflow.start_review(article=article, user=reviewer)
-    workflow.approve(article=article, user=reviewer, note=change_note(article))
+    workflow.approve(
+        article=article, user=reviewer, comment=comment, note=change_note(article)
+    )
     article.refresh_from_db()
     return article
 
@@ -174,3 +186,8 @@ class BoardMemberFactory(factory.django.DjangoModelFactory):
 
 def administrator(**kwargs):
     return UserFactory(is_superuser=True, **kwargs)
+
+
+# An approver's comment acknowledging recommendations that rest on references
+# the tests leave as plain research (articles.workflow's guard).
+ACK = "Acknowledged: these recommendations rest on the references cited."

@@ -72,6 +72,11 @@ class Rendered:
     # One dict per recommendation box, in order: kind, number, anchor,
     # strength and certainty (empty for a good practice statement), text.
     recommendations: list[dict] = field(default_factory=list)
+    # Each statement that cites something (paragraph, list item, box), with
+    # the keys it cites: kind, anchor (a box's), text, keys.
+    statements: list[dict] = field(default_factory=list)
+    # How many times each key is cited in this text.
+    occurrences: dict = field(default_factory=dict)
 
 
 def render(text, numbering=None, *, plain=False):
@@ -104,7 +109,13 @@ def render(text, numbering=None, *, plain=False):
     )
     html = sanitize_html(md.convert(defuse(text)))
     cited = list(citations.occurrences)
-    return Rendered(html=html, keys=cited, recommendations=citations.recommendations)
+    return Rendered(
+        html=html,
+        keys=cited,
+        recommendations=citations.recommendations,
+        statements=citations.statements,
+        occurrences=dict(citations.occurrences),
+    )
 
 
 # Attributes of the rendered HTML that name an id on the page.

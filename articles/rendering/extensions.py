@@ -386,12 +386,106 @@ class RecommendationBoxes(Treeprocessor):
         box.insert(0, heading)
 
 
+# How long a statement's words are kept for the evidence profile: enough for
+# the board to find it in the text.
+STATEMENT_EXCERPT_CHARS = 160
+_CITATION_HREF_RE = re.compile(r"#ref-(\d+)")
+
+
+def _excerpt(text):
+    if len(text) <= STATEMENT_EXCERPT_CHARS:
+        return text
+    return text[: STATEMENT_EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _words(text, children):
+    """The words of a statement whose own text is ``text`` followed by
+    ``children`` (their tails included), without citation numbers."""
+    holder = etree.Element("div")
+    span = etree.SubElement(holder, "span")
+    span.text = text
+    span.extend(children)
+    return _statement_text(holder)
+
+
+class CollectStatements(Treeprocessor):
+    """Collect each statement that cites something, with the keys it cites:
+    paragraphs, list items and recommendation boxes, in document order.
+
+    What the evidence profile (``articles.evidence_profile``) reads: it asks
+    of each statement whether anything it cites can be checked. A list
+    item's own words are one statement and its sub-items others; a box is
+    one statement, whatever paragraphs it holds. Runs after the boxes are
+    numbered, so a box is named as readers see it.
+    """
+
+    def __init__(self, md, numbering, collected):
+        super().__init__(md)
+        self.numbering = numbering
+        self.collected = collected
+
+    def run(self, root):
+        self.keys = {number: key for key, number in self.numbering.items()}
+        for child in root:
+            self._walk(child)
+
+    def _cited(self, element, *, skip=()):
+        found = []
+
+        def walk(el):
+            if el.tag in skip:
+                return
+            if el.tag == "sup" and el.get("class") == "citation":
+                for link in el.iter("a"):
+                    match = _CITATION_HREF_RE.fullmatch(link.get("href", ""))
+                    key = match and self.keys.get(int(match.group(1)))
+                    if key and key not in found:
+                        found.append(key)
+                return
+            for child in el:
+                walk(child)
+
+        for child in element:
+            walk(child)
+        return found
+
+    def _add(self, kind, keys, text, anchor=""):
+        if keys:
+            self.collected.append(
+                {"kind": kind, "anchor": anchor, "text": _excerpt(text), "keys": keys}
+            )
+
+    def _walk(self, el):
+        if el.tag == "section" and el.get("class", "").startswith("recommendation "):
+            # The box's words, without the heading and grade it was given.
+            words = etree.Element("div")
+            words.extend(
+                child
+                for child in el
+                if not re.fullmatch(r"h[1-6]", child.tag)
+                and child.get("class") != "recommendation__grade"
+            )
+            kind = el.get("class").split("--", 1)[1]
+            self._add(kind, self._cited(el), _statement_text(words), el.get("id", ""))
+            return
+        if el.tag == "p":
+            self._add("paragraph", self._cited(el), _words(el.text, el))
+            return
+        if el.tag == "li":
+            nested = ("ul", "ol", "p")
+            own = [child for child in el if child.tag not in nested]
+            self._add("item", self._cited(el, skip=nested), _words(el.text, own))
+        for child in el:
+            self._walk(child)
+
+
 class CitationExtension(Extension):
     def __init__(self, numbering, *, plain=False, **kwargs):
         self.numbering = numbering
         self.occurrences = {}
         self.plain = plain
         self.recommendations = []
+        self.statements = []
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API)
@@ -411,6 +505,11 @@ class CitationExtension(Extension):
             RecommendationBoxes(md, plain=self.plain, collected=self.recommendations),
             "recommendation_boxes",
             4,
+        )
+        md.treeprocessors.register(
+            CollectStatements(md, self.numbering, self.statements),
+            "collect_statements",
+            3.5,
         )
         # After the boxes, whose headings already carry their own ids.
         md.treeprocessors.register(SectionAnchors(md), "section_anchors", 3)

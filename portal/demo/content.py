@@ -55,6 +55,12 @@ ARTICLE_HISTORY = [
             "good practice statement on checking the heart. A report on "
             "rituximab in hard-to-treat dermatomyositis was added."
         ),
+        # What the board acknowledges in approving it (articles.workflow).
+        "approval_comment": (
+            "Recommendation 3 (against TNF-α antagonists) rests on two "
+            "narrative reviews: no trial or guideline in the library addresses "
+            "it. Approved knowing this."
+        ),
     },
 ]
 
@@ -147,8 +153,9 @@ SECTIONS = [
         "slug": "guidelines-and-reviews",
         "title": "Guidelines and Reviews",
         "intro": (
-            "Guideline summaries and reviews that underpin our overview of "
-            "antibody therapy in myositis."
+            "Guidelines, classification criteria and reviews behind our "
+            "overview of antibody therapy in myositis, and two secondary "
+            "summaries it cites only where nothing better exists."
         ),
     },
     {
@@ -218,33 +225,39 @@ REFERENCES = [
     # References cited in the clinical overview article.
     _ref(
         citation_key="dr-oracle-overview-2025",
-        kind="guideline",
+        # A point-of-care summary of guidelines, not a guideline: no author,
+        # identifier or address a reader could check.
+        kind="secondary_summary",
+        item_type="document",
         title="Guideline Directed Topic Overview",
         source="Dr.Oracle Medical Advisory Board & Editors",
         year=2025,
         summary=(
-            "An editorial guideline overview used for the headline treatment "
-            "choices, first-line dosing and the cardiac and checkpoint-inhibitor "
-            "points in our article."
+            "A point-of-care summary by an editorial team. Our overview cites it "
+            "only where no primary study in the library speaks: the advice to "
+            "check the heart."
         ),
         placements=[["myositis-treatment", "guidelines-and-reviews"]],
     ),
     _ref(
         citation_key="praxis-myopathic-2025",
-        kind="guideline",
+        # A digest of guidelines: a secondary summary.
+        kind="secondary_summary",
+        item_type="document",
         title="Diagnosis and Treatment of Myopathic Disorders",
         source="Praxis Medical Insights: Practical Summaries of Clinical Guidelines",
         year=2025,
         summary=(
-            "A practical guideline digest on diagnosing and treating muscle "
-            "disorders, including IVIG dosing, its indications and how "
-            "response is followed."
+            "A practical digest of guidance on muscle disorders. Our overview "
+            "cites it only for what no primary source in the library covers: "
+            "the usual dose steps of steroid-sparing drugs and IVIG when "
+            "swallowing is affected."
         ),
         placements=[["myositis-treatment", "guidelines-and-reviews"]],
     ),
     _ref(
         citation_key="marie-autoimmun-rev-2011",
-        kind="research",
+        kind="narrative_review",
         title="Therapy of polymyositis and dermatomyositis.",
         authors=["Marie, I."],
         source="Autoimmun Rev",
@@ -339,7 +352,8 @@ REFERENCES = [
     # Literature list: Combination Therapies.
     _ref(
         citation_key="j-rheumatol-myositis-malignancy-21yr",
-        kind="research",
+        # A retrospective study of a cohort.
+        kind="observational",
         title=(
             "Dermatomyositis and Polymyositis Associated with Malignancy: "
             "A 21-year Retrospective Study."
@@ -616,7 +630,7 @@ REFERENCES = [
     ),
     _ref(
         citation_key="paik-2025-guideline-review",
-        kind="research",
+        kind="narrative_review",
         title=(
             "Treatment guidelines for idiopathic inflammatory myopathies in "
             "adults: a comparative review."
@@ -638,7 +652,7 @@ REFERENCES = [
     ),
     _ref(
         citation_key="meyer-2019-guidelines-state-of-art",
-        kind="research",
+        kind="narrative_review",
         title=(
             "Idiopathic inflammatory myopathies: state of the art on clinical "
             "practice guidelines."

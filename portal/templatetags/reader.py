@@ -49,7 +49,7 @@ def cite_article(context, article, version):
 
 
 @register.simple_tag(takes_context=True)
-def article_jsonld(context, article, version):
+def article_jsonld(context, article, version, citations=()):
     request = context["request"]
     return structured_data.jsonld_script(
         structured_data.article_data(
@@ -57,6 +57,7 @@ def article_jsonld(context, article, version):
             version=version,
             plain=audience.shows_plain(request, version),
             url=request.build_absolute_uri(article.get_absolute_url()),
+            citations=citations,
         )
     )
 

@@ -19,3 +19,14 @@ def most_asked_questions(limit: int = DASHBOARD_QUESTIONS):
             :limit
         ]
     )
+
+
+@register.simple_tag
+def questions_answered_by(article):
+    """The question groups an article was planned from: the reason it is
+    written, for its review page."""
+    return list(
+        QuestionGroup.objects.filter(planned_article=article)
+        .with_counts()
+        .order_by("-asked")
+    )

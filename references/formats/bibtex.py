@@ -94,6 +94,11 @@ _BIBTEX_MACROS = [
     ("BibTeX", "", "BibTeX"),
     ("LaTeX", "", "LaTeX"),
     ("TeX", "", "TeX"),
+    # LaTeX prints these as the ASCII characters; pylatexenc's default reads
+    # them as the modifier letters (U+02C6, U+02DC), so an exported "^" or
+    # "~" came back as another character.
+    ("textasciicircum", "", "^"),
+    ("textasciitilde", "", "~"),
 ]
 _walker_context = latexwalker.get_default_latex_context_db()
 _walker_context.add_context_category(
@@ -154,6 +159,8 @@ _ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _ESCAPE_RE = re.compile("|".join(re.escape(char) for char in _ESCAPES))
+# A hyphen followed by another: the ligatures "--" and "---".
+_HYPHENS_RE = re.compile(r"-(?=-)")
 # BibLaTeX reads these fields verbatim: no LaTeX, no escapes.
 VERBATIM_FIELDS = ("doi", "url", "eprint")
 # BibTeX's predefined month macros.
@@ -503,8 +510,14 @@ def _check_file_depth(text):
 
 
 def encode(value):
-    """Text with BibTeX's special characters escaped; Unicode stays as it is."""
-    return _ESCAPE_RE.sub(lambda match: _ESCAPES[match.group(0)], value)
+    """Text with BibTeX's special characters escaped; Unicode stays as it is.
+
+    Runs of hyphens are split by "{}": LaTeX (and every reader that follows
+    it: pybtex, pylatexenc, citation-js) turns "--" into an en dash and "---"
+    into an em dash, so "IL--6" would come back as "IL–6".
+    """
+    escaped = _ESCAPE_RE.sub(lambda match: _ESCAPES[match.group(0)], value)
+    return _HYPHENS_RE.sub("-{}", escaped)
 
 
 def _bib_name(name):

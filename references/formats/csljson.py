@@ -80,6 +80,16 @@ def _items(text):
         raise ParseError(
             "its brackets are nested too deeply to be a list of references", line=1
         ) from None
+    try:
+        # JSON may spell half of a UTF-16 pair ("\\ud800") alone: Python reads
+        # it into a str that no database, session or page can encode.
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError as exc:
+        raise ParseError(
+            "it holds a \\u escape that is half of a character (a lone "
+            f"surrogate, {exc.object[exc.start]!a}); save the file again as UTF-8",
+            line=1,
+        ) from None
     if isinstance(data, dict):
         if what := foreign(data):
             raise ParseError(f"this is {what}, not CSL-JSON", line=1)

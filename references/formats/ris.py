@@ -330,9 +330,11 @@ def dump_chunks(references):
             entry["start_page"] = start if sep and end else reference.pages
             if sep and end:
                 entry["end_page"] = end
-        urls = [url for url in [reference.url, *reference.links] if url]
-        if urls:
-            entry["urls"] = urls
+        # The link readers see, only: the further links an import brought
+        # (``reference.links``) are shown to editors, unchecked, and an
+        # export carries what the public pages show, nothing more.
+        if reference.url:
+            entry["urls"] = [reference.url]
         entry = {
             field: [_one_line(v) for v in value]
             if isinstance(value, list)

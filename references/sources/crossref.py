@@ -165,6 +165,7 @@ def search(
     cursor: str = "*",
     timeout=None,
     retries=None,
+    session=None,
 ) -> Page:
     """One page of the works matching ``query`` (Crossref's free-text search)
     that Crossref indexed between ``since`` and ``until`` (both days
@@ -183,6 +184,7 @@ def search(
         params=_params(**params),
         timeout=timeout,
         retries=retries,
+        session=session,
         limiter=LIMITER,
     )
     message = _message(response)
@@ -198,7 +200,14 @@ def search(
 
 
 def search_all(
-    query: str, *, since=None, until=None, limit: int, timeout=None, retries=None
+    query: str,
+    *,
+    since=None,
+    until=None,
+    limit: int,
+    timeout=None,
+    retries=None,
+    session=None,
 ) -> Iterator[list[Work]]:
     """Every work ``search`` finds, a page at a time, at most ``limit``."""
     cursor, seen = "*", 0
@@ -211,6 +220,7 @@ def search_all(
             cursor=cursor,
             timeout=timeout,
             retries=retries,
+            session=session,
         )
         seen += len(page.works)
         yield page.works

@@ -190,6 +190,7 @@ def search(
     retmax: int = 0,
     timeout=None,
     retries=None,
+    session=None,
 ) -> Search:
     """Run ``term`` (PubMed's query language) once, keeping the result on the
     history server; ``since``/``until`` bound the date PubMed added a record
@@ -201,7 +202,9 @@ def search(
             mindate=_day(since or datetime.date(1800, 1, 1)),
             maxdate=_day(until or datetime.date.today()),
         )
-    response = _get("esearch.fcgi", timeout=timeout, retries=retries, **params)
+    response = _get(
+        "esearch.fcgi", timeout=timeout, retries=retries, session=session, **params
+    )
     try:
         result = json.loads(response.content)["esearchresult"]
         if result.get("ERROR"):
@@ -230,7 +233,12 @@ def search(
 
 
 def fetch_found(
-    found: Search, *, limit: int | None = None, timeout=None, retries=None
+    found: Search,
+    *,
+    limit: int | None = None,
+    timeout=None,
+    retries=None,
+    session=None,
 ) -> Iterator[list[Work]]:
     """The records of an esearch left on the history server, a batch of 200
     (``BATCH``) at a time, in PubMed's order; at most ``limit``."""
@@ -248,6 +256,7 @@ def fetch_found(
             retmax=asked,
             timeout=timeout,
             retries=retries,
+            session=session,
         )
         works = parse_articles(response.content)
         if len(works) < asked:

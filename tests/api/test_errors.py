@@ -10,7 +10,7 @@ from django.db.utils import OperationalError
 from fhir.resources.operationoutcome import OperationOutcome
 
 from articles import services
-from tests.factories import ReferenceFactory, approve_through_review, make_article
+from tests.factories import ACK, ReferenceFactory, approve_through_review, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_an_unknown_recommendation_and_an_ungraded_rating_are_not_found(client):
         "/// good-practice\nCheck the heart.\n///\n"
     )
     ReferenceFactory(citation_key="r1")
-    article = make_article(body=body, approve=True)
+    article = make_article(body=body, approve=True, approval_comment=ACK)
     base = f"/api/v1/fhir/Composition/article-{article.pk}"
     assert client.get(f"{base}-recommendation-1").status_code == 200
     fhir_error(client.get(f"{base}-recommendation-2"), 404)

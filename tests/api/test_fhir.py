@@ -6,7 +6,13 @@ import datetime
 import pytest
 
 from references.models import ReferenceNotice, Topic
-from tests.factories import EntryFactory, ReferenceFactory, SectionFactory, make_article
+from tests.factories import (
+    ACK,
+    EntryFactory,
+    ReferenceFactory,
+    SectionFactory,
+    make_article,
+)
 
 from .conftest import check_fhir
 
@@ -58,7 +64,9 @@ def library():
     waiting.save()
     for reference in (trial, review):
         EntryFactory(section=section, reference=reference)
-    article = make_article(topic=topic, body=BODY, slug="antibodies", approve=True)
+    article = make_article(
+        topic=topic, body=BODY, slug="antibodies", approve=True, approval_comment=ACK
+    )
     return {
         "topic": topic,
         "article": article,

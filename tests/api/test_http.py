@@ -18,7 +18,7 @@ ORIGIN = "https://hospital.example"
 
 @pytest.fixture
 def article():
-    ReferenceFactory(citation_key="r1")
+    ReferenceFactory(citation_key="r1", kind="trial", pmid="23124935")
     return make_article(
         slug="rituximab",
         body="/// recommendation | strength=strong certainty=low\nUse it [@r1].\n///\n",

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import ReferenceNotice
 from tests.factories import (
+    ACK,
     EntryFactory,
     ReferenceFactory,
     SectionFactory,
@@ -34,7 +35,9 @@ def build_library(n_references):
         for i, key in enumerate(keys[:10])
     )
     body = " ".join(f"Claim [@{key}]." for key in keys) + "\n\n" + boxes
-    article = make_article(topic=topic, body=body, is_overview=True, approve=True)
+    article = make_article(
+        topic=topic, body=body, is_overview=True, approve=True, approval_comment=ACK
+    )
     return topic, article, references[0]
 
 

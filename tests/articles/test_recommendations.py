@@ -139,8 +139,8 @@ def test_saving_a_faulty_block_is_a_validation_error_on_its_field():
 
 @pytest.mark.django_db
 def test_approved_version_keeps_the_recommendations_of_its_clinical_text():
-    ReferenceFactory(citation_key="a")
-    ReferenceFactory(citation_key="b")
+    ReferenceFactory(citation_key="a", kind="trial", doi="10.5555/rec.a")
+    ReferenceFactory(citation_key="b", kind="trial", doi="10.5555/rec.b")
     article = make_article(body=GRADED, approve=True)
     assert [r["anchor"] for r in article.live.recommendations] == [
         "recommendation-1",
@@ -200,8 +200,8 @@ def test_label_for_a_stored_recommendation_uses_the_same_words_as_the_box():
 
 @pytest.mark.django_db
 def test_article_page_lists_recommendations_at_a_glance_and_in_json_ld(client):
-    ReferenceFactory(citation_key="a")
-    ReferenceFactory(citation_key="b")
+    ReferenceFactory(citation_key="a", kind="trial", doi="10.5555/rec.a")
+    ReferenceFactory(citation_key="b", kind="trial", doi="10.5555/rec.b")
     article = make_article(body=GRADED, approve=True)
     response = client.get(article.get_absolute_url() + "?version=clinical")
     html = response.content.decode()
@@ -260,8 +260,8 @@ def test_the_explanation_says_how_strong_advice_can_rest_on_limited_research():
 def test_an_article_with_grades_explains_them_once_and_links_every_label(
     client, version
 ):
-    ReferenceFactory(citation_key="a")
-    ReferenceFactory(citation_key="b")
+    ReferenceFactory(citation_key="a", kind="trial", doi="10.5555/rec.a")
+    ReferenceFactory(citation_key="b", kind="trial", doi="10.5555/rec.b")
     article = make_article(body=GRADED, plain_body=GRADED, approve=True)
     html = client.get(article.get_absolute_url(), {"version": version}).content
     html = html.decode()

@@ -21,6 +21,7 @@ PAGES = {
     "reader-glossary": "/glossary/",
     "reader-editorial-policy": "/editorial-policy/",
     "reader-not-found": "/no-such-page/",
+    "reader-question-form": "/questions/ask/?from=/topics/myositis-treatment/",
 }
 
 

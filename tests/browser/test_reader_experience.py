@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from questions.services import ask
 from references.models import Topic
 from tests.browser.test_editorial_review import PASSWORD, log_in
 from tests.browser.test_reader import ARTICLE, PAGES
@@ -32,6 +33,11 @@ def test_no_public_or_editorial_page_scrolls_sideways(demo, page, axe_violations
     author = editor(username="erin")
     assert author.check_password(PASSWORD)
     article = Article.objects.get(slug="antibody-therapy-pm-dm")
+    question = ask(
+        text="Can I exercise with dermatomyositis? " + "Really " * 40,
+        asker="patient",
+        page=ARTICLE + "?version=plain&" + "x" * 200,
+    )
     public = [*PAGES.values(), "/references/1/", "/editorial-board/"]
     editorial = [
         "/editorial/",
@@ -42,6 +48,8 @@ def test_no_public_or_editorial_page_scrolls_sideways(demo, page, axe_violations
         "/editorial/literature/add/",
         "/editorial/literature/add/many/",
         "/editorial/literature/import/",
+        "/editorial/questions/",
+        question.group.get_absolute_url(),
     ]
     wide = []
     for width in WIDTHS:

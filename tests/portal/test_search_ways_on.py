@@ -217,7 +217,8 @@ class TestNoMatchPage:
         assert "Treatment of dermatomyositis and polymyositis" in html
         # 3. the editors
         assert "Ask our editors" in html
-        assert 'href="/questions/ask/?from=' in html
+        # The form, carrying the search asked from (issue 25).
+        assert 'href="/questions/ask/?from=/search/%3Fq%3Dzebrafish"' in html
 
     def test_filters_chosen_are_named_and_can_be_dropped(self, client, demo):
         response = client.get(

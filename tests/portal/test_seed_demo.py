@@ -49,8 +49,8 @@ def test_seed_demo_loads_the_myositis_topic_article_and_literature(client, setti
     assert sections.index("Biological Agents") < sections.index("Stem Cell Transplants")
     expired = Reference.objects.expired().get()
     assert "21-year Retrospective Study" in expired.title
-    # Nine in the first version; the second added one with its recommendations.
-    assert article.citations.count() == 10
+    # Twelve in the first version; the second added one with its recommendations.
+    assert article.citations.count() == 13
 
     page = client.get(topic.get_absolute_url()).content.decode()
     assert article.live.title in page and "Expired link" in page
@@ -317,3 +317,30 @@ def test_review_steps_still_send_email_outside_the_demo_loader(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submit(article=article, user=article.author)
     assert [message.to for message in mailoutbox] == [["board@example.org"]]
+
+
+def test_the_demo_overview_rests_on_checkable_primary_literature(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    article = Article.objects.approved().get(slug="antibody-therapy-pm-dm")
+    profile = article.live.evidence_profile
+    assert profile["checkable_percent"] >= 90
+    # The two tertiary sources stay, kinded as what they are.
+    assert profile["by_kind"]["secondary_summary"] == 2
+    assert profile["by_kind"].get("guideline") == 2
+    for statement in profile["weak_statements"]:
+        # Where only a secondary summary speaks, the text says so.
+        assert (
+            "summar" in statement["text"] or "no study we list" in (statement["text"])
+        )
+        assert statement["kind"] != "recommendation"
+    # No recommendation rests only on secondary sources; the one resting on
+    # narrative reviews was approved with the board's acknowledgement.
+    assert [box["anchor"] for box in profile["unsupported"]] == [
+        "recommendation-3",
+        "recommendation-3",
+    ]
+    for box in profile["unsupported"]:
+        assert all(cited["kind"] == "narrative_review" for cited in box["cites"])
+    approval = article.events.filter(action="approve").last()
+    assert "Recommendation 3" in approval.comment

@@ -22,9 +22,11 @@ def login(client, username, password, address="203.0.113.7"):
     )
 
 
-def test_repeated_failures_for_a_username_throttle_it(client, settings):
+def test_repeated_failures_for_a_username_throttle_it_from_that_address(
+    client, settings
+):
     user = editor()
-    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME):
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS):
         response = login(client, user.username, "wrong password")
         assert response.status_code == 200
         assert b"Too many attempts" not in response.content
@@ -32,14 +34,33 @@ def test_repeated_failures_for_a_username_throttle_it(client, settings):
     assert response.status_code == 200
     assert b"Too many attempts, try again in 15 minutes." in response.content
     assert "_auth_user_id" not in client.session
-    # The same username is refused from anywhere...
-    assert (
-        b"Too many attempts"
-        in login(Client(), user.username, PASSWORD, "198.51.100.1").content
-    )
-    # ...while another account is not.
+    # A stranger guessing cannot lock the editor out: from another address
+    # the right password works...
+    assert login(Client(), user.username, PASSWORD, "198.51.100.1").status_code == 302
+    # ...and another account is not affected either.
     other = editor()
     assert login(Client(), other.username, PASSWORD).status_code == 302
+    assert LoginEvent.objects.filter(
+        kind=LoginEvent.Kind.THROTTLED, username=user.username
+    ).exists()
+
+
+def test_guessing_spread_over_many_addresses_meets_the_slower_global_limit(
+    settings,
+):
+    settings.LOGIN_FAILURES_PER_USERNAME = 6
+    user = editor()
+    # The editor signs in once from their desk.
+    assert login(Client(), user.username, PASSWORD, "192.0.2.200").status_code == 302
+    for n in range(6):  # one failure from each of six addresses
+        login(Client(), user.username, "wrong password", f"198.51.100.{n}")
+    # A new address is refused for this username, even with the password...
+    assert (
+        b"Too many attempts"
+        in login(Client(), user.username, PASSWORD, "203.0.113.99").content
+    )
+    # ...while the address the editor uses still gets in.
+    assert login(Client(), user.username, PASSWORD, "192.0.2.200").status_code == 302
 
 
 def test_repeated_failures_from_an_address_throttle_it(client, settings):
@@ -57,14 +78,14 @@ def test_repeated_failures_from_an_address_throttle_it(client, settings):
 def test_backend_refuses_throttled_logins_on_any_login_path(rf, settings):
     user = editor()
     request = rf.post("/", REMOTE_ADDR="192.0.2.50")
-    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME):
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS):
         assert authenticate(request, username=user.username, password="nope") is None
     assert authenticate(request, username=user.username, password=PASSWORD) is None
 
 
 def test_success_clears_the_username_count(client, settings):
     user = editor()
-    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME - 1):
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS - 1):
         login(client, user.username, "wrong password")
     assert login(client, user.username, PASSWORD).status_code == 302
     client.logout()
@@ -134,7 +155,7 @@ def test_editorial_sessions_are_short_and_end_with_the_browser(settings, client)
 def test_a_throttled_login_says_so_on_both_login_pages(client, settings, path):
     """After the limit, the right password is told the real reason, not "wrong"."""
     user = editor()
-    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME):
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS):
         client.post(path, {"username": user.username, "password": "wrong password"})
     response = client.post(path, {"username": user.username, "password": PASSWORD})
     assert response.status_code == 200

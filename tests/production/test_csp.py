@@ -9,7 +9,10 @@ from django.db.utils import OperationalError
 from django.test import Client
 
 from articles.models import Article
+from questions import emails as question_emails
+from questions import services as question_services
 from references.models import Reference, Topic
+from tests.factories import SavedSearchFactory
 
 from . import urlmap
 
@@ -39,10 +42,19 @@ def assert_strict(response, url):
 @pytest.fixture
 def data():
     call_command("seed_demo", "--no-accounts", verbosity=0)
+    topic = Topic.objects.first()
+    question = question_services.ask(
+        text="Can I exercise with dermatomyositis?",
+        asker="patient",
+        email="reader@example.org",
+    )
     return {
-        "topic": Topic.objects.first(),
+        "topic": topic,
         "article": Article.objects.approved().first(),
         "reference": Reference.objects.first(),
+        "search": SavedSearchFactory(topic=topic),
+        "question": question,
+        "question_token": question_emails.confirmation_token(question),
     }
 
 

@@ -17,10 +17,14 @@ from django.urls import reverse
 from articles import services, workflow
 from articles.models import Article, Disclosure
 from portal.models import LoginEvent
-from questions import emails as question_emails
-from questions import services as question_services
-from references.models import Reference, ReferenceNotice, Topic
-from tests.factories import BoardMemberFactory, board_member, editor
+from references import surveillance
+from references.models import Dismissal, Reference, ReferenceNotice, Topic
+from tests.factories import (
+    BoardMemberFactory,
+    SavedSearchFactory,
+    board_member,
+    editor,
+)
 
 from . import urlmap
 
@@ -92,6 +96,14 @@ EXPECTED = {
     "references_editorial:add": WRITERS,
     "references_editorial:inboxes": WRITERS,
     "references_editorial:inbox": WRITERS,
+    # The article form's citation picker: for those who write.
+    "portal:cite": WRITERS,
+    # Living literature: the board reads the searches and their report.
+    "references_editorial:search-topics": STAFF,
+    "references_editorial:searches": STAFF,
+    "references_editorial:searches-csv": STAFF,
+    "references_editorial:search-add": WRITERS,
+    "references_editorial:search-edit": WRITERS,
     # Editing a reference: editors, never the board.
     "references_editorial:edit": WRITERS,
     # A background import's page: editors only; an unknown job is 404.
@@ -190,6 +202,11 @@ ADMIN_ACCESS = {
     "references.Entry": {"editor": "vacd", "board": "v", "admin": "vacd"},
     # Editors record a notice by hand (a retraction the watch has not seen).
     "references.ReferenceNotice": {"editor": "vac", "board": "v", "admin": "vacd"},
+    # Editors keep the saved searches (checked on the editorial screen); the
+    # board reads them. Dismissals are read-only; an administrator may delete
+    # one so that the searches bring the paper again.
+    "references.SavedSearch": {"editor": "vac", "board": "v", "admin": "vacd"},
+    "references.Dismissal": {"editor": "", "board": "", "admin": "vd"},
     # The board reads articles in the admin (and approves from the list); only
     # editors write them, as on the editorial screens.
     "articles.Article": {"editor": "vac", "board": "v", "admin": "vacd"},
@@ -271,13 +288,14 @@ def site_data(settings):
             kind=ReferenceNotice.Kind.CORRECTION,
             source=ReferenceNotice.Source.EDITOR,
         )
-    question = question_services.ask(
-        text="Can I exercise with dermatomyositis?",
-        asker="patient",
-        email="reader@example.org",
+    # A reader's question, for the admin's pages and the queue's.
+    urlmap.question_of(data)
+    # Saved with a revision, as the editorial screen saves it, for the
+    # admin's history and recover pages.
+    data["search"] = surveillance.save_search(
+        search=SavedSearchFactory.build(topic=data["topic"]), user=None
     )
-    data["question"] = question
-    data["question_token"] = question_emails.confirmation_token(question)
+    Dismissal.objects.create(topic=data["topic"], title="A dismissed paper")
     data["users"] = {"editor": editor(), "board": board_member(), "admin": admin_user}
     return data
 

@@ -18,7 +18,9 @@ import pytest
 
 from articles import services
 from articles.models import Article
-from references.models import Entry, Reference, Section, Topic
+from questions import emails as question_emails
+from questions import services as question_services
+from references.models import Entry, Reference, SavedSearch, Section, Topic
 from tests.factories import approve_through_review, editor
 
 from . import urlmap
@@ -208,7 +210,22 @@ def hostile_site():
     )
     services.save_article(article=article, user=author)
     approve_through_review(article)
-    return {"topic": topic, "article": article, "reference": references[0]}
+    search = SavedSearch.objects.create(
+        topic=topic, label=PAYLOADS[0][:200], query=joined[:4000]
+    )
+    question = question_services.ask(
+        text="Can I exercise with dermatomyositis?",
+        asker="patient",
+        email="reader@example.org",
+    )
+    return {
+        "topic": topic,
+        "article": article,
+        "reference": references[0],
+        "search": search,
+        "question": question,
+        "question_token": question_emails.confirmation_token(question),
+    }
 
 
 def public_urls(data):
@@ -239,10 +256,18 @@ def test_query_strings_are_never_reflected_executably(client, hostile_site, payl
         "/literature/",
         "/",
         hostile_site["topic"].get_absolute_url(),
+        "/questions/ask/",
     ]
     for url in targets:
         query = urlencode(
-            {"q": payload, "topic": payload, "kind": payload, "page": payload}
+            {
+                "q": payload,
+                "topic": payload,
+                "kind": payload,
+                "page": payload,
+                # The page a question is asked from (issue 25), as a path too.
+                "from": "/" + payload,
+            }
         )
         response = client.get(f"{url}?{query}")
         if response["Content-Type"].startswith("text/html"):

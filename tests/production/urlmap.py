@@ -13,6 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from reversion.models import Version
 
+from questions.emails import confirmation_token
+from questions.services import ask
+
 
 @dataclass(frozen=True)
 class Route:
@@ -61,6 +64,17 @@ def _model_for(name):
     return None, None
 
 
+def question_of(data):
+    """The data's reader question, asked (once) when the data has none."""
+    if "question" not in data:
+        data["question"] = ask(
+            text="Can I exercise with dermatomyositis?",
+            asker="patient",
+            email="reader@example.org",
+        )
+    return data["question"]
+
+
 def public_args(data):
     """How to fill in each public pattern, by URL name."""
     return {
@@ -73,6 +87,13 @@ def public_args(data):
         "portal:sitemap-section": {"section": "references"},
         "references_editorial:import-job": {"job": "0" * 32},
         "references_editorial:inbox": {"slug": data["topic"].slug},
+        "references_editorial:searches": {"slug": data["topic"].slug},
+        "references_editorial:searches-csv": {"slug": data["topic"].slug},
+        "references_editorial:search-add": {"slug": data["topic"].slug},
+        "references_editorial:search-edit": {
+            "slug": data["search"].topic.slug,
+            "pk": data["search"].pk,
+        },
         "references_editorial:edit": {"pk": data["reference"].pk},
         "editorial:review": {"pk": data["article"].pk},
         "editorial:edit": {"pk": data["article"].pk},
@@ -84,12 +105,12 @@ def public_args(data):
         "editorial:declare-conflict": {"pk": data["article"].pk},
         "articles:changes": {"slug": data["article"].slug},
         # Readers' questions.
-        "questions:confirm": {"token": data["question_token"]},
-        "questions_editorial:group": {"pk": data["question"].group_id},
-        "questions_editorial:merge": {"pk": data["question"].group_id},
-        "questions_editorial:answer": {"pk": data["question"].group_id},
-        "questions_editorial:plan": {"pk": data["question"].group_id},
-        "questions_editorial:decline": {"pk": data["question"].group_id},
+        "questions:confirm": {"token": confirmation_token(question_of(data))},
+        "questions_editorial:group": {"pk": question_of(data).group_id},
+        "questions_editorial:merge": {"pk": question_of(data).group_id},
+        "questions_editorial:answer": {"pk": question_of(data).group_id},
+        "questions_editorial:plan": {"pk": question_of(data).group_id},
+        "questions_editorial:decline": {"pk": question_of(data).group_id},
         # The read API.
         "api:topic-detail": {"slug": data["topic"].slug},
         "api:article-detail": {"slug": data["article"].live.slug},

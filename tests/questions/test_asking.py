@@ -121,6 +121,9 @@ class TestRobotsAndFloods:
             "/questions/ask/", {"text": "Hello?", "asker": "patient"}
         )
         assert response.status_code == 403
+        page = response.content.decode()
+        assert "The form was not sent" in page
+        assert "reload the page, and send it again" in page
         assert Question.objects.count() == 0
 
     def test_one_address_sending_too_many_is_told_to_wait(
@@ -158,10 +161,19 @@ class TestHostileInput:
         assert response.status_code == 400
         assert "at most 1000 characters" in response.content.decode()
 
+    def test_characters_outside_the_basic_plane_count_once_each(self, post_question):
+        # An emoji is one character to the form, two UTF-16 units to a browser.
+        assert post_question(text="\U0001f4aa" * 1000).status_code == 302
+        assert Question.objects.get().text == "\U0001f4aa" * 1000
+        assert post_question(text="\U0001f4aa" * 1001).status_code == 400
+
     def test_a_nul_character_is_refused_with_a_message(self, post_question):
         response = post_question(text="Dose\x00 of prednisone?")
         assert response.status_code == 400
-        assert "Null characters are not allowed" in response.content.decode()
+        page = response.content.decode()
+        assert "cannot be shown" in page
+        # Shown back without the NUL, for the reader to check and send.
+        assert "\nDose of prednisone?</textarea>" in page
         assert Question.objects.count() == 0
 
     def test_a_lone_surrogate_in_the_raw_body_never_gives_a_500(self, client):
@@ -174,7 +186,7 @@ class TestHostileInput:
     def test_a_non_character_is_refused_with_a_message(self, post_question):
         response = post_question(text="Dose\ufffe?")
         assert response.status_code == 400
-        assert "cannot be read" in response.content.decode()
+        assert "cannot be shown" in response.content.decode()
 
     def test_crlf_is_stored_as_lf(self, post_question):
         post_question(text="First line.\r\nSecond line.\r\n")

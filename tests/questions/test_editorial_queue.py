@@ -68,6 +68,20 @@ class TestTheQueue:
             client.get("/editorial/questions/")
         assert len(many) == len(few)
 
+    def test_a_group_page_costs_a_fixed_number_of_queries(self, client, ask):
+        group = ask("Can I exercise with dermatomyositis?").group
+        client.force_login(editor())
+        client.get(group.get_absolute_url())
+        with CaptureQueriesContext(connection) as few:
+            client.get(group.get_absolute_url())
+        for number in range(10):
+            ask("Can I exercise with dermatomyositis?", email=f"r{number}@example.org")
+            ask(f"Can I exercise with dermatomyositis, question {number}?")
+        with CaptureQueriesContext(connection) as many:
+            page = client.get(group.get_absolute_url()).content.decode()
+        assert "asked 11 times since" in page
+        assert len(many) == len(few)
+
     def test_links_html_and_markdown_are_shown_as_text(self, client, ask):
         hostile = (
             '<script>alert(1)</script> <a href="https://x.example">click</a> '
@@ -121,6 +135,41 @@ class TestGrouping:
         assert QuestionGroup.objects.with_counts().get(pk=first.pk).asked == 2
         assert QuestionGroup.objects.filter(pk=unrelated.pk).exists()
 
+    def test_an_open_question_joins_a_planned_one_whichever_is_named_first(self, ask):
+        author = editor()
+        planned = ask("Can I exercise with dermatomyositis?").group
+        article = services.plan_article(
+            group=planned,
+            topic=TopicFactory(),
+            title="Exercise",
+            slug="exercise",
+            outline="Notes.",
+            user=author,
+        )
+        newer = ask("Is it safe to exercise with dermatomyositis?").group
+        kept = services.merge(group=newer, other=planned, user=author)
+        assert kept.pk == planned.pk
+        assert kept.planned_article == article
+        assert not QuestionGroup.objects.filter(pk=newer.pk).exists()
+        assert QuestionGroup.objects.with_counts().get(pk=planned.pk).asked == 2
+
+    def test_two_questions_planned_into_different_articles_stay_apart(self, ask):
+        author = editor()
+        groups = []
+        for number, text in enumerate(("Can I swim?", "Can I swim often?")):
+            group = ask(text).group
+            services.plan_article(
+                group=group,
+                topic=TopicFactory(),
+                title=f"Swimming {number}",
+                slug=f"swimming-{number}",
+                outline="Notes.",
+                user=author,
+            )
+            groups.append(group)
+        with pytest.raises(services.QuestionError):
+            services.merge(group=groups[0], other=groups[1], user=author)
+
     def test_a_group_cannot_take_itself_or_a_closed_one(self, client, ask):
         group = ask().group
         client.force_login(editor())
@@ -129,13 +178,26 @@ class TestGrouping:
         )
         assert response.status_code == 400
         assert "cannot be grouped with itself" in response.content.decode()
+        closed = ask("What does a muscle biopsy show?").group
+        services.decline(group=closed, reason="off_topic", user=editor())
+        response = client.post(
+            f"/editorial/questions/{group.pk}/group/", {"merge-other": closed.pk}
+        )
+        assert response.status_code == 400
+        assert "cannot be grouped with this one" in response.content.decode()
+        assert QuestionGroup.objects.filter(pk=closed.pk).exists()
 
 
 class TestAnsweringWithExistingContent:
     def test_confirmed_askers_get_one_link_and_every_address_goes(
         self, client, ask, sent
     ):
-        article = make_article(approve=True, slug="exercise", title="Exercise")
+        article = make_article(
+            approve=True,
+            slug="exercise",
+            title="Exercise",
+            body="## Training\n\nWhat the trials show.",
+        )
         one = confirmed(ask(email="one@example.org"))
         confirmed(ask(email="ONE@example.org"))  # the same reader, twice
         unconfirmed = ask(email="two@example.org")
@@ -165,6 +227,19 @@ class TestAnsweringWithExistingContent:
             f"/editorial/questions/{group.pk}/answer/", {"answer-article": draft.pk}
         )
         assert response.status_code == 400
+        group.refresh_from_db()
+        assert group.status == QuestionGroup.Status.OPEN
+
+    def test_an_anchor_the_article_lacks_is_refused(self, client, ask):
+        article = make_article(approve=True, body="## Training\n\nText.")
+        group = ask().group
+        client.force_login(editor())
+        response = client.post(
+            f"/editorial/questions/{group.pk}/answer/",
+            {"answer-article": article.pk, "answer-fragment": "h-swimming"},
+        )
+        assert response.status_code == 400
+        assert "has no section “h-swimming”" in response.content.decode()
         group.refresh_from_db()
         assert group.status == QuestionGroup.Status.OPEN
 
@@ -203,6 +278,10 @@ class TestPlanning:
         group.refresh_from_db()
         assert group.status == QuestionGroup.Status.PLANNED
         assert list(article.reader_question_groups.all()) == [group]
+        # The draft's review page names its reason, linking to the question.
+        review = client.get(f"/editorial/articles/{article.pk}/").content.decode()
+        assert "Planned from readers’ questions" in review
+        assert f'href="{group.get_absolute_url()}"' in review
 
     def test_the_board_does_not_write_so_cannot_plan(self, client, ask):
         group = ask().group

@@ -126,3 +126,8 @@ def test_no_address_is_left_once_the_group_is_closed(asked):
         assert group.status in QuestionGroup.CLOSED
         assert not group.questions.exclude(email="").exists()
     assert asked["groups"][3].questions.get().email == ADDRESS
+
+
+def test_robots_are_asked_to_keep_out_of_the_question_pages(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /questions/" in text

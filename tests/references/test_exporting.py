@@ -219,10 +219,18 @@ def test_a_zotero_style_pmid_in_m2_is_read():
     assert record.pmid == "21504801"
 
 
-def test_ris_export_writes_every_link():
-    reference = ReferenceFactory(links=["https://example.org/supplement"])
-    text = exporting.export([reference], "ris")
-    assert f"UR  - {reference.url}\r\nUR  - https://example.org/supplement" in text
+def test_exports_carry_the_link_readers_see_not_those_shown_to_editors(client):
+    # The further links of an imported record are in the editors' box only:
+    # the public page does not show them, so no public export carries them.
+    reference = EntryFactory(
+        reference=ReferenceFactory(links=["https://example.org/editors-only"])
+    ).reference
+    page = client.get(reference.get_absolute_url()).content.decode()
+    assert "editors-only" not in page
+    for extension in ("ris", "bib", "json"):
+        text = client.get(f"/literature/export.{extension}").content.decode()
+        assert reference.url in text, extension
+        assert "editors-only" not in text, extension
 
 
 def test_the_abstract_is_never_exported():

@@ -77,6 +77,7 @@ def test_bibtex_entry_types(entry_type, labels, kind):
         ("book", [], "other"),
         ("article-journal", ["case_report"], "case_report"),
         ("entry-encyclopedia", [], "secondary_summary"),
+        ("reference-entry", [], "secondary_summary"),
         ("webpage", ["secondary_summary"], "secondary_summary"),
     ],
 )

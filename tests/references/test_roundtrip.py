@@ -5,8 +5,8 @@ Every export must give back as many records as it holds, with the same DOIs,
 PMIDs and citation keys. Fields that may legitimately differ, and why:
 
 - ``abstract``: never exported (it is the publisher's text, kept for editors).
-- ``links`` (further URLs): only RIS has a place for several; BibTeX and
-  CSL-JSON carry the first URL only.
+- ``links`` (further URLs of an imported file): shown to editors only, so
+  no export carries them (exports hold what readers see).
 - ``kind``: written in words (RIS M3, BibTeX ``type``, CSL-JSON ``genre``)
   wherever the record's type does not already imply it, so all three keep
   it; it is compared.
@@ -92,3 +92,31 @@ def test_exports_are_read_back_by_our_importers_and_by_pybtex(library):
         assert entry.fields.get("doi", "").lower() == reference.doi.lower()
         assert entry.fields.get("pmid", "") == reference.pmid
         assert entry.fields.get("url", "") == reference.url
+
+
+TRICKY_TITLES = [
+    "Anti-MDA5 -- a marker of interstitial lung disease",
+    "Grade 3---4 adverse events",
+    "IL--6^2 and TNF~alpha in dermatomyositis",
+    "Myositis ^ and ~ and -- in one title",
+]
+
+
+@pytest.mark.parametrize("title", TRICKY_TITLES)
+def test_bibtex_titles_with_dashes_carets_and_tildes_come_back_as_written(title):
+    from pybtex.richtext import Text
+
+    from tests.factories import ReferenceFactory
+
+    reference = ReferenceFactory(title=title)
+    text = exporting.export([reference], "bib")
+    [record] = importing.read_file(text.encode(), filename="x.bib").records
+    assert record.title == title
+    # pybtex reads the file and turns its LaTeX into text: no en or em dash
+    # where the title had hyphens. (It leaves \textasciicircum{}, LaTeX's
+    # "^", for LaTeX to print: latexcodec has no entry for it.)
+    [entry] = pybtex_parse(text, "bibtex").entries.values()
+    rendered = Text.from_latex(entry.fields["title"]).render_as("text")
+    assert "–" not in rendered and "—" not in rendered
+    if "^" not in title and "~" not in title:
+        assert rendered == title

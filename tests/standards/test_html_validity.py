@@ -17,11 +17,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 
 from articles import services, workflow
 from articles.models import Article
+from questions.models import QuestionGroup
 from references import services as reference_services
-from references.models import Reference, Topic
+from references.models import Finding, Reference, SavedSearch, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +54,9 @@ PUBLIC_PAGES = [
     "/no-such-page/",
     "/editorial/login/",
     "/api/v1/docs/",
+    # Readers' questions: the form, the page after it.
+    "/questions/ask/?from=/articles/antibody-therapy-pm-dm/%3Fversion%3Dplain",
+    "/questions/sent/?confirm=1",
 ]
 EDITOR_PAGES = [
     "/editorial/",
@@ -61,6 +67,13 @@ EDITOR_PAGES = [
     "/editorial/literature/add/many/",
     "/editorial/literature/inbox/",
     "/editorial/literature/inbox/myositis-treatment/",
+    "/editorial/literature/inbox/myositis-treatment/?summary=missing&filter_kind=x",
+    "/editorial/cite/?q=rituximab",
+    "/editorial/cite/?q=zebrafish",
+    "/literature/",
+    "/editorial/literature/searches/",
+    "/editorial/literature/searches/myositis-treatment/",
+    "/editorial/literature/searches/myositis-treatment/add/",
 ]
 
 
@@ -87,6 +100,21 @@ def _pending_update(editor):
     article.body += "\n\n## A new section\n\n- a point\n  - a sub-point\n"
     services.save_article(article=article, user=editor, comment="Update")
     workflow.submit(article=article, user=editor)
+
+
+def _question_pages(client):
+    """The queue and a group page with its similar question, after a reader
+    asked through the form."""
+    for text in (
+        "Can I exercise with dermatomyositis?",
+        "Is it safe to exercise with <b>dermatomyositis</b>?\r\nThanks",
+    ):
+        client.post(
+            "/questions/ask/",
+            {"text": text, "asker": "patient", "page": ARTICLE, "email": ""},
+        )
+    group = QuestionGroup.objects.order_by("pk").first()
+    return ["/editorial/questions/", group.get_absolute_url()]
 
 
 def _check(files):
@@ -143,6 +171,32 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
         user=editor,
     )
     pages += [("editor", waiting.get_absolute_url())]
+    # Editing a reference: a placed one, and one waiting to be placed.
+    pages += [
+        ("editor", f"/editorial/literature/references/{ref.pk}/edit/")
+        for ref in (reference, waiting)
+    ]
+    pages += [("editor", url) for url in _question_pages(client)]
+    # Found by a saved search: the inbox, the report, the dashboard and the
+    # review page list it.
+    search = SavedSearch.objects.create(
+        topic=waiting.inbox_topic,
+        label="Trials in dermatomyositis",
+        query="dermatomyositis[mh] AND randomized controlled trial[pt]",
+        last_success_on=timezone.localdate(),
+    )
+    Finding.objects.create(
+        search=search,
+        topic=search.topic,
+        reference=waiting,
+        title=waiting.title,
+        kind=waiting.kind,
+        publication_types=["Journal Article", "Randomized Controlled Trial"],
+        mesh_headings=["Dermatomyositis/drug therapy", "Humans"],
+    )
+    pages += [
+        ("editor", f"/editorial/literature/searches/{search.topic.slug}/{search.pk}/")
+    ]
 
     files, who = [], {"editor": editor, "board": board}
     for number, (role, url) in enumerate(pages):
@@ -171,6 +225,46 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
     path.write_bytes(preview.content)
     files.append(path)
     pages.append(("editor", "/editorial/literature/import/preview/"))
+
+    # A save refused for an unknown citation: the offers to add it.
+    client.force_login(editor)
+    draft = Article.objects.create(
+        topic=Topic.objects.get(slug="myositis-treatment"),
+        title="A draft",
+        slug="a-draft",
+        body="Text.",
+        author=editor,
+    )
+    refused = client.post(
+        f"/editorial/articles/{draft.pk}/edit/",
+        {
+            "topic": str(draft.topic_id),
+            "title": "A draft",
+            "slug": "a-draft",
+            "summary": "",
+            "body": "Line one.\r\n\r\nCites [@no-such-key-2020].",
+            "plain_summary": "",
+            "plain_body": "",
+            "change_note": "",
+            "loaded_version": str(draft.version),
+        },
+    )
+    assert b"no-such-key-2020" in refused.content
+    path = tmp_path / "refused-edit.html"
+    path.write_bytes(refused.content)
+    files.append(path)
+    # The question form as it comes back refused, naming its fields.
+    client.logout()
+    refused = client.post("/questions/ask/", {"text": "\x00", "asker": "robot"})
+    assert refused.status_code == 400
+    # And a post without the page's token: the site's own 403 page.
+    forged = Client(enforce_csrf_checks=True).post("/questions/ask/", {"text": "x"})
+    assert forged.status_code == 403
+    for label, response in (("refused", refused), ("no token", forged)):
+        pages.append(("anonymous", f"POST /questions/ask/ ({label})"))
+        path = tmp_path / f"{len(files):02d}-anonymous.html"
+        path.write_bytes(response.content)
+        files.append(path)
 
     errors = _check(files)
     index = "\n".join(f"{n:02d}-{role}: {url}" for n, (role, url) in enumerate(pages))

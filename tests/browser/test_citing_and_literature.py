@@ -1,0 +1,124 @@
+"""The citation picker and editing references, in real Chromium (issue 21,
+items 3 and 5; the paginated inbox of issue 29): axe-core finds nothing at
+desktop and phone sizes, and nothing scrolls sideways."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from references import services
+from references.models import Reference
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.factories import ReferenceFactory, SectionFactory, editor, make_article
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "correct horse 42"
+
+
+def log_in(page, username):
+    page.goto("/editorial/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
+
+
+def check_both_sizes(page, axe_violations):
+    """axe-core at 1280 and 390 px, and no sideways scroll at either."""
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        assert axe_violations(page) == [], size
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth"
+        ), size
+
+
+def test_the_picker_inserts_the_key_at_the_cursor(page, axe_violations, screenshot):
+    author = editor()
+    ReferenceFactory(
+        citation_key="oddis-2013",
+        title="Rituximab in the treatment of refractory adult myositis",
+        authors="Oddis, Chester V",
+        source="Arthritis Rheum",
+        year=2013,
+    )
+    article = make_article(
+        author=author, body="Rituximab helps. IVIG too.", title="Antibody therapy"
+    )
+    log_in(page, author.username)
+    page.goto(f"/editorial/articles/{article.pk}/edit/")
+    body = page.get_by_role("textbox", name="Body", exact=True)
+    # The cursor after "Rituximab helps" (before the full stop).
+    body.click()
+    body.evaluate("area => area.setSelectionRange(15, 15)")
+    search = page.get_by_role("searchbox", name="Find a reference")
+    search.fill("oddis 2013")
+    search.press("Enter")
+    insert = page.get_by_role("button", name="Insert [@oddis-2013]")
+    expect(insert).to_be_visible()
+    check_both_sizes(page, axe_violations)
+    screenshot(page, "citation-picker")
+    insert.click()
+    expect(body).to_have_value("Rituximab helps [@oddis-2013]. IVIG too.")
+    expect(page.get_by_role("status").filter(has_text="Inserted")).to_have_text(
+        "Inserted [@oddis-2013] into Body at the cursor."
+    )
+    # Still one page: the search never left it, and the text saves.
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Saved as version 2")).to_be_visible()
+    article.refresh_from_db()
+    assert article.body == "Rituximab helps [@oddis-2013]. IVIG too."
+
+
+def test_an_editor_writes_the_summary_and_places_a_reference_from_the_inbox(
+    page, axe_violations
+):
+    user = editor()
+    section = SectionFactory(title="Biological agents", topic__slug="myositis")
+    waiting = services.add_to_inbox(
+        reference=Reference(
+            title="Lenabasum for refractory skin disease",
+            authors="Werth, Victoria P",
+            source="Arthritis Rheumatol",
+            year=2022,
+            abstract="The publisher's words about lenabasum.",
+        ),
+        topic=section.topic,
+        user=None,
+    )
+    log_in(page, user.username)
+    page.goto("/editorial/literature/inbox/myositis/")
+    expect(page.get_by_text("no summary yet")).to_be_visible()
+    check_both_sizes(page, axe_violations)
+    page.get_by_role(
+        "link", name=re.compile("^Summary and placing for “Lenabasum")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lenabasum")
+    check_both_sizes(page, axe_violations)
+
+    # Placing without a summary is refused beside the field.
+    page.get_by_label("Place it in a section").select_option(label="Biological agents")
+    page.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.get_by_text("Write its summary")).to_be_visible()
+    check_both_sizes(page, axe_violations)
+
+    page.get_by_label("Summary").fill(
+        "Lenabasum eased skin disease in a small trial; a larger one did not."
+    )
+    page.get_by_role("button", name=re.compile("^Save")).click()
+    expect(
+        page.get_by_text("was saved and placed in “Biological agents”")
+    ).to_be_visible()
+    waiting.refresh_from_db()
+    assert not waiting.is_in_inbox
+
+    # Its page leads editors back to the editing screen.
+    page.goto(waiting.get_absolute_url())
+    page.get_by_role("link", name="Edit this reference").click()
+    page.get_by_label("Kind").select_option("trial")
+    page.get_by_role("button", name="Save the reference").click()
+    expect(page.get_by_text("The reference was saved.")).to_be_visible()
+    waiting.refresh_from_db()
+    assert waiting.kind == "trial"
