@@ -505,6 +505,11 @@ class Reference(IdentifierFieldsMixin, models.Model):
     link_failures = models.PositiveSmallIntegerField(
         _("failed link checks in a row"), default=0, editable=False
     )
+    # When watch_literature last asked Crossref and PubMed about it: a run
+    # stopped half-way, started again, goes on with the others.
+    watched_at = models.DateTimeField(
+        _("last watched"), null=True, blank=True, editable=False
+    )
     # The reference formatted in each citation style (references.citations),
     # stored because citeproc takes milliseconds per reference and style: too
     # slow to repeat for every page that lists references; with the digest of
