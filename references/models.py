@@ -545,7 +545,13 @@ class Reference(IdentifierFieldsMixin, models.Model):
         indexes = [
             models.Index(
                 fields=["inbox_topic", "-created_at"], name="reference_inbox_newest"
-            )
+            ),
+            # The library's latest change (the sitemap index's lastmod).
+            models.Index(
+                fields=["-updated_at"],
+                condition=Q(inbox_topic__isnull=True),
+                name="reference_visible_updated",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -16,4 +16,12 @@ class Migration(migrations.Migration):
                 blank=True, editable=False, null=True, verbose_name="last watched"
             ),
         ),
+        migrations.AddIndex(
+            model_name="reference",
+            index=models.Index(
+                condition=models.Q(("inbox_topic__isnull", True)),
+                fields=["-updated_at"],
+                name="reference_visible_updated",
+            ),
+        ),
     ]

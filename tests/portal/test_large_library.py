@@ -129,3 +129,15 @@ def test_a_section_s_newest_visible_entries_are_read_from_an_index():
     assert "entry_newest" in query_plan
     # Visibility is asked of each entry's reference, never by listing them all.
     assert "list subquery" not in query_plan
+
+
+def test_the_sitemap_index_finds_the_latest_change_by_an_index():
+    ReferenceFactory.create_batch(3)
+    latest = (
+        Reference.objects.visible()
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)[:1]
+    )
+    query_plan = plan(latest)
+    assert "reference_visible_updated" in query_plan
+    assert "temp b-tree" not in query_plan
