@@ -7,6 +7,7 @@ from articles.views import EditorialBoardView
 from . import citation_picker, health, views
 from .feeds import ApprovedArticlesFeed, NoticesFeed, UpdatesFeed
 from .sitemaps import SITEMAPS
+from .sitemaps import section as sitemap_section
 
 site_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -44,12 +45,7 @@ site_patterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap-section"},
         name="sitemap",
     ),
-    path(
-        "sitemap-<section>.xml",
-        sitemaps.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
 ]
 
 urlpatterns = [

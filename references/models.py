@@ -216,6 +216,11 @@ def identity_q(references) -> Q | None:
     return Q(doi__in=dois) | Q(pmid__in=pmids) | Q(match_key__in=keys)
 
 
+# What makes a reference visible to readers (``ReferenceQuerySet.visible``),
+# as lookups, so that entries can ask it of their reference through a join.
+VISIBLE = {"inbox_topic__isnull": True}
+
+
 class ReferenceQuerySet(models.QuerySet):
     def visible(self):
         """References readers may see: all but those waiting in a curation inbox.
@@ -224,7 +229,7 @@ class ReferenceQuerySet(models.QuerySet):
         this one filter; an imported or added reference stays hidden until an
         editor places it in a section (``services.place_in_section``).
         """
-        return self.filter(inbox_topic__isnull=True)
+        return self.filter(**VISIBLE)
 
     def in_inbox(self, topic=None):
         """References waiting in a curation inbox (``topic``'s, or any)."""
@@ -505,6 +510,11 @@ class Reference(IdentifierFieldsMixin, models.Model):
     link_failures = models.PositiveSmallIntegerField(
         _("failed link checks in a row"), default=0, editable=False
     )
+    # When watch_literature last asked Crossref and PubMed about it: a run
+    # stopped half-way, started again, goes on with the others.
+    watched_at = models.DateTimeField(
+        _("last watched"), null=True, blank=True, editable=False
+    )
     # The reference formatted in each citation style (references.citations),
     # stored because citeproc takes milliseconds per reference and style: too
     # slow to repeat for every page that lists references; with the digest of
@@ -535,7 +545,13 @@ class Reference(IdentifierFieldsMixin, models.Model):
         indexes = [
             models.Index(
                 fields=["inbox_topic", "-created_at"], name="reference_inbox_newest"
-            )
+            ),
+            # The library's latest change (the sitemap index's lastmod).
+            models.Index(
+                fields=["-updated_at"],
+                condition=Q(inbox_topic__isnull=True),
+                name="reference_visible_updated",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -864,8 +880,15 @@ class Reference(IdentifierFieldsMixin, models.Model):
 
 class EntryQuerySet(models.QuerySet):
     def visible(self):
-        """Entries of references readers may see (``ReferenceQuerySet.visible``)."""
-        return self.filter(reference__in=Reference.objects.visible())
+        """Entries of references readers may see (``ReferenceQuerySet.visible``).
+
+        Asked through the join to each entry's reference: ``reference__in``
+        a subquery of the visible references made SQLite list all 100,000 of
+        them for every section the topic page or feed read.
+        """
+        return self.filter(
+            **{f"reference__{key}": value for key, value in VISIBLE.items()}
+        )
 
 
 @reversion.register()

@@ -17,9 +17,11 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import notices
+from .models import Reference
 from .sources import NotFound, SourceError, crossref, http, pubmed
 
 # References per batch: PubMed's efetch takes this many PMIDs in one request.
@@ -136,6 +138,7 @@ def watch(
     try:
         iterator = iter(references)
         while batch := list(itertools.islice(iterator, BATCH)):
+            failures = len(result.errors)
             found = run.batch(batch)
             result.checked += len(batch)
             result.reported += len(found)
@@ -145,6 +148,12 @@ def watch(
                     notices.record_notices(
                         found, comment=_("Literature watch"), dry_run=dry_run
                     ),
+                )
+            if not dry_run and len(result.errors) == failures:
+                # Every service answered about this batch: a run started
+                # again after a stop need not ask about it (``watched_at``).
+                Reference.objects.filter(pk__in=[r.pk for r in batch]).update(
+                    watched_at=timezone.now()
                 )
             if progress:
                 progress(result.checked)

@@ -107,3 +107,13 @@ def test_the_reference_autocomplete_uses_the_same_search(admin_client):
     )
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["results"]] == [str(reference.pk)]
+
+
+@pytest.mark.parametrize(
+    "term", ['"unbalanced', "NEAR(a b", "a* OR -b", "Z" * 60_000, "10.1000/", "%_\\"]
+)
+def test_hostile_admin_searches_answer_a_page(admin_client, term):
+    ReferenceFactory(title="Lenabasum in dermatomyositis")
+    response = admin_client.get("/admin/references/reference/", {"q": term})
+    # A search too long is refused with a message (portal's request limits).
+    assert response.status_code == (400 if len(term) > 1000 else 200)

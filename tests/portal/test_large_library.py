@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal import planner
-from references.models import Reference
+from references.models import Entry, Reference
 from tests.factories import EntryFactory, ReferenceFactory, SectionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
@@ -119,3 +119,25 @@ def test_the_topic_feed_lists_each_reference_once_by_its_latest_listing(client):
     xml = client.get(f"/feeds/topics/{first.topic.slug}/literature/").content.decode()
     assert xml.count("Newer listing") == 1
     assert xml.index("Newer listing") < xml.index("Older listing")
+
+
+def test_a_section_s_newest_visible_entries_are_read_from_an_index():
+    section = SectionFactory()
+    EntryFactory.create_batch(3, section=section)
+    newest = Entry.objects.visible().filter(section=section).order_by("-added_at")[:30]
+    query_plan = plan(newest)
+    assert "entry_newest" in query_plan
+    # Visibility is asked of each entry's reference, never by listing them all.
+    assert "list subquery" not in query_plan
+
+
+def test_the_sitemap_index_finds_the_latest_change_by_an_index():
+    ReferenceFactory.create_batch(3)
+    latest = (
+        Reference.objects.visible()
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)[:1]
+    )
+    query_plan = plan(latest)
+    assert "reference_visible_updated" in query_plan
+    assert "temp b-tree" not in query_plan

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from references import watch
-from references.models import ReferenceNotice
+from references.models import Reference, ReferenceNotice
 from tests.factories import ReferenceFactory, make_article
 from tests.scholarly_api import Scripted
 
@@ -97,3 +97,34 @@ def test_crossref_is_asked_about_a_batch_of_dois_at_once(scholarly_api, library)
     asked = scholarly_api.seen("/crossref/")
     assert [seen.path for seen in asked] == ["/crossref/works", "/crossref/works"]
     assert asked[0].query["filter"][0].count("doi:") == 3
+
+
+def test_a_run_started_again_goes_on_with_the_references_not_yet_watched(
+    scholarly_api, library, capsys
+):
+    call_command("watch_literature")
+    capsys.readouterr()
+    fresh = ReferenceFactory(doi="10.5555/myo.2020.777")
+
+    call_command("watch_literature")
+
+    assert "Checked 1 references" in capsys.readouterr().out
+    assert Reference.objects.get(pk=fresh.pk).watched_at is not None
+    call_command("watch_literature", skip_watched_within=0)
+    assert "Checked 5 references" in capsys.readouterr().out
+
+
+def test_a_batch_a_service_failed_on_is_watched_again_next_time(
+    scholarly_api, library, capsys
+):
+    scholarly_api.fail("/eutils/", Scripted(400, b"?"))
+    with pytest.raises(CommandError):
+        call_command("watch_literature")
+    assert not Reference.objects.filter(watched_at__isnull=False).exists()
+    call_command("watch_literature")
+    assert "Checked 4 references" in capsys.readouterr().out
+
+
+def test_a_dry_run_marks_nothing_as_watched(scholarly_api, library):
+    call_command("watch_literature", "--dry-run")
+    assert not Reference.objects.filter(watched_at__isnull=False).exists()

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from articles.models import ApprovedCitation
 from references import watch
@@ -20,6 +23,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Say what would be recorded without writing or emailing anything.",
         )
+        parser.add_argument(
+            "--skip-watched-within",
+            type=float,
+            default=20,
+            metavar="HOURS",
+            help=(
+                "Leave references watched this many hours ago or less (default: "
+                "%(default)s): a run started again after being stopped goes on "
+                "where it stopped. 0 watches every reference."
+            ),
+        )
 
     def handle(self, *args, **options):
         # This lives in portal, which knows both apps: what published
@@ -27,8 +41,16 @@ class Command(BaseCommand):
         cited_live = ApprovedCitation.objects.filter(
             reference=OuterRef("pk"), version__article__live=F("version")
         )
+        hours = options["skip_watched_within"]
+        if hours < 0:
+            raise CommandError("--skip-watched-within must be 0 or more hours.")
+        due = Q()
+        if hours:
+            since = timezone.now() - timedelta(hours=hours)
+            due = Q(watched_at__isnull=True) | Q(watched_at__lt=since)
         references = (
             Reference.objects.filter(~Q(doi="") | ~Q(pmid=""))
+            .filter(due)
             .annotate(cited=Exists(cited_live))
             .order_by("-cited", "pk")
             .only("pk", "doi", "pmid")
