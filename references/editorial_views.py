@@ -90,7 +90,7 @@ class ImportUploadView(EditorMixin, FormView):
 def _save_draft(records, *, draft_id=""):
     """Work out the preview of ``records`` once and keep both as a draft."""
     return import_jobs.save_draft(
-        records, importing.preview(records), draft_id=draft_id
+        records, importing.preview(records), shown=PREVIEW_LIMIT, draft_id=draft_id
     )
 
 
@@ -105,9 +105,8 @@ class ImportPreviewView(EditorMixin, TemplateView):
         self.pending = self.request.session.get(PENDING)
         if self.pending:
             self.topic = Topic.objects.filter(pk=self.pending.get("topic")).first()
-            draft = import_jobs.load_draft(self.pending.get("draft", ""))
-            if self.topic and draft:
-                self.records, self.plan = draft
+            self.shown = import_jobs.load_draft_preview(self.pending.get("draft", ""))
+            if self.topic and self.shown:
                 return None
             import_jobs.drop_draft(self.pending.get("draft", ""))
             del self.request.session[PENDING]
@@ -117,14 +116,25 @@ class ImportPreviewView(EditorMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         return self._no_pending_import() or super().get(request, *args, **kwargs)
 
+    def draft(self):
+        """The records and whole preview kept at upload (the posts need them;
+        the page shows only ``self.shown``)."""
+        draft = import_jobs.load_draft(self.pending["draft"])
+        if draft is None:
+            # Swept or cancelled by another tab since this request began.
+            raise Http404(_("This import is no longer pending."))
+        return draft
+
     def get_context_data(self, **kwargs):
-        # As worked out at upload: nothing is parsed or checked again here.
-        records, preview = self.records, self.plan
+        # As worked out at upload: nothing is parsed or checked again here,
+        # and only what the page shows is read.
+        preview = self.shown.plan
         failed = _failures(self.pending)
         return super().get_context_data(
             pending=self.pending,
             topic=self.topic,
-            record_count=len(records),
+            record_count=self.shown.record_count,
+            new_count=self.shown.new_count,
             preview=preview,
             # Pasted identifiers that gave no record (batch_add).
             failed=failed,
@@ -137,7 +147,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 for record, reference in preview.new[:PREVIEW_LIMIT]
             ],
             kinds=Reference.Kind.choices,
-            not_shown=max(0, len(preview.new) - PREVIEW_LIMIT),
+            not_shown=self.shown.new_count - len(preview.new),
             **kwargs,
         )
 
@@ -151,7 +161,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
             return redirect("references_editorial:import")
         if "lookup" in request.POST:
             return self.look_up(request.POST.getlist("look-up"))
-        records = self.records
+        records, _plan = self.draft()
         # Probable duplicates the editor ticked "import anyway".
         keep = set(parse_numbers(request.POST.getlist("keep")))
         for record in records:
@@ -204,11 +214,9 @@ class ImportPreviewView(EditorMixin, TemplateView):
         record the services cannot complete stays where it was, with their
         reason beside it.
         """
-        records = self.records
+        records, plan = self.draft()
         chosen = [
-            problem
-            for problem in self.plan.lookups
-            if str(problem.record.number) in chosen
+            problem for problem in plan.lookups if str(problem.record.number) in chosen
         ]
         # As many as one paste may hold a request; the rest on the next press.
         wanted = {

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from uuid import uuid4
 
@@ -110,42 +111,76 @@ def result_summary(result: importing.ImportResult, filename: str) -> dict:
 DRAFT_MAX_AGE = 24 * 3600
 
 
-def save_draft(
-    records: list[Record], plan: importing.Preview, *, draft_id: str = ""
-) -> str:
-    """Keep a pending import's records and preview; return the draft's id
-    (a new one unless ``draft_id`` is given, to replace that draft)."""
-    _sweep_drafts()
-    draft_id = draft_id or uuid4().hex
-    path = _path(draft_id, ".draft.pickle")
+@dataclass
+class DraftPreview:
+    """What the preview page shows of a draft: the plan with only the first
+    ``shown`` new references (the others are counted), so that showing it
+    reads a few kilobytes whatever the file's size."""
+
+    record_count: int
+    new_count: int
+    plan: importing.Preview
+
+
+def _pickle(path: Path, value) -> None:
+    # Pickle keeps the preview's unsaved references as they are; the files
+    # are the portal's own, written and read only here (never an upload).
     partial = path.with_suffix(".partial")
-    # Pickle keeps the preview's unsaved references as they are; the file
-    # is the portal's own, written and read only here (never an upload).
-    partial.write_bytes(pickle.dumps((records, plan), pickle.HIGHEST_PROTOCOL))
+    partial.write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     os.replace(partial, path)
-    return draft_id
 
 
-def load_draft(draft_id: str) -> tuple[list[Record], importing.Preview] | None:
-    """The records and preview kept by ``save_draft``, or None if it is gone."""
+def _unpickle(draft_id: str, suffix: str):
     try:
-        data = _path(draft_id, ".draft.pickle").read_bytes()
+        data = _path(draft_id, suffix).read_bytes()
     except (LookupError, OSError):
         return None
     return pickle.loads(data)
 
 
+def save_draft(
+    records: list[Record],
+    plan: importing.Preview,
+    *,
+    shown: int,
+    draft_id: str = "",
+) -> str:
+    """Keep a pending import's records and preview; return the draft's id
+    (a new one unless ``draft_id`` is given, to replace that draft)."""
+    _sweep_drafts()
+    draft_id = draft_id or uuid4().hex
+    _pickle(_path(draft_id, ".draft.pickle"), (records, plan))
+    page = replace(plan, new=plan.new[:shown])
+    _pickle(
+        _path(draft_id, ".preview.pickle"),
+        DraftPreview(record_count=len(records), new_count=len(plan.new), plan=page),
+    )
+    return draft_id
+
+
+def load_draft(draft_id: str) -> tuple[list[Record], importing.Preview] | None:
+    """The records and whole preview kept by ``save_draft`` (to import them),
+    or None if the draft is gone."""
+    return _unpickle(draft_id, ".draft.pickle")
+
+
+def load_draft_preview(draft_id: str) -> DraftPreview | None:
+    """What the preview page shows of the draft, or None if it is gone."""
+    return _unpickle(draft_id, ".preview.pickle")
+
+
 def drop_draft(draft_id: str) -> None:
-    try:
-        _path(draft_id, ".draft.pickle").unlink(missing_ok=True)
-    except LookupError:
-        pass
+    for suffix in (".draft.pickle", ".preview.pickle"):
+        try:
+            _path(draft_id, suffix).unlink(missing_ok=True)
+        except LookupError:
+            return
 
 
 def _sweep_drafts() -> None:
     """Delete the drafts left by imports never confirmed nor cancelled."""
     oldest = time.time() - DRAFT_MAX_AGE
-    for path in jobs_dir().glob("*.draft.pickle"):
+    for path in jobs_dir().glob("*.pickle"):
         try:
             if path.stat().st_mtime < oldest:
                 path.unlink()
