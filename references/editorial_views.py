@@ -311,7 +311,10 @@ class AddByIdentifierView(EditorMixin, FormView):
 
 
 class ImportJobView(EditorMixin, TemplateView):
-    """A background import's progress; its result page once it is done."""
+    """A background import's progress; its result page once it is done.
+
+    A job whose process died is shown as stopped; a post starts it again.
+    """
 
     template_name = "references/editorial/import_job.html"
 
@@ -324,10 +327,18 @@ class ImportJobView(EditorMixin, TemplateView):
             return redirect("references_editorial:import-result")
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        if import_jobs.status(kwargs["job"]) is None:
+            raise Http404(_("There is no such import."))
+        if not import_jobs.restart(kwargs["job"]):
+            messages.info(request, _("This import is not stopped; it was left alone."))
+        return redirect("references_editorial:import-job", job=kwargs["job"])
+
     def get_context_data(self, **kwargs):
         kwargs["job"] = self.job  # the status, in place of the URL's id
         return super().get_context_data(
             working=self.job["state"] in (import_jobs.WAITING, import_jobs.RUNNING),
+            stopped=self.job["state"] == import_jobs.STOPPED,
             **kwargs,
         )
 
