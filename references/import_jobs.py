@@ -206,10 +206,13 @@ def _pickle(path: Path, value) -> None:
 
 def _unpickle(draft_id: str, suffix: str):
     try:
-        data = _path(draft_id, suffix).read_bytes()
+        return pickle.loads(_path(draft_id, suffix).read_bytes())
     except (LookupError, OSError):
         return None
-    return pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        # Damaged, or written by a release whose classes have changed since:
+        # the editor uploads the file again.
+        return None
 
 
 def save_draft(

@@ -119,6 +119,19 @@ def test_a_cancelled_import_leaves_no_draft_behind(client):
     assert client.get("/editorial/literature/import/preview/").status_code == 302
 
 
+def test_a_damaged_or_outdated_draft_asks_for_the_file_again(client):
+    from references import import_jobs
+
+    login(client, editor())
+    upload(client)
+    draft = client.session["references_import_pending"]["draft"]
+    (import_jobs.jobs_dir() / f"{draft}.preview.pickle").write_bytes(b"\x80\x05junk")
+    response = client.get("/editorial/literature/import/preview/")
+    assert response["Location"] == "/editorial/literature/import/"
+    assert "references_import_pending" not in client.session
+    assert import_jobs.load_draft(draft) is None  # dropped with it
+
+
 def test_board_member_cannot_post_an_import(client):
     login(client, board_member())
     assert upload(client).status_code == 403
