@@ -4,7 +4,9 @@ Run from the repository root: ``python bench/import_preview.py [COUNT]``
 (16,000 generated RIS records, about 4.8 MB, by default). On a throwaway
 SQLite database it uploads the file as an editor and shows the preview
 three times, printing the time of each request: the file is read and checked
-at the upload only, so each preview costs the same, little.
+at the upload only, so each preview costs the same, little. Then it confirms
+(the request hands the records to ``manage.py import_references --job``,
+started for them) and follows the job's page until the result.
 """
 
 import os
@@ -36,7 +38,7 @@ def main():
         from django.test import Client
         from django.test.utils import setup_test_environment
 
-        from references.models import Topic
+        from references.models import Reference, Topic
 
         setup_test_environment()
         call_command("migrate", verbosity=0)
@@ -67,6 +69,22 @@ def main():
                 f"preview GET {n}: {time.perf_counter() - started:.2f} s, "
                 f"{len(page.content) / 1e3:.0f} kB"
             )
+        started = time.perf_counter()
+        job = client.post("/editorial/literature/import/preview/", {"confirm": "1"})
+        print(f"confirm (starts the job): {time.perf_counter() - started:.2f} s")
+        slowest = 0.0
+        while True:
+            asked = time.perf_counter()
+            page = client.get(job["Location"])
+            slowest = max(slowest, time.perf_counter() - asked)
+            if page.status_code == 302 or b"Import stopped" in page.content:
+                break
+            time.sleep(0.5)
+        print(
+            f"job done after:  {time.perf_counter() - started:.2f} s "
+            f"(slowest progress page {slowest * 1000:.0f} ms)"
+        )
+        print(f"references:     {Reference.objects.count():,}")
 
 
 if __name__ == "__main__":
