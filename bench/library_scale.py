@@ -226,6 +226,32 @@ def build(size: int, work: Path, link_base: str) -> dict:
     }
 
 
+def reuse() -> dict:
+    """The library a previous ``--keep`` run built, without its import figures."""
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("portal.requests").disabled = True
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from references.models import Reference, Section, Topic
+
+    # Cold again: nothing the previous run rendered is kept.
+    cache.clear()
+    get_user_model().objects.filter(username__startswith="bench-").delete()
+    topic = Topic.objects.get(slug="bench-library")
+    return {
+        "topic": topic,
+        "section": Section.objects.get(topic=topic, slug="part-0"),
+        "reference": Reference.objects.visible().order_by("pk").first(),
+        "imports": [],
+        "placing": 0.0,
+    }
+
+
 def users():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -322,11 +348,26 @@ def main():
     parser.add_argument(
         "--skip-commands", action="store_true", help="Measure pages only."
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="SQLite only: build the library in DIR and keep it; when DIR "
+        "already holds one, time the pages again without rebuilding.",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["public", "feed", "export", "editorial", "admin"],
+        help="Time only this group of pages.",
+    )
     options = parser.parse_args()
     links = serve(LinkHandler)
     link_base = f"http://127.0.0.1:{links.server_address[1]}"
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
+        if options.keep and options.database == "sqlite":
+            work = options.keep.resolve()
+            work.mkdir(parents=True, exist_ok=True)
         pg_name = setup_environment(work, options.database)
         from tests.scholarly_api import ScholarlyAPI
 
@@ -358,14 +399,19 @@ def main():
 
 def report(options, work, link_base):
     started = time.perf_counter()
-    library = build(options.size, work, link_base)
+    if options.keep and (work / "library.sqlite3").exists():
+        library = reuse()
+    else:
+        library = build(options.size, work, link_base)
     from django.db import connection
-    from django.test import Client
 
     print(
         f"\nLibrary of {options.size:,} references (+{WAITING} waiting) on "
         f"{connection.vendor}, built in {time.perf_counter() - started:.0f} s\n"
     )
+    if not library["imports"]:
+        admin, editor = users()
+        return measure_pages(options, library, admin, editor)
     seconds = sum(item[0] for item in library["imports"])
     peak = max(item[1] for item in library["imports"])
     print(
@@ -377,6 +423,12 @@ def report(options, work, link_base):
     print(f"  last: {library['imports'][-1][2]}")
     print(f"placing (service, {FILE_RECORDS:,} a call): {library['placing']:.1f} s\n")
     admin, editor = users()
+    measure_pages(options, library, admin, editor)
+
+
+def measure_pages(options, library, admin, editor):
+    from django.test import Client
+
     header = (
         f"{'':9} {'page':58} {'cold ms':>8} {'warm ms':>8} {'1st byte':>8} "
         f"{'bytes':>11} {'queries':>7} {'peak MB':>7}"
@@ -384,6 +436,8 @@ def report(options, work, link_base):
     print(header)
     print("-" * len(header))
     for group, user, url in pages(library, admin, editor):
+        if options.only and group != options.only:
+            continue
         client = Client()
         if user is not None:
             client.force_login(user)
