@@ -43,6 +43,8 @@ FILE_RECORDS = 5000
 SECTIONS = 5
 WAITING = 200
 WARM_RUNS = 3
+# Written in the --keep folder once its library is built.
+BUILT = "library-built"
 
 
 def generate_ris(first: int, count: int, link_base: str) -> bytes:
@@ -133,7 +135,7 @@ def run_command(args: list[str]) -> tuple[float, int, str]:
     return elapsed, peak, last
 
 
-def setup_environment(work: Path, database: str) -> str | None:
+def setup_environment(work: Path, database: str, keep: bool = False) -> str | None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
         SECRET_KEY="bench-scale-" + "x" * 50,
@@ -151,13 +153,15 @@ def setup_environment(work: Path, database: str) -> str | None:
     if database == "postgres":
         name = os.environ.get("BENCH_PG_DATABASE", "portal_bench_scale")
         base = "postgres://postgres@127.0.0.1:5432"
+        os.environ["DATABASE_URL"] = f"{base}/{name}"
+        if keep and (work / BUILT).exists():
+            return name
         subprocess.run(
             ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name]
         )
         subprocess.run(
             ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True
         )
-        os.environ["DATABASE_URL"] = f"{base}/{name}"
         return name
     os.environ["DATABASE_URL"] = f"sqlite:///{work}/library.sqlite3"
     return None
@@ -352,8 +356,9 @@ def main():
         "--keep",
         type=Path,
         metavar="DIR",
-        help="SQLite only: build the library in DIR and keep it; when DIR "
-        "already holds one, time the pages again without rebuilding.",
+        help="Build the library in DIR (PostgreSQL: in BENCH_PG_DATABASE) and "
+        "keep it; when it is already built, time the pages again without "
+        "rebuilding.",
     )
     parser.add_argument(
         "--only",
@@ -365,10 +370,10 @@ def main():
     link_base = f"http://127.0.0.1:{links.server_address[1]}"
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        if options.keep and options.database == "sqlite":
+        if options.keep:
             work = options.keep.resolve()
             work.mkdir(parents=True, exist_ok=True)
-        pg_name = setup_environment(work, options.database)
+        pg_name = setup_environment(work, options.database, bool(options.keep))
         from tests.scholarly_api import ScholarlyAPI
 
         api = ScholarlyAPI().start()
@@ -380,7 +385,7 @@ def main():
         finally:
             api.stop()
             links.shutdown()
-            if pg_name:
+            if pg_name and not options.keep:
                 from django.db import connections
 
                 connections.close_all()
@@ -399,10 +404,12 @@ def main():
 
 def report(options, work, link_base):
     started = time.perf_counter()
-    if options.keep and (work / "library.sqlite3").exists():
+    if options.keep and (work / BUILT).exists():
         library = reuse()
     else:
         library = build(options.size, work, link_base)
+        if options.keep:
+            (work / BUILT).write_text(f"{options.size} references\n")
     from django.db import connection
 
     print(
