@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal import planner
+from portal import topics as topics_module
 from references.models import Entry, Reference
 from tests.factories import (
     EntryFactory,
@@ -201,3 +202,17 @@ def test_the_topic_page_counts_its_sections_in_one_pass_without_a_subquery(clien
     page = client.get(section.topic.get_absolute_url()).content.decode()
     assert section.title in page
     assert waiting.section.title not in page
+
+
+def test_topics_count_their_visible_entries_in_one_grouped_pass():
+    """A correlated count per topic made PostgreSQL hash the whole reference
+    table once a topic (the home page's first render)."""
+    section = SectionFactory()
+    EntryFactory.create_batch(2, section=section)
+    waiting = EntryFactory(section=section)
+    Reference.objects.filter(pk=waiting.reference_id).update(inbox_topic=section.topic)
+    topics = topics_module.with_content()
+    assert [(t.pk, t.entry_count) for t in topics] == [(section.topic.pk, 2)]
+    sql = str(topics.query).upper()
+    assert "GROUP BY" in sql
+    assert "COUNT(U" not in sql  # no correlated count subquery
