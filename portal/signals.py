@@ -23,7 +23,7 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -98,8 +98,18 @@ def _index_reference(sender, instance, raw=False, **kwargs):
 def _references_changed(sender, references, **kwargs):
     indexing.index_references(references)
     invalidate_public_pages()
-    if len(references) >= planner.BULK_WRITE_ROWS:
+    if len(references) >= planner.BULK_WRITE_ROWS and not _refresh_pending():
         transaction.on_commit(planner.refresh_statistics)
+
+
+def _refresh_pending() -> bool:
+    """Whether the transaction already refreshes the statistics when it
+    commits: an import sends ``references_changed`` once per batch, and the
+    planner needs reading the tables once, not once per batch."""
+    return any(
+        func is planner.refresh_statistics
+        for _savepoints, func, _robust in connection.run_on_commit
+    )
 
 
 def _forget_glossary(sender, **kwargs):

@@ -1,9 +1,10 @@
 """Editorial pages of the literature library: import a file, add a reference,
 curate what waits in each topic's inbox.
 
-An import takes three requests: the upload (the file is read at once and
-only its records are kept, in the session, never the file), a preview the
-editor confirms, and the result.
+An import takes three requests: the upload (the file is read and checked
+at once; its records and their preview are kept as a draft in
+``import_jobs``, never the file, and the session names the draft), a preview
+the editor confirms, and the result.
 """
 
 from django.conf import settings
@@ -81,9 +82,16 @@ class ImportUploadView(EditorMixin, FormView):
             "format": parsed.format_label,
             "topic": form.cleaned_data["topic"].pk,
             "skipped_lines": parsed.skipped_lines,
-            "records": [record.as_dict() for record in parsed.records],
+            "draft": _save_draft(parsed.records),
         }
         return redirect("references_editorial:import-preview")
+
+
+def _save_draft(records, *, draft_id=""):
+    """Work out the preview of ``records`` once and keep both as a draft."""
+    return import_jobs.save_draft(
+        records, importing.preview(records), shown=PREVIEW_LIMIT, draft_id=draft_id
+    )
 
 
 class ImportPreviewView(EditorMixin, TemplateView):
@@ -97,8 +105,10 @@ class ImportPreviewView(EditorMixin, TemplateView):
         self.pending = self.request.session.get(PENDING)
         if self.pending:
             self.topic = Topic.objects.filter(pk=self.pending.get("topic")).first()
-            if self.topic:
+            self.shown = import_jobs.load_draft_preview(self.pending.get("draft", ""))
+            if self.topic and self.shown:
                 return None
+            import_jobs.drop_draft(self.pending.get("draft", ""))
             del self.request.session[PENDING]
         messages.info(self.request, _("Choose a file to import first."))
         return redirect("references_editorial:import")
@@ -106,14 +116,25 @@ class ImportPreviewView(EditorMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         return self._no_pending_import() or super().get(request, *args, **kwargs)
 
+    def draft(self):
+        """The records and whole preview kept at upload (the posts need them;
+        the page shows only ``self.shown``)."""
+        draft = import_jobs.load_draft(self.pending["draft"])
+        if draft is None:
+            # Swept or cancelled by another tab since this request began.
+            raise Http404(_("This import is no longer pending."))
+        return draft
+
     def get_context_data(self, **kwargs):
-        records = importing.records_from_dicts(self.pending["records"])
-        preview = importing.preview(records)
+        # As worked out at upload: nothing is parsed or checked again here,
+        # and only what the page shows is read.
+        preview = self.shown.plan
         failed = _failures(self.pending)
         return super().get_context_data(
             pending=self.pending,
             topic=self.topic,
-            record_count=len(records),
+            record_count=self.shown.record_count,
+            new_count=self.shown.new_count,
             preview=preview,
             # Pasted identifiers that gave no record (batch_add).
             failed=failed,
@@ -126,7 +147,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 for record, reference in preview.new[:PREVIEW_LIMIT]
             ],
             kinds=Reference.Kind.choices,
-            not_shown=max(0, len(preview.new) - PREVIEW_LIMIT),
+            not_shown=self.shown.new_count - len(preview.new),
             **kwargs,
         )
 
@@ -134,12 +155,13 @@ class ImportPreviewView(EditorMixin, TemplateView):
         if response := self._no_pending_import():
             return response
         if "cancel" in request.POST:
+            import_jobs.drop_draft(self.pending["draft"])
             del request.session[PENDING]
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("references_editorial:import")
         if "lookup" in request.POST:
             return self.look_up(request.POST.getlist("look-up"))
-        records = importing.records_from_dicts(self.pending["records"])
+        records, _plan = self.draft()
         # Probable duplicates the editor ticked "import anyway".
         keep = set(parse_numbers(request.POST.getlist("keep")))
         for record in records:
@@ -157,6 +179,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
                 user=request.user,
                 filename=self.pending["filename"],
             )
+            import_jobs.drop_draft(self.pending["draft"])
             del request.session[PENDING]
             return redirect("references_editorial:import-job", job=job)
         try:
@@ -173,6 +196,7 @@ class ImportPreviewView(EditorMixin, TemplateView):
             for message in exc.messages:
                 messages.error(request, message)
             return self.get(request, *args, **kwargs)
+        import_jobs.drop_draft(self.pending["draft"])
         del request.session[PENDING]
         summary = import_jobs.result_summary(result, self.pending["filename"])
         summary["problems"] += [
@@ -190,11 +214,9 @@ class ImportPreviewView(EditorMixin, TemplateView):
         record the services cannot complete stays where it was, with their
         reason beside it.
         """
-        records = importing.records_from_dicts(self.pending["records"])
+        records, plan = self.draft()
         chosen = [
-            problem
-            for problem in importing.preview(records).lookups
-            if str(problem.record.number) in chosen
+            problem for problem in plan.lookups if str(problem.record.number) in chosen
         ]
         # As many as one paste may hold a request; the rest on the next press.
         wanted = {
@@ -216,7 +238,9 @@ class ImportPreviewView(EditorMixin, TemplateView):
             importing.complete_record(record, answer)
             failed.pop(str(record.number), None)
             completed += 1
-        self.pending["records"] = [record.as_dict() for record in records]
+        if completed:
+            # The completed records are checked again, once, for the preview.
+            _save_draft(records, draft_id=self.pending["draft"])
         self.pending["lookup_failed"] = failed
         self.request.session[PENDING] = self.pending
         messages.info(
@@ -280,14 +304,17 @@ class AddByIdentifierView(EditorMixin, FormView):
             "comment": str(_("Added by DOI and PMID lookup")),
             "topic": form.cleaned_data["topic"].pk,
             "skipped_lines": 0,
-            "records": [record.as_dict() for record in records],
+            "draft": _save_draft(records),
             "failed": [failure.as_dict() for failure in failures],
         }
         return redirect("references_editorial:import-preview")
 
 
 class ImportJobView(EditorMixin, TemplateView):
-    """A background import's progress; its result page once it is done."""
+    """A background import's progress; its result page once it is done.
+
+    A job whose process died is shown as stopped; a post starts it again.
+    """
 
     template_name = "references/editorial/import_job.html"
 
@@ -300,10 +327,18 @@ class ImportJobView(EditorMixin, TemplateView):
             return redirect("references_editorial:import-result")
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        if import_jobs.status(kwargs["job"]) is None:
+            raise Http404(_("There is no such import."))
+        if not import_jobs.restart(kwargs["job"]):
+            messages.info(request, _("This import is not stopped; it was left alone."))
+        return redirect("references_editorial:import-job", job=kwargs["job"])
+
     def get_context_data(self, **kwargs):
         kwargs["job"] = self.job  # the status, in place of the URL's id
         return super().get_context_data(
             working=self.job["state"] in (import_jobs.WAITING, import_jobs.RUNNING),
+            stopped=self.job["state"] == import_jobs.STOPPED,
             **kwargs,
         )
 

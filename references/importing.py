@@ -28,7 +28,7 @@ from .models import (
     citation_key_validator,
     record_values,
 )
-from .revisions import bulk_revision
+from .revisions import add_to_bulk_revision, bulk_revision
 from .signals import references_changed
 
 # Sniffed in this order: the first whose looks_like() matches reads the file.
@@ -470,6 +470,65 @@ def _skipped(record: Record, match: Match) -> Skipped:
     return Skipped(record, reason, existing, probable=match.probable)
 
 
+@dataclass(frozen=True, slots=True)
+class _Accepted:
+    """What the matcher keeps of a record accepted earlier in the file: its
+    identity, not the whole unsaved Reference (an import of 100,000 records
+    would otherwise hold them all until the end)."""
+
+    doi: str
+    pmid: str
+    match_key: str
+
+
+def _planned(
+    records: Iterable[Record], *, batch_size: int, keep: Collection[int], plan: Preview
+):
+    """Go through ``records`` a batch at a time, noting in ``plan`` the
+    skipped, the problems and the warnings; yield each batch's new
+    (record, unsaved reference) pairs, for ``preview`` to keep or
+    ``import_records`` to write before the next batch is checked."""
+    # Keys are made unique against the whole library; reading them once is
+    # cheaper than asking about each record.
+    taken = {
+        key.lower() for key in Reference.objects.values_list("citation_key", flat=True)
+    }
+    matcher, known = Matcher(), set()
+    for batch in _batches(records, batch_size):
+        checked, new = [], []
+        for record in batch:
+            reference, messages, warnings = reference_from_record(record)
+            if warnings or record.warnings:
+                plan.warned.append((record, [*record.warnings, *warnings]))
+            if messages:
+                plan.problems.append(
+                    Problem(record, messages, lookup=_lookup_identifier(record))
+                )
+            else:
+                checked.append((record, reference))
+        for existing in Reference.objects.sharing_identity(
+            [reference for _record, reference in checked]
+        ).only("pk", "title", "doi", "pmid", "match_key"):
+            if existing.pk not in known:
+                known.add(existing.pk)
+                matcher.add(existing)
+        for record, reference in checked:
+            match = matcher.match(reference, keep=record.number in keep)
+            if match:
+                plan.skipped.append(_skipped(record, match))
+                continue
+            matcher.add(
+                _Accepted(reference.doi, reference.pmid, reference.match_key),
+                origin=record,
+            )
+            if _usable_key(record.citation_key, taken):
+                reference.citation_key = record.citation_key
+            reference.set_default_citation_key(taken)
+            taken.add(reference.citation_key.lower())
+            new.append((record, reference))
+        yield new
+
+
 def preview(
     records: list[Record],
     *,
@@ -489,41 +548,8 @@ def preview(
     records.
     """
     result = Preview()
-    # Keys are made unique against the whole library; reading them once is
-    # cheaper than asking about each record.
-    taken = {
-        key.lower() for key in Reference.objects.values_list("citation_key", flat=True)
-    }
-    matcher, known = Matcher(), set()
-    for batch in _batches(records, batch_size):
-        checked = []
-        for record in batch:
-            reference, messages, warnings = reference_from_record(record)
-            if warnings or record.warnings:
-                result.warned.append((record, [*record.warnings, *warnings]))
-            if messages:
-                result.problems.append(
-                    Problem(record, messages, lookup=_lookup_identifier(record))
-                )
-            else:
-                checked.append((record, reference))
-        for existing in Reference.objects.sharing_identity(
-            [reference for _record, reference in checked]
-        ).only("pk", "title", "doi", "pmid", "match_key"):
-            if existing.pk not in known:
-                known.add(existing.pk)
-                matcher.add(existing)
-        for record, reference in checked:
-            match = matcher.match(reference, keep=record.number in keep)
-            if match:
-                result.skipped.append(_skipped(record, match))
-                continue
-            matcher.add(reference, origin=record)
-            if _usable_key(record.citation_key, taken):
-                reference.citation_key = record.citation_key
-            reference.set_default_citation_key(taken)
-            taken.add(reference.citation_key.lower())
-            result.new.append((record, reference))
+    for new in _planned(records, batch_size=batch_size, keep=keep, plan=result):
+        result.new += new
     return result
 
 
@@ -555,47 +581,62 @@ def import_records(
     and one reversion revision. A record with a problem (the preview lists
     it) is left out and returned in ``problems``; the others are imported.
     When no record can be, ImportRejected is raised with the problems.
-    ``progress`` is called with (done, total) after each batch. ``keep``
-    holds the numbers of records to import although they are probably the
-    same as another (see ``preview``). ``filename`` names the file in the
-    inbox's filter: the references it creates share one ``ImportBatch``.
+    ``progress`` is called with (done, number of records) after each batch.
+    ``keep`` holds the numbers of records to import although they are
+    probably the same as another (see ``preview``). ``filename`` names the
+    file in the inbox's filter: the references it creates share one
+    ``ImportBatch``.
+
+    Records are checked and written a batch at a time (as ``preview`` checks
+    them), so that memory holds one batch of references, not the library's
+    new hundred thousand.
     """
-    plan = preview(records, batch_size=batch_size, keep=keep)
-    if plan.problems and not plan.new:
-        # Not one record could be imported: say why, as a refusal.
-        raise ImportRejected([str(problem) for problem in plan.problems])
-    written = []
-    total, done = len(plan.new), 0
+    plan = Preview()
     origin = ImportBatch.objects.create(
         topic=topic,
         filename=(filename or _("an unnamed file"))[:255],
-        count=total,
+        count=0,
         imported_by=user if user is not None and user.is_authenticated else None,
     )
+    revision, done = None, 0
     try:
-        for batch in _batches(plan.new, batch_size):
+        for batch in _planned(records, batch_size=batch_size, keep=keep, plan=plan):
+            if not batch:
+                continue
             for _record, reference in batch:
                 reference.inbox_topic = topic
                 reference.import_batch = origin
             created = Reference.objects.bulk_create([ref for _, ref in batch])
-            written += created
+            if revision is None:
+                revision = bulk_revision(
+                    created,
+                    user=user,
+                    comment=comment
+                    or _("Imported %(file)s into the curation inbox of %(topic)s")
+                    % {"file": origin.filename, "topic": topic.title},
+                )
+            else:
+                add_to_bulk_revision(revision, created)
+            references_changed.send(sender=Reference, references=created)
             done += len(created)
             if progress:
-                progress(done, total)
+                progress(done, len(records))
     except IntegrityError:
         # Someone added a reference with the same identifier or key between
         # the preview and this write; the transaction is rolled back.
         raise ImportRejected(
             _("The library changed while importing. Nothing was imported; try again.")
         ) from None
-    bulk_revision(
-        written,
-        user=user,
-        comment=comment
-        or _("Imported %(count)s references into the curation inbox of %(topic)s")
-        % {"count": total, "topic": topic.title},
-    )
-    references_changed.send(sender=Reference, references=[ref for _, ref in plan.new])
+    if plan.problems and not done:
+        # Not one record could be imported: say why, as a refusal (the
+        # batch record is rolled back with the rest).
+        raise ImportRejected([str(problem) for problem in plan.problems])
+    ImportBatch.objects.filter(pk=origin.pk).update(count=done)
+    if revision is not None and not comment:
+        revision.comment = _(
+            "Imported %(count)s references into the curation inbox of %(topic)s"
+        ) % {"count": done, "topic": topic.title}
+        revision.save(update_fields=["comment"])
     return ImportResult(
-        created=total, skipped=plan.skipped, topic=topic, problems=plan.problems
+        created=done, skipped=plan.skipped, topic=topic, problems=plan.problems
     )

@@ -49,13 +49,20 @@ def bulk_revision(objects, *, user, comment):
     as ``reversion.add_to_revision`` would (JSON, all fields). It exists
     because add_to_revision copies the revision's whole version map on every
     call, so thousands of objects take minutes. The Version rows go in with
-    ``bulk_create``.
+    ``bulk_create``. A write that goes batch by batch calls
+    ``add_to_bulk_revision`` with each batch instead of handing all at once.
     """
     revision = Revision.objects.create(
         date_created=timezone.now(),
         user=user if user is not None and user.is_authenticated else None,
         comment=comment,
     )
+    add_to_bulk_revision(revision, objects)
+    return revision
+
+
+def add_to_bulk_revision(revision: Revision, objects) -> None:
+    """Add a version of each object to ``revision`` (see ``bulk_revision``)."""
     versions = []
     for model, group in itertools.groupby(objects, key=type):
         group = list(group)
@@ -76,4 +83,3 @@ def bulk_revision(objects, *, user, comment):
                 )
             )
     Version.objects.bulk_create(versions, batch_size=1000)
-    return revision

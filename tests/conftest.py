@@ -28,6 +28,17 @@ def _clear_cache():
     reset_guards()
 
 
+@pytest.fixture(scope="session")
+def _import_jobs_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("import-jobs")
+
+
+@pytest.fixture(autouse=True)
+def _import_jobs_dir(settings, _import_jobs_folder):
+    """Pending imports and import jobs are files: tests keep theirs aside."""
+    settings.REFERENCES_IMPORT_JOBS_DIR = _import_jobs_folder
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """Measure rendering itself: anonymous pages are not served from the cache."""

@@ -58,3 +58,15 @@ def test_a_big_import_refreshes_them_and_a_small_one_does_not(monkeypatch):
     assert analysed_tables() == set()
     importing.import_records(records=records(5, "Another study"), topic=topic)
     assert "references_reference" in analysed_tables()
+
+
+def test_an_import_of_many_batches_refreshes_them_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(planner, "BULK_WRITE_ROWS", 5)
+    topic = TopicFactory()
+    refreshed = []
+    monkeypatch.setattr(planner, "refresh_statistics", lambda: refreshed.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.import_records(records=records(15), topic=topic, batch_size=5)
+    assert refreshed == [1]

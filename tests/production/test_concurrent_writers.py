@@ -24,6 +24,8 @@ def test_sqlite_transactions_take_the_write_lock_and_wait_for_it():
     config = database_from_url("sqlite:////tmp/portal.sqlite3")
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert config["OPTIONS"]["timeout"] >= 5
+    # Readers do not wait for a long writer (a background import).
+    assert config["OPTIONS"]["init_command"] == "PRAGMA journal_mode=WAL;"
 
 
 def assert_one_writer_won(result):

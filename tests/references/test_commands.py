@@ -58,7 +58,7 @@ def test_progress_lines_on_long_imports(tmp_path, capsys):
     )
     call_command("import_references", str(path), topic=TopicFactory().slug)
     out = capsys.readouterr().out
-    assert "1000 of 2500 references written" in out
+    assert "1000 of 2500 records written" in out
     assert Reference.objects.count() == 2500
 
 

@@ -1,5 +1,6 @@
 """The editorial literature pages: who may use them, the import steps, adding."""
 
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -69,6 +70,66 @@ def test_board_members_may_not_add_literature(client, url):
 def test_editors_and_administrators_may(client, url, make_user):
     login(client, make_user())
     assert client.get(url).status_code == 200
+
+
+def test_the_file_is_parsed_and_checked_once_at_upload_not_per_preview(
+    client, monkeypatch
+):
+    from references import importing
+    from references.formats import ris
+
+    login(client, editor())
+    existing = ReferenceFactory(doi="10.1002/art.37754")
+    calls = []
+
+    def spy(function):
+        def wrapper(*args, **kwargs):
+            calls.append(function.__name__)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(ris, "parse", spy(ris.parse))
+    monkeypatch.setattr(importing, "preview", spy(importing.preview))
+    upload(client)
+    assert calls == ["parse", "preview"]
+
+    def preview_page():
+        page = client.get("/editorial/literature/import/preview/").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+    first, second = preview_page(), preview_page()
+    assert calls == ["parse", "preview"]  # neither GET read or checked again
+    assert second == first
+    assert "IVIg in dermatomyositis" in second
+    assert "Already in the library" in second and existing.title in second
+    # The session names the draft; the records are not in it.
+    assert "records" not in client.session["references_import_pending"]
+
+
+def test_a_cancelled_import_leaves_no_draft_behind(client):
+    from references import import_jobs
+
+    login(client, editor())
+    upload(client)
+    draft = client.session["references_import_pending"]["draft"]
+    assert import_jobs.load_draft(draft) is not None
+    client.post("/editorial/literature/import/preview/", {"cancel": "1"})
+    assert import_jobs.load_draft(draft) is None
+    assert client.get("/editorial/literature/import/preview/").status_code == 302
+
+
+def test_a_damaged_or_outdated_draft_asks_for_the_file_again(client):
+    from references import import_jobs
+
+    login(client, editor())
+    upload(client)
+    draft = client.session["references_import_pending"]["draft"]
+    (import_jobs.jobs_dir() / f"{draft}.preview.pickle").write_bytes(b"\x80\x05junk")
+    response = client.get("/editorial/literature/import/preview/")
+    assert response["Location"] == "/editorial/literature/import/"
+    assert "references_import_pending" not in client.session
+    assert import_jobs.load_draft(draft) is None  # dropped with it
 
 
 def test_board_member_cannot_post_an_import(client):

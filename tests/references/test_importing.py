@@ -303,3 +303,32 @@ def test_a_reader_tripping_unexpectedly_is_a_refusal_not_a_500(monkeypatch, capl
         importing.read_file(b"TY  - JOUR\nTI  - x\nER  - \n", filename="x.ris")
     assert "cannot be read" in excinfo.value.messages[0]
     assert "Unexpected error reading a ris file" in caplog.text
+
+
+def test_an_import_holds_one_batch_of_references_at_a_time():
+    import gc
+
+    from references.formats import Record
+
+    topic = TopicFactory()
+    records = [
+        Record(number=n, line=n, title=f"Streamed study {n}", year=2011)
+        for n in range(1, 61)
+    ]
+    alive = []
+
+    def progress(done, total):
+        gc.collect()
+        alive.append(sum(isinstance(o, Reference) for o in gc.get_objects()))
+
+    result = importing.import_records(
+        records=records, topic=topic, batch_size=10, progress=progress
+    )
+
+    assert result.created == 60 == Reference.objects.count()
+    assert len(alive) == 6
+    # The batch just written, never the ones before it.
+    assert max(alive) <= 10
+    revision = Revision.objects.get()
+    assert Version.objects.filter(revision=revision).count() == 60
+    assert revision.comment.startswith("Imported 60 references")

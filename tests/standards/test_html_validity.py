@@ -9,6 +9,7 @@ not a skip: CI must never pass without checking.
 """
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +24,9 @@ from django.utils import timezone
 from articles import services, workflow
 from articles.models import Article
 from questions.models import QuestionGroup
+from references import import_jobs
 from references import services as reference_services
+from references.formats import Record
 from references.models import Finding, Reference, SavedSearch, Topic
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +141,9 @@ def _check(files):
     ]
 
 
-def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_path):
+def test_public_and_editorial_pages_have_no_html_errors(
+    client, settings, tmp_path, monkeypatch
+):
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
     users = get_user_model().objects
@@ -225,6 +230,33 @@ def test_public_and_editorial_pages_have_no_html_errors(client, settings, tmp_pa
     path.write_bytes(preview.content)
     files.append(path)
     pages.append(("editor", "/editorial/literature/import/preview/"))
+
+    # A background import's page: running (followed by its script), stopped
+    # (its process died: the button that starts it again), failed.
+    job = import_jobs.start(
+        records=[Record(number=1, line=1, title="A record")],
+        topic=Topic.objects.get(slug="myositis-treatment"),
+        user=editor,
+        filename="large.ris",
+        spawn=lambda job_id: None,
+    )
+
+    def job_page(later=0, **status):
+        import_jobs.write_status(job, done=0, total=1, **status)
+        now = import_jobs._now() + later
+        monkeypatch.setattr(import_jobs, "_now", lambda: now)
+        page = client.get(f"/editorial/literature/import/jobs/{job}/")
+        assert page.status_code == 200
+        path = tmp_path / f"job-{len(files)}-editor.html"
+        path.write_bytes(page.content)
+        files.append(path)
+        pages.append(("editor", f"/editorial/literature/import/jobs/{job}/"))
+        return page.content
+
+    assert b"import-job.js" in job_page(pid=os.getpid(), state=import_jobs.RUNNING)
+    job_page(state=import_jobs.FAILED, messages=["Record 1 (line 1): Year: no."])
+    stale = import_jobs.STALE_AFTER + 1
+    assert b"Start it again" in job_page(stale, state=import_jobs.RUNNING)
 
     # A save refused for an unknown citation: the offers to add it.
     client.force_login(editor)

@@ -102,7 +102,7 @@ class Command(BaseCommand):
     def _run_job(self, job_id, verbosity):
         def progress(done, count):
             if verbosity >= 1:
-                self.stdout.write(f"  {done} of {count} references written…")
+                self.stdout.write(f"  {done} of {count} records written…")
 
         try:
             final = import_jobs.run(job_id, progress=progress)
@@ -121,7 +121,7 @@ class Command(BaseCommand):
         def progress(done, count):
             # A line per batch, only when there are several batches.
             if verbosity >= 1 and count > importing.BATCH_SIZE:
-                self.stdout.write(f"  {done} of {count} references written…")
+                self.stdout.write(f"  {done} of {count} records written…")
 
         result = None
         try:
