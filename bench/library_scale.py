@@ -43,6 +43,8 @@ FILE_RECORDS = 5000
 SECTIONS = 5
 WAITING = 200
 WARM_RUNS = 3
+# Written in the --keep folder once its library is built.
+BUILT = "library-built"
 
 
 def generate_ris(first: int, count: int, link_base: str) -> bytes:
@@ -133,7 +135,7 @@ def run_command(args: list[str]) -> tuple[float, int, str]:
     return elapsed, peak, last
 
 
-def setup_environment(work: Path, database: str) -> str | None:
+def setup_environment(work: Path, database: str, keep: bool = False) -> str | None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
         SECRET_KEY="bench-scale-" + "x" * 50,
@@ -151,13 +153,15 @@ def setup_environment(work: Path, database: str) -> str | None:
     if database == "postgres":
         name = os.environ.get("BENCH_PG_DATABASE", "portal_bench_scale")
         base = "postgres://postgres@127.0.0.1:5432"
+        os.environ["DATABASE_URL"] = f"{base}/{name}"
+        if keep and (work / BUILT).exists():
+            return name
         subprocess.run(
             ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name]
         )
         subprocess.run(
             ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True
         )
-        os.environ["DATABASE_URL"] = f"{base}/{name}"
         return name
     os.environ["DATABASE_URL"] = f"sqlite:///{work}/library.sqlite3"
     return None
@@ -223,6 +227,32 @@ def build(size: int, work: Path, link_base: str) -> dict:
         "reference": Reference.objects.visible().order_by("pk").first(),
         "imports": imports,
         "placing": placing,
+    }
+
+
+def reuse() -> dict:
+    """The library a previous ``--keep`` run built, without its import figures."""
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("portal.requests").disabled = True
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from references.models import Reference, Section, Topic
+
+    # Cold again: nothing the previous run rendered is kept.
+    cache.clear()
+    get_user_model().objects.filter(username__startswith="bench-").delete()
+    topic = Topic.objects.get(slug="bench-library")
+    return {
+        "topic": topic,
+        "section": Section.objects.get(topic=topic, slug="part-0"),
+        "reference": Reference.objects.visible().order_by("pk").first(),
+        "imports": [],
+        "placing": 0.0,
     }
 
 
@@ -322,12 +352,28 @@ def main():
     parser.add_argument(
         "--skip-commands", action="store_true", help="Measure pages only."
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="Build the library in DIR (PostgreSQL: in BENCH_PG_DATABASE) and "
+        "keep it; when it is already built, time the pages again without "
+        "rebuilding.",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["public", "feed", "export", "editorial", "admin"],
+        help="Time only this group of pages.",
+    )
     options = parser.parse_args()
     links = serve(LinkHandler)
     link_base = f"http://127.0.0.1:{links.server_address[1]}"
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        pg_name = setup_environment(work, options.database)
+        if options.keep:
+            work = options.keep.resolve()
+            work.mkdir(parents=True, exist_ok=True)
+        pg_name = setup_environment(work, options.database, bool(options.keep))
         from tests.scholarly_api import ScholarlyAPI
 
         api = ScholarlyAPI().start()
@@ -339,7 +385,7 @@ def main():
         finally:
             api.stop()
             links.shutdown()
-            if pg_name:
+            if pg_name and not options.keep:
                 from django.db import connections
 
                 connections.close_all()
@@ -358,14 +404,21 @@ def main():
 
 def report(options, work, link_base):
     started = time.perf_counter()
-    library = build(options.size, work, link_base)
+    if options.keep and (work / BUILT).exists():
+        library = reuse()
+    else:
+        library = build(options.size, work, link_base)
+        if options.keep:
+            (work / BUILT).write_text(f"{options.size} references\n")
     from django.db import connection
-    from django.test import Client
 
     print(
         f"\nLibrary of {options.size:,} references (+{WAITING} waiting) on "
         f"{connection.vendor}, built in {time.perf_counter() - started:.0f} s\n"
     )
+    if not library["imports"]:
+        admin, editor = users()
+        return measure_pages(options, library, admin, editor)
     seconds = sum(item[0] for item in library["imports"])
     peak = max(item[1] for item in library["imports"])
     print(
@@ -377,6 +430,12 @@ def report(options, work, link_base):
     print(f"  last: {library['imports'][-1][2]}")
     print(f"placing (service, {FILE_RECORDS:,} a call): {library['placing']:.1f} s\n")
     admin, editor = users()
+    measure_pages(options, library, admin, editor)
+
+
+def measure_pages(options, library, admin, editor):
+    from django.test import Client
+
     header = (
         f"{'':9} {'page':58} {'cold ms':>8} {'warm ms':>8} {'1st byte':>8} "
         f"{'bytes':>11} {'queries':>7} {'peak MB':>7}"
@@ -384,6 +443,8 @@ def report(options, work, link_base):
     print(header)
     print("-" * len(header))
     for group, user, url in pages(library, admin, editor):
+        if options.only and group != options.only:
+            continue
         client = Client()
         if user is not None:
             client.force_login(user)

@@ -1,8 +1,7 @@
 """Site pages that compose articles and literature."""
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import (
     HttpResponse,
     HttpResponsePermanentRedirect,
@@ -17,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import ApprovedCitation, Article
 from references import exporting
-from references.models import Entry, Section, Topic
+from references.models import VISIBLE, Entry, Section, Topic
 
 from . import audience, topics
 from .forms import SearchForm
@@ -76,21 +75,16 @@ class TopicContents:
         how many it has: the page's size and queries stay the same whatever
         the library holds; the rest are a link away, on the paginated
         literature list."""
+        # Counted in one pass over the topic's entries, grouped by section
+        # (HAVING keeps those with any): a correlated count per section,
+        # repeated in WHERE, made PostgreSQL hash the whole reference table
+        # ten times for five sections (0.8 s at 100,000).
+        visible = Q(
+            **{f"entries__reference__{key}": value for key, value in VISIBLE.items()}
+        )
         sections = list(
             Section.objects.filter(topic=self.topic)
-            .annotate(
-                visible_entries=Coalesce(
-                    Subquery(
-                        Entry.objects.visible()
-                        .filter(section=OuterRef("pk"))
-                        .order_by()
-                        .values("section")
-                        .annotate(count=Count("pk"))
-                        .values("count")
-                    ),
-                    0,
-                )
-            )
+            .annotate(visible_entries=Count("entries", filter=visible))
             .filter(visible_entries__gt=0)
         )
         # Each section's first entries, all in one query: a LIMITed subquery

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
@@ -626,3 +627,25 @@ def test_any_query_and_kind_posted_as_a_browser_sends_them_get_a_page(
     )
     assert response.status_code == 200
     assert 'role="status"' in response.content.decode()
+
+
+def test_a_repeated_search_is_ranked_once_per_public_change(client, settings):
+    """Ranking reads every match (bm25 over all 100,000 references for a
+    word every one holds): the page's results are a public fragment, so
+    the same query, filters and page rank again only after a public
+    change; the count still runs each time (it says how many)."""
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0  # the fragment, not the whole page
+    ReferenceFactory.create_batch(3, title="Belimumab cohort", summary="On belimumab.")
+    url = reverse("portal:search")
+
+    def ranked_queries(found):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"q": "belimumab"})
+        assert response.content.decode().count("Belimumab cohort") == found
+        return sum("bm25" in q["sql"] or "ts_rank" in q["sql"] for q in queries)
+
+    first = ranked_queries(3)
+    assert first > 0
+    assert ranked_queries(3) == 0
+    ReferenceFactory(title="Belimumab cohort", summary="A fourth.")  # public change
+    assert ranked_queries(4) == first
