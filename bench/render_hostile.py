@@ -1,4 +1,4 @@
-"""Benchmark: the worst render of any text the renderer accepts (issue 28).
+"""Benchmark: the worst render of any text the renderer accepts.
 
 Run from the repository root: ``python bench/render_hostile.py``.
 Renders the values the fuzz test posts (tests/production/test_fuzz.py) and

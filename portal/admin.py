@@ -67,7 +67,7 @@ class SearchSynonymAdmin(admin.ModelAdmin):
 
 
 # ---------------------------------------------------------------------------
-# The library's admin (issue 29): its search box, and every autocomplete
+# The library's admin: its search box, and every autocomplete
 # widget naming a reference, look references up through the site's full-text
 # index rather than scanning seven columns of every row.
 # ---------------------------------------------------------------------------

@@ -68,7 +68,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # Django's admin on the portal's site: garbled numbers are a 400 (issue 28).
+    # Django's admin on the portal's site: garbled numbers are a 400.
     "portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "api.middleware.RequestLimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "portal.page_cache.PublicPageCacheMiddleware",
-    # NUL in a parameter is refused before any view reads it (issue 28).
+    # NUL in a parameter is refused before any view reads it.
     "portal.edge.RefuseNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

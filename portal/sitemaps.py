@@ -73,7 +73,7 @@ class ReferenceSitemap(Sitemap):
     changefreq = "yearly"
     priority = 0.3
     # URLs a page: a page is built in tens of milliseconds at this size,
-    # where the protocol's 50,000 took seconds (issue 29).
+    # where the protocol's 50,000 took seconds.
     limit = 1000
 
     def items(self):

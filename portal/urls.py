@@ -19,7 +19,7 @@ site_patterns = [
     ),
     path("editorial-board/", EditorialBoardView.as_view(), name="editorial-board"),
     path("search/", views.SearchView.as_view(), name="search"),
-    # The article form's citation picker (issue 21), for editors.
+    # The article form's citation picker, for editors.
     path(
         "editorial/cite/",
         citation_picker.CitationPickerView.as_view(),

@@ -72,7 +72,7 @@ def send_confirmation(question) -> None:
     }
     address = question.email
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address])]
-    # Logged and retried on failure, never an error page (issue 28).
+    # Logged and retried on failure, never an error page.
     transaction.on_commit(lambda: deliver(messages))
 
 

@@ -1,4 +1,4 @@
-/* The article form's citation picker (issue 21): search the library and
+/* The article form's citation picker: search the library and
  * insert [@key] at the cursor of the text last written in.
  *
  * Progressive enhancement: without this script the search opens its results
