@@ -14,7 +14,11 @@ A process killed meanwhile (a deploy, the machine out of memory) writes
 nothing (one transaction) and can no longer say so: each status holds when
 it was written and the process's id, and a job waiting or running whose
 status is older than ``STALE_AFTER`` seconds, or whose process is gone from
-this machine, is shown as stopped, for the editor to start it again.
+this machine, is shown as stopped, for the editor to start it again. The
+process that imports holds a lock on the job's records for as long as it
+runs, so that a job started twice (two editors restarting it at once) is
+imported once; the files of a job are deleted ``JOB_MAX_AGE`` after its
+last word, whether it ended well or not.
 
 The same folder keeps each pending import between its upload and its
 confirmation (a *draft*): the records as read once at upload and the preview
@@ -24,6 +28,7 @@ records against the library again, as it must: the preview is what the
 upload found.
 """
 
+import fcntl
 import json
 import os
 import pickle
@@ -56,6 +61,13 @@ STOPPED = "stopped"
 # 100,000 records); one silent for longer than this has stopped.
 STALE_AFTER = 300
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+# A job's files (its records, status, log) are deleted this many seconds
+# after its status was last written: its page has long shown the result.
+JOB_MAX_AGE = 7 * 24 * 3600
+
+
+class AlreadyRunning(Exception):
+    """Another process is importing this job (or has just finished it)."""
 
 
 def jobs_dir() -> Path:
@@ -146,6 +158,13 @@ def restart(job_id: str, *, spawn: Callable[[str], None] | None = None) -> bool:
     job = status(job_id)
     if job is None or job["state"] != STOPPED or not job["can_restart"]:
         return False
+    # Two editors pressing the button at once both saw this stopped status:
+    # the first to claim it (by its time) starts the job, the other nothing.
+    claim = _path(job_id, f".restart-{job['updated']:.6f}")
+    try:
+        os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
     write_status(job_id, state=WAITING, done=0, total=job["total"])
     (spawn or _spawn)(job_id)
     return True
@@ -224,7 +243,7 @@ def save_draft(
 ) -> str:
     """Keep a pending import's records and preview; return the draft's id
     (a new one unless ``draft_id`` is given, to replace that draft)."""
-    _sweep_drafts()
+    _sweep()
     draft_id = draft_id or uuid4().hex
     _pickle(_path(draft_id, ".draft.pickle"), (records, plan))
     page = replace(plan, new=plan.new[:shown])
@@ -254,15 +273,29 @@ def drop_draft(draft_id: str) -> None:
             return
 
 
-def _sweep_drafts() -> None:
-    """Delete the drafts left by imports never confirmed nor cancelled."""
-    oldest = time.time() - DRAFT_MAX_AGE
-    for path in jobs_dir().glob("*.pickle"):
-        try:
-            if path.stat().st_mtime < oldest:
-                path.unlink()
-        except OSError:
-            pass  # deleted meanwhile by another worker
+def _sweep() -> None:
+    """Delete the drafts left by imports never confirmed nor cancelled, and
+    the files of jobs silent for ``JOB_MAX_AGE`` (done, failed or stopped:
+    a running job rewrites its status every few seconds)."""
+    now = time.time()
+    folder = jobs_dir()
+    for path in folder.glob("*.pickle"):
+        _unlink_if_older(path, now - DRAFT_MAX_AGE)
+    for path in folder.glob("*.status.json"):
+        if _unlink_if_older(path, now - JOB_MAX_AGE):
+            job_id = path.name.split(".", 1)[0]
+            for leftover in folder.glob(f"{job_id}.*"):
+                leftover.unlink(missing_ok=True)
+
+
+def _unlink_if_older(path: Path, oldest: float) -> bool:
+    try:
+        if path.stat().st_mtime < oldest:
+            path.unlink()
+            return True
+    except OSError:
+        pass  # deleted meanwhile by another worker
+    return False
 
 
 def _spawn(job_id: str) -> None:
@@ -290,6 +323,7 @@ def start(
     spawn: Callable[[str], None] | None = None,
 ) -> str:
     """Save the import as a job, start its command and return the job's id."""
+    _sweep()
     job_id = uuid4().hex
     _write(
         _path(job_id, ".json"),
@@ -307,9 +341,26 @@ def start(
 
 
 def run(job_id: str, *, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Run the job (the command's ``--job``): import, with its status kept."""
+    """Run the job (the command's ``--job``): import, with its status kept.
+
+    Raises ``AlreadyRunning`` if another process holds the job, LookupError
+    or OSError if there is no such job.
+    """
     path = _path(job_id, ".json")
-    job = json.loads(path.read_text(encoding="utf-8"))
+    with path.open(encoding="utf-8") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AlreadyRunning(job_id) from None
+        if os.fstat(held.fileno()).st_nlink == 0:
+            # Opened just before the process that held it finished the job
+            # and deleted its records.
+            raise AlreadyRunning(job_id)
+        # Held (and the lock with it) until the records are deleted.
+        return _run(job_id, path, json.load(held), progress)
+
+
+def _run(job_id: str, path: Path, job: dict, progress) -> dict:
     records = importing.records_from_dicts(job["records"])
     total = len(records)
     pid = os.getpid()

@@ -244,3 +244,101 @@ def test_the_editor_starts_a_stopped_job_again_and_it_imports(client, jobs, cloc
     client.post(f"/editorial/literature/import/jobs/{job}/", {})
     assert jobs == [job, job]
     assert job_page(client, job)["Location"] == "/editorial/literature/import/done/"
+
+
+def test_two_editors_restarting_a_stopped_job_at_once_start_it_once(
+    jobs, clock, monkeypatch
+):
+    topic = TopicFactory()
+    records = [Record(number=1, line=1, title="A")]
+    job = import_jobs.start(records=records, topic=topic, user=None, filename="x")
+    clock.now += import_jobs.STALE_AFTER + 1
+    # Both requests read the same stopped status before either wrote.
+    stopped = import_jobs.status(job)
+    monkeypatch.setattr(import_jobs, "status", lambda job_id: dict(stopped))
+    assert import_jobs.restart(job) is True
+    assert import_jobs.restart(job) is False
+    assert jobs == [job, job]  # started at upload, then once again
+
+
+def test_a_job_held_by_another_process_is_not_imported_twice(jobs):
+    import fcntl
+
+    topic = TopicFactory()
+    records = importing_records(3)
+    job = import_jobs.start(records=records, topic=topic, user=None, filename="x")
+    with import_jobs._path(job, ".json").open() as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the running command
+        with pytest.raises(CommandError, match="being run by another process"):
+            call_command("import_references", job=job, verbosity=0)
+    assert not Reference.objects.exists()
+    assert import_jobs.status(job)["state"] == import_jobs.WAITING
+
+    call_command("import_references", job=job, verbosity=0)
+    assert Reference.objects.count() == 3
+    # Started again once it is done: its records are gone, nothing happens.
+    with pytest.raises(CommandError, match="no import job"):
+        call_command("import_references", job=job, verbosity=0)
+    assert Reference.objects.count() == 3
+
+
+def test_a_job_whose_records_were_deleted_while_it_waited_for_the_lock(
+    jobs, monkeypatch
+):
+    topic = TopicFactory()
+    job = import_jobs.start(
+        records=importing_records(2), topic=topic, user=None, filename="x"
+    )
+    path = import_jobs._path(job, ".json")
+    real_open = type(path).open
+
+    def open_then_finished_elsewhere(self, *args, **kwargs):
+        opened = real_open(self, *args, **kwargs)
+        self.unlink()  # the other process finished and deleted the records
+        return opened
+
+    monkeypatch.setattr(type(path), "open", open_then_finished_elsewhere)
+    with pytest.raises(import_jobs.AlreadyRunning):
+        import_jobs.run(job)
+    assert not Reference.objects.exists()
+
+
+def test_the_files_of_jobs_silent_for_a_week_are_swept(jobs, clock):
+    import os
+    import time
+
+    topic = TopicFactory()
+    failed = import_jobs.start(
+        records=[Record(number=1, line=1, title="A")],
+        topic=topic,
+        user=None,
+        filename="x",
+    )
+    import_jobs.write_status(failed, state=import_jobs.FAILED, done=0, total=1)
+    (import_jobs.jobs_dir() / f"{failed}.log").write_text("Traceback…")
+    recent = import_jobs.start(
+        records=[Record(number=1, line=1, title="B")],
+        topic=topic,
+        user=None,
+        filename="y",
+    )
+    week_ago = time.time() - import_jobs.JOB_MAX_AGE - 60
+    for path in import_jobs.jobs_dir().glob(f"{failed}.*"):
+        os.utime(path, (week_ago, week_ago))
+
+    import_jobs.start(
+        records=[Record(number=1, line=1, title="C")],
+        topic=topic,
+        user=None,
+        filename="z",
+    )
+
+    assert list(import_jobs.jobs_dir().glob(f"{failed}.*")) == []
+    assert import_jobs.status(failed) is None
+    assert import_jobs.status(recent)["state"] == import_jobs.WAITING
+
+
+def importing_records(count):
+    from references import importing
+
+    return importing.read_file(ris(count), filename="many.ris").records

@@ -106,6 +106,11 @@ class Command(BaseCommand):
 
         try:
             final = import_jobs.run(job_id, progress=progress)
+        except import_jobs.AlreadyRunning:
+            raise CommandError(
+                f"Import job {job_id} is being run by another process "
+                "(or has just finished); this one imported nothing."
+            ) from None
         except (LookupError, OSError):
             raise CommandError(f"There is no import job {job_id!r}.") from None
         if final["state"] != import_jobs.DONE:
