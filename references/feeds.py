@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
@@ -172,16 +171,10 @@ class TopicLiteratureFeed(LatestLiteratureFeed):
         """
         # Each section's newest entries by the index on (section, added_at),
         # in one query: ordering the whole topic's entries would sort them all.
-        newest = Q(pk__in=[])
-        for section in obj.sections.all():
-            newest |= Q(
-                pk__in=Entry.objects.visible()
-                .filter(section=section)
-                .order_by("-added_at")
-                .values("pk")[:FEED_LENGTH]
-            )
         entries = (
-            Entry.objects.filter(newest)
+            Entry.objects.first_in_each(
+                obj.sections.all(), "-added_at", limit=FEED_LENGTH
+            )
             .select_related("reference")
             .order_by("-added_at", "-pk")
         )

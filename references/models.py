@@ -8,7 +8,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -552,6 +552,15 @@ class Reference(IdentifierFieldsMixin, models.Model):
                 condition=Q(inbox_topic__isnull=True),
                 name="reference_visible_updated",
             ),
+            # Visible references by number, with what a sitemap <url> says:
+            # a sitemap page and the filtered lists' semi-joins read this
+            # index alone, never the table and its abstracts (PostgreSQL's
+            # count of a topic's 100,000 references: 165 ms to 58 ms).
+            models.Index(
+                fields=["id", "updated_at"],
+                condition=Q(inbox_topic__isnull=True),
+                name="reference_visible_by_number",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -887,6 +896,40 @@ class EntryQuerySet(models.QuerySet):
         them for every section the topic page or feed read.
         """
         return self.filter(
+            **{f"reference__{key}": value for key, value in VISIBLE.items()}
+        )
+
+    def first_in_each(self, sections, *ordering, limit):
+        """The first ``limit`` visible entries of each of ``sections`` by
+        ``ordering`` (the topic page's first entries, its feed's newest).
+
+        Each section's share is a LIMITed walk of its index that stops
+        early. Where the database allows a LIMIT inside a UNION
+        (PostgreSQL), the shares are united: an OR of one ``IN`` per section
+        made PostgreSQL scan every entry of the library for each (0.1 s at
+        100,000); SQLite, which refuses that UNION, answers the OR from the
+        index.
+        """
+        shares = [
+            self.model.objects.visible()
+            .filter(section=section)
+            .order_by(*ordering)
+            .values("pk")[:limit]
+            for section in sections
+        ]
+        if not shares:
+            return self.none()
+        if connection.features.supports_slicing_ordering_in_compound:
+            return self.filter(pk__in=shares[0].union(*shares[1:], all=True))
+        either = Q(pk__in=shares[0])
+        for share in shares[1:]:
+            either |= Q(pk__in=share)
+        return self.filter(either)
+
+    def hidden(self):
+        """Entries whose reference readers may not see (put back in an
+        inbox from the admin): few, found from the inbox's index."""
+        return self.exclude(
             **{f"reference__{key}": value for key, value in VISIBLE.items()}
         )
 
