@@ -305,6 +305,7 @@ def measure(client, url: str, warm_runs: int = WARM_RUNS) -> dict:
 
 
 def pages(library, admin, editor):
+    from portal.sitemaps import ReferenceSitemap
     from references.models import Reference
 
     topic, section, reference = (
@@ -313,8 +314,11 @@ def pages(library, admin, editor):
         library["reference"],
     )
     visible = Reference.objects.visible().count()
-    last_page = max(1, (visible + 19) // 20)
-    sitemap_pages = max(1, (visible + 1999) // 2000)
+    from django.conf import settings
+
+    last_page = max(1, -(-visible // settings.PORTAL_PAGE_SIZE))
+    # The last full page: the deepest offset.
+    sitemap_pages = max(1, visible // ReferenceSitemap.limit)
     return [
         ("public", None, "/"),
         ("public", None, topic.get_absolute_url()),
