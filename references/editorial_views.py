@@ -592,6 +592,7 @@ class InboxView(EditorMixin, FormView):
             paginator=paginator,
             references=page.object_list,
             ticked={str(pk) for pk in (form["references"].value() or ())},
+            bulk_limit=form.BULK_LIMIT,
             **kwargs,
         )
 
@@ -605,6 +606,17 @@ class InboxView(EditorMixin, FormView):
                 form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, message)
+        if left := form.left_over():
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)d more reference matches: apply again for it.",
+                    "%(count)d more references match: apply again for the next "
+                    "%(limit)d.",
+                    left,
+                )
+                % {"count": left, "limit": min(left, form.BULK_LIMIT)},
+            )
         url = reverse("references_editorial:inbox", kwargs={"slug": self.topic.slug})
         query = self.get_filters().as_query()
         return redirect(f"{url}?{urlencode(query)}" if query else url)

@@ -153,6 +153,36 @@ def test_a_bulk_action_applies_to_the_whole_filtered_selection(
     assert "1200 references were placed" in client.get(response.url).content.decode()
 
 
+def test_all_that_match_beyond_the_bulk_limit_is_done_a_part_at_a_time(
+    client, signed_in, section, monkeypatch
+):
+    """A request over all of 100,000 would outlive the worker's timeout and
+    be undone: each applies to the first part as listed, and says how many
+    are left for the next."""
+    from references.forms import InboxActionForm
+
+    monkeypatch.setattr(InboxActionForm, "BULK_LIMIT", 3)
+    topic = section.topic
+    fill_inbox(topic, 5, summary="A summary in our words.")
+    listed_first = [r.pk for r in selectors.inbox(topic)[:3]]
+    page = client.get(inbox_url(topic)).content.decode()
+    assert "(the first 3 as listed; apply again for the next)" in page
+
+    post = {"scope": "all", "action": "place", "section": section.pk, "kind": ""}
+    response = client.post(inbox_url(topic), {**post, "expected": "5"}, follow=True)
+    assert sorted(section.entries.values_list("reference", flat=True)) == sorted(
+        listed_first
+    )
+    page = response.content.decode()
+    assert "3 references were placed" in page
+    assert "2 more references match: apply again for the next 2." in page
+
+    response = client.post(inbox_url(topic), {**post, "expected": "2"}, follow=True)
+    assert section.entries.count() == 5
+    assert not Reference.objects.in_inbox(topic).exists()
+    assert "more reference" not in response.content.decode()
+
+
 def test_all_that_match_is_refused_when_the_inbox_changed_meanwhile(
     client, signed_in, section
 ):
