@@ -301,13 +301,16 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(link_status=Reference.LinkStatus.EXPIRED)
 
     def newest_first(self):
-        """Newest first, by date then title: served by the partial index
-        ``reference_newest_first`` (migration 0018) on visible references."""
+        """Newest first, by date, title, then number (so that references of
+        one day and title keep their place from page to page): served, keys
+        included, by the partial index ``reference_newest_first`` (migration
+        0021) on visible references."""
         return self.order_by(
             models.F("year").desc(nulls_last=True),
             models.F("month").desc(nulls_last=True),
             models.F("day").desc(nulls_last=True),
             "title",
+            "pk",
         )
 
     def sharing_identity(self, references):

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView, View
 from . import exporting
 from .forms import LiteratureFilterForm
 from .models import Reference
+from .pagination import DeferredJoinPaginator
 
 
 class LiteratureListView(ListView):
@@ -15,6 +16,7 @@ class LiteratureListView(ListView):
     template_name = "references/literature_list.html"
     context_object_name = "references"
     paginate_by = settings.PORTAL_PAGE_SIZE
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         self.form = LiteratureFilterForm(self.request.GET or None)

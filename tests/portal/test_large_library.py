@@ -278,3 +278,30 @@ def test_topics_count_their_visible_entries_in_one_grouped_pass():
     sql = str(topics.query).upper()
     assert "GROUP BY" in sql
     assert "COUNT(U" not in sql  # no correlated count subquery
+
+
+def test_a_deep_literature_page_reads_its_keys_from_the_index_alone(client):
+    """Selecting whole rows past an OFFSET of 50,000 made PostgreSQL scan
+    and sort the whole table on disk (0.24 s); the page's keys come from the
+    index, then its 25 rows by key."""
+    visible = ReferenceFactory.build_batch(2500)
+    Reference.objects.bulk_create(visible)
+    keys = Reference.objects.visible().newest_first().values_list("pk", flat=True)
+    query_plan = plan(keys[2000:2020])
+    assert_served_by("reference_newest_first", query_plan)
+    assert "temp b-tree" not in query_plan
+    sqls = queries_of(client, "/literature/?page=90")
+    [page_keys] = [sql for sql in sqls if " OFFSET " in sql.upper()]
+    selected = page_keys.split(" FROM ")[0]
+    assert selected.startswith('SELECT "references_reference"."id"')
+    assert "," not in selected
+
+
+def test_references_of_one_day_and_title_keep_their_place_from_page_to_page(client):
+    twins = ReferenceFactory.create_batch(60, title="Same title", year=2020)
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(f"/literature/?page={page}")
+        seen += [reference.pk for reference in response.context["references"]]
+    assert sorted(seen) == sorted(twin.pk for twin in twins)
+    assert seen == sorted(seen)  # by number within the same date and title
