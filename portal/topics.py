@@ -6,10 +6,10 @@ see" links and the sitemap leave it out; ``having_content()`` is the one rule
 they share.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
 from articles.models import Article
-from references.models import VISIBLE, Entry, Topic
+from references.models import Entry, Topic
 
 
 def having_content(topics=None):
@@ -31,16 +31,29 @@ def with_content(topics=None):
     entries). Articles count where their approved version puts them.
     """
     approved = Article.objects.approved().filter(live__topic=OuterRef("pk"))
-    # Counted in one grouped pass over the entries: a correlated count per
-    # topic made PostgreSQL hash the whole reference table once a topic.
-    visible = Q(
-        **{f"sections__entries__reference__{key}": v for key, v in VISIBLE.items()}
+    # Every entry counted in one grouped pass over the entries' own index,
+    # less the few whose reference went back to an inbox, counted first by
+    # topic from the inbox's index: counting the visible ones through a
+    # join to every reference cost PostgreSQL 0.16 s at 100,000, and a
+    # correlated count per topic (of either) read the reference table for
+    # every entry.
+    hidden = Entry.objects.hidden()
+    if topics is not None:
+        hidden = hidden.filter(section__topic__in=topics)
+    less = Case(
+        *[
+            When(pk=topic, then=Value(count))
+            for topic, count in hidden.order_by()
+            .values_list("section__topic")
+            .annotate(Count("pk"))
+        ],
+        default=Value(0),
     )
     return (
         having_content(topics)
         .annotate(
             has_overview=Exists(approved.filter(live__is_overview=True)),
-            entry_count=Count("sections__entries", filter=visible),
+            entry_count=Count("sections__entries") - less,
         )
         .order_by("-has_overview", "-entry_count", "title")
     )
