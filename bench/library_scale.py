@@ -240,9 +240,12 @@ def reuse() -> dict:
     logging.getLogger("portal.requests").disabled = True
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
+    from django.core.management import call_command
 
     from references.models import Reference, Section, Topic
 
+    # The kept library follows the code: its migrations (new indexes) first.
+    call_command("migrate", verbosity=0)
     # Cold again: nothing the previous run rendered is kept.
     cache.clear()
     get_user_model().objects.filter(username__startswith="bench-").delete()
