@@ -124,3 +124,48 @@ def test_an_editor_writes_the_summary_and_places_a_reference_from_the_inbox(
     expect(page.get_by_text("The reference was saved.")).to_be_visible()
     waiting.refresh_from_db()
     assert waiting.kind == "trial"
+
+
+def test_all_that_match_is_placed_a_part_at_a_time_with_what_is_left_said(
+    page, axe_violations, screenshot, monkeypatch
+):
+    from references.forms import InboxActionForm
+
+    monkeypatch.setattr(InboxActionForm, "BULK_LIMIT", 3)
+    user = editor()
+    section = SectionFactory(title="Biological agents", topic__slug="myositis")
+    for n in range(5):
+        services.add_to_inbox(
+            reference=Reference(
+                title=f"Rituximab cohort {n}",
+                authors="Oddis, Chester V",
+                year=2013,
+                summary="Our summary of the cohort.",
+            ),
+            topic=section.topic,
+            user=None,
+        )
+    log_in(page, user.username)
+    page.goto("/editorial/literature/inbox/myositis/")
+    everything = page.get_by_label(re.compile("^All 5 references in this inbox"))
+    expect(everything).to_be_attached()
+    expect(page.get_by_text("(the first 3 as listed; apply again")).to_be_visible()
+    everything.check()
+    page.get_by_label("Action").select_option("place")
+    page.locator("#id_section").select_option(label="Biological agents")
+    page.get_by_role("button", name="Apply", exact=True).click()
+    expect(page.get_by_text("3 references were placed")).to_be_visible()
+    expect(
+        page.get_by_text("2 more references match: apply again for the next 2.")
+    ).to_be_visible()
+    for size in ({"width": 320, "height": 640}, PHONE):
+        page.set_viewport_size(size)
+        assert axe_violations(page) == [], size
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "inbox-bulk-part")
+    page.get_by_label(re.compile("^All 2 references in this inbox")).check()
+    page.get_by_label("Action").select_option("place")
+    page.locator("#id_section").select_option(label="Biological agents")
+    page.get_by_role("button", name="Apply", exact=True).click()
+    expect(page.get_by_text("2 references were placed")).to_be_visible()
+    assert section.entries.count() == 5
