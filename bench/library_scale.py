@@ -253,9 +253,13 @@ def reuse(link_base: str) -> dict:
     sample = Reference.objects.filter(url__contains="/paper/").first()
     if sample is not None:
         old = sample.url.split("/paper/")[0]
-        Reference.objects.filter(url__startswith=f"{old}/paper/").update(
-            url=Replace("url", Value(old), Value(link_base))
-        )
+        last = Reference.objects.order_by("-pk").values_list("pk", flat=True)[0]
+        # In slices: one statement over 100,000 rows outlasts the site's
+        # statement timeout on PostgreSQL.
+        for start in range(0, last + 1, 10000):
+            Reference.objects.filter(
+                pk__gte=start, pk__lt=start + 10000, url__startswith=f"{old}/paper/"
+            ).update(url=Replace("url", Value(old), Value(link_base)))
     # Cold again: nothing the previous run rendered is kept.
     cache.clear()
     get_user_model().objects.filter(username__startswith="bench-").delete()
