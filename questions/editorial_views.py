@@ -36,15 +36,14 @@ class QueueView(EditorialMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        last_page = (
-            Question.objects.filter(group=OuterRef("pk"))
-            .order_by("-created_at")
-            .values("page")[:1]
-        )
+        last = Question.objects.filter(group=OuterRef("pk")).order_by("-created_at")
         return (
             QuestionGroup.objects.waiting()
             .with_counts()
-            .annotate(last_page=Subquery(last_page))
+            .annotate(
+                last_page=Subquery(last.values("page")[:1]),
+                last_page_title=Subquery(last.values("page_title")[:1]),
+            )
             .select_related("planned_article")
             .order_by("-asked", "-last_asked_at")
         )

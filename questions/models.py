@@ -176,6 +176,11 @@ class Question(models.Model):
     asker = models.CharField(_("asked by"), max_length=20, choices=Asker.choices)
     # The local address of the page the question was asked from.
     page = models.CharField(_("asked on"), max_length=300, blank=True)
+    # Its title when the question was asked (``pages.title_of``), shown in
+    # place of the address; '' for a page that names none.
+    page_title = models.CharField(
+        _("title of the page"), max_length=300, blank=True, editable=False
+    )
     email = models.EmailField(_("e-mail address"), blank=True)
     email_confirmed_at = models.DateTimeField(
         _("address confirmed"), null=True, blank=True

@@ -21,7 +21,7 @@ from portal.search.synonyms import synonym_sets
 from references.models import Topic
 from references.revisions import revision
 
-from . import emails
+from . import emails, pages
 from . import text as question_text
 from .models import Question, QuestionGroup
 
@@ -51,7 +51,13 @@ def ask(*, text: str, asker: str, page: str = "", email: str = "") -> Question:
     """Store a reader's question, in the waiting group asking the same thing
     (same normalised words) or a new one, and send the confirmation e-mail
     when an address is given."""
-    question = Question(text=text, asker=asker, page=page, email=email.strip())
+    question = Question(
+        text=text,
+        asker=asker,
+        page=page,
+        page_title=pages.title_of(page) if page else "",
+        email=email.strip(),
+    )
     question.set_normalised()
     now = timezone.now()
     group = (

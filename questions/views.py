@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from portal import throttling
 
-from . import emails, services
+from . import emails, pages, services
 from .forms import AskForm, local_page
 
 HOUR = 60 * 60
@@ -100,6 +100,7 @@ class AskView(View):
             {
                 "form": form,
                 "page": page,
+                "page_title": pages.title_of(page) if page else "",
                 "refusal": refusal,
                 "retention_days": settings.PORTAL_QUESTION_RETENTION_DAYS,
                 "confirm_days": settings.PORTAL_QUESTION_CONFIRM_DAYS,

@@ -49,6 +49,43 @@ class TestTheWayToTheForm:
         assert "deleted 365 days after it was asked" in page
         assert 'value="/topics/x/"' in page
 
+    def test_the_form_names_the_page_by_its_title_not_its_address(self, client):
+        TopicFactory(slug="myositis-treatment", title="Treating myositis")
+        make_article(
+            approve=True, slug="exercise", title="Exercise and myositis", body="T."
+        )
+        for asked_from, title in [
+            ("/topics/myositis-treatment/", "Treating myositis"),
+            ("/articles/exercise/?version=plain", "Exercise and myositis"),
+            ("/search/?q=zebrafish++fins", "Search for “zebrafish fins”"),
+            ("/search/?q=" + "z" * 500, "Search for “" + "z" * 79 + "…”"),
+            ("/topics/gone/", "/topics/gone/"),
+            ("/editorial-board/", "/editorial-board/"),
+        ]:
+            page = client.get("/questions/ask/", {"from": asked_from})
+            html = page.content.decode()
+            assert f">{title}</a>" in html.replace("&amp;", "&"), asked_from
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "/search/%3Fq%3D%2500",  # NUL in the search's words
+            "/search/%3Fq%3D%25ED%25A0%2580",  # a lone surrogate, UTF-8 bytes
+            "/topics/" + "a" * 5000 + "/",
+            "/articles/%25ff/",
+            "/search/%3Fq%3D%D9%A1%D9%A2%D9%A3",  # Arabic-Indic digits
+            "%ED%A0%80",
+        ],
+    )
+    def test_a_hostile_page_address_is_named_without_an_error(self, client, raw):
+        response = client.get("/questions/ask/", QUERY_STRING=f"from={raw}")
+        assert response.status_code == 200
+
+    def test_the_title_is_kept_with_the_question_for_the_editors(self, post_question):
+        TopicFactory(slug="myositis-treatment", title="Treating myositis")
+        post_question()
+        assert Question.objects.get().page_title == "Treating myositis"
+
     def test_a_page_elsewhere_is_not_carried(self, client):
         for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:x"):
             page = client.get("/questions/ask/", {"from": elsewhere})

@@ -116,6 +116,14 @@ class TestTheQueue:
         page = client.get(group.get_absolute_url()).content.decode()
         assert 'href="/articles/exercise/?version=plain"' in page
 
+    def test_the_page_asked_from_is_named_by_its_title(self, client, ask):
+        TopicFactory(slug="myositis-treatment", title="Treating myositis")
+        group = ask(page="/topics/myositis-treatment/").group
+        client.force_login(editor())
+        for url in ("/editorial/questions/", group.get_absolute_url()):
+            page = client.get(url).content.decode()
+            assert '<a href="/topics/myositis-treatment/">Treating myositis</a>' in page
+
     def test_the_dashboard_lists_the_most_asked_open_questions(self, client, ask):
         ask("Can I exercise with dermatomyositis?")
         ask("Can I exercise with dermatomyositis?")
