@@ -8,7 +8,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -922,7 +922,7 @@ class EntryQuerySet(models.QuerySet):
         ]
         if not shares:
             return self.none()
-        if connection.features.supports_slicing_ordering_in_compound:
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
             return self.filter(pk__in=shares[0].union(*shares[1:], all=True))
         either = Q(pk__in=shares[0])
         for share in shares[1:]:
