@@ -238,11 +238,19 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(inbox_topic__isnull=False)
 
     def in_topic(self, topic):
-        # A semi-join (IN over the topic's entries) rather than a join: a
-        # reference listed in two sections would need DISTINCT, whose
-        # COUNT(DISTINCT) cost every filtered page 77 ms at 100,000.
+        # A semi-join rather than a join: a reference listed in two sections
+        # would need DISTINCT, whose COUNT(DISTINCT) cost every filtered page
+        # 77 ms at 100,000. Asked as EXISTS of each reference's entries (its
+        # index), not IN a list of the topic's: a page walks the order's
+        # index and stops, where the list made SQLite fetch and sort every
+        # reference of the topic (page 1: 93 ms to 1 ms; page 2,000: 340 ms
+        # to 142 ms; PostgreSQL 185 ms to 94 ms).
         return self.filter(
-            pk__in=Entry.objects.filter(section__topic=topic).values("reference_id")
+            models.Exists(
+                Entry.objects.filter(
+                    reference=models.OuterRef("pk"), section__topic=topic
+                )
+            )
         )
 
     def with_key(self, key):
