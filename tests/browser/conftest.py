@@ -7,10 +7,12 @@ accessibility checks and ``screenshot(page, name)`` to save an artefact.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,6 +29,32 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# Every account tests.factories makes has this password.
+PASSWORD = "correct horse 42"
+
+
+def log_in(page, username):
+    """Sign in through the editorial login form, as a person does."""
+    page.goto("/editorial/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
+
+
+def log_out(page):
+    """Sign out with the button every editorial page carries."""
+    page.get_by_role("button", name=re.compile("^Sign out")).click()
+
+
+@pytest.fixture
+def signed_in(page):
+    """The page, signed in as a new editor."""
+    from tests.factories import editor
+
+    log_in(page, editor().username)
+    return page
+
 
 # Playwright runs an event loop in this thread; Django's ORM calls made by the
 # tests themselves (setting up data) are synchronous and safe here.

@@ -9,20 +9,10 @@ from playwright.sync_api import expect
 
 from references import services
 from references.models import Reference
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.factories import ReferenceFactory, SectionFactory, editor, make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse 42"
-
-
-def log_in(page, username):
-    page.goto("/editorial/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
 
 
 def check_both_sizes(page, axe_violations):

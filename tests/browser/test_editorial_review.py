@@ -1,28 +1,13 @@
 """An editor submits and a board member approves, in real Chromium."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.browser.conftest import log_in, log_out
 from tests.factories import BoardMemberFactory, editor, make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse 42"
-
-
-def log_in(page, username):
-    page.goto("/editorial/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
-
-
-def log_out(page):
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
 
 
 def test_editor_submits_and_board_member_approves(page, axe_violations, screenshot):

@@ -16,8 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, ChangeClass
-from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
-from tests.browser.test_editorial_review import log_in, log_out
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, log_in, log_out
 from tests.factories import BoardMemberFactory, editor
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ from articles import services, workflow
 from tests.browser.conftest import PHONE
 from tests.factories import BoardMemberFactory, ReferenceFactory, editor, make_article
 
-from .test_editorial_review import log_in
+from .conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

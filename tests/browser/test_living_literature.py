@@ -2,8 +2,6 @@
 recorded PubMed, editors triage them in the inbox, the board sees them on the
 dashboard and the review page, and an approval dates the literature."""
 
-import re
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -12,7 +10,7 @@ from playwright.sync_api import expect
 from articles import services, workflow
 from references import services as reference_services
 from references.models import Reference
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in, log_out
 from tests.factories import (
     BoardMemberFactory,
     ReferenceFactory,
@@ -26,20 +24,7 @@ from tests.scholarly_api import pubmed_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse 42"
 TERM = "dermatomyositis[mh] AND (randomized controlled trial[pt] OR guideline[pt])"
-
-
-def log_in(page, username):
-    page.goto("/editorial/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
-
-
-def log_out(page):
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
 
 
 def no_sideways_scroll(page, url):

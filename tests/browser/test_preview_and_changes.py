@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_editorial_review import log_in, log_out
+from tests.browser.conftest import DESKTOP, PHONE, log_in, log_out
 from tests.factories import BoardMemberFactory, editor, make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)

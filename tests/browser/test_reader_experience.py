@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from questions.services import ask
 from references.models import Topic
-from tests.browser.test_editorial_review import PASSWORD, log_in
+from tests.browser.conftest import PASSWORD, log_in
 from tests.browser.test_reader import ARTICLE, PAGES
 from tests.factories import editor
 

@@ -17,25 +17,12 @@ from questions import services
 from questions.models import Question, QuestionGroup
 from tests.factories import BoardMemberFactory, editor
 
-from .conftest import PHONE
+from .conftest import PHONE, log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse 42"
 ARTICLE = "/articles/antibody-therapy-pm-dm/"
 ADDRESS = "patient@example.org"
-
-
-def log_in(page, username):
-    page.goto("/editorial/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
-
-
-def log_out(page):
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
 
 
 def no_sideways_scroll(page):

@@ -5,23 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from references.models import Reference
-from tests.factories import TopicFactory, editor
+from tests.factories import TopicFactory
 from tests.scholarly_api import Scripted
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse 42"
-
-
-@pytest.fixture
-def signed_in(page):
-    user = editor()
-    page.goto("/editorial/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
-    return page
 
 
 def test_look_up_fills_the_form_then_save_adds_it(

@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.browser.conftest import log_in, log_out
 from tests.factories import BoardMemberFactory, editor, make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse 42"
 BODY = (
     "## Treatment\n\n"
     "Rituximab is often chosen when steroids fail.\n"
@@ -25,18 +25,6 @@ BODY = (
     "Check creatine kinase and strength at each visit.\n"
     "Review the dose every three months.\n"
 )
-
-
-def log_in(page, username):
-    page.goto("/editorial/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Editorial dashboard")
-
-
-def log_out(page):
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
 
 
 def edit_body(page, article, old, new):
