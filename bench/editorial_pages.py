@@ -18,7 +18,6 @@ milliseconds. Asserts nothing: the target is a median under 300 ms, and
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import tempfile
@@ -37,19 +36,11 @@ EDITOR, BOARD = "bench-editor", "bench-board"
 def setup(work: Path) -> dict:
     """The database, the demo and the work under way; the pages to request as
     {name: (who, method, path, form)}."""
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        SECRET_KEY="bench-editorial-" + "x" * 50,
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        STATIC_ROOT=str(work / "static"),
-        CACHE_DIR=str(work / "cache"),
-        PORTAL_PAGE_CACHE_SECONDS="0",
+    from fixtures import bench_environment
+
+    bench_environment(
+        work, "editorial", SESSION_COOKIE_SECURE="false", CSRF_COOKIE_SECURE="false"
     )
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/editorial.sqlite3")
     import django
 
     django.setup()

@@ -6,8 +6,69 @@ their own. Run as a script (Django set up from the environment) it creates
 both and prints the editor's session cookie.
 """
 
+import os
+from pathlib import Path
+
 ARTICLE_SLUG = "bench-40-references"
 EDITOR = "bench-editor"
+
+
+def bench_environment(work: Path, name: str, **settings: str) -> None:
+    """The environment a benchmark's Django runs in: production settings
+    (DEBUG off) served in process, files under ``work``, the page cache off,
+    plus ``settings``; a database of its own unless DATABASE_URL names one."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        SECRET_KEY=f"bench-{name}-" + "x" * 50,
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(work / "static"),
+        CACHE_DIR=str(work / "cache"),
+        PORTAL_PAGE_CACHE_SECONDS="0",
+        **settings,
+    )
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/{name}.sqlite3")
+
+
+def generate_ris(
+    count: int,
+    *,
+    first: int = 1,
+    doi: str = "10.1002/art.{}",
+    pmid_base: int = 20000000,
+    link_base: str = "",
+) -> bytes:
+    """``count`` plausible RIS records numbered from ``first``, each with
+    authors, a DOI (``doi`` formatted with the number) and a PMID; with
+    ``link_base``, an abstract and a web address there too."""
+    lines = []
+    for n in range(first, first + count):
+        lines += [
+            "TY  - JOUR",
+            f"TI  - Rituximab in refractory myositis: cohort {n} of a multicentre test",
+            f"AU  - Müller-{n % 97}, Anna",
+            f"AU  - Oddis, Chester V{n % 7}",
+            "AU  - PRIME Study Group",
+            "T2  - Arthritis Rheum",
+            f"PY  - {1990 + n % 35}",
+            f"DA  - {1990 + n % 35}/{n % 12 + 1:02d}/{n % 28 + 1:02d}/",
+            f"VL  - {n % 80}",
+            f"IS  - {n % 12 + 1}",
+            f"SP  - {n % 900 + 1}",
+            f"EP  - {n % 900 + 9}",
+            f"DO  - {doi.format(n)}",
+            f"AN  - {pmid_base + n}",
+            "DP  - NLM",
+        ]
+        if link_base:
+            lines += [
+                f"AB  - Adults with refractory myositis in cohort {n} were followed "
+                "for a year; muscle strength and creatine kinase improved.",
+                f"UR  - {link_base}/paper/{n}",
+            ]
+        lines += ["ER  - ", ""]
+    return "\n".join(lines).encode("utf-8")
 
 
 def forty_reference_article():

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_references import generate_ris  # noqa: E402
+from fixtures import generate_ris  # noqa: E402
 
 
 def main():

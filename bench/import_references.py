@@ -14,32 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def generate_ris(count):
-    """``count`` plausible RIS records, each with authors, a DOI and a PMID."""
-    lines = []
-    for n in range(1, count + 1):
-        lines += [
-            "TY  - JOUR",
-            f"TI  - Rituximab in refractory myositis: cohort {n} of a multicentre test",
-            f"AU  - Müller-{n % 97}, Anna",
-            f"AU  - Oddis, Chester V{n % 7}",
-            "AU  - PRIME Study Group",
-            "T2  - Arthritis Rheum",
-            f"PY  - {1990 + n % 35}",
-            f"DA  - {1990 + n % 35}/{n % 12 + 1:02d}/{n % 28 + 1:02d}/",
-            f"VL  - {n % 80}",
-            f"IS  - {n % 12 + 1}",
-            f"SP  - {n % 900 + 1}",
-            f"EP  - {n % 900 + 9}",
-            f"DO  - 10.1002/art.{100000 + n}",
-            f"AN  - {20000000 + n}",
-            "DP  - NLM",
-            "ER  - ",
-            "",
-        ]
-    return "\n".join(lines).encode("utf-8")
+from fixtures import generate_ris  # noqa: E402
 
 
 def main():

@@ -12,7 +12,6 @@ for each bulk action on the whole filtered selection its time. Asserts
 nothing.
 """
 
-import os
 import sys
 import tempfile
 import time
@@ -23,17 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def setup(work: Path):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        SECRET_KEY="bench-inbox-" + "x" * 50,
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=str(work / "static"),
-        CACHE_DIR=str(work / "cache"),
-        PORTAL_PAGE_CACHE_SECONDS="0",
-    )
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/inbox.sqlite3")
+    from fixtures import bench_environment
+
+    bench_environment(work, "inbox")
     import django
 
     django.setup()

@@ -39,42 +39,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from fixtures import bench_environment, generate_ris  # noqa: E402
+
 FILE_RECORDS = 5000
 SECTIONS = 5
 WAITING = 200
 WARM_RUNS = 3
 # Written in the --keep folder once its library is built.
 BUILT = "library-built"
-
-
-def generate_ris(first: int, count: int, link_base: str) -> bytes:
-    """``count`` RIS records numbered from ``first``: authors, a DOI, a PMID,
-    an abstract and a web address on the local link server."""
-    lines = []
-    for n in range(first, first + count):
-        lines += [
-            "TY  - JOUR",
-            f"TI  - Rituximab in refractory myositis: cohort {n} of a multicentre test",
-            f"AU  - Müller-{n % 97}, Anna",
-            f"AU  - Oddis, Chester V{n % 7}",
-            "AU  - PRIME Study Group",
-            "T2  - Arthritis Rheum",
-            f"PY  - {1990 + n % 35}",
-            f"DA  - {1990 + n % 35}/{n % 12 + 1:02d}/{n % 28 + 1:02d}/",
-            f"VL  - {n % 80}",
-            f"IS  - {n % 12 + 1}",
-            f"SP  - {n % 900 + 1}",
-            f"EP  - {n % 900 + 9}",
-            f"DO  - 10.5555/bench.{n}",
-            f"AN  - {30000000 + n}",
-            "DP  - NLM",
-            f"AB  - Adults with refractory myositis in cohort {n} were followed "
-            "for a year; muscle strength and creatine kinase improved.",
-            f"UR  - {link_base}/paper/{n}",
-            "ER  - ",
-            "",
-        ]
-    return "\n".join(lines).encode()
 
 
 class LinkHandler(BaseHTTPRequestHandler):
@@ -136,20 +108,15 @@ def run_command(args: list[str]) -> tuple[float, int, str]:
 
 
 def setup_environment(work: Path, database: str, keep: bool = False) -> str | None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        SECRET_KEY="bench-scale-" + "x" * 50,
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=str(work / "static"),
-        CACHE_DIR=str(work / "cache"),
-        PORTAL_PAGE_CACHE_SECONDS="0",
+    os.environ.pop("CACHE_URL", None)
+    os.environ.pop("DATABASE_URL", None)
+    bench_environment(
+        work,
+        "library",
         API_RATE_LIMIT="1000000000",
         PORTAL_CONTACT_EMAIL="bench@example.org",
         NCBI_API_KEY="bench",
     )
-    os.environ.pop("CACHE_URL", None)
     if database == "postgres":
         name = os.environ.get("BENCH_PG_DATABASE", "portal_bench_scale")
         base = "postgres://postgres@127.0.0.1:5432"
@@ -163,7 +130,6 @@ def setup_environment(work: Path, database: str, keep: bool = False) -> str | No
             ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True
         )
         return name
-    os.environ["DATABASE_URL"] = f"sqlite:///{work}/library.sqlite3"
     return None
 
 
@@ -200,7 +166,15 @@ def build(size: int, work: Path, link_base: str) -> dict:
     for first in range(1, total + 1, FILE_RECORDS):
         count = min(FILE_RECORDS, total + 1 - first)
         path = work / f"library-{first}.ris"
-        path.write_bytes(generate_ris(first, count, link_base))
+        path.write_bytes(
+            generate_ris(
+                count,
+                first=first,
+                doi="10.5555/bench.{}",
+                pmid_base=30000000,
+                link_base=link_base,
+            )
+        )
         imports.append(
             run_command(["import_references", str(path), "--topic", topic.slug])
         )

@@ -19,7 +19,6 @@ cumulative time. Asserts nothing.
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import statistics
 import sys
@@ -52,19 +51,11 @@ SIGNED_IN = {"editor", "editor40"}
 
 
 def setup(work: Path):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        SECRET_KEY="bench-pages-" + "x" * 50,
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=str(work / "static"),
-        CACHE_DIR=str(work / "cache"),
-        PORTAL_PAGE_CACHE_SECONDS="0",
-        # Counted as usual, never refused: 200 requests a page from one address.
-        API_RATE_LIMIT="1000000000",
-    )
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/pages.sqlite3")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import fixtures
+
+    # Counted as usual, never refused: 200 requests a page from one address.
+    fixtures.bench_environment(work, "pages", API_RATE_LIMIT="1000000000")
     import django
 
     django.setup()
@@ -73,9 +64,6 @@ def setup(work: Path):
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", "--no-accounts", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    sys.path.insert(0, str(ROOT / "bench"))
-    import fixtures
-
     fixtures.forty_reference_article()
     return fixtures.editor_session()
 
