@@ -133,6 +133,16 @@ def test_the_command_refuses_a_large_file_naming_the_setting(tmp_path, settings)
     assert Reference.objects.count() == 5
 
 
+def one_record_job(topic, title, filename):
+    """A job of one record, waiting for its command."""
+    return import_jobs.start(
+        records=[Record(number=1, line=1, title=title)],
+        topic=topic,
+        user=None,
+        filename=filename,
+    )
+
+
 def job_page(client, job):
     return client.get(f"/editorial/literature/import/jobs/{job}/")
 
@@ -190,12 +200,7 @@ def test_a_process_id_from_another_machine_is_not_checked_here(
     jobs, clock, monkeypatch
 ):
     topic = TopicFactory()
-    job = import_jobs.start(
-        records=[Record(number=1, line=1, title="A")],
-        topic=topic,
-        user=None,
-        filename="x.ris",
-    )
+    job = one_record_job(topic, "A", "x.ris")
     import_jobs.write_status(job, pid=4242, state=import_jobs.RUNNING, done=0, total=1)
     monkeypatch.setattr(import_jobs.socket, "gethostname", lambda: "another")
     monkeypatch.setattr(import_jobs, "_alive", lambda pid: False)
@@ -308,30 +313,15 @@ def test_the_files_of_jobs_silent_for_a_week_are_swept(jobs, clock):
     import time
 
     topic = TopicFactory()
-    failed = import_jobs.start(
-        records=[Record(number=1, line=1, title="A")],
-        topic=topic,
-        user=None,
-        filename="x",
-    )
+    failed = one_record_job(topic, "A", "x")
     import_jobs.write_status(failed, state=import_jobs.FAILED, done=0, total=1)
     (import_jobs.jobs_dir() / f"{failed}.log").write_text("Traceback…")
-    recent = import_jobs.start(
-        records=[Record(number=1, line=1, title="B")],
-        topic=topic,
-        user=None,
-        filename="y",
-    )
+    recent = one_record_job(topic, "B", "y")
     week_ago = time.time() - import_jobs.JOB_MAX_AGE - 60
     for path in import_jobs.jobs_dir().glob(f"{failed}.*"):
         os.utime(path, (week_ago, week_ago))
 
-    import_jobs.start(
-        records=[Record(number=1, line=1, title="C")],
-        topic=topic,
-        user=None,
-        filename="z",
-    )
+    one_record_job(topic, "C", "z")
 
     assert list(import_jobs.jobs_dir().glob(f"{failed}.*")) == []
     assert import_jobs.status(failed) is None
